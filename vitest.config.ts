@@ -8,5 +8,6 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    globalSetup: ['src/platform/db/test-global-setup.ts'],
   },
 });

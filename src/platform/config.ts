@@ -1,0 +1,51 @@
+/** Settings from the environment, validated once at start, with defaults that make `npm start` work. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  /** Data folder: the embedded store and uploaded files live here. */
+  WANGGE_DATA: z.string().default(path.join(projectRoot, '.data')),
+  /** When set, use this PostgreSQL server instead of the embedded store. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Optional raster tile URL template for the map, e.g. a 天地图 or OSM server. */
+  WANGGE_TILE_URL: z.string().optional(),
+  WANGGE_TILE_ATTRIBUTION: z.string().optional(),
+  /** Mark session cookies `Secure` (set behind HTTPS). */
+  WANGGE_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
+  WANGGE_LOG: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  secureCookies: boolean;
+  logLevel: string;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.WANGGE_DATA),
+    databaseUrl: e.DATABASE_URL,
+    tileUrl: e.WANGGE_TILE_URL || null,
+    tileAttribution: e.WANGGE_TILE_ATTRIBUTION || null,
+    secureCookies: e.WANGGE_SECURE_COOKIES === '1',
+    logLevel: e.WANGGE_LOG,
+  };
+}

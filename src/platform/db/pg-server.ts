@@ -1,0 +1,103 @@
+/** Starts a throwaway PostgreSQL server (initdb into a temp dir, a free loopback port) for tests and benchmarks. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/** Name of the migrated template database that each test file clones. */
+export const TEMPLATE_DB = 'wangge_template';
+
+export interface PostgresServer {
+  /** Connection URL of the `postgres` maintenance database. */
+  url: string;
+  port: number;
+  version: string;
+  stop(): Promise<void>;
+}
+
+/** The directory holding `initdb` and `postgres`, or null when no server is installed here. */
+export function findPostgresBinaries(): string | null {
+  const candidates: string[] = [];
+  const lib = '/usr/lib/postgresql';
+  if (fs.existsSync(lib)) {
+    for (const v of fs.readdirSync(lib).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(lib, v, 'bin'));
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) candidates.push(dir);
+  return candidates.find((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres'))) ?? null;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** PostgreSQL refuses to run as root; when we are root, run it as the `postgres` system user. */
+function asServerUser(bin: string, args: string[]): [string, string[]] {
+  if (process.getuid?.() === 0) return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
+  return [bin, args];
+}
+
+export async function startPostgresServer(): Promise<PostgresServer> {
+  const bin = findPostgresBinaries();
+  if (!bin) throw new Error('No PostgreSQL server binaries (initdb, postgres) found; install the Debian package `postgresql`.');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-pg-'));
+  if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+  const dataDir = path.join(dir, 'data');
+  const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), [
+    '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync',
+  ]);
+  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  const port = await freePort();
+  const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
+    '-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+  ]);
+  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const version = await waitForServer(url, child, () => stderr);
+  return {
+    url,
+    port,
+    version,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT'); // fast shutdown
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForServer(url: string, child: ChildProcess, log: () => string): Promise<string> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}):\n${log()}`);
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      const r = await client.query<{ server_version: string }>('show server_version');
+      return r.rows[0]?.server_version ?? 'unknown';
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  throw new Error(`postgres did not accept connections within 30 s:\n${log()}`);
+}
