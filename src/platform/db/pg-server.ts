@@ -42,27 +42,29 @@ export async function freePort(): Promise<number> {
 }
 
 /** PostgreSQL refuses to run as root; when we are root, run it as the `postgres` system user. */
-function asServerUser(bin: string, args: string[]): [string, string[]] {
-  if (process.getuid?.() === 0) return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
-  return [bin, args];
+function serverUser(): { uid: number; gid: number } | Record<string, never> {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 export async function startPostgresServer(): Promise<PostgresServer> {
   const bin = findPostgresBinaries();
   if (!bin) throw new Error('No PostgreSQL server binaries (initdb, postgres) found; install the Debian package `postgresql`.');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-pg-'));
-  if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+  const user = serverUser();
+  if ('uid' in user) fs.chownSync(dir, user.uid, user.gid);
   const dataDir = path.join(dir, 'data');
-  const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), [
-    '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync',
-  ]);
-  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  const initArgs = ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'];
+  execFileSync(path.join(bin, 'initdb'), initArgs, { stdio: 'pipe', cwd: dir, ...user });
   const port = await freePort();
-  const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
-    '-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
-  ]);
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+  const child: ChildProcess = spawn(path.join(bin, 'postgres'), args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: dir,
+    ...user,
+  });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
     stderr += b.toString();
@@ -74,10 +76,12 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     port,
     version,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGINT'); // fast shutdown
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
+        clearTimeout(timer);
       }
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -24,7 +24,7 @@ export interface AuditLogTable {
 
 export interface SettingsTable {
   key: string;
-  value: JSONColumnType<unknown>;
+  value: JSONColumnType<Record<string, unknown>>;
   updated_at: Generated<Date>;
 }
 

@@ -1,0 +1,32 @@
+/** The audit trail: every administrative change writes who changed what, in the same transaction. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Principal } from '../auth/roles.js';
+import type { DB } from '../db/schema.js';
+
+export interface AuditEntry {
+  action: 'create' | 'update' | 'delete' | 'import' | 'seed' | 'token_create' | 'token_revoke';
+  entity: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** The actor of changes made by the command line or the seed, not by a person through the API. */
+export const SYSTEM_ACTOR = { userId: null, displayName: 'system' } as const;
+
+export type AuditActor = Pick<Principal, 'userId' | 'displayName'> | typeof SYSTEM_ACTOR;
+
+export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, actor: AuditActor, e: AuditEntry): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      actor_id: actor.userId,
+      actor_name: actor.displayName,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId,
+      before: e.before === undefined ? null : JSON.stringify(e.before),
+      after: e.after === undefined ? null : JSON.stringify(e.after),
+    })
+    .execute();
+}

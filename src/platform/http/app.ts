@@ -1,0 +1,196 @@
+/** The HTTP platform: Fastify with zod schemas, declared access per route, sessions/tokens, CSRF, errors, OpenAPI. */
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { type Access, type Principal, type Role } from '../auth/roles.js';
+import { DomainError, Forbidden, Unauthorized } from '../errors.js';
+import { localize, pickLocale } from '../i18n/messages.js';
+
+export const SESSION_COOKIE = 'wg_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** How a request's credentials become a principal; supplied by the module that owns users (org). */
+export interface Authenticator {
+  fromSession(cookieValue: string): Promise<Principal | null>;
+  fromToken(token: string): Promise<Principal | null>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call this route. Every /api and /open311 route must say; there is no default. */
+    access?: Access;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface AppOptions {
+  authenticator: Authenticator;
+  logLevel?: string;
+  /** Built web app to serve at `/`, with client-side routing fallback. */
+  webDir?: string;
+  /** Extra origins allowed for map tiles in the content security policy. */
+  tileOrigin?: string | null;
+  bodyLimit?: number;
+}
+
+/** The principal of an authenticated route; routes that admit the public must not call this. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new Unauthorized('unauthenticated', 'Log in first.');
+  return req.principal;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info' },
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    // Never echo a stack to clients; request ids stay for the logs.
+    disableRequestLogging: opts.logLevel !== 'debug',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...(opts.tileOrigin ? [opts.tileOrigin] : [])],
+        connectSrc: ["'self'", ...(opts.tileOrigin ? [opts.tileOrigin] : [])],
+        workerSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"], // antd writes its styles at run time
+        scriptSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Wangge API', version: '0.1.0', description: 'Wangge (网格) district governance platform' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  // Deny by default: a route under /api that does not declare who may call it is a programming error.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+      throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
+    }
+  });
+
+  app.addHook('onRequest', async (req) => {
+    req.principal = await authenticate(req, opts.authenticator);
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return;
+    const p = req.principal;
+    if (!p) throw new Unauthorized('unauthenticated', 'Log in first.');
+    if (access !== 'authenticated' && !p.roles.some((r: Role) => access.includes(r))) {
+      throw new Forbidden('forbidden', `This needs one of the roles: ${access.join(', ')}.`);
+    }
+    if (p.via === 'session' && !SAFE_METHODS.has(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || sent !== p.csrfToken) {
+        throw new Forbidden('csrf_failed', `Send the ${CSRF_HEADER} header given at login with every change.`);
+      }
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const locale = pickLocale(req.headers['accept-language']);
+    const send = (status: number, code: string, english: string, details?: unknown) =>
+      reply.status(status).send({
+        error: { code, message: localize(code, english, locale), ...(details === undefined ? {} : { details }) },
+      });
+    if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({
+        path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+        message: v.message,
+      }));
+      const first = details[0];
+      return send(400, 'invalid_request', first ? `${first.path}: ${first.message}` : 'Invalid request.', details);
+    }
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    switch (e.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(400, 'invalid_json', 'The request body is not valid JSON.');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(413, 'body_too_large', 'The request body is too large.');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(415, 'unsupported_media_type', 'Unsupported content type; send application/json.');
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      return send(e.statusCode, 'invalid_request', e.message ?? 'Invalid request.');
+    }
+    req.log.error({ err }, 'unhandled error');
+    return send(500, 'internal', 'Internal error; it has been logged.');
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = req.url.startsWith('/api/') || req.url.startsWith('/open311/');
+    if (!isApi && opts.webDir && req.method === 'GET' && fs.existsSync(path.join(opts.webDir, 'index.html'))) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const locale = pickLocale(req.headers['accept-language']);
+    return reply.status(404).send({
+      error: { code: 'route_not_found', message: localize('route_not_found', `No route ${req.method} ${req.url}.`, locale) },
+    });
+  });
+
+  if (opts.webDir && fs.existsSync(opts.webDir)) {
+    await app.register(fastifyStatic, { root: opts.webDir, wildcard: false, index: ['index.html'] });
+  }
+
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+  return app;
+}
+
+async function authenticate(req: FastifyRequest, auth: Authenticator): Promise<Principal | null> {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return auth.fromToken(header.slice(7).trim());
+  const cookieValue = req.cookies[SESSION_COOKIE];
+  if (cookieValue) return auth.fromSession(cookieValue);
+  return null;
+}
