@@ -1,0 +1,197 @@
+/** Seeds an empty store with the demo: real divisions and district boundaries, generated grids, units, users, rules. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.js';
+import { hashPassword } from '../platform/auth/secrets.js';
+import { projectRoot } from '../platform/config.js';
+import type { DB, GeoJsonGeometry } from '../platform/db/schema.js';
+import { DEMO_USERS, demoRules, demoUnits } from '../modules/org/demo-org.js';
+import { type DivisionRow, parseDivisionsCsv } from '../modules/places/divisions-csv.js';
+import { generateGrids } from '../modules/places/grid-generator.js';
+import { type AreaInsert, bumpGridVersion, gridName, upsertAreas } from '../modules/places/places.service.js';
+
+export const DIVISIONS_FILE = path.join(projectRoot, 'data/divisions/tianjin_heping_hexi_nankai_divisions.csv');
+export const BOUNDARIES_FILE = path.join(projectRoot, 'data/boundaries/heping_hexi_nankai_wgs84_converted.geojson');
+export const DEMO_PASSWORD = process.env.WANGGE_DEMO_PASSWORD || 'wangge-demo-2026';
+
+export interface SeedReport {
+  districts: number;
+  streets: number;
+  communities: number;
+  grids: number;
+  units: number;
+  users: { username: string; displayName: string; roles: readonly string[] }[];
+  password: string;
+}
+
+type Progress = (step: string, done: number, total: number) => void;
+
+/** Seeds only when the store has no areas; returns null when there was something already. */
+export async function seedDemoIfEmpty(
+  db: Kysely<DB>,
+  opts: { districts?: string[]; onProgress?: Progress } = {},
+): Promise<SeedReport | null> {
+  const any = await db.selectFrom('areas').select('code').limit(1).executeTakeFirst();
+  if (any) return null;
+  return seedDemo(db, opts);
+}
+
+export async function seedDemo(
+  db: Kysely<DB>,
+  opts: { districts?: string[]; onProgress?: Progress } = {},
+): Promise<SeedReport> {
+  const progress = opts.onProgress ?? (() => undefined);
+  const parsed = parseDivisionsCsv(fs.readFileSync(DIVISIONS_FILE, 'utf8'));
+  if (parsed.errors.length) throw new Error(`divisions file: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
+  const wanted = opts.districts;
+  const rows = parsed.rows.filter((r) => !wanted || wanted.some((d) => r.code.startsWith(d)));
+  const of = (level: DivisionRow['level']) => rows.filter((r) => r.level === level);
+  const districts = of('district');
+  const streets = of('street');
+  const communities = of('community');
+
+  const boundaries = JSON.parse(fs.readFileSync(BOUNDARIES_FILE, 'utf8')) as {
+    features: { properties: { adcode: number }; geometry: GeoJsonGeometry }[];
+  };
+  const areas: AreaInsert[] = [];
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  for (const [i, d] of districts.entries()) {
+    progress('grids', i, districts.length);
+    const boundary = boundaries.features.find((f) => String(f.properties.adcode) === d.code)?.geometry;
+    if (!boundary) throw new Error(`no boundary for district ${d.code}`);
+    areas.push({
+      ...d,
+      geometry: boundary,
+      bbox: bboxOf(boundary),
+      synthetic: false,
+      source: 'DataV.GeoAtlas boundary (demo data, licence unknown)',
+    });
+    const generated = generateGrids({
+      district: { code: d.code, boundary },
+      streets: streets.filter((s) => s.parentCode === d.code),
+      communities: communities
+        .filter((c) => c.code.startsWith(d.code))
+        .map((c) => ({ code: c.code, name: c.name, streetCode: c.parentCode ?? '' })),
+    });
+    const synthetic = { synthetic: true, source: 'generated: 100 m cells clipped to the district boundary' };
+    for (const s of generated.streets) {
+      areas.push({ code: s.code, name: names.get(s.code) ?? s.code, level: 'street', parentCode: d.code, geometry: s.geometry, bbox: s.bbox, ...synthetic });
+    }
+    for (const c of generated.communities) {
+      areas.push({ code: c.code, name: names.get(c.code) ?? c.code, level: 'community', parentCode: c.code.slice(0, 9), geometry: c.geometry, bbox: c.bbox, ...synthetic });
+    }
+    for (const g of generated.grids) {
+      areas.push({
+        code: g.code,
+        name: gridName(names.get(g.communityCode) ?? '', g.code),
+        level: 'grid',
+        parentCode: g.communityCode,
+        geometry: g.geometry,
+        bbox: g.bbox,
+        ...synthetic,
+      });
+    }
+  }
+  progress('grids', districts.length, districts.length);
+  // Streets/communities without generated cells still belong in the tree.
+  const placed = new Set(areas.map((a) => a.code));
+  for (const r of [...streets, ...communities]) {
+    if (!placed.has(r.code)) areas.push({ ...r, geometry: null, bbox: null, synthetic: false, source: 'divisions csv' });
+  }
+  const order = { district: 0, street: 1, community: 2, grid: 3 } as const;
+  areas.sort((a, b) => order[a.level] - order[b.level] || a.code.localeCompare(b.code));
+
+  const units = demoUnits(districts, streets, communities);
+  const rules = demoRules(districts, streets);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < areas.length; i += 2000) {
+      progress('areas', i, areas.length);
+      await upsertAreas(trx, areas.slice(i, i + 2000));
+    }
+    progress('areas', areas.length, areas.length);
+    await bumpGridVersion(trx);
+    const ids = new Map<string, string>();
+    for (const u of units) {
+      const row = await trx
+        .insertInto('units')
+        .values({
+          code: u.code,
+          name: u.name,
+          name_en: u.nameEn,
+          type: u.type,
+          area_code: u.areaCode,
+          parent_id: u.parentCode ? (ids.get(u.parentCode) ?? null) : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.set(u.code, row.id);
+    }
+    if (rules.length) {
+      await trx
+        .insertInto('responsibility_rules')
+        .values(
+          rules.map((r) => ({
+            position: r.position,
+            category_pattern: r.categoryPattern,
+            area_prefix: r.areaPrefix,
+            unit_id: ids.get(r.unitCode) ?? '',
+            note: r.note,
+          })),
+        )
+        .execute();
+    }
+    for (const u of DEMO_USERS) {
+      const unitId = ids.get(u.unitCode);
+      if (!unitId) continue; // the demo district was not seeded
+      await trx
+        .insertInto('users')
+        .values({
+          username: u.username,
+          display_name: u.displayName,
+          password_hash: passwordHash,
+          roles: [...u.roles],
+          unit_id: unitId,
+          scope: u.scope,
+        })
+        .execute();
+    }
+    await recordAudit(trx, SYSTEM_ACTOR, {
+      action: 'seed',
+      entity: 'installation',
+      entityId: 'demo',
+      after: { areas: areas.length, units: units.length, rules: rules.length },
+    });
+  });
+  const seededUsers = DEMO_USERS.filter((u) => units.some((x) => x.code === u.unitCode));
+  return {
+    districts: districts.length,
+    streets: streets.length,
+    communities: communities.length,
+    grids: areas.filter((a) => a.level === 'grid').length,
+    units: units.length,
+    users: seededUsers.map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles })),
+    password: DEMO_PASSWORD,
+  };
+}
+
+export function bboxOf(g: GeoJsonGeometry): [number, number, number, number] {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  for (const poly of polys) {
+    for (const ring of poly) {
+      for (const [x = 0, y = 0] of ring) {
+        if (x < minX) minX = x;
+        if (y < minY) minY = y;
+        if (x > maxX) maxX = x;
+        if (y > maxY) maxY = y;
+      }
+    }
+  }
+  return [minX, minY, maxX, maxY];
+}
