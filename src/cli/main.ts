@@ -1,0 +1,167 @@
+/** The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo, import divisions|grids. */
+import fs from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
+import { type Config, loadConfig } from '../platform/config.js';
+import { migrate } from '../platform/db/migrate.js';
+import { DomainError } from '../platform/errors.js';
+import { Places } from '../modules/places/places.service.js';
+import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
+import { buildServer, openAndMigrate, openStore } from '../server.js';
+
+function progressBar() {
+  let bar: SingleBar | null = null;
+  let current = '';
+  return {
+    update(step: string, done: number, total: number) {
+      if (!process.stderr.isTTY) {
+        if (done === total) console.error(`  ${step}: ${total}/${total}`);
+        return;
+      }
+      if (step !== current) {
+        bar?.stop();
+        current = step;
+        bar = new SingleBar({ format: `  ${step.padEnd(8)} [{bar}] {value}/{total}`, stream: process.stderr });
+        bar.start(total, done);
+      }
+      bar?.update(done);
+      if (done === total) {
+        bar?.stop();
+        bar = null;
+        current = '';
+      }
+    },
+  };
+}
+
+function printSeed(r: SeedReport): void {
+  console.log(
+    `Seeded demo: ${r.districts} districts, ${r.streets} streets, ${r.communities} communities, ` +
+      `${r.grids} generated grids (synthetic), ${r.units} units.`,
+  );
+}
+
+async function serve(config: Config, seed: boolean): Promise<void> {
+  const store = await openAndMigrate(config);
+  let report: SeedReport | null = null;
+  if (seed) {
+    const bar = progressBar();
+    report = await seedDemoIfEmpty(store.db, { onProgress: (s, d, t) => bar.update(s, d, t) });
+    if (report) printSeed(report);
+  }
+  const server = await buildServer(store, config);
+  const address = await server.app.listen({ port: config.port, host: config.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  console.log(`\nWangge is running at ${url}`);
+  console.log(`Store: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
+  if (report) {
+    console.log(`\nDemo logins (password for all: ${report.password}):`);
+    for (const u of report.users) console.log(`  ${u.username.padEnd(12)} ${u.roles.join(', ').padEnd(22)} ${u.displayName}`);
+  } else if (seed) {
+    console.log('\nDemo logins: admin, dispatcher, shift_lead, operator, inspector, handler, street, supervisor, leader');
+    console.log('(seeded earlier; default password wangge-demo-2026 unless WANGGE_DEMO_PASSWORD was set)');
+  }
+  const stop = async () => {
+    await server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openAndMigrate>>) => Promise<T>): Promise<T> {
+  const store = await openAndMigrate(loadConfig());
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function fail(err: unknown): never {
+  if (err instanceof DomainError) {
+    console.error(`error: ${err.message}`);
+    const errors = (err.details?.errors ?? []) as { line?: number; feature?: number; code?: string; message: string }[];
+    for (const e of errors.slice(0, 50)) {
+      const where = e.line !== undefined ? `line ${e.line}` : `feature ${e.feature}${e.code ? ` (${e.code})` : ''}`;
+      console.error(`  ${where}: ${e.message}`);
+    }
+    if (errors.length > 50) console.error(`  … and ${errors.length - 50} more`);
+  } else {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  process.exit(1);
+}
+
+const program = new Command('wangge').description('Wangge (网格): district governance platform');
+
+program
+  .command('serve')
+  .description('serve the API and the web app (migrates first)')
+  .action(async () => serve(loadConfig(), false));
+
+program
+  .command('start')
+  .description('migrate, seed the demo when the store is empty, and serve')
+  .action(async () => serve(loadConfig(), true));
+
+program
+  .command('db')
+  .description('database commands')
+  .command('migrate')
+  .description('apply pending migrations')
+  .action(async () => {
+    const store = await openStore(loadConfig());
+    try {
+      const r = await migrate(store.db);
+      console.log(`applied ${r.applied.length} migration(s)${r.applied.length ? `: ${r.applied.join(', ')}` : ''}; ${r.alreadyApplied} already applied`);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('seed data')
+  .command('demo')
+  .description('seed the demo (real divisions, generated grids, units, users) into an empty store')
+  .option('--force', 'seed even if areas exist (fails on duplicates)')
+  .action(async (opts: { force?: boolean }) =>
+    withStore(async (store) => {
+      const bar = progressBar();
+      const onProgress = (s: string, d: number, t: number) => bar.update(s, d, t);
+      const r = opts.force ? await seedDemo(store.db, { onProgress }) : await seedDemoIfEmpty(store.db, { onProgress });
+      if (r) printSeed(r);
+      else console.log('The store already has areas; nothing seeded (use --force to try anyway).');
+    }),
+  );
+
+const imp = program.command('import').description('import divisions or grids');
+imp
+  .command('divisions <file>')
+  .description('import a divisions CSV (code,name,level,parent_code), all-or-nothing')
+  .action(async (file: string) =>
+    withStore(async (store) => {
+      const r = await new Places(store.db).importDivisions(SYSTEM_ACTOR, fs.readFileSync(file, 'utf8'), file);
+      console.log(`imported ${r.imported} areas from ${file}`);
+    }),
+  );
+imp
+  .command('grids <file>')
+  .description('import real grids from a GeoJSON FeatureCollection, validated, all-or-nothing')
+  .action(async (file: string) =>
+    withStore(async (store) => {
+      let fc: unknown;
+      try {
+        fc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new Error(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const r = await new Places(store.db).importGrids(SYSTEM_ACTOR, fc, file);
+      console.log(`imported ${r.imported} grids in ${r.communities} communities from ${file}`);
+    }),
+  );
+
+program.parseAsync(process.argv).catch(fail);
