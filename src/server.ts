@@ -1,14 +1,14 @@
 /** Composition root: open the store, build the platform, register the modules. Nothing else. */
 import path from 'node:path';
+import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
+import { registerOrgRoutes } from './modules/org/org.routes.js';
+import { registerPlacesRoutes } from './modules/places/places.routes.js';
+import { Places } from './modules/places/places.service.js';
 import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { type App, createApp } from './platform/http/app.js';
-import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
-import { registerOrgRoutes } from './modules/org/org.routes.js';
-import { registerPlacesRoutes } from './modules/places/places.routes.js';
-import { Places } from './modules/places/places.service.js';
 
 export const WEB_DIR = path.join(projectRoot, 'dist/web');
 
@@ -26,7 +26,11 @@ export interface Server {
 }
 
 /** Builds the whole server on an open, migrated store (tests pass their own store). */
-export async function buildServer(store: Database, config: Config, opts: { webDir?: string } = {}): Promise<Server> {
+export async function buildServer(
+  store: Database,
+  config: Config,
+  opts: { webDir?: string } = {},
+): Promise<Server> {
   const db = store.db;
   const tileOrigin = config.tileUrl ? new URL(config.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
   const app = await createApp({

@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { Places } from '../modules/places/places.service.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
-import { Places } from '../modules/places/places.service.js';
 import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 
@@ -22,7 +22,10 @@ function progressBar() {
       if (step !== current) {
         bar?.stop();
         current = step;
-        bar = new SingleBar({ format: `  ${step.padEnd(8)} [{bar}] {value}/{total}`, stream: process.stderr });
+        bar = new SingleBar({
+          format: `  ${step.padEnd(8)} [{bar}] {value}/{total}`,
+          stream: process.stderr,
+        });
         bar.start(total, done);
       }
       bar?.update(done);
@@ -54,12 +57,17 @@ async function serve(config: Config, seed: boolean): Promise<void> {
   const address = await server.app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   console.log(`\nWangge is running at ${url}`);
-  console.log(`Store: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
+  console.log(
+    `Store: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`,
+  );
   if (report) {
     console.log(`\nDemo logins (password for all: ${report.password}):`);
-    for (const u of report.users) console.log(`  ${u.username.padEnd(12)} ${u.roles.join(', ').padEnd(22)} ${u.displayName}`);
+    for (const u of report.users)
+      console.log(`  ${u.username.padEnd(12)} ${u.roles.join(', ').padEnd(22)} ${u.displayName}`);
   } else if (seed) {
-    console.log('\nDemo logins: admin, dispatcher, shift_lead, operator, inspector, handler, street, supervisor, leader');
+    console.log(
+      '\nDemo logins: admin, dispatcher, shift_lead, operator, inspector, handler, street, supervisor, leader',
+    );
     console.log('(seeded earlier; default password wangge-demo-2026 unless WANGGE_DEMO_PASSWORD was set)');
   }
   const stop = async () => {
@@ -71,7 +79,9 @@ async function serve(config: Config, seed: boolean): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openAndMigrate>>) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  fn: (store: Awaited<ReturnType<typeof openAndMigrate>>) => Promise<T>,
+): Promise<T> {
   const store = await openAndMigrate(loadConfig());
   try {
     return await fn(store);
@@ -83,9 +93,15 @@ async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openAndMigrate
 function fail(err: unknown): never {
   if (err instanceof DomainError) {
     console.error(`error: ${err.message}`);
-    const errors = (err.details?.errors ?? []) as { line?: number; feature?: number; code?: string; message: string }[];
+    const errors = (err.details?.errors ?? []) as {
+      line?: number;
+      feature?: number;
+      code?: string;
+      message: string;
+    }[];
     for (const e of errors.slice(0, 50)) {
-      const where = e.line !== undefined ? `line ${e.line}` : `feature ${e.feature}${e.code ? ` (${e.code})` : ''}`;
+      const where =
+        e.line !== undefined ? `line ${e.line}` : `feature ${e.feature}${e.code ? ` (${e.code})` : ''}`;
       console.error(`  ${where}: ${e.message}`);
     }
     if (errors.length > 50) console.error(`  … and ${errors.length - 50} more`);
@@ -116,7 +132,9 @@ program
     const store = await openStore(loadConfig());
     try {
       const r = await migrate(store.db);
-      console.log(`applied ${r.applied.length} migration(s)${r.applied.length ? `: ${r.applied.join(', ')}` : ''}; ${r.alreadyApplied} already applied`);
+      console.log(
+        `applied ${r.applied.length} migration(s)${r.applied.length ? `: ${r.applied.join(', ')}` : ''}; ${r.alreadyApplied} already applied`,
+      );
     } finally {
       await store.close();
     }
@@ -132,7 +150,9 @@ program
     withStore(async (store) => {
       const bar = progressBar();
       const onProgress = (s: string, d: number, t: number) => bar.update(s, d, t);
-      const r = opts.force ? await seedDemo(store.db, { onProgress }) : await seedDemoIfEmpty(store.db, { onProgress });
+      const r = opts.force
+        ? await seedDemo(store.db, { onProgress })
+        : await seedDemoIfEmpty(store.db, { onProgress });
       if (r) printSeed(r);
       else console.log('The store already has areas; nothing seeded (use --force to try anyway).');
     }),

@@ -2,17 +2,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.js';
-import { hashPassword } from '../platform/auth/secrets.js';
-import { projectRoot } from '../platform/config.js';
-import type { DB, GeoJsonGeometry } from '../platform/db/schema.js';
 import { DEMO_USERS, demoRules, demoUnits } from '../modules/org/demo-org.js';
 import { type DivisionRow, parseDivisionsCsv } from '../modules/places/divisions-csv.js';
 import { generateGrids } from '../modules/places/grid-generator.js';
 import { type AreaInsert, bumpGridVersion, gridName, upsertAreas } from '../modules/places/places.service.js';
+import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.js';
+import { hashPassword } from '../platform/auth/secrets.js';
+import { projectRoot } from '../platform/config.js';
+import type { DB, GeoJsonGeometry } from '../platform/db/schema.js';
 
-export const DIVISIONS_FILE = path.join(projectRoot, 'data/divisions/tianjin_heping_hexi_nankai_divisions.csv');
-export const BOUNDARIES_FILE = path.join(projectRoot, 'data/boundaries/heping_hexi_nankai_wgs84_converted.geojson');
+export const DIVISIONS_FILE = path.join(
+  projectRoot,
+  'data/divisions/tianjin_heping_hexi_nankai_divisions.csv',
+);
+export const BOUNDARIES_FILE = path.join(
+  projectRoot,
+  'data/boundaries/heping_hexi_nankai_wgs84_converted.geojson',
+);
 export const DEMO_PASSWORD = process.env.WANGGE_DEMO_PASSWORD || 'wangge-demo-2026';
 
 export interface SeedReport {
@@ -76,10 +82,26 @@ export async function seedDemo(
     });
     const synthetic = { synthetic: true, source: 'generated: 100 m cells clipped to the district boundary' };
     for (const s of generated.streets) {
-      areas.push({ code: s.code, name: names.get(s.code) ?? s.code, level: 'street', parentCode: d.code, geometry: s.geometry, bbox: s.bbox, ...synthetic });
+      areas.push({
+        code: s.code,
+        name: names.get(s.code) ?? s.code,
+        level: 'street',
+        parentCode: d.code,
+        geometry: s.geometry,
+        bbox: s.bbox,
+        ...synthetic,
+      });
     }
     for (const c of generated.communities) {
-      areas.push({ code: c.code, name: names.get(c.code) ?? c.code, level: 'community', parentCode: c.code.slice(0, 9), geometry: c.geometry, bbox: c.bbox, ...synthetic });
+      areas.push({
+        code: c.code,
+        name: names.get(c.code) ?? c.code,
+        level: 'community',
+        parentCode: c.code.slice(0, 9),
+        geometry: c.geometry,
+        bbox: c.bbox,
+        ...synthetic,
+      });
     }
     for (const g of generated.grids) {
       areas.push({
@@ -97,7 +119,8 @@ export async function seedDemo(
   // Streets/communities without generated cells still belong in the tree.
   const placed = new Set(areas.map((a) => a.code));
   for (const r of [...streets, ...communities]) {
-    if (!placed.has(r.code)) areas.push({ ...r, geometry: null, bbox: null, synthetic: false, source: 'divisions csv' });
+    if (!placed.has(r.code))
+      areas.push({ ...r, geometry: null, bbox: null, synthetic: false, source: 'divisions csv' });
   }
   const order = { district: 0, street: 1, community: 2, grid: 3 } as const;
   areas.sort((a, b) => order[a.level] - order[b.level] || a.code.localeCompare(b.code));

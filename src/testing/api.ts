@@ -16,7 +16,12 @@ export interface Reply {
 }
 
 export interface Client {
-  request(method: InjectOptions['method'], url: string, payload?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  request(
+    method: InjectOptions['method'],
+    url: string,
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Reply>;
   get(url: string): Promise<Reply>;
   post(url: string, payload?: unknown): Promise<Reply>;
   patch(url: string, payload?: unknown): Promise<Reply>;
@@ -46,7 +51,11 @@ function client(server: Server, base: { cookie?: string; csrf?: string; bearer?:
       method,
       url,
       headers: h,
-      ...(payload === undefined ? {} : typeof payload === 'string' ? { payload } : { payload: payload as object }),
+      ...(payload === undefined
+        ? {}
+        : typeof payload === 'string'
+          ? { payload }
+          : { payload: payload as object }),
     });
     let json: unknown = null;
     try {
@@ -70,7 +79,7 @@ let addressSeq = 0;
 /** Each test login comes from its own loopback address so the per-address login limit never trips by accident. */
 export function nextAddress(): string {
   addressSeq++;
-  return `127.${(addressSeq >> 16) & 255}.${(addressSeq >> 8) & 255}.${(addressSeq & 255) || 1}`;
+  return `127.${(addressSeq >> 16) & 255}.${(addressSeq >> 8) & 255}.${addressSeq & 255 || 1}`;
 }
 
 /** Defines the suite on both stores with 和平区 seeded (real divisions, generated grids, demo units and users). */

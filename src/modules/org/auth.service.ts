@@ -40,12 +40,15 @@ export async function login(
 
   const username = input.username.toLowerCase();
   const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  if (!user || !user.active) {
+  if (!user?.active) {
     await verifyPassword(await DUMMY_PASSWORD_HASH, input.password); // same cost as a real check
     throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
   }
   if (user.locked_until && user.locked_until > now) {
-    throw new TooMany('account_locked', `Too many failed logins; the account is locked until ${user.locked_until.toISOString()}.`);
+    throw new TooMany(
+      'account_locked',
+      `Too many failed logins; the account is locked until ${user.locked_until.toISOString()}.`,
+    );
   }
   if (!(await verifyPassword(user.password_hash, input.password))) {
     const failures = user.failed_logins + 1;
@@ -64,7 +67,11 @@ export async function login(
   const csrf = newSecret();
   const expiresAt = new Date(now.getTime() + AUTH_LIMITS.sessionMs);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
     await trx
       .insertInto('sessions')
       .values({ id: sha256(sessionToken), user_id: user.id, csrf_token: csrf, expires_at: expiresAt })
@@ -82,7 +89,11 @@ export async function logout(db: Kysely<DB>, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
-export async function principalFromSession(db: Kysely<DB>, cookieValue: string, now = new Date()): Promise<Principal | null> {
+export async function principalFromSession(
+  db: Kysely<DB>,
+  cookieValue: string,
+  now = new Date(),
+): Promise<Principal | null> {
   const id = sha256(cookieValue);
   const row = await db
     .selectFrom('sessions')
@@ -96,7 +107,11 @@ export async function principalFromSession(db: Kysely<DB>, cookieValue: string, 
   return toPrincipal(row, 'session', row.csrf_token, id);
 }
 
-export async function principalFromToken(db: Kysely<DB>, token: string, now = new Date()): Promise<Principal | null> {
+export async function principalFromToken(
+  db: Kysely<DB>,
+  token: string,
+  now = new Date(),
+): Promise<Principal | null> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
@@ -123,7 +138,14 @@ export async function pruneLoginAttempts(db: Kysely<DB>, now = new Date()): Prom
 }
 
 function toPrincipal(
-  u: { id: string; username: string; display_name: string; roles: string[]; unit_id: string | null; scope: string },
+  u: {
+    id: string;
+    username: string;
+    display_name: string;
+    roles: string[];
+    unit_id: string | null;
+    scope: string;
+  },
   via: Principal['via'],
   csrfToken: string | null,
   sessionId: string | null,

@@ -15,14 +15,22 @@ describeApi('org API: auth, roles, scopes, bad input', (ctx) => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const body = res.json();
-    expect(body.user).toMatchObject({ username: 'dispatcher', roles: ['dispatcher'], scope: '120101', scopeName: '和平区' });
+    expect(body.user).toMatchObject({
+      username: 'dispatcher',
+      roles: ['dispatcher'],
+      scope: '120101',
+      scopeName: '和平区',
+    });
     expect(body.csrfToken).toMatch(/^[\w-]{20,}$/);
     expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('refuses a wrong password with 401 and a readable message, in Chinese by default and English on request', async () => {
-    const zh = await ctx().anonymous.request('POST', '/api/auth/login', { username: 'leader', password: 'wrong-password' });
+    const zh = await ctx().anonymous.request('POST', '/api/auth/login', {
+      username: 'leader',
+      password: 'wrong-password',
+    });
     expect(zh.status).toBe(401);
     expect(zh.json.error).toEqual({ code: 'invalid_credentials', message: '用户名或密码错误' });
     const en = await ctx().anonymous.request(
@@ -45,7 +53,10 @@ describeApi('org API: auth, roles, scopes, bad input', (ctx) => {
     });
     expect(created.status).toBe(201);
     for (let i = 0; i < 5; i++) {
-      const r = await ctx().anonymous.request('POST', '/api/auth/login', { username: 'lockme', password: 'bad-password' });
+      const r = await ctx().anonymous.request('POST', '/api/auth/login', {
+        username: 'lockme',
+        password: 'bad-password',
+      });
       expect(r.status).toBe(401);
     }
     const locked = await ctx().anonymous.request('POST', '/api/auth/login', {
@@ -97,7 +108,10 @@ describeApi('org API: auth, roles, scopes, bad input', (ctx) => {
     expect(forbidden.json.error.code).toBe('forbidden');
     const inspector = await ctx().login('inspector');
     expect((await inspector.get('/api/rules')).status).toBe(403);
-    expect((await inspector.post('/api/units', { code: 'x1', name: 'x', type: 'department', areaCode: '120101' })).status).toBe(403);
+    expect(
+      (await inspector.post('/api/units', { code: 'x1', name: 'x', type: 'department', areaCode: '120101' }))
+        .status,
+    ).toBe(403);
   });
 
   it('keeps a street-scoped administrator inside the street: out-of-scope records are not found, writes are refused', async () => {
@@ -117,7 +131,12 @@ describeApi('org API: auth, roles, scopes, bad input', (ctx) => {
     const all = (await admin.get('/api/units')).json as { areaCode: string; id: string }[];
     const other = all.find((u) => u.areaCode.startsWith('120101002'));
     expect((await streetAdmin.get(`/api/units/${other?.id}`)).status).toBe(404);
-    const outside = await streetAdmin.post('/api/units', { code: 'x-out', name: '越权', type: 'community', areaCode: '120101002' });
+    const outside = await streetAdmin.post('/api/units', {
+      code: 'x-out',
+      name: '越权',
+      type: 'community',
+      areaCode: '120101002',
+    });
     expect(outside.status).toBe(403);
     expect(outside.json.error.code).toBe('scope_outside');
     const escalate = await streetAdmin.post('/api/users', {
@@ -136,26 +155,65 @@ describeApi('org API: auth, roles, scopes, bad input', (ctx) => {
   it('answers bad input with a clear 4xx and changes nothing', async () => {
     const admin = await ctx().login('admin');
     const before = (await admin.get('/api/units')).json.length;
-    const malformed = await admin.request('POST', '/api/units', '{"code": "x",', { 'content-type': 'application/json' });
+    const malformed = await admin.request('POST', '/api/units', '{"code": "x",', {
+      'content-type': 'application/json',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.json.error.code).toBe('invalid_json');
-    const wrongType = await admin.post('/api/units', { code: 'x2', name: 42, type: 'department', areaCode: '120101' });
+    const wrongType = await admin.post('/api/units', {
+      code: 'x2',
+      name: 42,
+      type: 'department',
+      areaCode: '120101',
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.json.error.details[0].path).toBe('body.name');
-    const script = await admin.post('/api/units', { code: 'x3', name: '<script>alert(1)</script>', type: 'department', areaCode: '120101' });
+    const script = await admin.post('/api/units', {
+      code: 'x3',
+      name: '<script>alert(1)</script>',
+      type: 'department',
+      areaCode: '120101',
+    });
     expect(script.status).toBe(400);
-    const unknownArea = await admin.post('/api/units', { code: 'x4', name: '未知', type: 'department', areaCode: '999999' });
+    const unknownArea = await admin.post('/api/units', {
+      code: 'x4',
+      name: '未知',
+      type: 'department',
+      areaCode: '999999',
+    });
     expect(unknownArea.status).toBe(400);
     expect(unknownArea.json.error.code).toBe('area_not_found');
-    const huge = await admin.post('/api/units', { code: 'x5', name: 'x'.repeat(2 * 1024 * 1024), type: 'department', areaCode: '120101' });
+    const huge = await admin.post('/api/units', {
+      code: 'x5',
+      name: 'x'.repeat(2 * 1024 * 1024),
+      type: 'department',
+      areaCode: '120101',
+    });
     expect(huge.status).toBe(413);
     const badId = await admin.get('/api/units/not-a-uuid');
     expect(badId.status).toBe(400);
-    const dup = await admin.post('/api/units', { code: '120101-cgw', name: '重复', type: 'department', areaCode: '120101' });
+    const dup = await admin.post('/api/units', {
+      code: '120101-cgw',
+      name: '重复',
+      type: 'department',
+      areaCode: '120101',
+    });
     expect(dup.status).toBe(409);
-    const weak = await admin.post('/api/users', { username: 'weak', displayName: 'w', password: 'short', roles: ['leader'], scope: '120101' });
+    const weak = await admin.post('/api/users', {
+      username: 'weak',
+      displayName: 'w',
+      password: 'short',
+      roles: ['leader'],
+      scope: '120101',
+    });
     expect(weak.status).toBe(400);
-    const badRole = await admin.post('/api/users', { username: 'weak2', displayName: 'w', password: 'long-enough-pw', roles: ['king'], scope: '120101' });
+    const badRole = await admin.post('/api/users', {
+      username: 'weak2',
+      displayName: 'w',
+      password: 'long-enough-pw',
+      roles: ['king'],
+      scope: '120101',
+    });
     expect(badRole.status).toBe(400);
     expect((await admin.get('/api/units')).json.length).toBe(before);
     expect((await admin.get('/api/no-such-route')).status).toBe(404);
@@ -206,11 +264,20 @@ describeApi('org API: auth, roles, scopes, bad input', (ctx) => {
     const admin = await ctx().login('admin');
     const units = (await admin.get('/api/units')).json as { id: string; code: string }[];
     const water = units.find((u) => u.code === '120101-sw');
-    const created = await admin.post('/api/rules', { position: 5, categoryPattern: 'event.0107', areaPrefix: '120101', unitId: water?.id });
+    const created = await admin.post('/api/rules', {
+      position: 5,
+      categoryPattern: 'event.0107',
+      areaPrefix: '120101',
+      unitId: water?.id,
+    });
     expect(created.status).toBe(201);
     const rules = (await admin.get('/api/rules')).json as { id: string; position: number }[];
     expect(rules[0]?.id).toBe(created.json.id);
-    const bad = await admin.post('/api/rules', { categoryPattern: 'DROP TABLE', areaPrefix: '120101', unitId: water?.id });
+    const bad = await admin.post('/api/rules', {
+      categoryPattern: 'DROP TABLE',
+      areaPrefix: '120101',
+      unitId: water?.id,
+    });
     expect(bad.status).toBe(400);
     expect((await admin.delete(`/api/rules/${created.json.id}`)).status).toBe(204);
   });

@@ -35,7 +35,12 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
     '/api/auth/login',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Log in with a password', body: LoginBody, response: { 200: MeResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with a password',
+        body: LoginBody,
+        response: { 200: MeResponse },
+      },
     },
     async (req, reply) => {
       const result = await login(db, { ...req.body, source: req.ip });
@@ -46,7 +51,10 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
         path: '/',
         expires: result.expiresAt,
       });
-      return { user: await org.describeMe(db, result.principal), csrfToken: result.principal.csrfToken ?? '' };
+      return {
+        user: await org.describeMe(db, result.principal),
+        csrfToken: result.principal.csrfToken ?? '',
+      };
     },
   );
 
@@ -88,7 +96,10 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
   );
   app.patch(
     '/api/units/:id',
-    { config: { access: ADMIN }, schema: { tags: ['org'], params: IdParams, body: UnitPatch, response: { 200: Unit } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['org'], params: IdParams, body: UnitPatch, response: { 200: Unit } },
+    },
     async (req) => org.updateUnit(db, principalOf(req), req.params.id, req.body),
   );
   app.delete(
@@ -113,12 +124,18 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
   );
   app.patch(
     '/api/users/:id',
-    { config: { access: ADMIN }, schema: { tags: ['org'], params: IdParams, body: UserPatch, response: { 200: User } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['org'], params: IdParams, body: UserPatch, response: { 200: User } },
+    },
     async (req) => org.updateUser(db, principalOf(req), req.params.id, req.body),
   );
   app.get(
     '/api/users/:id/tokens',
-    { config: { access: ADMIN }, schema: { tags: ['org'], params: IdParams, response: { 200: z.array(Token) } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['org'], params: IdParams, response: { 200: z.array(Token) } },
+    },
     async (req) => org.listTokens(db, principalOf(req), req.params.id),
   );
   app.post(
@@ -158,7 +175,10 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
   );
   app.patch(
     '/api/rules/:id',
-    { config: { access: ADMIN }, schema: { tags: ['org'], params: IdParams, body: RulePatch, response: { 200: Rule } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['org'], params: IdParams, body: RulePatch, response: { 200: Rule } },
+    },
     async (req) => org.updateRule(db, principalOf(req), req.params.id, req.body),
   );
   app.delete(
@@ -172,7 +192,10 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
 
   app.get(
     '/api/audit',
-    { config: { access: ADMIN }, schema: { tags: ['org'], querystring: AuditQuery, response: { 200: z.array(AuditRow) } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['org'], querystring: AuditQuery, response: { 200: z.array(AuditRow) } },
+    },
     async (req) => org.listAudit(db, req.query),
   );
 }

@@ -10,11 +10,19 @@ const text = (max: number) =>
     .max(max)
     .refine((s) => !/[<>]/.test(s), 'must not contain < or >');
 
-export const AreaPrefix = z.string().regex(/^(\d{6}(\d{3}(\d{3}(\d{3})?)?)?)?$/, 'an area code of 6, 9, 12 or 15 digits');
+export const AreaPrefix = z
+  .string()
+  .regex(/^(\d{6}(\d{3}(\d{3}(\d{3})?)?)?)?$/, 'an area code of 6, 9, 12 or 15 digits');
 export const Uuid = z.uuid();
 export const IdParams = z.object({ id: Uuid });
 export const RoleSchema = z.enum(ROLES);
-export const UnitType = z.enum(['command_center', 'department', 'street_office', 'community', 'hotline_center']);
+export const UnitType = z.enum([
+  'command_center',
+  'department',
+  'street_office',
+  'community',
+  'hotline_center',
+]);
 
 export const LoginBody = z.object({
   username: z.string().trim().min(1).max(40),
@@ -106,7 +114,9 @@ export const Rule = z.object({
 export type Rule = z.infer<typeof Rule>;
 export const RuleCreate = z.object({
   position: z.number().int().min(0).max(1_000_000).optional(),
-  categoryPattern: z.string().regex(/^(\*|[a-z]+(\.\d{2,6})?)$/, "'*' or a category code prefix such as event.01"),
+  categoryPattern: z
+    .string()
+    .regex(/^(\*|[a-z]+(\.\d{2,6})?)$/, "'*' or a category code prefix such as event.01"),
   areaPrefix: AreaPrefix,
   unitId: Uuid,
   note: z.string().trim().max(500).default(''),

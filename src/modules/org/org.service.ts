@@ -25,7 +25,10 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** Rejects a change that would reach outside the caller's own scope. */
 function requireInScope(p: Principal, code: string): void {
   if (!inScope(p.scope, code)) {
-    throw new Forbidden('scope_outside', `Area ${code || '(all)'} is outside your scope ${p.scope || '(all)'}.`);
+    throw new Forbidden(
+      'scope_outside',
+      `Area ${code || '(all)'} is outside your scope ${p.scope || '(all)'}.`,
+    );
   }
 }
 
@@ -97,7 +100,11 @@ async function requireArea(db: Db, code: string): Promise<void> {
   if (!area) throw new Invalid('area_not_found', `Unknown area code ${code}.`);
 }
 
-export async function createUnit(db: Kysely<DB>, p: Principal, input: z.infer<typeof UnitCreate>): Promise<Unit> {
+export async function createUnit(
+  db: Kysely<DB>,
+  p: Principal,
+  input: z.infer<typeof UnitCreate>,
+): Promise<Unit> {
   requireInScope(p, input.areaCode);
   return db.transaction().execute(async (trx) => {
     await requireArea(trx, input.areaCode);
@@ -139,7 +146,11 @@ export async function updateUnit(
       await getUnit(trx, p, patch.parentId);
     }
     if (patch.code !== undefined && patch.code !== before.code) {
-      const dup = await trx.selectFrom('units').select('id').where('code', '=', patch.code).executeTakeFirst();
+      const dup = await trx
+        .selectFrom('units')
+        .select('id')
+        .where('code', '=', patch.code)
+        .executeTakeFirst();
       if (dup) throw new Conflict('duplicate', `A unit with code ${patch.code} exists.`);
     }
     const row = await trx
@@ -224,7 +235,12 @@ export async function getUser(db: Db, p: Principal, id: string): Promise<User> {
   return toUser(row);
 }
 
-async function checkUserFields(trx: Db, p: Principal, scope: string | undefined, unitId: string | null | undefined) {
+async function checkUserFields(
+  trx: Db,
+  p: Principal,
+  scope: string | undefined,
+  unitId: string | null | undefined,
+) {
   if (scope !== undefined) {
     requireInScope(p, scope);
     if (scope !== '') await requireArea(trx, scope);
@@ -232,11 +248,19 @@ async function checkUserFields(trx: Db, p: Principal, scope: string | undefined,
   if (unitId) await getUnit(trx, p, unitId);
 }
 
-export async function createUser(db: Kysely<DB>, p: Principal, input: z.infer<typeof UserCreate>): Promise<User> {
+export async function createUser(
+  db: Kysely<DB>,
+  p: Principal,
+  input: z.infer<typeof UserCreate>,
+): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     await checkUserFields(trx, p, input.scope, input.unitId);
-    const dup = await trx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+    const dup = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', input.username)
+      .executeTakeFirst();
     if (dup) throw new Conflict('duplicate', `The username ${input.username} is taken.`);
     const { id } = await trx
       .insertInto('users')
@@ -273,7 +297,11 @@ export async function updateUser(
       .updateTable('users')
       .set({
         ...(patch.displayName !== undefined && { display_name: patch.displayName }),
-        ...(passwordHash !== undefined && { password_hash: passwordHash, failed_logins: 0, locked_until: null }),
+        ...(passwordHash !== undefined && {
+          password_hash: passwordHash,
+          failed_logins: 0,
+          locked_until: null,
+        }),
         ...(patch.roles !== undefined && { roles: [...new Set(patch.roles)] }),
         ...(patch.unitId !== undefined && { unit_id: patch.unitId }),
         ...(patch.scope !== undefined && { scope: patch.scope }),
@@ -282,7 +310,8 @@ export async function updateUser(
       })
       .where('id', '=', id)
       .execute();
-    if (patch.active === false || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    if (patch.active === false || passwordHash)
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     const after = await getUser(trx, p, id);
     // The audit never holds a password or its hash.
     await recordAudit(trx, p, {
@@ -307,7 +336,12 @@ export async function createToken(db: Kysely<DB>, p: Principal, userId: string, 
       .values({ user_id: userId, name, token_hash: sha256(token) })
       .returning(['id', 'name'])
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, p, { action: 'token_create', entity: 'token', entityId: row.id, after: { userId, name } });
+    await recordAudit(trx, p, {
+      action: 'token_create',
+      entity: 'token',
+      entityId: row.id,
+      after: { userId, name },
+    });
     return { id: row.id, name: row.name, token };
   });
 }
@@ -351,7 +385,15 @@ function ruleQuery(db: Db, p: Principal) {
   return db
     .selectFrom('responsibility_rules as r')
     .innerJoin('units', 'units.id', 'r.unit_id')
-    .select(['r.id', 'r.position', 'r.category_pattern', 'r.area_prefix', 'r.unit_id', 'units.name as unit_name', 'r.note'])
+    .select([
+      'r.id',
+      'r.position',
+      'r.category_pattern',
+      'r.area_prefix',
+      'r.unit_id',
+      'units.name as unit_name',
+      'r.note',
+    ])
     .where((eb) =>
       eb.or([eb('r.area_prefix', 'like', `${p.scope}%`), sql<boolean>`${p.scope} like r.area_prefix || '%'`]),
     );
@@ -389,7 +431,11 @@ async function getRule(db: Db, p: Principal, id: string): Promise<Rule> {
   return toRule(row);
 }
 
-export async function createRule(db: Kysely<DB>, p: Principal, input: z.infer<typeof RuleCreate>): Promise<Rule> {
+export async function createRule(
+  db: Kysely<DB>,
+  p: Principal,
+  input: z.infer<typeof RuleCreate>,
+): Promise<Rule> {
   requireInScope(p, input.areaPrefix);
   return db.transaction().execute(async (trx) => {
     if (input.areaPrefix) await requireArea(trx, input.areaPrefix);

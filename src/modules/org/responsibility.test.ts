@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { findResponsibleRule, type ResponsibilityRule } from './responsibility.js';
 
-const rule = (id: string, position: number, categoryPattern: string, areaPrefix: string): ResponsibilityRule => ({
+const rule = (
+  id: string,
+  position: number,
+  categoryPattern: string,
+  areaPrefix: string,
+): ResponsibilityRule => ({
   id,
   position,
   categoryPattern,

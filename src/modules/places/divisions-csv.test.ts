@@ -8,7 +8,10 @@ const header = 'code,name,level,parent_code';
 
 describe('parseDivisionsCsv', () => {
   it('reads the shipped Tianjin divisions: 3 districts, 32 streets, 384 communities', () => {
-    const text = fs.readFileSync(path.join(projectRoot, 'data/divisions/tianjin_heping_hexi_nankai_divisions.csv'), 'utf8');
+    const text = fs.readFileSync(
+      path.join(projectRoot, 'data/divisions/tianjin_heping_hexi_nankai_divisions.csv'),
+      'utf8',
+    );
     const { rows, errors } = parseDivisionsCsv(text);
     expect(errors).toEqual([]);
     const count = (level: string) => rows.filter((r) => r.level === level).length;
@@ -33,10 +36,14 @@ describe('parseDivisionsCsv', () => {
   });
 
   it('rejects an unknown parent, a duplicate and a wrong header', () => {
-    const missingParent = parseDivisionsCsv([header, '120101001000,劝业场街道,street,120101000000'].join('\n'));
+    const missingParent = parseDivisionsCsv(
+      [header, '120101001000,劝业场街道,street,120101000000'].join('\n'),
+    );
     expect(missingParent.errors[0]?.message).toMatch(/parent 120101 .* not in the file/);
     const dup = parseDivisionsCsv(
-      [header, '120101000000,和平区,district,120100000000', '120101000000,和平区,district,120100000000'].join('\n'),
+      [header, '120101000000,和平区,district,120100000000', '120101000000,和平区,district,120100000000'].join(
+        '\n',
+      ),
     );
     expect(dup.errors).toEqual([{ line: 3, message: 'code 120101000000 repeats line 2' }]);
     expect(parseDivisionsCsv('a,b,c\n1,2,3').errors[0]?.line).toBe(1);

@@ -30,7 +30,10 @@ export function parseDivisionsCsv(text: string): { rows: DivisionRow[]; errors: 
   const rows: DivisionRow[] = [];
   const header = lines[0]?.trim();
   if (header !== 'code,name,level,parent_code') {
-    return { rows, errors: [{ line: 1, message: 'the header must be exactly: code,name,level,parent_code' }] };
+    return {
+      rows,
+      errors: [{ line: 1, message: 'the header must be exactly: code,name,level,parent_code' }],
+    };
   }
   const seen = new Map<string, number>();
   const levels = new Map<string, DivisionRow['level']>();
@@ -54,7 +57,10 @@ export function parseDivisionsCsv(text: string): { rows: DivisionRow[]; errors: 
       continue;
     }
     const short = shorten(code, level);
-    if (code !== short.padEnd(12, '0') || /^0+$/.test(code.slice(SHORT_LENGTH[level] - 3, SHORT_LENGTH[level]))) {
+    if (
+      code !== short.padEnd(12, '0') ||
+      /^0+$/.test(code.slice(SHORT_LENGTH[level] - 3, SHORT_LENGTH[level]))
+    ) {
       errors.push({ line, message: `code ${code} does not have the shape of a ${level} code` });
       continue;
     }
@@ -71,8 +77,14 @@ export function parseDivisionsCsv(text: string): { rows: DivisionRow[]; errors: 
     let parentCode: string | null = null;
     if (level !== 'district') {
       const parentLevel = level === 'street' ? 'district' : 'street';
-      if (!/^\d{12}$/.test(parent) || shorten(parent, parentLevel) !== short.slice(0, SHORT_LENGTH[parentLevel])) {
-        errors.push({ line, message: `parent_code "${parent}" is not the ${parentLevel} that contains ${code}` });
+      if (
+        !/^\d{12}$/.test(parent) ||
+        shorten(parent, parentLevel) !== short.slice(0, SHORT_LENGTH[parentLevel])
+      ) {
+        errors.push({
+          line,
+          message: `parent_code "${parent}" is not the ${parentLevel} that contains ${code}`,
+        });
         continue;
       }
       parentCode = shorten(parent, parentLevel);
@@ -83,9 +95,13 @@ export function parseDivisionsCsv(text: string): { rows: DivisionRow[]; errors: 
   const codes = new Set(rows.map((r) => r.code));
   for (const r of rows) {
     if (r.parentCode && !codes.has(r.parentCode)) {
-      errors.push({ line: seen.get(r.code) ?? 0, message: `parent ${r.parentCode} of ${r.code} is not in the file` });
+      errors.push({
+        line: seen.get(r.code) ?? 0,
+        message: `parent ${r.parentCode} of ${r.code} is not in the file`,
+      });
     }
   }
-  if (rows.length === 0 && errors.length === 0) errors.push({ line: 1, message: 'no district, street or community rows' });
+  if (rows.length === 0 && errors.length === 0)
+    errors.push({ line: 1, message: 'no district, street or community rows' });
   return { rows, errors };
 }

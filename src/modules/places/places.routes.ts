@@ -1,7 +1,7 @@
 /** HTTP routes of the places module: area tree, one area, GeoJSON export, locate, grid import, map settings. */
 import { z } from 'zod';
-import { type App, principalOf } from '../../platform/http/app.js';
 import { NotFound } from '../../platform/errors.js';
+import { type App, principalOf } from '../../platform/http/app.js';
 import {
   AreaCodeParam,
   AreaDetail,
@@ -21,14 +21,21 @@ export function registerPlacesRoutes(
 ): void {
   app.get(
     '/api/areas/tree',
-    { config: { access: 'authenticated' }, schema: { tags: ['places'], response: { 200: z.array(AreaNode) } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['places'], response: { 200: z.array(AreaNode) } },
+    },
     async (req) => places.tree(principalOf(req)),
   );
   app.get(
     '/api/areas/geojson',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['places'], summary: 'Areas of one level as a GeoJSON FeatureCollection', querystring: GeoJsonQuery },
+      schema: {
+        tags: ['places'],
+        summary: 'Areas of one level as a GeoJSON FeatureCollection',
+        querystring: GeoJsonQuery,
+      },
     },
     async (req, reply) => {
       reply.type('application/geo+json');
@@ -64,7 +71,8 @@ export function registerPlacesRoutes(
     },
     async (req) => {
       const found = await places.locate(req.query.lon, req.query.lat, req.query.crs);
-      if (!found) throw new NotFound('outside_grids', `(${req.query.lon}, ${req.query.lat}) is not inside any grid.`);
+      if (!found)
+        throw new NotFound('outside_grids', `(${req.query.lon}, ${req.query.lat}) is not inside any grid.`);
       return found;
     },
   );

@@ -38,7 +38,12 @@ function visible(scope: string) {
 }
 
 export class Places {
-  private locator: { index: GridLocator; version: string; checkedAt: number; names: Map<string, string> } | null = null;
+  private locator: {
+    index: GridLocator;
+    version: string;
+    checkedAt: number;
+    names: Map<string, string>;
+  } | null = null;
   private building: Promise<void> | null = null;
 
   constructor(private readonly db: Kysely<DB>) {}
@@ -67,7 +72,12 @@ export class Places {
   }
 
   async get(p: Scoped, code: string) {
-    const row = await this.db.selectFrom('areas').selectAll().where('code', '=', code).where(visible(p.scope)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('areas')
+      .selectAll()
+      .where('code', '=', code)
+      .where(visible(p.scope))
+      .executeTakeFirst();
     if (!row) throw new NotFound('area_not_found', `No area ${code} in your scope.`);
     const ancestors = await this.db
       .selectFrom('areas')
@@ -113,7 +123,13 @@ export class Places {
       features: rows.map((r) => ({
         type: 'Feature' as const,
         id: r.code,
-        properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, synthetic: r.synthetic },
+        properties: {
+          code: r.code,
+          name: r.name,
+          level: r.level,
+          parentCode: r.parent_code,
+          synthetic: r.synthetic,
+        },
         geometry: r.geometry,
       })),
     };
@@ -155,7 +171,11 @@ export class Places {
   }
 
   private async gridVersion(): Promise<string> {
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', GRID_VERSION_KEY).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', GRID_VERSION_KEY)
+      .executeTakeFirst();
     return String(row?.value.version ?? '0');
   }
 
@@ -169,19 +189,30 @@ export class Places {
     const names = await this.db.selectFrom('areas').select(['code', 'name']).execute();
     const index = new GridLocator(
       grids.flatMap((g) =>
-        g.geometry && g.bbox ? [{ code: g.code, geometry: g.geometry, bbox: g.bbox as [number, number, number, number] }] : [],
+        g.geometry && g.bbox
+          ? [{ code: g.code, geometry: g.geometry, bbox: g.bbox as [number, number, number, number] }]
+          : [],
       ),
     );
-    this.locator = { index, version, checkedAt: Date.now(), names: new Map(names.map((n) => [n.code, n.name])) };
+    this.locator = {
+      index,
+      version,
+      checkedAt: Date.now(),
+      names: new Map(names.map((n) => [n.code, n.name])),
+    };
   }
 
   /** Imports a divisions CSV all-or-nothing; existing codes are renamed, not duplicated. */
   async importDivisions(actor: AuditActor, csvText: string, source = 'divisions csv') {
     const { rows, errors } = parseDivisionsCsv(csvText);
     if (errors.length) {
-      throw new Invalid('invalid_request', `The divisions file has ${errors.length} error(s); nothing was imported.`, {
-        errors,
-      });
+      throw new Invalid(
+        'invalid_request',
+        `The divisions file has ${errors.length} error(s); nothing was imported.`,
+        {
+          errors,
+        },
+      );
     }
     await this.db.transaction().execute(async (trx) => {
       await upsertAreas(
@@ -189,24 +220,40 @@ export class Places {
         rows.map((r) => ({ ...r, geometry: null, bbox: null, synthetic: false, source })),
         { keepGeometry: true },
       );
-      await recordAudit(trx, actor, { action: 'import', entity: 'area', entityId: 'divisions', after: { rows: rows.length } });
+      await recordAudit(trx, actor, {
+        action: 'import',
+        entity: 'area',
+        entityId: 'divisions',
+        after: { rows: rows.length },
+      });
     });
     return { imported: rows.length };
   }
 
   /** Imports real grids from GeoJSON, validated, all-or-nothing; they replace the grids of their communities. */
   async importGrids(actor: AuditActor & { scope?: string }, fc: unknown, source = 'grid import') {
-    const communities = await this.db.selectFrom('areas').select(['code', 'name']).where('level', '=', 'community').execute();
+    const communities = await this.db
+      .selectFrom('areas')
+      .select(['code', 'name'])
+      .where('level', '=', 'community')
+      .execute();
     const result = validateGridImport(fc, new Set(communities.map((c) => c.code)));
     if (!result.ok) {
-      throw new Invalid('invalid_geojson', `${result.errors.length} feature(s) failed validation; nothing was imported.`, {
-        errors: result.errors,
-      });
+      throw new Invalid(
+        'invalid_geojson',
+        `${result.errors.length} feature(s) failed validation; nothing was imported.`,
+        {
+          errors: result.errors,
+        },
+      );
     }
     const touched = [...new Set(result.grids.map((g) => g.code.slice(0, 12)))];
     const outside = touched.filter((c) => !c.startsWith(actor.scope ?? ''));
     if (outside.length) {
-      throw new Forbidden('scope_outside', `Communities outside your scope: ${outside.slice(0, 5).join(', ')}.`);
+      throw new Forbidden(
+        'scope_outside',
+        `Communities outside your scope: ${outside.slice(0, 5).join(', ')}.`,
+      );
     }
     const names = new Map(communities.map((c) => [c.code, c.name]));
     await this.db.transaction().execute(async (trx) => {
@@ -251,12 +298,18 @@ export async function bumpGridVersion(trx: Db): Promise<void> {
   await trx
     .insertInto('settings')
     .values({ key: GRID_VERSION_KEY, value: JSON.stringify({ version: Date.now().toString(36) }) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: new Date() }),
+    )
     .execute();
 }
 
 /** Inserts or updates areas in batches (parents must come before children). */
-export async function upsertAreas(trx: Db, rows: AreaInsert[], opts: { keepGeometry?: boolean } = {}): Promise<void> {
+export async function upsertAreas(
+  trx: Db,
+  rows: AreaInsert[],
+  opts: { keepGeometry?: boolean } = {},
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     const batch = rows.slice(i, i + 500);
     await trx
@@ -279,7 +332,11 @@ export async function upsertAreas(trx: Db, rows: AreaInsert[], opts: { keepGeome
           parent_code: eb.ref('excluded.parent_code'),
           ...(opts.keepGeometry
             ? {}
-            : { geometry: eb.ref('excluded.geometry'), bbox: eb.ref('excluded.bbox'), synthetic: eb.ref('excluded.synthetic') }),
+            : {
+                geometry: eb.ref('excluded.geometry'),
+                bbox: eb.ref('excluded.bbox'),
+                synthetic: eb.ref('excluded.synthetic'),
+              }),
           source: eb.ref('excluded.source'),
         })),
       )

@@ -16,7 +16,11 @@ export const SYSTEM_ACTOR = { userId: null, displayName: 'system' } as const;
 
 export type AuditActor = Pick<Principal, 'userId' | 'displayName'> | typeof SYSTEM_ACTOR;
 
-export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, actor: AuditActor, e: AuditEntry): Promise<void> {
+export async function recordAudit(
+  trx: Transaction<DB> | Kysely<DB>,
+  actor: AuditActor,
+  e: AuditEntry,
+): Promise<void> {
   await trx
     .insertInto('audit_log')
     .values({

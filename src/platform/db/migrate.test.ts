@@ -25,11 +25,14 @@ describeEachStore('migrations', (store) => {
 
   it('rolls back a failing migration completely', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-mig-'));
-    fs.writeFileSync(path.join(dir, '9999_broken.sql'), 'create table half_done (x int); select * from no_such_table;');
-    await expect(migrate(store().db, dir)).rejects.toThrow();
-    const t = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename = 'half_done'`.execute(
-      store().db,
+    fs.writeFileSync(
+      path.join(dir, '9999_broken.sql'),
+      'create table half_done (x int); select * from no_such_table;',
     );
+    await expect(migrate(store().db, dir)).rejects.toThrow();
+    const t = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_tables where tablename = 'half_done'`.execute(store().db);
     expect(t.rows[0]?.n).toBe(0);
     fs.rmSync(dir, { recursive: true });
   });

@@ -22,7 +22,9 @@ export async function migrate(db: Kysely<DB>, dir = migrationsDir): Promise<Migr
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort();
   await sql`create table if not exists schema_migrations (
-    name text primary key, checksum text not null, applied_at timestamptz not null default now())`.execute(db);
+    name text primary key, checksum text not null, applied_at timestamptz not null default now())`.execute(
+    db,
+  );
   const applied: string[] = [];
   let alreadyApplied = 0;
   for (const file of files) {

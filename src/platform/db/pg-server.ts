@@ -22,10 +22,15 @@ export function findPostgresBinaries(): string | null {
   const candidates: string[] = [];
   const lib = '/usr/lib/postgresql';
   if (fs.existsSync(lib)) {
-    for (const v of fs.readdirSync(lib).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(lib, v, 'bin'));
+    for (const v of fs.readdirSync(lib).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(path.join(lib, v, 'bin'));
   }
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) candidates.push(dir);
-  return candidates.find((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres'))) ?? null;
+  return (
+    candidates.find(
+      (d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres')),
+    ) ?? null
+  );
 }
 
 export async function freePort(): Promise<number> {
@@ -50,16 +55,45 @@ function serverUser(): { uid: number; gid: number } | Record<string, never> {
 
 export async function startPostgresServer(): Promise<PostgresServer> {
   const bin = findPostgresBinaries();
-  if (!bin) throw new Error('No PostgreSQL server binaries (initdb, postgres) found; install the Debian package `postgresql`.');
+  if (!bin)
+    throw new Error(
+      'No PostgreSQL server binaries (initdb, postgres) found; install the Debian package `postgresql`.',
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-pg-'));
   const user = serverUser();
   if ('uid' in user) fs.chownSync(dir, user.uid, user.gid);
   const dataDir = path.join(dir, 'data');
-  const initArgs = ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'];
+  const initArgs = [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ];
   execFileSync(path.join(bin, 'initdb'), initArgs, { stdio: 'pipe', cwd: dir, ...user });
   const port = await freePort();
-  const args = ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
+  ];
   const child: ChildProcess = spawn(path.join(bin, 'postgres'), args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     cwd: dir,

@@ -19,7 +19,8 @@ let server: PostgresServer | undefined;
 export async function setup(project: TestProject): Promise<void> {
   const required = process.env.WANGGE_REQUIRE_POSTGRES === '1';
   if (!findPostgresBinaries()) {
-    const msg = 'No PostgreSQL server binaries found: the PostgreSQL store suite is SKIPPED (install `postgresql`).';
+    const msg =
+      'No PostgreSQL server binaries found: the PostgreSQL store suite is SKIPPED (install `postgresql`).';
     if (required) throw new Error(`${msg} WANGGE_REQUIRE_POSTGRES=1 makes this a failure.`);
     console.warn(`\n${'!'.repeat(100)}\n!! ${msg}\n${'!'.repeat(100)}\n`);
     project.provide('pgUrl', '');
@@ -32,7 +33,10 @@ export async function setup(project: TestProject): Promise<void> {
   await admin.end();
   let store: Database | undefined;
   try {
-    store = await openDatabase({ kind: 'postgres', url: server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`) });
+    store = await openDatabase({
+      kind: 'postgres',
+      url: server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`),
+    });
     await migrate(store.db);
   } finally {
     await store?.close();

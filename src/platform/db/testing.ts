@@ -24,7 +24,11 @@ export async function openTestDatabase(kind: StoreKind): Promise<Database> {
   } finally {
     await admin.end();
   }
-  const store = await openDatabase({ kind: 'postgres', url: base.replace(/\/postgres$/, `/${name}`), poolSize: 8 });
+  const store = await openDatabase({
+    kind: 'postgres',
+    url: base.replace(/\/postgres$/, `/${name}`),
+    poolSize: 8,
+  });
   return {
     ...store,
     async close() {
@@ -43,7 +47,10 @@ export const STORE_KINDS: readonly StoreKind[] = ['pglite', 'postgres'];
  * Defines the suite once per store. `store()` gives the suite's database, opened before its first test.
  * The PostgreSQL variant is skipped (loudly, by the global setup) only when no server is installed.
  */
-export function describeEachStore(title: string, body: (store: () => Database, kind: StoreKind) => void): void {
+export function describeEachStore(
+  title: string,
+  body: (store: () => Database, kind: StoreKind) => void,
+): void {
   for (const kind of STORE_KINDS) {
     const run = kind === 'pglite' || inject('pgUrl') ? describe : describe.skip;
     run(`${title} [${kind}]`, () => {

@@ -13,7 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { type Access, type Principal, type Role } from '../auth/roles.js';
+import type { Access, Principal, Role } from '../auth/roles.js';
 import { DomainError, Forbidden, Unauthorized } from '../errors.js';
 import { localize, pickLocale } from '../i18n/messages.js';
 
@@ -67,8 +67,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logger: { level: opts.logLevel ?? 'info' },
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
-    // Never echo a stack to clients; request ids stay for the logs.
-    disableRequestLogging: opts.logLevel !== 'debug',
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -94,7 +92,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Wangge API', version: '0.1.0', description: 'Wangge (网格) district governance platform' },
+      info: {
+        title: 'Wangge API',
+        version: '0.1.0',
+        description: 'Wangge (网格) district governance platform',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
@@ -127,7 +129,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if (p.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || sent !== p.csrfToken) {
-        throw new Forbidden('csrf_failed', `Send the ${CSRF_HEADER} header given at login with every change.`);
+        throw new Forbidden(
+          'csrf_failed',
+          `Send the ${CSRF_HEADER} header given at login with every change.`,
+        );
       }
     }
   });
@@ -136,7 +141,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const locale = pickLocale(req.headers['accept-language']);
     const send = (status: number, code: string, english: string, details?: unknown) =>
       reply.status(status).send({
-        error: { code, message: localize(code, english, locale), ...(details === undefined ? {} : { details }) },
+        error: {
+          code,
+          message: localize(code, english, locale),
+          ...(details === undefined ? {} : { details }),
+        },
       });
     if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -145,7 +154,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
         message: v.message,
       }));
       const first = details[0];
-      return send(400, 'invalid_request', first ? `${first.path}: ${first.message}` : 'Invalid request.', details);
+      return send(
+        400,
+        'invalid_request',
+        first ? `${first.path}: ${first.message}` : 'Invalid request.',
+        details,
+      );
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
     switch (e.code) {
@@ -166,12 +180,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   app.setNotFoundHandler((req, reply) => {
     const isApi = req.url.startsWith('/api/') || req.url.startsWith('/open311/');
-    if (!isApi && opts.webDir && req.method === 'GET' && fs.existsSync(path.join(opts.webDir, 'index.html'))) {
+    if (
+      !isApi &&
+      opts.webDir &&
+      req.method === 'GET' &&
+      fs.existsSync(path.join(opts.webDir, 'index.html'))
+    ) {
       return reply.type('text/html').sendFile('index.html');
     }
     const locale = pickLocale(req.headers['accept-language']);
     return reply.status(404).send({
-      error: { code: 'route_not_found', message: localize('route_not_found', `No route ${req.method} ${req.url}.`, locale) },
+      error: {
+        code: 'route_not_found',
+        message: localize('route_not_found', `No route ${req.method} ${req.url}.`, locale),
+      },
     });
   });
 
@@ -179,10 +201,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     await app.register(fastifyStatic, { root: opts.webDir, wildcard: false, index: ['index.html'] });
   }
 
-  app.get(
-    '/api/openapi.json',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
   );
   return app;
 }

@@ -1,0 +1,100 @@
+/** End-to-end harness: a real server on a free port (embedded store, demo seed) and Debian's Chromium via playwright-core. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { loadConfig, projectRoot } from '../src/platform/config.js';
+import { type Database, openDatabase } from '../src/platform/db/database.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { freePort } from '../src/platform/db/pg-server.js';
+import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
+import { buildServer, type Server, WEB_DIR } from '../src/server.js';
+
+export const CHROMIUM = process.env.WANGGE_CHROMIUM ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(projectRoot, 'test-results');
+
+/** Whether browser tests can run; when they cannot and WANGGE_REQUIRE_BROWSER=1 they must fail instead of skip. */
+export function browserAvailable(): boolean {
+  const ok = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(WEB_DIR, 'index.html'));
+  if (!ok) {
+    const why = !fs.existsSync(CHROMIUM)
+      ? `no browser at ${CHROMIUM} (apt-get install chromium)`
+      : 'the web app is not built (npm run build:web)';
+    if (process.env.WANGGE_REQUIRE_BROWSER === '1') throw new Error(`Browser tests required but ${why}.`);
+    console.warn(`\n!!!! Browser tests SKIPPED: ${why}\n`);
+  }
+  return ok;
+}
+
+export interface E2E {
+  baseUrl: string;
+  server: Server;
+  store: Database;
+  browser: Browser;
+  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  login(page: Page, username: string): Promise<void>;
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(opts: { districts?: string[] } = { districts: ['120101'] }): Promise<E2E> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-e2e-'));
+  const store = await openDatabase({ kind: 'pglite', dataDir: path.join(dir, 'pglite') });
+  await migrate(store.db);
+  await seedDemo(store.db, { districts: opts.districts });
+  const port = await freePort();
+  const config = { ...loadConfig({ WANGGE_DATA: dir }), port, logLevel: 'warn' };
+  const server = await buildServer(store, config);
+  await server.app.listen({ port, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // MapLibre needs WebGL: software rendering through SwiftShader.
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    baseUrl,
+    server,
+    store,
+    browser,
+    async newPage() {
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 900 },
+        locale: 'zh-CN',
+        baseURL: baseUrl,
+      });
+      const page = await context.newPage();
+      return { context, page };
+    },
+    async login(page, username) {
+      await page.goto('/');
+      await page.getByLabel(/用户名|Username/).fill(username);
+      await page.getByLabel(/密码|Password/).fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: /登\s*录|Log in/ }).click();
+      await page.waitForResponse((r) => r.url().endsWith('/api/auth/login') && r.status() === 200);
+    },
+    async screenshot(page, name) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+      return file;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
