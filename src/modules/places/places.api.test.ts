@@ -5,6 +5,13 @@ import { toGcj02 } from './locator.js';
 type Ring = number[][];
 type Area = { code: string; bbox: number[]; geometry: { type: string; coordinates: unknown } };
 
+/** An unclipped cell: four corners that are the corners of its bounding box. */
+function isRectangle(ring: Ring): boolean {
+  const xs = new Set(ring.map((p) => p[0]));
+  const ys = new Set(ring.map((p) => p[1]));
+  return ring.length === 5 && xs.size === 2 && ys.size === 2;
+}
+
 /** A point certainly inside a grid: the centre of an unclipped (rectangular) cell. */
 async function interiorPointOfSomeGrid(get: (url: string) => Promise<{ json: unknown }>) {
   const fc = (await get('/api/areas/geojson?level=grid&within=120101001001')).json as {
