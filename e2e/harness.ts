@@ -82,8 +82,10 @@ export async function startE2E(opts: { districts?: string[] } = { districts: ['1
       await page.goto('/');
       await page.getByLabel(/用户名|Username/).fill(username);
       await page.getByLabel(/密码|Password/).fill(DEMO_PASSWORD);
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
       await page.getByRole('button', { name: /登\s*录|Log in/ }).click();
-      await page.waitForResponse((r) => r.url().endsWith('/api/auth/login') && r.status() === 200);
+      const res = await answered;
+      if (res.status() !== 200) throw new Error(`login as ${username}: HTTP ${res.status()}`);
     },
     async screenshot(page, name) {
       const file = path.join(ARTIFACTS, `${name}.png`);

@@ -1,0 +1,61 @@
+/** The console menu as one table: route, label key, icon and the roles that see it. Later modules append rows. */
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BranchesOutlined,
+  EnvironmentOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { type LazyExoticComponent, lazy, type ReactNode } from 'react';
+import type { Role } from '../api/client';
+
+export interface MenuEntry {
+  path: string;
+  labelKey: string;
+  icon: ReactNode;
+  /** Who sees the entry (the server enforces the same on every call). */
+  roles: readonly Role[] | 'all';
+  page: LazyExoticComponent<() => ReactNode>;
+}
+
+export const MENU: MenuEntry[] = [
+  {
+    path: '/areas',
+    labelKey: 'menu.areas',
+    icon: <EnvironmentOutlined />,
+    roles: 'all',
+    page: lazy(() => import('../features/places/AreasPage')),
+  },
+  {
+    path: '/units',
+    labelKey: 'menu.units',
+    icon: <ApartmentOutlined />,
+    roles: ['admin', 'dispatcher', 'shift_lead', 'supervisor', 'leader', 'operator'],
+    page: lazy(() => import('../features/org/UnitsPage')),
+  },
+  {
+    path: '/users',
+    labelKey: 'menu.users',
+    icon: <TeamOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/org/UsersPage')),
+  },
+  {
+    path: '/rules',
+    labelKey: 'menu.rules',
+    icon: <BranchesOutlined />,
+    roles: ['admin', 'dispatcher', 'shift_lead', 'supervisor'],
+    page: lazy(() => import('../features/org/RulesPage')),
+  },
+  {
+    path: '/audit',
+    labelKey: 'menu.audit',
+    icon: <AuditOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/org/AuditPage')),
+  },
+];
+
+export function menuFor(roles: readonly Role[]): MenuEntry[] {
+  return MENU.filter((m) => m.roles === 'all' || m.roles.some((r) => roles.includes(r)));
+}
