@@ -38,13 +38,19 @@ run('console: areas and map (Chromium)', () => {
       };
       const cell = fc.features.find((f) => {
         const ring = f.geometry.coordinates[0] ?? [];
-        return f.geometry.type === 'Polygon' && ring.length === 5 && new Set(ring.map((p) => p[0])).size === 2;
+        return (
+          f.geometry.type === 'Polygon' && ring.length === 5 && new Set(ring.map((p) => p[0])).size === 2
+        );
       });
       if (!cell) return null;
       const ring = cell.geometry.coordinates[0] ?? [];
       const xs = ring.map((p) => p[0] ?? 0);
       const ys = ring.map((p) => p[1] ?? 0);
-      return { code: cell.properties.code, lon: (Math.min(...xs) + Math.max(...xs)) / 2, lat: (Math.min(...ys) + Math.max(...ys)) / 2 };
+      return {
+        code: cell.properties.code,
+        lon: (Math.min(...xs) + Math.max(...xs)) / 2,
+        lat: (Math.min(...ys) + Math.max(...ys)) / 2,
+      };
     });
     expect(target).not.toBeNull();
     if (!target) return;
