@@ -179,4 +179,18 @@ describeApi('places API', (ctx) => {
     const dispatcher = await ctx().login('dispatcher');
     expect((await dispatcher.post('/api/areas/grids/import', good)).status).toBe(403);
   });
+
+  it('documents every route in the served OpenAPI description', async () => {
+    const doc = (await ctx().anonymous.get('/api/openapi.json')).json as { paths: Record<string, unknown> };
+    for (const p of [
+      '/api/auth/login',
+      '/api/areas/tree',
+      '/api/areas/{code}',
+      '/api/locate',
+      '/api/units',
+      '/api/rules',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(p);
+    }
+  });
 });
