@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../platform/config.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-cli-'));
-const env = { ...process.env, WANGGE_DATA: dataDir, DATABASE_URL: '' };
-delete env.DATABASE_URL;
+// The CLI under test uses the embedded store even where the caller has a DATABASE_URL.
+const { DATABASE_URL: _ignored, ...inherited } = process.env;
+const env = { ...inherited, WANGGE_DATA: dataDir };
 
 function wangge(...args: string[]) {
   const r = spawnSync(
