@@ -41,41 +41,63 @@ describe('the statutory calendar', () => {
 describe('deadlines across the 2025 National Day holiday (10-01…10-08 off, 09-28 and 10-11 worked)', () => {
   it('4 working hours from 2025-09-30 16:00 end on 2025-10-09 11:00', () => {
     // 16:00–17:30 on the 30th uses 1.5 h; the holiday is skipped; the other 2.5 h run 08:30–11:00 on the 9th.
-    expect(iso(addTimeLimit(bj('2025-09-30T16:00'), { value: 4, unit: 'work_hour' }, cal))).toBe('2025-10-09T11:00');
+    expect(iso(addTimeLimit(bj('2025-09-30T16:00'), { value: 4, unit: 'work_hour' }, cal))).toBe(
+      '2025-10-09T11:00',
+    );
   });
 
   it('counts duty time on the make-up Saturday 2025-10-11', () => {
     // Friday 10-10 16:30 + 2 working hours: 1 h on Friday, then Saturday 10-11 is a working day → 09:30.
-    expect(iso(addTimeLimit(bj('2025-10-10T16:30'), { value: 2, unit: 'work_hour' }, cal))).toBe('2025-10-11T09:30');
+    expect(iso(addTimeLimit(bj('2025-10-10T16:30'), { value: 2, unit: 'work_hour' }, cal))).toBe(
+      '2025-10-11T09:30',
+    );
     // And the make-up Sunday 2025-09-28 before the holiday.
-    expect(iso(addTimeLimit(bj('2025-09-27T10:00'), { value: 1, unit: 'work_hour' }, cal))).toBe('2025-09-28T09:30');
+    expect(iso(addTimeLimit(bj('2025-09-27T10:00'), { value: 1, unit: 'work_hour' }, cal))).toBe(
+      '2025-09-28T09:30',
+    );
   });
 
   it('3 working days from 2025-09-29 end at the close of duty on 2025-10-10', () => {
     // Working days after the 29th: 30th (1), 9th (2), 10th (3).
-    expect(iso(addTimeLimit(bj('2025-09-29T15:00'), { value: 3, unit: 'work_day' }, cal))).toBe('2025-10-10T17:30');
+    expect(iso(addTimeLimit(bj('2025-09-29T15:00'), { value: 3, unit: 'work_day' }, cal))).toBe(
+      '2025-10-10T17:30',
+    );
     // 4 working days lands on the make-up Saturday.
-    expect(iso(addTimeLimit(bj('2025-09-29T15:00'), { value: 4, unit: 'work_day' }, cal))).toBe('2025-10-11T17:30');
+    expect(iso(addTimeLimit(bj('2025-09-29T15:00'), { value: 4, unit: 'work_day' }, cal))).toBe(
+      '2025-10-11T17:30',
+    );
   });
 
   it('natural time ignores holidays', () => {
-    expect(iso(addTimeLimit(bj('2025-09-30T16:00'), { value: 24, unit: 'natural_hour' }, cal))).toBe('2025-10-01T16:00');
-    expect(iso(addTimeLimit(bj('2025-09-30T16:00'), { value: 15, unit: 'natural_day' }, cal))).toBe('2025-10-15T16:00');
+    expect(iso(addTimeLimit(bj('2025-09-30T16:00'), { value: 24, unit: 'natural_hour' }, cal))).toBe(
+      '2025-10-01T16:00',
+    );
+    expect(iso(addTimeLimit(bj('2025-09-30T16:00'), { value: 15, unit: 'natural_day' }, cal))).toBe(
+      '2025-10-15T16:00',
+    );
   });
 });
 
 describe('starts outside duty time', () => {
   it('a start during the lunch break counts from 13:30', () => {
-    expect(iso(addTimeLimit(bj('2025-11-04T12:15'), { value: 2, unit: 'work_hour' }, cal))).toBe('2025-11-04T15:30');
+    expect(iso(addTimeLimit(bj('2025-11-04T12:15'), { value: 2, unit: 'work_hour' }, cal))).toBe(
+      '2025-11-04T15:30',
+    );
   });
   it('a start at night counts from the next morning', () => {
-    expect(iso(addTimeLimit(bj('2025-11-04T22:00'), { value: 4, unit: 'work_hour' }, cal))).toBe('2025-11-05T14:00');
+    expect(iso(addTimeLimit(bj('2025-11-04T22:00'), { value: 4, unit: 'work_hour' }, cal))).toBe(
+      '2025-11-05T14:00',
+    );
   });
   it('a start on a holiday counts from the next working day', () => {
-    expect(iso(addTimeLimit(bj('2025-10-03T09:00'), { value: 1, unit: 'work_hour' }, cal))).toBe('2025-10-09T09:30');
+    expect(iso(addTimeLimit(bj('2025-10-03T09:00'), { value: 1, unit: 'work_hour' }, cal))).toBe(
+      '2025-10-09T09:30',
+    );
   });
   it('exactly the rest of a period ends at the period end', () => {
-    expect(iso(addTimeLimit(bj('2025-11-04T10:00'), { value: 2, unit: 'work_hour' }, cal))).toBe('2025-11-04T12:00');
+    expect(iso(addTimeLimit(bj('2025-11-04T10:00'), { value: 2, unit: 'work_hour' }, cal))).toBe(
+      '2025-11-04T12:00',
+    );
   });
 });
 

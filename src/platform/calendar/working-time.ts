@@ -41,7 +41,8 @@ export function parseDutyHours(periods: readonly string[]): DutyPeriod[] {
   });
   parsed.sort((a, b) => a.start - b.start);
   for (let i = 1; i < parsed.length; i++) {
-    if ((parsed[i] as DutyPeriod).start < (parsed[i - 1] as DutyPeriod).end) throw new RangeError('duty periods overlap');
+    if ((parsed[i] as DutyPeriod).start < (parsed[i - 1] as DutyPeriod).end)
+      throw new RangeError('duty periods overlap');
   }
   if (parsed.length === 0) throw new RangeError('at least one duty period is needed');
   return parsed;
@@ -90,7 +91,8 @@ const MAX_DAYS = 3_660;
 
 /** The due time of a step that starts at `start` and has `limit` to finish. */
 export function addTimeLimit(start: Date, limit: TimeLimit, cal: WorkingCalendar): Date {
-  if (!Number.isFinite(limit.value) || limit.value < 0) throw new RangeError(`invalid time limit ${limit.value}`);
+  if (!Number.isFinite(limit.value) || limit.value < 0)
+    throw new RangeError(`invalid time limit ${limit.value}`);
   const t0 = start.getTime();
   switch (limit.unit) {
     case 'natural_hour':
@@ -167,7 +169,13 @@ export function workingMsBetween(a: Date, b: Date, cal: WorkingCalendar): number
 }
 
 /** How much of a step's time is used up at `now` (0…1+, counted in the limit's own kind of time). */
-export function elapsedFraction(start: Date, due: Date, now: Date, unit: TimeUnit, cal: WorkingCalendar): number {
+export function elapsedFraction(
+  start: Date,
+  due: Date,
+  now: Date,
+  unit: TimeUnit,
+  cal: WorkingCalendar,
+): number {
   const natural = unit === 'natural_hour' || unit === 'natural_day';
   const whole = natural ? due.getTime() - start.getTime() : workingMsBetween(start, due, cal);
   if (whole <= 0) return now >= due ? 1 : 0;
