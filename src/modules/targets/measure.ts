@@ -1,0 +1,96 @@
+/** Relation words (增长, 控制在, 盘活 …) that tie an indicator to its number in report text. */
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Measure extends Span {
+  /** As written, with qualifiers: 年均增长, 分别达到, 比2015年增加. */
+  text: string;
+}
+
+/** Relation words; the 在/至/到 forms are listed so that "控制在3%" keeps its preposition. */
+const MEASURE_VERBS = `
+  年均增长 增长 增加 增至 提高到 提高至 提高 提升至 提升到 提升改造 提升 下降到 下降至 下降 降低到 降低至 降低
+  降至 减少 压缩至 压缩到 压减至 压减 缩短至 缩短到 缩短 扩大至 扩大到 控制在 控制 保持在 保持 稳定在 达到 达
+  突破 超过 新增 新建 新开工 新投入使用 新设 建成 建设 改扩建 完成 实现 引进 招引 引导 盘活 培育 开工 竣工
+  拓宽改造 改造 整治 整修 修缮 安装 开设 发放 投入 注销 转让 解决 化解 选派 实施 推动 办理 受理 帮扶 救助
+  培训 签约 吸纳 带动 安置 拆除 治理 开展 举办 召开 创建 查处 排查 整改 打造 认定 入库 吸引 利用 节约 种植
+  栽植
+`
+  .trim()
+  .split(/\s+/)
+  .sort((a, b) => b.length - a.length);
+
+const VERB_SOURCE = MEASURE_VERBS.join('|');
+const VERB_AT_END = new RegExp(`(?:${VERB_SOURCE})了?$`);
+const VERB_AT_START = new RegExp(`^(?:${VERB_SOURCE})`);
+const VERB_ANYWHERE = new RegExp(VERB_SOURCE, 'g');
+
+/** Baselines such as 比上年, 较2015年, 比“十二五”末 — part of a measure, never of an indicator. */
+export const BASELINE =
+  '(?:比|较)(?:上年|去年|同期|[12][0-9]{3}年(?:末|底)?|“?十[一二三四五六七八九]五”?(?:末|期末)?)';
+
+/** Qualifiers written before a relation word that belong to the measure: 分别达到, 同比增长, 累计超过. */
+const MODIFIERS = new RegExp(`(?:${BASELINE}|分别|累计|同比|共计|共|均)*$`);
+
+/** A verb followed by one of these is part of a noun: 新开工面积, 增加值, 投入强度, 建设项目, 达标率. */
+const NOMINAL_SUFFIX =
+  /^(?:面积|量|率|额|值|数|强度|规模|总量|比重|占比|项目|资金|能力|水平|工作|机制|效率|标)/;
+
+function isNominal(text: string, verbEnd: number): boolean {
+  return (
+    NOMINAL_SUFFIX.test(text.slice(verbEnd, verbEnd + 2)) || /^[)）]/.test(text.slice(verbEnd, verbEnd + 1))
+  );
+}
+
+/** Relation words in text[from, to) that act as verbs (not inside a noun, not in brackets). */
+export function verbsIn(text: string, from: number, to: number): Span[] {
+  const verbs: Span[] = [];
+  for (const m of text.slice(from, to).matchAll(VERB_ANYWHERE)) {
+    const start = from + m.index;
+    const end = start + m[0].length;
+    if (!isNominal(text, end)) verbs.push({ start, end });
+  }
+  return verbs;
+}
+
+/** True when a relation word ends exactly at `at` ("建成1…", "达到35座"). */
+export function verbEndsAt(text: string, at: number): boolean {
+  return VERB_AT_END.test(text.slice(Math.max(0, at - 6), at));
+}
+
+/** True when a relation word (acting as a verb) starts at `at`. */
+export function verbStartsAt(text: string, at: number): boolean {
+  const m = VERB_AT_START.exec(text.slice(at, at + 5));
+  return m !== null && !isNominal(text, at + m[0].length);
+}
+
+function withModifiers(text: string, from: number, verb: Span): Measure {
+  const modifiers = MODIFIERS.exec(text.slice(from, verb.start))?.[0].length ?? 0;
+  const start = verb.start - modifiers;
+  return { start, end: verb.end, text: text.slice(start, verb.end) };
+}
+
+/**
+ * The relation word of a number in text[segment): the one right before the number, else the first
+ * verb earlier in the segment ("引进北京企业893家"), else the first one after ("4家医疗机构实现…").
+ */
+export function measureOf(text: string, segment: Span, number: Span): Measure | null {
+  const adjacent = VERB_AT_END.exec(text.slice(segment.start, number.start));
+  if (adjacent) {
+    const start = segment.start + adjacent.index;
+    const end = start + adjacent[0].replace(/了$/, '').length;
+    return withModifiers(text, segment.start, { start, end });
+  }
+  const before = verbsIn(text, segment.start, number.start)[0];
+  if (before) return withModifiers(text, segment.start, before);
+  const after = verbsIn(text, number.end, segment.end)[0];
+  return after ? { ...after, text: text.slice(after.start, after.end) } : null;
+}
+
+/** Change words whose subject is the indicator named earlier: "地区生产总值632亿元，比2015年增加170.5亿元". */
+export function isChangeOfEarlierIndicator(measure: Measure): boolean {
+  return new RegExp(`^(?:${BASELINE}|同比|年均)?(?:增长|增加|提高|提升|下降|降低|减少)`).test(measure.text);
+}

@@ -1,0 +1,304 @@
+/** Numbers with their units as written in report text (数字 + 量词/单位), and the numbers that are not quantities. */
+
+/** A quantity found in the text: offsets cover the number, its unit and any approximation words. */
+export interface Quantity {
+  /** Offset of the first digit (or of an approximation prefix such as 近/约). */
+  start: number;
+  /** Offset just past the unit and any approximation suffix (左右, 以上, …). */
+  end: number;
+  /** Offset of the first digit. */
+  numberStart: number;
+  /** Offset just past the unit (before any approximation suffix). */
+  unitEnd: number;
+  value: number;
+  valueMax: number | null;
+  /** The unit as written with its multiplier (万人, 亿元); '' when the number stands bare. */
+  unit: string;
+}
+
+interface UnitMatch {
+  unit: string;
+  /** Offset just past the unit, or the offset it was looked for at when there is none. */
+  end: number;
+}
+
+/** Units that follow a number; longest match wins, so 个百分点 beats 个 and 微克/立方米 beats 微克. */
+const BASE_UNITS = sortedLongestFirst([
+  '%',
+  '％',
+  '‰',
+  '个百分点',
+  '百分点',
+  '个工作日',
+  '工作日',
+  '个月',
+  '小时',
+  '分钟',
+  '天',
+  '平方公里',
+  '平方千米',
+  '平方米',
+  '平米',
+  '立方米',
+  '公里',
+  '千米',
+  '延长米',
+  '米',
+  '公顷',
+  '亩',
+  '吨',
+  '千克',
+  '公斤',
+  '微克/立方米',
+  '微克',
+  '毫克',
+  '千瓦时',
+  '千瓦',
+  '兆瓦',
+  '标准箱',
+  '美元',
+  '欧元',
+  '元',
+  '人次',
+  '人',
+  '名',
+  '位',
+  '户',
+  '家',
+  '座',
+  '个',
+  '件',
+  '所',
+  '套',
+  '项',
+  '辆',
+  '台',
+  '栋',
+  '幢',
+  '处',
+  '条',
+  '张',
+  '场次',
+  '场',
+  '次',
+  '批',
+  '间',
+  '块',
+  '部',
+  '支',
+  '只',
+  '头',
+  '棵',
+  '株',
+  '盏',
+  '基',
+  '根',
+  '册',
+  '篇',
+  '门',
+  '种',
+  '类',
+  '倍',
+]);
+
+/** Multipliers written between the number and the unit (145亿元, 4万人); part of the unit. */
+const MULTIPLIERS = sortedLongestFirst(['万亿', '千万', '百万', '十万', '万', '亿', '千', '百']);
+
+/** Units a multiplier never precedes: 3万% is not a thing, 3万 then % would be a misreading. */
+const NO_MULTIPLIER = new Set(['%', '％', '‰', '个百分点', '百分点', '倍']);
+
+/** 余/多 between number and unit ("8万余件", "40余场次"): approximation, not unit. */
+const APPROX_INFIX = /^[余多]/;
+/** Approximation words after the unit ("1.9万人左右", "96%以上"). */
+const APPROX_SUFFIX = /^(?:及以上|及以下|左右|以上|以内|以下|上下)/;
+/** Approximation words before the number ("近8万件", "约5亿元"). */
+const APPROX_PREFIX = /(?:近|约|逾)$/;
+/** Range separators between two numbers ("5至8家", "5-8家", "5～8家"). */
+const RANGE_SEPARATOR = /^(?:至|到|-|－|~|～|—)/;
+
+const DIGITS = /[0-9０-９]+(?:[.．][0-9０-９]+)?/y;
+const FULL_WIDTH_DIGIT = /[０-９．]/g;
+
+/** Time units whose number also names a concept when a noun follows ("15分钟生活圈", "24小时自助"). */
+const TIME_UNITS = new Set(['天', '小时', '分钟', '个工作日', '工作日', '个月']);
+
+/** Words that make a following quantity a category threshold ("超过500平方米的楼宇"). */
+const THRESHOLD_BEFORE = /(?:超过|不低于|不少于|不超过|不足|低于|高于|大于|小于|超|过)$/;
+
+/** Slogans built on a day count ("大干150天", "奋战100天"). */
+const SLOGAN_BEFORE = /(?:大干|奋战|鏖战|决战|会战|冲刺)$/;
+
+/** Characters after a bare number that make it a name, date or ordinal rather than a count. */
+const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点元岁层楼路线型代]/;
+
+function sortedLongestFirst(words: string[]): string[] {
+  return [...words].sort((a, b) => b.length - a.length);
+}
+
+function longestAt(text: string, at: number, words: readonly string[]): string | null {
+  for (const w of words) if (text.startsWith(w, at)) return w;
+  return null;
+}
+
+/** Parses digits (half- or full-width, with a decimal point) to a number. */
+export function parseNumber(digits: string): number {
+  return Number(digits.replace(FULL_WIDTH_DIGIT, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
+
+function numberAt(text: string, at: number): { value: number; end: number } | null {
+  DIGITS.lastIndex = at;
+  const m = DIGITS.exec(text);
+  return m ? { value: parseNumber(m[0]), end: at + m[0].length } : null;
+}
+
+/** The unit after a number: [余|多] base, or multiplier [余|多] [base]. Returns '' with `end === at` for none. */
+function unitAt(text: string, at: number): UnitMatch {
+  const infix = APPROX_INFIX.test(text.slice(at, at + 1)) ? 1 : 0;
+  const base = longestAt(text, at + infix, BASE_UNITS);
+  if (base) return { unit: base, end: at + infix + base.length };
+  const multiplier = longestAt(text, at + infix, MULTIPLIERS);
+  if (!multiplier) return { unit: '', end: at };
+  let end = at + infix + multiplier.length;
+  const afterInfix = infix === 0 && APPROX_INFIX.test(text.slice(end, end + 1)) ? 1 : 0;
+  const tail = longestAt(text, end + afterInfix, BASE_UNITS);
+  if (tail && !NO_MULTIPLIER.has(tail))
+    return { unit: multiplier + tail, end: end + afterInfix + tail.length };
+  end += afterInfix;
+  return { unit: multiplier, end };
+}
+
+function suffixEnd(text: string, at: number): number {
+  const m = APPROX_SUFFIX.exec(text.slice(at, at + 3));
+  return m ? at + m[0].length : at;
+}
+
+function isLatinOrDigit(ch: string | undefined): boolean {
+  return ch !== undefined && /[A-Za-z0-9０-９.．]/.test(ch);
+}
+
+function isHan(ch: string | undefined): boolean {
+  return ch !== undefined && /\p{Script=Han}/u.test(ch);
+}
+
+/** Spans inside short quotations or titles: “六稳12条”, “1001”工程, 《…2018-2020年…》 are names. */
+export function quotedSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const m of text.matchAll(/“[^“”\n]{1,20}”|「[^」\n]{1,20}」|"[^"\n]{1,20}"|《[^《》\n]{1,60}》/g)) {
+    spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}
+
+function insideAny(spans: ReadonlyArray<[number, number]>, at: number): boolean {
+  return spans.some(([s, e]) => s < at && at < e);
+}
+
+/** A number glued to Latin letters or preceded by 第 is a name or ordinal: PM2.5, 5G, 5A, G20, 第26届. */
+function isNameOrOrdinal(text: string, start: number, end: number): boolean {
+  const before = text[start - 1];
+  return isLatinOrDigit(before) || isLatinOrDigit(text[end]) || before === '第';
+}
+
+/** 所 counts schools and parks ("5所幼儿园"), but "航天706所" is a research institute's name. */
+function isInstituteName(text: string, q: Quantity): boolean {
+  if (!q.unit.endsWith('所')) return false;
+  const clause = /^[^，,、。；;：:\n]{0,8}/.exec(text.slice(q.unitEnd))?.[0] ?? '';
+  return !/[学校园院馆]/.test(clause);
+}
+
+function isThreshold(text: string, q: Quantity): boolean {
+  const suffix = text.slice(q.unitEnd, q.end);
+  const next = text[q.end];
+  if (/^(?:及以上|及以下)$/.test(suffix)) return true;
+  if (/^(?:以上|以下)$/.test(suffix) && (next === '的' || isHan(next))) return true;
+  return (
+    THRESHOLD_BEFORE.test(text.slice(Math.max(0, q.start - 3), q.start)) && (next === '的' || isHan(next))
+  );
+}
+
+function isSloganOrConcept(text: string, q: Quantity): boolean {
+  if (!TIME_UNITS.has(q.unit)) return false;
+  if (SLOGAN_BEFORE.test(text.slice(Math.max(0, q.start - 2), q.start))) return true;
+  const next = text[q.end];
+  return q.end === q.unitEnd && isHan(next) && !/[内以左之的]/.test(next ?? '');
+}
+
+/** True when a quantity is a name, threshold or slogan rather than a measured figure. */
+function isExcluded(text: string, q: Quantity, quoted: ReadonlyArray<[number, number]>): boolean {
+  return (
+    insideAny(quoted, q.numberStart) ||
+    isInstituteName(text, q) ||
+    isThreshold(text, q) ||
+    isSloganOrConcept(text, q)
+  );
+}
+
+/**
+ * A number with no unit counts only in the shape "建成1老年日间照料中心": a small integer right after
+ * a measure verb and right before a noun. Longer numbers (8890 hotline, 222325号) never do.
+ */
+function isBareCount(text: string, start: number, end: number, verbBefore: (at: number) => boolean): boolean {
+  const digits = text.slice(start, end);
+  return (
+    /^[0-9０-９]{1,2}$/.test(digits) &&
+    verbBefore(start) &&
+    isHan(text[end]) &&
+    !NOT_A_COUNT_AFTER.test(text.slice(end, end + 1))
+  );
+}
+
+/** A number, its unit, and an optional range end ("5至8家", "5%-8%", "5万至8万人"). */
+function quantityAt(text: string, at: number, verbBefore: (at: number) => boolean): Quantity | null {
+  const first = numberAt(text, at);
+  if (!first) return null;
+  const firstUnit = unitAt(text, first.end);
+  const range = rangeAfter(text, firstUnit);
+  const unit = range ? range.unit : firstUnit;
+  if (!unit.unit && !isBareCount(text, at, first.end, verbBefore)) return null;
+  const prefix = APPROX_PREFIX.exec(text.slice(Math.max(0, at - 1), at));
+  return {
+    start: prefix ? at - prefix[0].length : at,
+    end: suffixEnd(text, unit.end),
+    numberStart: at,
+    unitEnd: unit.end,
+    value: first.value,
+    valueMax: range ? range.value : null,
+    unit: unit.unit,
+  };
+}
+
+/** The second half of a range after the first number and its (possibly empty) unit. */
+function rangeAfter(text: string, first: UnitMatch): { value: number; unit: UnitMatch } | null {
+  const sep = RANGE_SEPARATOR.exec(text.slice(first.end, first.end + 1));
+  if (!sep) return null;
+  const second = numberAt(text, first.end + sep[0].length);
+  if (!second) return null;
+  const unit = unitAt(text, second.end);
+  const compatible = first.unit === '' || unit.unit === first.unit || unit.unit.startsWith(first.unit);
+  return unit.unit && compatible ? { value: second.value, unit } : null;
+}
+
+/**
+ * All measured quantities in text[from, to), in order. `verbBefore(at)` says whether a measure verb
+ * ends at `at`; it admits the rare bare count with no unit.
+ */
+export function quantitiesIn(
+  text: string,
+  from: number,
+  to: number,
+  quoted: ReadonlyArray<[number, number]>,
+  verbBefore: (at: number) => boolean,
+): Quantity[] {
+  const found: Quantity[] = [];
+  const numbers = /[0-9０-９]+(?:[.．][0-9０-９]+)?/g;
+  numbers.lastIndex = from;
+  for (let m = numbers.exec(text); m && m.index < to; m = numbers.exec(text)) {
+    const start = m.index;
+    if (isNameOrOrdinal(text, start, start + m[0].length)) continue;
+    const q = quantityAt(text, start, verbBefore);
+    if (!q || q.end > to) continue;
+    numbers.lastIndex = q.unitEnd;
+    if (!isExcluded(text, q, quoted)) found.push(q);
+  }
+  return found;
+}
