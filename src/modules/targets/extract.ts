@@ -1,7 +1,6 @@
 /** Rule-based extraction of quantified targets and results (目标任务 / 工作成效) from district work reports. */
 import {
   BASELINE,
-  isChangeOfEarlierIndicator,
   type Measure,
   measureOf,
   type Span,
@@ -183,14 +182,14 @@ function ownIndicator(
   const found = betweenIsList
     ? firstNonEmpty(after, between, listed, subject)
     : firstNonEmpty(between, after, listed, subject);
-  if (found) return found;
-  if (earlier && (!measure || isChangeOfEarlierIndicator(measure))) return earlier;
-  return measure ?? { start: q.start, end: q.start };
+  return found ?? earlier ?? measure ?? { start: q.start, end: q.start };
 }
 
+/** 年均 qualifies only its own measure; otherwise the nearest time named earlier in the sentence. */
 function periodOf(text: string, sentence: Sentence, measure: Measure | null, q: Quantity): string | null {
   if (measure?.text.includes('年均')) return '年均';
-  return periodsIn(text, sentence.start, q.start).at(-1)?.period ?? sentence.line.section.period;
+  const mentions = periodsIn(text, sentence.start, q.start).filter((m) => m.period !== '年均');
+  return mentions.at(-1)?.period ?? sentence.line.section.period;
 }
 
 /** Measure and indicator of one number, given the number before it in the same sentence. */
@@ -213,7 +212,11 @@ function analyse(
   }
   const segment = { start: sameClause ? sameClause.q.end : clause.start, end: clause.end };
   const measure = measureOf(text, segment, q);
-  const indicator = ownIndicator(text, segment, q, measure, all, previous?.indicator ?? null);
+  // Without a subject of its own a number continues the previous topic: in a new clause ("632亿元，
+  // 比2015年增加170.5亿元") or right after the previous number ("由71微克下降到48微克").
+  const continuesTopic = !sameClause || measure?.start === sameClause.q.end;
+  const topic = continuesTopic ? (previous?.indicator ?? null) : null;
+  const indicator = ownIndicator(text, segment, q, measure, all, topic);
   return { q, clause, measure, indicator };
 }
 

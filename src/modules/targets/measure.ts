@@ -17,7 +17,8 @@ const MEASURE_VERBS = `
   突破 超过 新增 新建 新开工 新投入使用 新设 建成 建设 改扩建 完成 实现 引进 招引 引导 盘活 培育 开工 竣工
   拓宽改造 改造 整治 整修 修缮 安装 开设 发放 投入 注销 转让 解决 化解 选派 实施 推动 办理 受理 帮扶 救助
   培训 签约 吸纳 带动 安置 拆除 治理 开展 举办 召开 创建 查处 排查 整改 打造 认定 入库 吸引 利用 节约 种植
-  栽植
+  栽植 改建 新认定 申报 获批 办结 调解 处置 消除 腾退 疏解 关停 搬迁 资助 慰问 铺设 更新 维修 开通 开办 惠及
+  覆盖 转移 清理 落地 入驻 办好 办成 接待 新招 参与
 `
   .trim()
   .split(/\s+/)
@@ -35,13 +36,17 @@ export const BASELINE =
 /** Qualifiers written before a relation word that belong to the measure: 分别达到, 同比增长, 累计超过. */
 const MODIFIERS = new RegExp(`(?:${BASELINE}|分别|累计|同比|共计|共|均)*$`);
 
-/** A verb followed by one of these is part of a noun: 新开工面积, 增加值, 投入强度, 建设项目, 达标率. */
+/** A verb followed by one of these is part of a noun: 新开工面积, 增加值, 投入强度, 建设项目, 达标率, 建成区. */
 const NOMINAL_SUFFIX =
-  /^(?:面积|量|率|额|值|数|强度|规模|总量|比重|占比|项目|资金|能力|水平|工作|机制|效率|标)/;
+  /^(?:面积|量|率|额|值|数|强度|规模|总量|比重|占比|项目|资金|能力|水平|工作|机制|效率|标|区(?!级|域|内)|[)）])/;
+/** A verb preceded by one of these is part of a noun: 违法建设. */
+const NOMINAL_PREFIX = /(?:违法|违章)$/;
 
-function isNominal(text: string, verbEnd: number): boolean {
+/** True when a relation word is part of a noun, or stands in brackets ("科技领军(培育)企业"). */
+function isNominal(text: string, verb: Span): boolean {
   return (
-    NOMINAL_SUFFIX.test(text.slice(verbEnd, verbEnd + 2)) || /^[)）]/.test(text.slice(verbEnd, verbEnd + 1))
+    NOMINAL_SUFFIX.test(text.slice(verb.end, verb.end + 2)) ||
+    NOMINAL_PREFIX.test(text.slice(Math.max(0, verb.start - 2), verb.start))
   );
 }
 
@@ -51,7 +56,7 @@ export function verbsIn(text: string, from: number, to: number): Span[] {
   for (const m of text.slice(from, to).matchAll(VERB_ANYWHERE)) {
     const start = from + m.index;
     const end = start + m[0].length;
-    if (!isNominal(text, end)) verbs.push({ start, end });
+    if (!isNominal(text, { start, end })) verbs.push({ start, end });
   }
   return verbs;
 }
@@ -64,13 +69,32 @@ export function verbEndsAt(text: string, at: number): boolean {
 /** True when a relation word (acting as a verb) starts at `at`. */
 export function verbStartsAt(text: string, at: number): boolean {
   const m = VERB_AT_START.exec(text.slice(at, at + 5));
-  return m !== null && !isNominal(text, at + m[0].length);
+  return m !== null && !isNominal(text, { start: at, end: at + m[0].length });
 }
 
-function withModifiers(text: string, from: number, verb: Span): Measure {
-  const modifiers = MODIFIERS.exec(text.slice(from, verb.start))?.[0].length ?? 0;
-  const start = verb.start - modifiers;
-  return { start, end: verb.end, text: text.slice(start, verb.end) };
+/** Joins relation words written together: "新建改建", "新建、改扩建", "提升改造". */
+function verbChain(text: string, segment: Span, verb: Span): Span {
+  let { start, end } = verb;
+  for (;;) {
+    const joined = text[end] === '、' ? 1 : 0;
+    const next = VERB_AT_START.exec(text.slice(end + joined, segment.end));
+    if (!next || isNominal(text, { start: end + joined, end: end + joined + next[0].length })) break;
+    end += joined + next[0].length;
+  }
+  for (;;) {
+    const joined = text[start - 1] === '、' ? 1 : 0;
+    const previous = VERB_AT_END.exec(text.slice(segment.start, start - joined));
+    if (!previous || previous[0].endsWith('了')) break;
+    start = segment.start + previous.index;
+  }
+  return { start, end };
+}
+
+function withModifiers(text: string, segment: Span, verb: Span): Measure {
+  const chain = verbChain(text, segment, verb);
+  const modifiers = MODIFIERS.exec(text.slice(segment.start, chain.start))?.[0].length ?? 0;
+  const start = chain.start - modifiers;
+  return { start, end: chain.end, text: text.slice(start, chain.end) };
 }
 
 /**
@@ -81,16 +105,11 @@ export function measureOf(text: string, segment: Span, number: Span): Measure | 
   const adjacent = VERB_AT_END.exec(text.slice(segment.start, number.start));
   if (adjacent) {
     const start = segment.start + adjacent.index;
-    const end = start + adjacent[0].replace(/了$/, '').length;
-    return withModifiers(text, segment.start, { start, end });
+    const verb = { start, end: start + adjacent[0].replace(/了$/, '').length };
+    if (!isNominal(text, verb)) return withModifiers(text, segment, verb);
   }
   const before = verbsIn(text, segment.start, number.start)[0];
-  if (before) return withModifiers(text, segment.start, before);
+  if (before) return withModifiers(text, segment, before);
   const after = verbsIn(text, number.end, segment.end)[0];
   return after ? { ...after, text: text.slice(after.start, after.end) } : null;
-}
-
-/** Change words whose subject is the indicator named earlier: "地区生产总值632亿元，比2015年增加170.5亿元". */
-export function isChangeOfEarlierIndicator(measure: Measure): boolean {
-  return new RegExp(`^(?:${BASELINE}|同比|年均)?(?:增长|增加|提高|提升|下降|降低|减少)`).test(measure.text);
 }

@@ -22,7 +22,7 @@ interface UnitMatch {
   end: number;
 }
 
-/** Units that follow a number; longest match wins, so 个百分点 beats 个 and 微克/立方米 beats 微克. */
+/** Units that follow a number; longest match wins, so 个百分点 beats 个 and 场次 beats 场. */
 const BASE_UNITS = sortedLongestFirst([
   '%',
   '％',
@@ -49,17 +49,22 @@ const BASE_UNITS = sortedLongestFirst([
   '吨',
   '千克',
   '公斤',
-  '微克/立方米',
   '微克',
   '毫克',
   '千瓦时',
   '千瓦',
   '兆瓦',
   '标准箱',
+  '标箱',
   '美元',
   '欧元',
   '元',
   '人次',
+  '件次',
+  '户次',
+  '车次',
+  '架次',
+  '批次',
   '人',
   '名',
   '位',
@@ -97,6 +102,7 @@ const BASE_UNITS = sortedLongestFirst([
   '篇',
   '门',
   '种',
+  '轮',
   '类',
   '倍',
 ]);
@@ -125,11 +131,13 @@ const TIME_UNITS = new Set(['天', '小时', '分钟', '个工作日', '工作�
 /** Words that make a following quantity a category threshold ("超过500平方米的楼宇"). */
 const THRESHOLD_BEFORE = /(?:超过|不低于|不少于|不超过|不足|低于|高于|大于|小于|超|过)$/;
 
+const REFERENCE_SCOPE = /(?:全市|全省|全国)(?:共有|共|的)?$/;
+
 /** Slogans built on a day count ("大干150天", "奋战100天"). */
 const SLOGAN_BEFORE = /(?:大干|奋战|鏖战|决战|会战|冲刺)$/;
 
 /** Characters after a bare number that make it a name, date or ordinal rather than a count. */
-const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点元岁层楼路线型代]/;
+const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点岁层楼路线型代连]/;
 
 function sortedLongestFirst(words: string[]): string[] {
   return [...words].sort((a, b) => b.length - a.length);
@@ -153,18 +161,29 @@ function numberAt(text: string, at: number): { value: number; end: number } | nu
 
 /** The unit after a number: [余|多] base, or multiplier [余|多] [base]. Returns '' with `end === at` for none. */
 function unitAt(text: string, at: number): UnitMatch {
-  const infix = APPROX_INFIX.test(text.slice(at, at + 1)) ? 1 : 0;
+  const infix = approxInfixAt(text, at);
   const base = longestAt(text, at + infix, BASE_UNITS);
-  if (base) return { unit: base, end: at + infix + base.length };
+  if (base) return withDenominator(text, { unit: base, end: at + infix + base.length });
   const multiplier = longestAt(text, at + infix, MULTIPLIERS);
   if (!multiplier) return { unit: '', end: at };
-  let end = at + infix + multiplier.length;
-  const afterInfix = infix === 0 && APPROX_INFIX.test(text.slice(end, end + 1)) ? 1 : 0;
-  const tail = longestAt(text, end + afterInfix, BASE_UNITS);
-  if (tail && !NO_MULTIPLIER.has(tail))
-    return { unit: multiplier + tail, end: end + afterInfix + tail.length };
-  end += afterInfix;
-  return { unit: multiplier, end };
+  const afterMultiplier = at + infix + multiplier.length;
+  const infixAfter = infix === 0 ? approxInfixAt(text, afterMultiplier) : 0;
+  const tail = longestAt(text, afterMultiplier + infixAfter, BASE_UNITS);
+  if (!tail || NO_MULTIPLIER.has(tail)) return { unit: multiplier, end: afterMultiplier + infixAfter };
+  return withDenominator(text, { unit: multiplier + tail, end: afterMultiplier + infixAfter + tail.length });
+}
+
+function approxInfixAt(text: string, at: number): number {
+  return APPROX_INFIX.test(text.slice(at, at + 1)) ? 1 : 0;
+}
+
+/** Rate units: "微克/立方米", "万元/亩". */
+function withDenominator(text: string, unit: UnitMatch): UnitMatch {
+  const slash = text[unit.end];
+  if (slash !== '/' && slash !== '／') return unit;
+  const denominator = longestAt(text, unit.end + 1, BASE_UNITS);
+  if (!denominator) return unit;
+  return { unit: `${unit.unit}${slash}${denominator}`, end: unit.end + 1 + denominator.length };
 }
 
 function suffixEnd(text: string, at: number): number {
@@ -173,7 +192,7 @@ function suffixEnd(text: string, at: number): number {
 }
 
 function isLatinOrDigit(ch: string | undefined): boolean {
-  return ch !== undefined && /[A-Za-z0-9０-９.．]/.test(ch);
+  return ch !== undefined && /[A-Za-zＡ-Ｚａ-ｚ0-9０-９.．]/.test(ch);
 }
 
 function isHan(ch: string | undefined): boolean {
@@ -199,11 +218,15 @@ function isNameOrOrdinal(text: string, start: number, end: number): boolean {
   return isLatinOrDigit(before) || isLatinOrDigit(text[end]) || before === '第';
 }
 
-/** 所 counts schools and parks ("5所幼儿园"), but "航天706所" is a research institute's name. */
-function isInstituteName(text: string, q: Quantity): boolean {
+/**
+ * 所 counts schools and parks ("5所幼儿园", "各新建2所"), but "航天706所" names a research institute:
+ * a number glued to a name, not introduced by a verb or 各/共/等, with no school word after it.
+ */
+function isInstituteName(text: string, q: Quantity, verbBefore: (at: number) => boolean): boolean {
   if (!q.unit.endsWith('所')) return false;
+  const introduced = verbBefore(q.start) || /[各共等约近]/.test(text[q.start - 1] ?? '');
   const clause = /^[^，,、。；;：:\n]{0,8}/.exec(text.slice(q.unitEnd))?.[0] ?? '';
-  return !/[学校园院馆]/.test(clause);
+  return !introduced && !/[学校园院馆]/.test(clause);
 }
 
 function isThreshold(text: string, q: Quantity): boolean {
@@ -216,6 +239,11 @@ function isThreshold(text: string, q: Quantity): boolean {
   );
 }
 
+/** Counts of the city's or country's units ("全市16个区") are context, not the district's performance. */
+function isReferenceCount(text: string, q: Quantity): boolean {
+  return !NO_MULTIPLIER.has(q.unit) && REFERENCE_SCOPE.test(text.slice(Math.max(0, q.start - 5), q.start));
+}
+
 function isSloganOrConcept(text: string, q: Quantity): boolean {
   if (!TIME_UNITS.has(q.unit)) return false;
   if (SLOGAN_BEFORE.test(text.slice(Math.max(0, q.start - 2), q.start))) return true;
@@ -224,12 +252,18 @@ function isSloganOrConcept(text: string, q: Quantity): boolean {
 }
 
 /** True when a quantity is a name, threshold or slogan rather than a measured figure. */
-function isExcluded(text: string, q: Quantity, quoted: ReadonlyArray<[number, number]>): boolean {
+function isExcluded(
+  text: string,
+  q: Quantity,
+  quoted: ReadonlyArray<[number, number]>,
+  verbBefore: (at: number) => boolean,
+): boolean {
   return (
     insideAny(quoted, q.numberStart) ||
-    isInstituteName(text, q) ||
+    isInstituteName(text, q, verbBefore) ||
     isThreshold(text, q) ||
-    isSloganOrConcept(text, q)
+    isSloganOrConcept(text, q) ||
+    isReferenceCount(text, q)
   );
 }
 
@@ -298,7 +332,7 @@ export function quantitiesIn(
     const q = quantityAt(text, start, verbBefore);
     if (!q || q.end > to) continue;
     numbers.lastIndex = q.unitEnd;
-    if (!isExcluded(text, q, quoted)) found.push(q);
+    if (!isExcluded(text, q, quoted, verbBefore)) found.push(q);
   }
   return found;
 }

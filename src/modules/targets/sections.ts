@@ -18,63 +18,102 @@ export interface Line {
   section: SectionContext;
 }
 
-/** Heading words, strongest first: a review heading often also says 主要工作, a plan heading 目标. */
-const HEADING_CUES: ReadonlyArray<[RegExp, TargetKind]> = [
-  [/回顾|总结|回首|完成情况|执行情况/, 'result'],
-  [/目标|任务|安排|打算|计划|展望|今后|今年|明年|思路|部署|举措/, 'target'],
-  [/过去|取得|成绩|成就|成效/, 'result'],
-  [/主要工作|重点工作|工作重点|做好|规划|建议/, 'target'],
-];
+/** Heading words that decide the kind on their own: 工作回顾 is a review even when it says 主要工作. */
+const STRONG_RESULT = /回顾|总结|回首|完成情况|执行情况/;
+const STRONG_TARGET = /目标|任务|安排|打算|计划|展望|今后|今年|明年|思路|部署|举措/;
+/** Weaker heading words, used when no strong word and no later year decides. */
+const WEAK_RESULT = /过去|取得|成绩|成就|成效/;
+const WEAK_TARGET = /主要工作|重点工作|工作重点|做好|规划|建议/;
 
 const SKIP_HEADING = /名词解释|名词注释|名词说明|附件|附录|注释/;
+
+/** Page chrome and notes: lines of a web page around the report, or "注:" lines under a table. */
+const CHROME_LINE =
+  /浏览次数|点击数|点击量|访问量|阅读次数|字体|字号|打印本页|关闭窗口|分享到|责任编辑|版权所有|主办单位|承办单位|ICP备|公网安备|网站标识码|网站地图|发布时间|发布日期|信息来源|^\s*(?:注|注释|说明)[：:]/;
+const MAX_CHROME_LENGTH = 80;
 
 /** Top-level headings: "一、…", "第一部分 …". Sub-headings "(一)" never change the section. */
 const NUMBERED_HEADING = /^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)/;
 const MAX_HEADING_LENGTH = 50;
+/** Unnumbered headings are short lines without punctuation ("过去五年工作回顾"). */
+const MAX_STANDALONE_LENGTH = 30;
 
 /** Words in a sentence that mark a plan or a past achievement, used where no heading decides. */
 const FUTURE_WORDS = /将|力争|确保|计划|预期|目标|争取|今年|明年|今后/;
 const PAST_WORDS = /了|已经|已|累计|去年|上年|过去|预计/;
 
-/** A heading's text, or null when the line is body text. */
-function headingText(line: string): string | null {
+interface Heading {
+  text: string;
+  numbered: boolean;
+  year: number | null;
+}
+
+/** A line's heading, or null when the line is body text. */
+function headingOf(line: string): Heading | null {
   const trimmed = line.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_HEADING_LENGTH) return null;
   const numbered = NUMBERED_HEADING.exec(trimmed);
-  if (numbered) return trimmed.slice(numbered[0].length);
   const standalone =
-    trimmed.length <= 30 && !/[。；;：:，,！!？?]/.test(trimmed) && !/^[(（0-9０-９]/.test(trimmed);
-  return standalone ? trimmed : null;
+    trimmed.length <= MAX_STANDALONE_LENGTH &&
+    !/[。；;：:，,！!？?]/.test(trimmed) &&
+    !/^[(（0-9０-９]/.test(trimmed);
+  if (!numbered && !standalone) return null;
+  const text = numbered ? trimmed.slice(numbered[0].length) : trimmed;
+  const year = /([12][0-9]{3})年/.exec(text);
+  return { text, numbered: numbered !== null, year: year ? Number(year[1]) : null };
 }
 
-function kindOfHeading(heading: string): TargetKind | null {
-  for (const [cue, kind] of HEADING_CUES) if (cue.test(heading)) return kind;
+/**
+ * The kind a heading gives its section. A numbered heading whose year is earlier than a later
+ * heading's ("一、2018年主要工作" before "二、2019年工作安排") reviews that year.
+ */
+function kindOfHeading(heading: Heading, laterYear: number | null): TargetKind | null {
+  if (STRONG_RESULT.test(heading.text)) return 'result';
+  if (STRONG_TARGET.test(heading.text)) return 'target';
+  if (heading.numbered && heading.year !== null && laterYear !== null && heading.year < laterYear)
+    return 'result';
+  if (WEAK_RESULT.test(heading.text)) return 'result';
+  if (WEAK_TARGET.test(heading.text)) return 'target';
   return null;
 }
 
-/** The section context after a heading line: cues change it, a heading without cues keeps it. */
-function nextSection(current: SectionContext, heading: string, numbered: boolean): SectionContext {
-  if (SKIP_HEADING.test(heading)) return { kind: current.kind, period: null, skip: true };
-  const kind = kindOfHeading(heading);
-  if (kind === null && !numbered) return current;
-  return {
-    kind: kind ?? current.kind,
-    period: periodsIn(heading, 0, heading.length)[0]?.period ?? (numbered ? null : current.period),
-    skip: false,
-  };
+/** The section after a heading: cues change it; a heading without cues keeps kind and period. */
+function nextSection(current: SectionContext, heading: Heading, laterYear: number | null): SectionContext {
+  if (SKIP_HEADING.test(heading.text)) return { kind: current.kind, period: null, skip: true };
+  const kind = kindOfHeading(heading, laterYear);
+  if (kind === null && !heading.numbered) return current;
+  const own = periodsIn(heading.text, 0, heading.text.length)[0]?.period ?? null;
+  const sameKind = kind === null || kind === current.kind;
+  return { kind: kind ?? current.kind, period: own ?? (sameKind ? current.period : null), skip: false };
 }
 
-/** Every line of the text with the section it stands in. Headings themselves are included. */
+/** For each line, the largest year named by a numbered heading below it. */
+function laterHeadingYears(headings: Array<Heading | null>): Array<number | null> {
+  const later: Array<number | null> = [];
+  let max: number | null = null;
+  for (let i = headings.length - 1; i >= 0; i--) {
+    later[i] = max;
+    const h = headings[i];
+    if (h?.numbered && h.year !== null) max = Math.max(max ?? h.year, h.year);
+  }
+  return later;
+}
+
+/** Every line of the text with the section it stands in; chrome lines are marked skip. */
 export function linesWithSections(text: string): Line[] {
+  const raw = text.split('\n');
+  const headings = raw.map(headingOf);
+  const laterYears = laterHeadingYears(headings);
   const lines: Line[] = [];
   let section: SectionContext = { kind: null, period: null, skip: false };
   let start = 0;
-  for (const raw of text.split('\n')) {
-    const heading = headingText(raw);
-    if (heading !== null) section = nextSection(section, heading, NUMBERED_HEADING.test(raw));
-    lines.push({ start, end: start + raw.length, section });
-    start += raw.length + 1;
-  }
+  raw.forEach((line, i) => {
+    const heading = headings[i];
+    if (heading) section = nextSection(section, heading, laterYears[i] ?? null);
+    const chrome = line.length <= MAX_CHROME_LENGTH && CHROME_LINE.test(line);
+    lines.push({ start, end: start + line.length, section: chrome ? { ...section, skip: true } : section });
+    start += line.length + 1;
+  });
   return lines;
 }
 
