@@ -218,15 +218,19 @@ function isNameOrOrdinal(text: string, start: number, end: number): boolean {
   return isLatinOrDigit(before) || isLatinOrDigit(text[end]) || before === '第';
 }
 
+/** Words that make 所 a count of schools, hospitals or parks. */
+const FACILITY = /[学校园馆]|医院|卫生院|养老院|敬老院/;
+
 /**
- * 所 counts schools and parks ("5所幼儿园", "各新建2所"), but "航天706所" names a research institute:
- * a number glued to a name, not introduced by a verb or 各/共/等, with no school word after it.
+ * 所 counts schools and parks ("5所幼儿园", "幼儿园4所", "各新建2所"), but "航天706所" names a
+ * research institute: a number glued to a name, not introduced by a verb or 各/共/等, with no
+ * facility word right before or after it.
  */
 function isInstituteName(text: string, q: Quantity, verbBefore: (at: number) => boolean): boolean {
   if (!q.unit.endsWith('所')) return false;
   const introduced = verbBefore(q.start) || /[各共等约近]/.test(text[q.start - 1] ?? '');
-  const clause = /^[^，,、。；;：:\n]{0,8}/.exec(text.slice(q.unitEnd))?.[0] ?? '';
-  return !introduced && !/[学校园院馆]/.test(clause);
+  const around = text.slice(Math.max(0, q.start - 4), q.start) + text.slice(q.unitEnd, q.unitEnd + 4);
+  return !introduced && !FACILITY.test(around);
 }
 
 function isThreshold(text: string, q: Quantity): boolean {

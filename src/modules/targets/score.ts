@@ -85,17 +85,18 @@ function locateLabels(
   predicted: PredictedItem[],
   docText?: string,
 ): Array<Range | null> {
-  const used = new Set<number>();
+  const used = new Set<string>();
+  const key = (quote: string, r: Range) => `${r.start}:${quote}`;
   return gold.map((g) => {
     if (g.start !== undefined && g.end !== undefined) return { start: g.start, end: g.end };
     if (docText === undefined) throw new Error(`no document text to locate the quote "${g.quote}"`);
     const all = occurrences(docText, g.quote);
-    const free = all.filter((r) => !used.has(r.start));
+    const free = all.filter((r) => !used.has(key(g.quote, r)));
     const pool = free.length > 0 ? free : all;
     const score = (r: Range) =>
       Math.max(0, ...predicted.filter((p) => sameKey(g, p)).map((p) => overlap(r, p)));
     const best = pool.reduce<Range | null>((b, r) => (b === null || score(r) > score(b) ? r : b), null);
-    if (best) used.add(best.start);
+    if (best) used.add(key(g.quote, best));
     return best;
   });
 }

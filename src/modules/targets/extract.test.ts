@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type ExtractedItem, extractTargets } from './extract.js';
+import { combineScores, parseLabelledJsonl, scoreItems } from './score.js';
+
+/** A plan section around a sentence, so that every figure in it is a target. */
+const PLAN = '二、今年工作安排\n';
+/** A review section around a sentence, so that every figure in it is a result. */
+const REVIEW = '一、过去一年工作回顾\n';
+
+function only(text: string): ExtractedItem {
+  const items = extractTargets(text);
+  expect(items, JSON.stringify(items)).toHaveLength(1);
+  return items[0]!;
+}
+
+describe('extractTargets: measures and units', () => {
+  it.each([
+    ['全区规模以上工业产值增长7.5%。', '增长', 7.5, '%'],
+    ['农村居民人均收入年均增长9%。', '年均增长', 9, '%'],
+    ['城镇调查失业率控制在4.5%。', '控制在', 4.5, '%'],
+    ['引进世界知名企业12家。', '引进', 12, '家'],
+    ['盘活闲置厂房6.5万平方米。', '盘活', 6.5, '万平方米'],
+    ['建成智慧社区8个。', '建成', 8, '个'],
+    ['审批时限压缩至5个工作日。', '压缩至', 5, '个工作日'],
+    ['外贸进出口额突破20亿美元。', '突破', 20, '亿美元'],
+    ['新增城镇就业5800人。', '新增', 5800, '人'],
+    ['改造雨水管线3.2公里。', '改造', 3.2, '公里'],
+    ['新建公交首末站2座。', '新建', 2, '座'],
+    ['化解信访积案45件。', '化解', 45, '件'],
+    ['新建幼儿园4所。', '新建', 4, '所'],
+    ['帮扶困难家庭320户。', '帮扶', 320, '户'],
+    ['实施重点项目60项。', '实施', 60, '项'],
+    ['更新新能源公交车90辆。', '更新', 90, '辆'],
+    ['减少碳排放1.8万吨。', '减少', 1.8, '万吨'],
+    ['举办招聘会46场次。', '举办', 46, '场次'],
+    ['培训技能人才3000人次。', '培训', 3000, '人次'],
+    ['治理黑臭水体9条。', '治理', 9, '条'],
+    ['安装智能充电桩400台。', '安装', 400, '台'],
+    ['整治积水片区12处。', '整治', 12, '处'],
+    ['新增耕地210亩。', '新增', 210, '亩'],
+    ['新增公共绿地18公顷。', '新增', 18, '公顷'],
+    ['研发投入强度达3.2%。', '达', 3.2, '%'],
+    ['软件业收入增长1.2倍。', '增长', 1.2, '倍'],
+    ['细颗粒物平均浓度下降到39微克/立方米。', '下降到', 39, '微克/立方米'],
+    ['高新技术产业占比较上年提高2.5个百分点。', '较上年提高', 2.5, '个百分点'],
+    ['全年固定资产投资累计超过260亿元。', '累计超过', 260, '亿元'],
+    ['新增储能装机300千瓦。', '新增', 300, '千瓦'],
+    ['设立产业引导基金3千万元。', null, 3, '千万元'],
+  ])('%s', (sentence, measure, value, unit) => {
+    const item = only(PLAN + sentence);
+    expect(item).toMatchObject({ value, value_max: null, unit, kind: 'target' });
+    if (measure) expect(item.measure).toBe(measure);
+  });
+
+  it('reads decimals as written and full-width digits', () => {
+    expect(only(`${PLAN}登记失业率控制在4.0%。`)).toMatchObject({ value: 4, unit: '%' });
+    expect(only(`${PLAN}税收收入增长１２％。`)).toMatchObject({ value: 12, unit: '％' });
+  });
+
+  it('keeps the multiplier in the unit, not in the value', () => {
+    expect(only(`${PLAN}实现招商引资到位额210亿元。`)).toMatchObject({ value: 210, unit: '亿元' });
+    expect(only(`${PLAN}新增就业3万人。`)).toMatchObject({ value: 3, unit: '万人' });
+    expect(only(`${PLAN}年末常住人口达到86万。`)).toMatchObject({ value: 86, unit: '万' });
+  });
+
+  it('reads a range as one item with value_max', () => {
+    expect(only(`${PLAN}培育专精特新企业6至9家。`)).toMatchObject({ value: 6, value_max: 9, unit: '家' });
+    expect(only(`${PLAN}区级税收增长6%-7%。`)).toMatchObject({ value: 6, value_max: 7, unit: '%' });
+    expect(only(`${PLAN}新增就业1.5万～2万人。`)).toMatchObject({ value: 1.5, value_max: 2, unit: '万人' });
+    expect(only(`${PLAN}建设3-5个示范街区。`)).toMatchObject({ value: 3, value_max: 5, unit: '个' });
+  });
+
+  it('keeps approximation words out of the unit but inside the quote', () => {
+    const many = only(`${REVIEW}办结群众诉求8万余件。`);
+    expect(many).toMatchObject({ value: 8, unit: '万件', quote: '办结群众诉求8万余件' });
+    expect(only(`${REVIEW}接待游客近50万人次。`).quote).toBe('接待游客近50万人次');
+    expect(only(`${REVIEW}完成投资约2.3亿元。`)).toMatchObject({ value: 2.3, unit: '亿元' });
+    expect(only(`${PLAN}地区生产总值增长6%左右。`)).toMatchObject({
+      unit: '%',
+      quote: '地区生产总值增长6%左右',
+    });
+    expect(only(`${PLAN}垃圾回收利用率达到40%以上。`).quote).toBe('垃圾回收利用率达到40%以上');
+    expect(only(`${REVIEW}举办文化活动60余场。`)).toMatchObject({ value: 60, unit: '场' });
+  });
+
+  it('gives one item for one number shared by several indicators', () => {
+    const item = only(`${PLAN}小学、初中各新建2所。`);
+    expect(item).toMatchObject({ value: 2, unit: '所', indicator: '小学、初中' });
+  });
+
+  it('splits lists and pairs 分别 with the nouns in order', () => {
+    const items = extractTargets(`${PLAN}专利授权量、商标注册量分别达到500件和800件。`);
+    expect(items.map((i) => [i.indicator, i.value, i.unit])).toEqual([
+      ['专利授权量', 500, '件'],
+      ['商标注册量', 800, '件'],
+    ]);
+    const listed = extractTargets(`${PLAN}新建口袋公园6个、健身步道12条。`);
+    expect(listed.map((i) => [i.measure, i.indicator, i.value, i.unit])).toEqual([
+      ['新建', '口袋公园', 6, '个'],
+      ['新建', '健身步道', 12, '条'],
+    ]);
+  });
+
+  it('names the indicator before the verb, between verb and number, or after the unit', () => {
+    expect(only(`${PLAN}社会消费品零售总额增长7%。`).indicator).toBe('社会消费品零售总额');
+    expect(only(`${PLAN}新建社区食堂12个。`).indicator).toBe('社区食堂');
+    expect(only(`${PLAN}改造15条背街小巷。`).indicator).toBe('背街小巷');
+    expect(only(`${REVIEW}社区卫生服务站9个。`)).toMatchObject({
+      indicator: '社区卫生服务站',
+      measure: null,
+    });
+  });
+
+  it('carries the topic into a following clause without a subject', () => {
+    const items = extractTargets(`${REVIEW}全年实现财政收入48亿元，比上年增加3.5亿元。`);
+    expect(items.map((i) => [i.indicator, i.measure])).toEqual([
+      ['财政收入', '实现'],
+      ['财政收入', '比上年增加'],
+    ]);
+  });
+
+  it('gives offsets such that quote === text.slice(start, end)', () => {
+    const text = `${REVIEW}新增市场主体1.2万户，其中企业3500家；城镇登记失业率控制在3%以内。`;
+    const items = extractTargets(text);
+    expect(items).toHaveLength(3);
+    for (const item of items) expect(text.slice(item.start, item.end)).toBe(item.quote);
+  });
+});
+
+describe('extractTargets: numbers that are not targets', () => {
+  it.each([
+    ['years and dates', '2019年1月召开全区经济工作会议，3月15日启动春季行动。'],
+    ['month ranges', '1-10月完成全年计划的八成。'],
+    ['ordinals', '在第3次全体会议上部署，第26届运动会顺利举办。'],
+    ['line numbers', '推进地铁4号线和11号线建设。'],
+    ['document numbers', '落实区政府〔2019〕8号文件要求。'],
+    ['hotlines', '提升12345政务服务热线和8890便民热线的接通率。'],
+    ['PM2.5', '开展PM2.5和臭氧协同治理。'],
+    ['5G and 4K', '加快5G网络和4K视频应用。'],
+    ['500强 and 4A', '引进世界500强企业，创建国家4A级旅游景区。'],
+    ['names in quotes', '实施“1001”工程，落实“六稳12条”措施。'],
+    ['category thresholds', '对1000平方米以上的商业综合体开展检查，服务年营收2000万元及以上企业。'],
+    ['slogans', '开展大干100天活动，打造15分钟生活圈，提供7×24小时服务。'],
+    ['institute names', '北京航天703所天津分所落户园区。'],
+    ['city-wide reference counts', '工作经验推广到全市16个区。'],
+    ['Chinese numerals', '新建三所学校，改造五条道路。'],
+  ])('%s', (_, sentence) => {
+    expect(extractTargets(PLAN + sentence)).toEqual([]);
+  });
+
+  it('skips glossaries and page chrome', () => {
+    const text = `${REVIEW}浏览次数:356次\n新增企业40家。\n名词解释\n1.小巨人企业:年营业收入1亿元以上、研发投入占比不低于3%的企业。`;
+    expect(extractTargets(text).map((i) => i.value)).toEqual([40]);
+  });
+
+  it('takes a small bare number right after a verb as a count without unit', () => {
+    expect(only(`${PLAN}建成2老年助餐点。`)).toMatchObject({ value: 2, unit: '' });
+  });
+});
+
+describe('extractTargets: kind and period from the section', () => {
+  it('reads review sections as results and plan sections as targets', () => {
+    const text = '一、2019年工作回顾\n新增企业120家。\n二、2020年工作安排\n新增企业150家。';
+    expect(extractTargets(text).map((i) => [i.kind, i.value, i.period])).toEqual([
+      ['result', 120, '2019'],
+      ['target', 150, '2020'],
+    ]);
+  });
+
+  it('keeps 预计 figures in a review section as results', () => {
+    const text =
+      '一、过去五年工作回顾\n预计全年完成固定资产投资50亿元。\n二、今后五年的奋斗目标\n年均增长7%。';
+    expect(extractTargets(text).map((i) => [i.kind, i.period])).toEqual([
+      ['result', '五年'],
+      ['target', '年均'],
+    ]);
+  });
+
+  it('reads an earlier year than a later heading as the review', () => {
+    const text = '一、2019年主要工作\n建成社区书屋30个。\n二、2020年主要工作\n建成社区书屋40个。';
+    expect(extractTargets(text).map((i) => i.kind)).toEqual(['result', 'target']);
+  });
+
+  it('keeps the section through a heading without cue words', () => {
+    const text = '三、2021年重点工作\n新建停车场6处。\n四、加强政府自身建设\n培训干部800人次。';
+    expect(extractTargets(text).map((i) => [i.kind, i.period])).toEqual([
+      ['target', '2021'],
+      ['target', '2021'],
+    ]);
+  });
+
+  it('falls back on the sentence where no heading decides', () => {
+    expect(only('全区将新建3个口袋公园。').kind).toBe('target');
+    expect(only('去年全区新建了3个口袋公园。').kind).toBe('result');
+  });
+
+  it('takes the period from the sentence before the heading', () => {
+    expect(only(`${PLAN}到2025年末，全区常住人口达到120万人。`).period).toBe('2025年末');
+    expect(only(`${PLAN}“十四五”末，数字经济占比达到45%。`).period).toBe('十四五末');
+    expect(only(`${PLAN}技术合同成交额比2020年增长30%。`).period).toBeNull();
+  });
+});
+
+describe('extractTargets on the labelled seed reports', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const seeds = path.resolve(root, '../shared/seeds');
+  const goldFile = path.resolve(root, '../shared/eval/targets-dev.jsonl');
+  const available = fs.existsSync(seeds) && fs.existsSync(goldFile);
+
+  it.skipIf(!available)('reaches F1 ≥ 0.95 over both reports', () => {
+    const gold = parseLabelledJsonl(fs.readFileSync(goldFile, 'utf8'));
+    const files = fs.readdirSync(seeds);
+    const docs = [...new Set(gold.map((g) => g.doc))];
+    const scores = docs.map((doc) => {
+      const file = files.find((f) => f.slice(0, 3) === doc && f.endsWith('.txt'));
+      expect(file, `text of doc ${doc}`).toBeDefined();
+      const text = fs.readFileSync(path.join(seeds, file!), 'utf8');
+      return scoreItems(
+        gold.filter((g) => g.doc === doc),
+        extractTargets(text),
+        text,
+      );
+    });
+    expect(docs).toHaveLength(2);
+    expect(combineScores(scores).f1).toBeGreaterThanOrEqual(0.95);
+  });
+});
