@@ -1,5 +1,10 @@
 /** Composition root: open the store, build the platform, register the modules. Nothing else. */
+
+import os from 'node:os';
 import path from 'node:path';
+import { caseJobHandlers } from './modules/cases/case-jobs.js';
+import { registerCasesRoutes } from './modules/cases/cases.routes.js';
+import { Cases } from './modules/cases/cases.service.js';
 import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
@@ -8,7 +13,9 @@ import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
+import { FileStore } from './platform/files/files.js';
 import { type App, createApp } from './platform/http/app.js';
+import { runDueJobs } from './platform/jobs/jobs.js';
 
 export const WEB_DIR = path.join(projectRoot, 'dist/web');
 
@@ -22,6 +29,9 @@ export interface Server {
   app: App;
   store: Database;
   places: Places;
+  cases: Cases;
+  /** Runs the jobs that are due now (the timer calls it; tests and the CLI may too). */
+  runJobs(now?: () => Date): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -29,7 +39,7 @@ export interface Server {
 export async function buildServer(
   store: Database,
   config: Config,
-  opts: { webDir?: string } = {},
+  opts: { webDir?: string; runJobs?: boolean } = {},
 ): Promise<Server> {
   const db = store.db;
   const tileOrigin = config.tileUrl ? new URL(config.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
@@ -37,26 +47,43 @@ export async function buildServer(
     logLevel: config.logLevel,
     webDir: opts.webDir ?? WEB_DIR,
     tileOrigin,
+    maxUploadBytes: config.maxUploadBytes,
     authenticator: {
       fromSession: (v) => principalFromSession(db, v),
       fromToken: (t) => principalFromToken(db, t),
     },
   });
   const places = new Places(db);
+  const files = new FileStore(db, path.join(config.dataDir, 'files'), config.maxUploadBytes);
+  const cases = new Cases(db, places, files);
   registerOrgRoutes(app, db, { secureCookies: config.secureCookies });
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
+  registerCasesRoutes(app, cases, files);
 
+  const handlers = caseJobHandlers(cases);
+  const worker = `${os.hostname()}:${process.pid}`;
+  const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {
     pruneLoginAttempts(db).catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
   }, 60_000);
   housekeeping.unref();
+  const jobTimer =
+    opts.runJobs === false
+      ? null
+      : setInterval(() => {
+          runJobs().catch((err: unknown) => app.log.warn({ err }, 'jobs failed'));
+        }, 10_000);
+  jobTimer?.unref();
   await app.ready();
   return {
     app,
     store,
     places,
+    cases,
+    runJobs,
     async close() {
       clearInterval(housekeeping);
+      if (jobTimer) clearInterval(jobTimer);
       await app.close();
     },
   };

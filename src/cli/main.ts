@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { seedCatalogue } from '../modules/cases/catalogue.service.js';
 import { Places } from '../modules/places/places.service.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
 import { type Config, loadConfig } from '../platform/config.js';
@@ -52,6 +53,7 @@ async function serve(config: Config, seed: boolean): Promise<void> {
     const bar = progressBar();
     report = await seedDemoIfEmpty(store.db, { onProgress: (s, d, t) => bar.update(s, d, t) });
     if (report) printSeed(report);
+    await seedCatalogue(store.db);
   }
   const server = await buildServer(store, config);
   const address = await server.app.listen({ port: config.port, host: config.host });

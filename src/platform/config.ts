@@ -17,6 +17,8 @@ const envSchema = z.object({
   WANGGE_TILE_ATTRIBUTION: z.string().optional(),
   /** Mark session cookies `Secure` (set behind HTTPS). */
   WANGGE_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
+  /** Largest accepted upload (photos, PDFs, workbooks), in MB. */
+  WANGGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(10),
   WANGGE_LOG: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -29,6 +31,7 @@ export type Config = {
   tileAttribution: string | null;
   secureCookies: boolean;
   logLevel: string;
+  maxUploadBytes: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileAttribution: e.WANGGE_TILE_ATTRIBUTION || null,
     secureCookies: e.WANGGE_SECURE_COOKIES === '1',
     logLevel: e.WANGGE_LOG,
+    maxUploadBytes: Math.round(e.WANGGE_MAX_UPLOAD_MB * 1024 * 1024),
   };
 }

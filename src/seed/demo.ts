@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import { seedCatalogue } from '../modules/cases/catalogue.service.js';
 import { DEMO_USERS, demoRules, demoUnits } from '../modules/org/demo-org.js';
 import { type DivisionRow, parseDivisionsCsv } from '../modules/places/divisions-csv.js';
 import { generateGrids } from '../modules/places/grid-generator.js';
@@ -181,6 +182,7 @@ export async function seedDemo(
         })
         .execute();
     }
+    await seedCatalogue(trx);
     await recordAudit(trx, SYSTEM_ACTOR, {
       action: 'seed',
       entity: 'installation',

@@ -1,4 +1,7 @@
 /** Test harness for API tests: a seeded server per store (PGlite and PostgreSQL), and logged-in clients. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../platform/config.js';
@@ -13,6 +16,8 @@ export interface Reply {
   // biome-ignore lint/suspicious/noExplicitAny: test convenience for reading JSON bodies
   json: any;
   headers: Record<string, unknown>;
+  /** The body's bytes (for downloads). */
+  raw: Buffer;
 }
 
 export interface Client {
@@ -63,7 +68,7 @@ function client(server: Server, base: { cookie?: string; csrf?: string; bearer?:
     } catch {
       json = null;
     }
-    return { status: res.statusCode, body: res.body, json, headers: res.headers };
+    return { status: res.statusCode, body: res.body, json, headers: res.headers, raw: res.rawPayload };
   };
   return {
     request,
@@ -88,8 +93,9 @@ export function describeApi(title: string, body: (ctx: () => ApiContext, kind: S
     let ctx: ApiContext | undefined;
     beforeAll(async () => {
       const seed = await seedDemo(store().db, { districts: ['120101'] });
-      const config = { ...loadConfig({}), logLevel: 'silent' };
-      const server = await buildServer(store(), config, { webDir: '/nonexistent' });
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-api-'));
+      const config = { ...loadConfig({}), logLevel: 'silent', dataDir };
+      const server = await buildServer(store(), config, { webDir: '/nonexistent', runJobs: false });
       ctx = {
         server,
         store: store(),

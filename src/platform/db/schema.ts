@@ -110,6 +110,155 @@ export interface ResponsibilityRulesTable {
   updated_at: Generated<Date>;
 }
 
+export type LimitUnit = 'work_hour' | 'work_day' | 'natural_hour' | 'natural_day';
+
+export interface CategoriesTable {
+  code: string;
+  kind: string;
+  major_code: string;
+  minor_code: string;
+  major_name: string;
+  major_name_en: Generated<string>;
+  name: string;
+  name_en: Generated<string>;
+  filing_criterion: Generated<string>;
+  closing_criterion: Generated<string>;
+  file_value: number;
+  file_unit: LimitUnit;
+  sign_value: number;
+  sign_unit: LimitUnit;
+  handle_value: number;
+  handle_unit: LimitUnit;
+  urgency: Generated<'normal' | 'urgent' | 'critical'>;
+  route: Generated<'rules' | 'street'>;
+  check_required: Generated<boolean>;
+  keywords: Generated<string>;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+type JsonOf<T extends object | null> = JSONColumnType<T, string | null, string | null>;
+
+export interface CasesTable {
+  id: Generated<string>;
+  number: string;
+  tracking_code: string;
+  kind: string;
+  category_code: string;
+  state: string;
+  version: Generated<number>;
+  source: string;
+  title: string;
+  description: Generated<string>;
+  address: Generated<string>;
+  lon: number | null;
+  lat: number | null;
+  area_code: string;
+  suggested_unit_id: string | null;
+  assigned_unit_id: string | null;
+  dispatch_mode: string | null;
+  due_at: Timestamp | null;
+  step_started_at: Timestamp | null;
+  step_unit: string | null;
+  suspended_at: Timestamp | null;
+  checked: Generated<boolean>;
+  rework_count: Generated<number>;
+  reopen_count: Generated<number>;
+  extended_days: Generated<number>;
+  extension_requested: JsonOf<{ limit: { value: number; unit: LimitUnit }; reason: string } | null>;
+  rating: string | null;
+  whistle: JsonOf<{
+    reportDueAt: string;
+    units: {
+      unitId: string;
+      lead: boolean;
+      reportedAt: string | null;
+      late: boolean | null;
+      rating: number | null;
+    }[];
+  } | null>;
+  merged_into: string | null;
+  reporter: JsonOf<{ name?: string; phone?: string } | null>;
+  created_by: string | null;
+  created_unit_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+  last_hash: string;
+}
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: string;
+  seq: number;
+  type: string;
+  from_state: string | null;
+  to_state: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  actor_unit_id: string | null;
+  lon: number | null;
+  lat: number | null;
+  note: string | null;
+  evidence: string[];
+  payload: JsonOf<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface IdempotencyKeysTable {
+  owner: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: JsonOf<object>;
+  created_at: Generated<Date>;
+}
+
+export interface AttachmentsTable {
+  hash: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumbnail: Generated<boolean>;
+  original_name: Generated<string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SavedViewsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  filters: JsonOf<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  unit_id: string;
+  case_id: string | null;
+  kind: string;
+  message: string;
+  created_at: Generated<Date>;
+  read_at: Timestamp | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  type: string;
+  payload: JsonOf<Record<string, unknown>>;
+  run_at: Timestamp;
+  status: Generated<'pending' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  done_at: Timestamp | null;
+  done_by: string | null;
+  last_error: string | null;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   audit_log: AuditLogTable;
@@ -121,4 +270,12 @@ export interface DB {
   api_tokens: ApiTokensTable;
   login_attempts: LoginAttemptsTable;
   responsibility_rules: ResponsibilityRulesTable;
+  categories: CategoriesTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  attachments: AttachmentsTable;
+  saved_views: SavedViewsTable;
+  notifications: NotificationsTable;
+  jobs: JobsTable;
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -52,6 +53,7 @@ export interface AppOptions {
   /** Extra origins allowed for map tiles in the content security policy. */
   tileOrigin?: string | null;
   bodyLimit?: number;
+  maxUploadBytes?: number;
 }
 
 /** The principal of an authenticated route; routes that admit the public must not call this. */
@@ -74,6 +76,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.decorateRequest('principal', null);
 
   await app.register(cookie);
+  // One file per multipart request; larger files fail with 413 before they are read whole.
+  await app.register(multipart, {
+    limits: { fileSize: opts.maxUploadBytes ?? 10 * 1024 * 1024, files: 1, fields: 10 },
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -143,7 +149,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       reply.status(status).send({
         error: {
           code,
-          message: localize(code, english, locale),
+          message: localize(code, english, locale, details),
           ...(details === undefined ? {} : { details }),
         },
       });
@@ -168,6 +174,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         return send(400, 'invalid_json', 'The request body is not valid JSON.');
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return send(413, 'body_too_large', 'The request body is too large.');
+      case 'FST_REQ_FILE_TOO_LARGE':
+        return send(413, 'file_too_large', 'The file is larger than the upload limit.');
+      case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+        return send(415, 'multipart_required', 'Send the file as multipart/form-data.');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return send(415, 'unsupported_media_type', 'Unsupported content type; send application/json.');
     }

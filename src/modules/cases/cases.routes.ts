@@ -1,0 +1,283 @@
+/** HTTP routes of the cases module: catalogue, intake, transitions, lists, detail, attachments, views. */
+import { z } from 'zod';
+import type { Role } from '../../platform/auth/roles.js';
+import { Invalid } from '../../platform/errors.js';
+import type { FileStore } from '../../platform/files/files.js';
+import { type App, principalOf } from '../../platform/http/app.js';
+import {
+  CaseCreate,
+  CaseDetail,
+  CaseList,
+  CaseQuery,
+  Category,
+  CategoryParams,
+  CategoryPatch,
+  Duplicate,
+  DuplicateQuery,
+  IdempotencyHeaders,
+  IdParams,
+  SavedView,
+  SavedViewCreate,
+  TransitionBody,
+} from './cases.schemas.js';
+import type { Cases } from './cases.service.js';
+import {
+  createCategory,
+  exportCatalogueXlsx,
+  importCatalogueXlsx,
+  listCategories,
+  updateCategory,
+} from './catalogue.service.js';
+import { deleteView, listNotifications, listViews, saveView } from './views.service.js';
+
+const ADMIN: readonly Role[] = ['admin'];
+const INTAKE: readonly Role[] = ['inspector', 'operator', 'shift_lead', 'dispatcher'];
+const STAFF: readonly Role[] = [
+  'inspector',
+  'operator',
+  'shift_lead',
+  'dispatcher',
+  'handler',
+  'supervisor',
+  'leader',
+  'admin',
+];
+
+const Created = z.object({
+  id: z.string(),
+  number: z.string(),
+  trackingCode: z.string(),
+  state: z.string(),
+  version: z.number(),
+  areaCode: z.string(),
+  suggestedUnitId: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  replayed: z.boolean(),
+});
+const Transitioned = z.object({
+  id: z.string(),
+  number: z.string(),
+  state: z.string(),
+  version: z.number(),
+  event: z.object({ seq: z.number(), type: z.string() }),
+  replayed: z.boolean(),
+});
+const StoredFile = z.object({
+  hash: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  thumbnail: z.boolean(),
+});
+
+export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): void {
+  const db = cases.db;
+  // ---- catalogue 立结案标准 ----
+  app.get(
+    '/api/categories',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['cases'],
+        summary: 'The category catalogue',
+        querystring: z.object({ all: z.enum(['0', '1']).default('0') }),
+        response: { 200: z.array(Category) },
+      },
+    },
+    async (req) => listCategories(db, { includeInactive: req.query.all === '1' }),
+  );
+  app.post(
+    '/api/categories',
+    { config: { access: ADMIN }, schema: { tags: ['cases'], body: Category, response: { 201: Category } } },
+    async (req, reply) => reply.status(201).send(await createCategory(db, principalOf(req), req.body)),
+  );
+  app.patch(
+    '/api/categories/:code',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['cases'], params: CategoryParams, body: CategoryPatch, response: { 200: Category } },
+    },
+    async (req) => updateCategory(db, principalOf(req), req.params.code, req.body),
+  );
+  app.get(
+    '/api/categories/export.xlsx',
+    { config: { access: STAFF }, schema: { tags: ['cases'], summary: 'The catalogue as an XLSX workbook' } },
+    async (_req, reply) =>
+      reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="categories.xlsx"')
+        .send(await exportCatalogueXlsx(db)),
+  );
+  app.post(
+    '/api/categories/import',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['cases'],
+        summary: 'Import an XLSX catalogue (multipart field "file"); all rows or none',
+        response: { 200: z.object({ imported: z.number() }) },
+      },
+    },
+    async (req) => {
+      const file = await req.file();
+      if (!file) throw new Invalid('file_empty', 'Attach the workbook as the multipart field "file".');
+      return importCatalogueXlsx(db, principalOf(req), await file.toBuffer());
+    },
+  );
+
+  // ---- cases ----
+  app.post(
+    '/api/cases',
+    {
+      config: { access: INTAKE },
+      schema: {
+        tags: ['cases'],
+        summary: 'Report a case (上报). Send an Idempotency-Key header: a resend returns the first answer.',
+        headers: IdempotencyHeaders,
+        body: CaseCreate,
+        response: { 200: Created, 201: Created },
+      },
+    },
+    async (req, reply) => {
+      const created = await cases.create(principalOf(req), req.body, req.headers['idempotency-key']);
+      return reply.status(created.replayed ? 200 : 201).send(created);
+    },
+  );
+  app.get(
+    '/api/cases',
+    {
+      config: { access: STAFF },
+      schema: { tags: ['cases'], querystring: CaseQuery, response: { 200: CaseList } },
+    },
+    async (req) => cases.list(principalOf(req), req.query),
+  );
+  app.get(
+    '/api/cases/duplicates',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary: 'Open cases of the same category nearby, and similar text',
+        querystring: DuplicateQuery,
+        response: { 200: z.array(Duplicate) },
+      },
+    },
+    async (req) => cases.duplicates(principalOf(req), req.query),
+  );
+  app.get(
+    '/api/cases/:id',
+    {
+      config: { access: STAFF },
+      schema: { tags: ['cases'], params: IdParams, response: { 200: CaseDetail } },
+    },
+    async (req) => cases.detail(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/cases/:id/transitions',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary: 'Move the case through the loop. `version` must be the version you loaded (409 otherwise).',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: TransitionBody,
+        response: { 200: Transitioned },
+      },
+    },
+    async (req) =>
+      cases.transition(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
+  );
+  app.get(
+    '/api/cases/:id/verify',
+    {
+      config: { access: ['admin', 'supervisor', 'leader'] },
+      schema: { tags: ['cases'], summary: "Re-compute the case's event hash chain", params: IdParams },
+    },
+    async (req) => {
+      await cases.visibleRow(db, principalOf(req), req.params.id);
+      return cases.verifyChains(req.params.id);
+    },
+  );
+
+  // ---- attachments ----
+  app.post(
+    '/api/attachments',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary: 'Upload one photo or PDF (multipart field "file"); the type is read from the bytes',
+        response: { 201: StoredFile },
+      },
+    },
+    async (req, reply) => {
+      const file = await req.file();
+      if (!file) throw new Invalid('file_empty', 'Attach the file as the multipart field "file".');
+      const stored = await files.save(await file.toBuffer(), file.filename, principalOf(req).userId);
+      return reply.status(201).send(stored);
+    },
+  );
+  app.get(
+    '/api/attachments/:hash',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        params: z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+        querystring: z.object({ thumb: z.enum(['0', '1']).default('0') }),
+      },
+    },
+    async (req, reply) => {
+      await cases.requireAttachmentVisible(principalOf(req), req.params.hash);
+      const { bytes, mime } = await files.read(req.params.hash, req.query.thumb === '1');
+      return reply.type(mime).header('cache-control', 'private, max-age=31536000, immutable').send(bytes);
+    },
+  );
+
+  // ---- saved views and notifications ----
+  app.get(
+    '/api/case-views',
+    { config: { access: STAFF }, schema: { tags: ['cases'], response: { 200: z.array(SavedView) } } },
+    async (req) => listViews(db, principalOf(req)),
+  );
+  app.post(
+    '/api/case-views',
+    {
+      config: { access: STAFF },
+      schema: { tags: ['cases'], body: SavedViewCreate, response: { 201: SavedView } },
+    },
+    async (req, reply) => reply.status(201).send(await saveView(db, principalOf(req), req.body)),
+  );
+  app.delete(
+    '/api/case-views/:id',
+    { config: { access: STAFF }, schema: { tags: ['cases'], params: IdParams } },
+    async (req, reply) => {
+      await deleteView(db, principalOf(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
+  app.get(
+    '/api/notifications',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary: "Warnings, overdue marks, escalations and reminders for the caller's unit",
+        response: {
+          200: z.array(
+            z.object({
+              id: z.number(),
+              caseId: z.string().nullable(),
+              kind: z.string(),
+              message: z.string(),
+              createdAt: z.string(),
+            }),
+          ),
+        },
+      },
+    },
+    async (req) => listNotifications(db, principalOf(req)),
+  );
+}

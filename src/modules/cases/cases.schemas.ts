@@ -1,0 +1,251 @@
+/** Zod schemas of the cases module: validation, TypeScript types and the OpenAPI description in one place. */
+import { z } from 'zod';
+
+export const TIME_UNITS = ['work_hour', 'work_day', 'natural_hour', 'natural_day'] as const;
+export const CASE_KINDS = [
+  'component',
+  'event',
+  'request',
+  'petition',
+  'proposal',
+  'dispute',
+  'hazard',
+  'incident',
+] as const;
+
+export const Limit = z.object({ value: z.number().positive().max(10_000), unit: z.enum(TIME_UNITS) });
+const text = (max: number) => z.string().trim().max(max);
+
+export const Category = z.object({
+  code: z.string().regex(/^[a-z]+\.\d{4}$/, 'a category code is kind.MMNN, e.g. event.0102'),
+  kind: z.enum(CASE_KINDS),
+  majorCode: z.string().regex(/^\d{2}$/),
+  minorCode: z.string().regex(/^\d{2}$/),
+  majorName: text(60).min(1),
+  majorNameEn: text(120).default(''),
+  name: text(60).min(1),
+  nameEn: text(120).default(''),
+  filingCriterion: text(1000).default(''),
+  closingCriterion: text(1000).default(''),
+  fileLimit: Limit,
+  signLimit: Limit,
+  handleLimit: Limit,
+  urgency: z.enum(['normal', 'urgent', 'critical']).default('normal'),
+  route: z.enum(['rules', 'street']).default('rules'),
+  checkRequired: z.boolean().default(true),
+  keywords: text(500).default(''),
+  active: z.boolean().default(true),
+});
+export type CategoryT = z.infer<typeof Category>;
+export const CategoryPatch = Category.omit({
+  code: true,
+  kind: true,
+  majorCode: true,
+  minorCode: true,
+}).partial();
+export type CategoryPatchT = z.infer<typeof CategoryPatch>;
+export const CategoryParams = z.object({ code: z.string().max(40) });
+
+const Lon = z.number().min(-180).max(180);
+const Lat = z.number().min(-90).max(90);
+const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'an attachment hash from POST /api/attachments');
+const Reporter = z.object({
+  name: text(60).optional(),
+  phone: z
+    .string()
+    .regex(/^[0-9+\- ]{3,20}$/)
+    .optional(),
+});
+
+export const CaseCreate = z
+  .object({
+    categoryCode: z.string().max(40),
+    title: text(200).min(2),
+    description: text(4000).default(''),
+    lon: Lon.optional(),
+    lat: Lat.optional(),
+    crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+    /** A grid code, when the place is known but not the point. */
+    areaCode: z
+      .string()
+      .regex(/^\d{15}$/)
+      .optional(),
+    address: text(200).default(''),
+    reporter: Reporter.optional(),
+    evidence: z.array(Hash).max(9).default([]),
+    source: z.enum(['inspector', 'hotline', 'staff']).optional(),
+  })
+  .refine((b) => (b.lon !== undefined && b.lat !== undefined) || b.areaCode !== undefined, {
+    message: 'Give the place: lon and lat, or a grid areaCode.',
+    path: ['lon'],
+  });
+export type CaseCreateT = z.infer<typeof CaseCreate>;
+
+export const QUEUES = ['mine', 'file', 'dispatch', 'inbox', 'check', 'close'] as const;
+export const CaseQuery = z.object({
+  state: z.string().max(200).optional(), // comma-separated states
+  category: z.string().max(40).optional(), // code prefix
+  area: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .optional(),
+  unit: z.uuid().optional(),
+  overdue: z.enum(['1', 'true']).optional(),
+  queue: z.enum(QUEUES).optional(),
+  q: text(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type CaseQueryT = z.infer<typeof CaseQuery>;
+
+export const DuplicateQuery = z.object({
+  category: z.string().max(40),
+  lon: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().min(-90).max(90),
+  text: text(4000).default(''),
+  radius: z.coerce.number().min(1).max(2000).default(50),
+});
+
+const note = text(2000).optional();
+const reason = text(2000);
+export const Transition = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('verify_request'), note }),
+  z.object({ type: z.literal('verify_report'), found: z.boolean(), note: reason }),
+  z.object({ type: z.literal('file'), note }),
+  z.object({ type: z.literal('reject'), reason }),
+  z.object({ type: z.literal('merge'), intoCaseId: z.uuid(), note }),
+  z.object({
+    type: z.literal('dispatch'),
+    unitId: z.uuid().optional(),
+    mode: z.enum(['auto', 'manual', 'forced']),
+    note,
+  }),
+  z.object({ type: z.literal('sign'), note }),
+  z.object({
+    type: z.literal('return'),
+    reason: z.enum(['wrong_area', 'unclear_ownership', 'overlapping_duty', 'other']),
+    text: reason,
+  }),
+  z.object({ type: z.literal('feedback'), note: reason, evidence: z.array(Hash).max(9) }),
+  z.object({ type: z.literal('extend_request'), limit: Limit, reason }),
+  z.object({ type: z.literal('extend_decide'), approve: z.boolean(), note }),
+  z.object({ type: z.literal('suspend'), reason }),
+  z.object({ type: z.literal('resume'), note }),
+  z.object({
+    type: z.literal('check'),
+    pass: z.boolean(),
+    note: reason,
+    evidence: z.array(Hash).max(9).optional(),
+  }),
+  z.object({ type: z.literal('close'), note, answeredOnCall: z.boolean().optional() }),
+  z.object({ type: z.literal('reopen'), reason }),
+  z.object({
+    type: z.literal('rate'),
+    rating: z.enum(['satisfied', 'basically', 'unsatisfied']),
+    comment: note,
+  }),
+  z.object({ type: z.literal('urge'), note: reason }),
+  z.object({ type: z.literal('escalate'), note }),
+  z.object({
+    type: z.literal('whistle'),
+    unitIds: z.array(z.uuid()).min(1).max(20),
+    leadUnitId: z.uuid(),
+    reportMinutes: z.number().int().min(1).max(1440).optional(),
+    note,
+  }),
+  z.object({ type: z.literal('whistle_report'), person: text(60), place: text(200) }),
+  z.object({
+    type: z.literal('whistle_rate'),
+    ratings: z
+      .array(z.object({ unitId: z.uuid(), score: z.number().int().min(1).max(5) }))
+      .min(1)
+      .max(20),
+  }),
+]);
+export type TransitionT = z.infer<typeof Transition>;
+export const TransitionBody = z.intersection(
+  z.object({ version: z.number().int().min(1), lon: Lon.optional(), lat: Lat.optional() }),
+  Transition,
+);
+
+export const IdParams = z.object({ id: z.uuid() });
+export const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(100).optional() });
+
+const Iso = z.string();
+export const CaseSummary = z.object({
+  id: z.string(),
+  number: z.string(),
+  kind: z.string(),
+  categoryCode: z.string(),
+  categoryName: z.string(),
+  state: z.string(),
+  version: z.number(),
+  title: z.string(),
+  address: z.string(),
+  areaCode: z.string(),
+  areaName: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  assignedUnitId: z.string().nullable(),
+  assignedUnitName: z.string().nullable(),
+  dueAt: Iso.nullable(),
+  deadline: z.enum(['none', 'green', 'yellow', 'red']),
+  urgency: z.string(),
+  createdAt: Iso,
+});
+export const CaseList = z.object({ total: z.number(), items: z.array(CaseSummary) });
+
+export const CaseEvent = z.object({
+  seq: z.number(),
+  type: z.string(),
+  fromState: z.string().nullable(),
+  toState: z.string(),
+  at: Iso,
+  actorName: z.string(),
+  actorRole: z.string(),
+  actorUnitName: z.string().nullable(),
+  note: z.string().nullable(),
+  evidence: z.array(z.string()),
+  payload: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+
+export const CaseDetail = CaseSummary.extend({
+  trackingCode: z.string(),
+  description: z.string(),
+  source: z.string(),
+  suggestedUnitId: z.string().nullable(),
+  suggestedUnitName: z.string().nullable(),
+  dispatchMode: z.string().nullable(),
+  stepStartedAt: Iso.nullable(),
+  checked: z.boolean(),
+  reworkCount: z.number(),
+  reopenCount: z.number(),
+  extensionRequested: z.unknown(),
+  rating: z.string().nullable(),
+  whistle: z.unknown(),
+  mergedInto: z.string().nullable(),
+  merged: z.array(z.object({ id: z.string(), number: z.string(), title: z.string() })),
+  reporter: z.object({ name: z.string().optional(), phone: z.string().optional() }).nullable(),
+  reporterHidden: z.boolean(),
+  category: Category,
+  events: z.array(CaseEvent),
+  actions: z.array(z.string()),
+  chainValid: z.boolean(),
+});
+
+export const Duplicate = z.object({
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  state: z.string(),
+  distanceM: z.number().nullable(),
+  similarity: z.number(),
+});
+
+export const SavedView = z.object({
+  id: z.string(),
+  name: text(60).min(1),
+  filters: z.record(z.string(), z.string()),
+});
+export const SavedViewCreate = SavedView.omit({ id: true });

@@ -1,0 +1,114 @@
+/**
+ * Uploaded files on local disk by content hash: the type is sniffed from the bytes (never the name),
+ * the size is limited, images get a thumbnail. The same bytes uploaded twice are stored once.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Kysely } from 'kysely';
+import sharp from 'sharp';
+import type { DB } from '../db/schema.js';
+import { Invalid, NotFound, TooLarge } from '../errors.js';
+
+export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+export const THUMB_WIDTH = 320;
+export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface StoredFile {
+  hash: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumbnail: boolean;
+}
+
+export class FileStore {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dir: string,
+    readonly maxBytes = DEFAULT_MAX_UPLOAD_BYTES,
+  ) {}
+
+  private pathOf(hash: string, thumb = false): string {
+    return thumb
+      ? path.join(this.dir, 'thumbs', `${hash}.webp`)
+      : path.join(this.dir, hash.slice(0, 2), hash);
+  }
+
+  async save(bytes: Buffer, originalName: string, userId: string | null): Promise<StoredFile> {
+    if (bytes.length === 0) throw new Invalid('file_empty', 'The file is empty.');
+    if (bytes.length > this.maxBytes) {
+      throw new TooLarge('file_too_large', `Files may be at most ${Math.round(this.maxBytes / 1048576)} MB.`);
+    }
+    const sniffed = await fileTypeFromBuffer(bytes);
+    if (!sniffed || !ALLOWED_TYPES[sniffed.mime]) {
+      throw new Invalid(
+        'file_type',
+        `The file's content is ${sniffed?.mime ?? 'not a known type'}; send a JPEG, PNG, WebP photo or a PDF.`,
+      );
+    }
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    let meta = { width: null as number | null, height: null as number | null, thumbnail: false };
+    if (IMAGE_TYPES.has(sniffed.mime)) {
+      try {
+        const image = sharp(bytes, { failOn: 'error' });
+        const m = await image.metadata();
+        const thumb = await image
+          .rotate()
+          .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
+          .webp()
+          .toBuffer();
+        await writeOnce(this.pathOf(hash, true), thumb);
+        meta = { width: m.width ?? null, height: m.height ?? null, thumbnail: true };
+      } catch {
+        throw new Invalid('file_corrupt', 'The image cannot be read; it may be damaged.');
+      }
+    }
+    await writeOnce(this.pathOf(hash), bytes);
+    const row = { hash, mime: sniffed.mime, size: bytes.length, ...meta };
+    await this.db
+      .insertInto('attachments')
+      .values({ ...row, original_name: originalName.slice(0, 200), created_by: userId })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .execute();
+    return row;
+  }
+
+  async read(hash: string, thumb: boolean): Promise<{ bytes: Buffer; mime: string }> {
+    const row = await this.db
+      .selectFrom('attachments')
+      .select(['mime', 'thumbnail'])
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    if (!row || (thumb && !row.thumbnail)) throw new NotFound('file_not_found', 'No such file.');
+    return { bytes: await fs.readFile(this.pathOf(hash, thumb)), mime: thumb ? 'image/webp' : row.mime };
+  }
+
+  /** The hashes among `hashes` that are not stored. */
+  async missing(hashes: readonly string[]): Promise<string[]> {
+    if (hashes.length === 0) return [];
+    const rows = await this.db.selectFrom('attachments').select('hash').where('hash', 'in', hashes).execute();
+    const have = new Set(rows.map((r) => r.hash));
+    return hashes.filter((h) => !have.has(h));
+  }
+}
+
+/** Content-addressed: an existing file already has these bytes; write via a temp name so readers never see half a file. */
+async function writeOnce(file: string, bytes: Buffer): Promise<void> {
+  try {
+    await fs.access(file);
+    return;
+  } catch {}
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(tmp, bytes);
+  await fs.rename(tmp, file);
+}

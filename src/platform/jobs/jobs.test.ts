@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { describeEachStore } from '../db/testing.js';
+import { enqueueJob, type JobHandler, runDueJobs } from './jobs.js';
+
+describeEachStore('jobs: FOR UPDATE SKIP LOCKED', (store, kind) => {
+  it('two workers running at once run every due job exactly once', async () => {
+    const db = store().db;
+    const now = new Date('2026-03-10T02:00:00Z');
+    for (let i = 0; i < 40; i++) await enqueueJob(db, 'count', new Date(now.getTime() - i * 1000), { i });
+    await enqueueJob(db, 'count', new Date(now.getTime() + 3_600_000), { i: 'future' });
+    // Each run leaves a mark in the job's own transaction; a job run twice would leave two.
+    const count: JobHandler = async (trx, payload) => {
+      await sql`select pg_sleep(0.005)`.execute(trx);
+      await trx
+        .insertInto('audit_log')
+        .values({ actor_name: 'job', action: 'run', entity: 'job', entity_id: String(payload.i) })
+        .execute();
+    };
+    const run = (worker: string) => runDueJobs(db, { count }, { worker, now: () => now });
+    const [a, b] = await Promise.all([run('worker-a'), run('worker-b')]);
+    expect(a + b).toBe(40);
+    if (kind === 'postgres') expect(Math.min(a, b)).toBeGreaterThan(0); // both really worked in parallel
+    const marks = await db
+      .selectFrom('audit_log')
+      .select(['entity_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('entity', '=', 'job')
+      .groupBy('entity_id')
+      .execute();
+    expect(marks).toHaveLength(40);
+    expect(marks.every((m) => Number(m.n) === 1)).toBe(true);
+    const pending = await db.selectFrom('jobs').select('payload').where('status', '=', 'pending').execute();
+    expect(pending.map((p) => p.payload)).toEqual([{ i: 'future' }]);
+  });
+
+  it('rolls back a failing job, counts the attempt and retries it later', async () => {
+    const db = store().db;
+    const now = new Date('2026-03-11T02:00:00Z');
+    await enqueueJob(db, 'boom', now, { x: 1 });
+    const boom: JobHandler = async (trx) => {
+      await trx
+        .insertInto('audit_log')
+        .values({ actor_name: 'job', action: 'run', entity: 'boom', entity_id: '1' })
+        .execute();
+      throw new Error('kaput');
+    };
+    expect(await runDueJobs(db, { boom }, { worker: 'w', now: () => now })).toBe(0);
+    const job = await db.selectFrom('jobs').selectAll().where('type', '=', 'boom').executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'pending', attempts: 1, last_error: 'kaput' });
+    expect(job.run_at.getTime()).toBeGreaterThan(now.getTime());
+    const marks = await db.selectFrom('audit_log').select('id').where('entity', '=', 'boom').execute();
+    expect(marks).toHaveLength(0);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Background jobs as rows: enqueued in the transaction that makes them necessary, taken one at a
+ * time with `FOR UPDATE SKIP LOCKED` and run inside that same transaction — so with several server
+ * processes a job runs exactly once, and its effects commit together with its `done` mark.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+export type JobHandler = (trx: Transaction<DB>, payload: Record<string, unknown>, now: Date) => Promise<void>;
+
+/** A job failing this many times is parked as `failed` with its last error. */
+const MAX_ATTEMPTS = 5;
+
+export async function enqueueJob(
+  db: Db,
+  type: string,
+  runAt: Date,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({ type, run_at: runAt, payload: JSON.stringify(payload) })
+    .execute();
+}
+
+/**
+ * Runs the jobs due at `now`, one transaction each, until none are left or `limit` have run.
+ * Returns how many this worker ran.
+ */
+export async function runDueJobs(
+  db: Kysely<DB>,
+  handlers: Readonly<Record<string, JobHandler>>,
+  opts: { worker: string; now?: () => Date; limit?: number },
+): Promise<number> {
+  const clock = opts.now ?? (() => new Date());
+  let ran = 0;
+  while (ran < (opts.limit ?? 1000)) {
+    const now = clock();
+    const outcome = await runOne(db, handlers, opts.worker, now);
+    if (outcome === 'none') break;
+    if (outcome === 'done') ran++;
+    else await recordFailure(db, outcome, now);
+  }
+  return ran;
+}
+
+type Failure = { id: number; attempts: number; error: string };
+
+async function runOne(
+  db: Kysely<DB>,
+  handlers: Readonly<Record<string, JobHandler>>,
+  worker: string,
+  now: Date,
+): Promise<'none' | 'done' | Failure> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['id', 'type', 'payload', 'attempts'])
+        .where('status', '=', 'pending')
+        .where('run_at', '<=', now)
+        .orderBy('run_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!job) return 'none' as const;
+      const handler = handlers[job.type];
+      try {
+        if (!handler) throw new Error(`no handler for job type ${job.type}`);
+        await handler(trx, job.payload, now);
+      } catch (err) {
+        throw new JobError(job.id, job.attempts, err instanceof Error ? err.message : String(err));
+      }
+      await trx
+        .updateTable('jobs')
+        .set({ status: 'done', done_at: now, done_by: worker, attempts: sql`attempts + 1` })
+        .where('id', '=', job.id)
+        .execute();
+      return 'done' as const;
+    });
+  } catch (err) {
+    if (!(err instanceof JobError)) throw err;
+    return { id: err.jobId, attempts: err.attempts + 1, error: err.message };
+  }
+}
+
+class JobError extends Error {
+  constructor(
+    readonly jobId: number,
+    readonly attempts: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The job's transaction rolled back; count the attempt and retry later with backoff, or park it. */
+async function recordFailure(db: Kysely<DB>, f: Failure, now: Date) {
+  const parked = f.attempts >= MAX_ATTEMPTS;
+  await db
+    .updateTable('jobs')
+    .set({
+      attempts: f.attempts,
+      last_error: f.error.slice(0, 2000),
+      status: parked ? 'failed' : 'pending',
+      run_at: new Date(now.getTime() + 60_000 * 2 ** f.attempts),
+    })
+    .where('id', '=', f.id)
+    .execute();
+}
