@@ -51,12 +51,16 @@ function readLabels(file: string): LabelledItem[] {
 function readTexts(dir: string, docs: string[]): Map<string, string> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
     throw new UsageError(`texts directory not found: ${dir}`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.txt'));
+  // Any file whose name starts with the doc; a .txt file first when there are several.
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort((a, b) => Number(b.endsWith('.txt')) - Number(a.endsWith('.txt')));
   const texts = new Map<string, string>();
   for (const doc of docs) {
     const file = files.find((f) => f.slice(0, 3) === doc);
     if (!file)
-      throw new UsageError(`no text file for doc "${doc}" in ${dir} (expected a file named ${doc}….txt)`);
+      throw new UsageError(`no text file for doc "${doc}" in ${dir} (expected a file named ${doc}…)`);
     texts.set(doc, fs.readFileSync(path.join(dir, file), 'utf8'));
   }
   return texts;

@@ -36,7 +36,7 @@ const PLAN_PERIOD = '“?十[一二三四五六七八九]五”?';
 
 /** Scope and stance words around an indicator that are not part of it. */
 const LEADING_FILLER = new RegExp(
-  `^(?:[、的]|全年|全区|全市|今年|力争|确保|预计|其中|共|累计|实现|进一步|积极|努力|全力|着力|即|到|对|与|为|` +
+  `^(?:[、的]|全年|全区|全市|今年|力争|确保|预计|其中|共有|拥有|共|累计|实现|进一步|积极|努力|全力|着力|即|到|对|与|为|` +
     `[12][0-9]{3}年(?:末|底|初)?|${PLAN_PERIOD}(?:时期|期间|末)?)+`,
 );
 const TRAILING_FILLER = new RegExp(
@@ -51,7 +51,9 @@ const NOUN_CHAR = /\p{Script=Han}|[、()（）“”]/u;
 const LIST_JOINER = /[、和及与]/;
 const ENDS_WITH_JOINER = /[、和及与等]$/;
 
-const CLAUSE_BREAK = /[，,；;：:。！!？?\n]/;
+const RATE_UNIT = /^(?:%|％|‰|个百分点|百分点|倍)$/;
+
+const CLAUSE_BREAK = /[，,；;：:。！!？?\r\n]/;
 const SENTENCE_BREAK = /[。！!？?]/;
 
 interface Sentence extends Span {
@@ -176,7 +178,8 @@ function ownIndicator(
   const verbBefore = measure && measure.end <= q.start ? measure : null;
   const between = trimmed(text, { start: verbBefore ? verbBefore.end : segment.start, end: q.start });
   const betweenIsList = ENDS_WITH_JOINER.test(text.slice(segment.start, q.start));
-  const after = nounAfter(text, segment, q);
+  // A noun after a rate is never what it measures ("增长8%以上的目标"); after a count it usually is.
+  const after = RATE_UNIT.test(q.unit) ? null : nounAfter(text, segment, q);
   const subject = verbBefore ? subjectBefore(text, segment, verbBefore) : null;
   const listed = subject && verbBefore ? listedIndicator(text, subject, verbBefore, segment, q, all) : null;
   const found = betweenIsList

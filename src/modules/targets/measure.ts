@@ -18,7 +18,7 @@ const MEASURE_VERBS = `
   拓宽改造 改造 整治 整修 修缮 安装 开设 发放 投入 注销 转让 解决 化解 选派 实施 推动 办理 受理 帮扶 救助
   培训 签约 吸纳 带动 安置 拆除 治理 开展 举办 召开 创建 查处 排查 整改 打造 认定 入库 吸引 利用 节约 种植
   栽植 改建 新认定 申报 获批 办结 调解 处置 消除 腾退 疏解 关停 搬迁 资助 慰问 铺设 更新 维修 开通 开办 惠及
-  覆盖 转移 清理 落地 入驻 办好 办成 接待 新招 参与
+  覆盖 转移 清理 落地 入驻 办好 办成 接待 新招 参与 投用 投入使用 建成投用
 `
   .trim()
   .split(/\s+/)
@@ -36,16 +36,19 @@ export const BASELINE =
 /** Qualifiers written before a relation word that belong to the measure: 分别达到, 同比增长, 累计超过. */
 const MODIFIERS = new RegExp(`(?:${BASELINE}|分别|累计|同比|共计|共|均)*$`);
 
-/** A verb followed by one of these is part of a noun: 新开工面积, 增加值, 投入强度, 建设项目, 达标率, 建成区. */
+/** A verb followed by one of these is part of a noun: 新开工面积, 增加值, 投入强度, 达标率, 建成区. */
 const NOMINAL_SUFFIX =
-  /^(?:面积|量|率|额|值|数|强度|规模|总量|比重|占比|项目|资金|能力|水平|工作|机制|效率|标|区(?!级|域|内)|[)）])/;
+  /^(?:面积|量|率|额|值|数|强度|规模(?!以上)|总量|比重|占比|能力|水平|效率|标|区(?!级|域|内)|[)）])/;
+/** Nouns that start with a relation word: 建设项目, 建设资金 (but "引进项目30个" is a verb and its object). */
+const NOMINAL_COMPOUND = /^建设(?:项目|资金|任务|用地)/;
 /** A verb preceded by one of these is part of a noun: 违法建设. */
 const NOMINAL_PREFIX = /(?:违法|违章)$/;
 
 /** True when a relation word is part of a noun, or stands in brackets ("科技领军(培育)企业"). */
 function isNominal(text: string, verb: Span): boolean {
   return (
-    NOMINAL_SUFFIX.test(text.slice(verb.end, verb.end + 2)) ||
+    NOMINAL_SUFFIX.test(text.slice(verb.end, verb.end + 4)) ||
+    NOMINAL_COMPOUND.test(text.slice(verb.start, verb.start + 4)) ||
     NOMINAL_PREFIX.test(text.slice(Math.max(0, verb.start - 2), verb.start))
   );
 }
@@ -72,13 +75,22 @@ export function verbStartsAt(text: string, at: number): boolean {
   return m !== null && !isNominal(text, { start: at, end: at + m[0].length });
 }
 
+/** A verb before one of these modifies a noun rather than joining the measure: 投入帮扶资金. */
+const CHAIN_STOP = /^(?:资金|项目|对象|人员|工作|机制)/;
+
 /** Joins relation words written together: "新建改建", "新建、改扩建", "提升改造". */
 function verbChain(text: string, segment: Span, verb: Span): Span {
   let { start, end } = verb;
   for (;;) {
     const joined = text[end] === '、' ? 1 : 0;
     const next = VERB_AT_START.exec(text.slice(end + joined, segment.end));
-    if (!next || isNominal(text, { start: end + joined, end: end + joined + next[0].length })) break;
+    const nextEnd = end + joined + (next?.[0].length ?? 0);
+    if (
+      !next ||
+      isNominal(text, { start: end + joined, end: nextEnd }) ||
+      CHAIN_STOP.test(text.slice(nextEnd))
+    )
+      break;
     end += joined + next[0].length;
   }
   for (;;) {

@@ -233,14 +233,17 @@ function isInstituteName(text: string, q: Quantity, verbBefore: (at: number) => 
   return !introduced && !FACILITY.test(around);
 }
 
-function isThreshold(text: string, q: Quantity): boolean {
+/**
+ * A quantity that defines a category of things rather than measuring one: "500平方米以上的楼宇",
+ * "年营收2000万元及以上企业", "超过1亿元的项目". A relation word before it ("增长8%以上的目标") keeps it a figure.
+ */
+function isThreshold(text: string, q: Quantity, verbBefore: (at: number) => boolean): boolean {
+  if (verbBefore(q.start)) return false;
   const suffix = text.slice(q.unitEnd, q.end);
-  const next = text[q.end];
+  const beforeNoun = text[q.end] === '的' || isHan(text[q.end]);
   if (/^(?:及以上|及以下)$/.test(suffix)) return true;
-  if (/^(?:以上|以下)$/.test(suffix) && (next === '的' || isHan(next))) return true;
-  return (
-    THRESHOLD_BEFORE.test(text.slice(Math.max(0, q.start - 3), q.start)) && (next === '的' || isHan(next))
-  );
+  if (/^(?:以上|以下)$/.test(suffix)) return beforeNoun;
+  return beforeNoun && THRESHOLD_BEFORE.test(text.slice(Math.max(0, q.start - 3), q.start));
 }
 
 /** Counts of the city's or country's units ("全市16个区") are context, not the district's performance. */
@@ -265,7 +268,7 @@ function isExcluded(
   return (
     insideAny(quoted, q.numberStart) ||
     isInstituteName(text, q, verbBefore) ||
-    isThreshold(text, q) ||
+    isThreshold(text, q, verbBefore) ||
     isSloganOrConcept(text, q) ||
     isReferenceCount(text, q)
   );
@@ -285,6 +288,11 @@ function isBareCount(text: string, start: number, end: number, verbBefore: (at: 
   );
 }
 
+/** "增长-2.3%": a minus sign not preceded by a number (which would make it a range "5-8%"). */
+function isMinusSign(text: string, at: number): boolean {
+  return /[-－−]/.test(text[at - 1] ?? '') && !isLatinOrDigit(text[at - 2]);
+}
+
 /** A number, its unit, and an optional range end ("5至8家", "5%-8%", "5万至8万人"). */
 function quantityAt(text: string, at: number, verbBefore: (at: number) => boolean): Quantity | null {
   const first = numberAt(text, at);
@@ -294,12 +302,13 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
   const unit = range ? range.unit : firstUnit;
   if (!unit.unit && !isBareCount(text, at, first.end, verbBefore)) return null;
   const prefix = APPROX_PREFIX.exec(text.slice(Math.max(0, at - 1), at));
+  const negative = isMinusSign(text, at);
   return {
-    start: prefix ? at - prefix[0].length : at,
+    start: prefix ? at - prefix[0].length : negative ? at - 1 : at,
     end: suffixEnd(text, unit.end),
     numberStart: at,
     unitEnd: unit.end,
-    value: first.value,
+    value: negative ? -first.value : first.value,
     valueMax: range ? range.value : null,
     unit: unit.unit,
   };

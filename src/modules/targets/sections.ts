@@ -8,7 +8,7 @@ export interface SectionContext {
   /** null before any heading that tells review from plan. */
   kind: TargetKind | null;
   period: string | null;
-  /** Glossaries (名词解释) and appendices: their thresholds are definitions, not figures. */
+  /** Glossaries (名词解释) and page chrome: their thresholds are definitions, not figures. */
   skip: boolean;
 }
 
@@ -25,7 +25,7 @@ const STRONG_TARGET = /目标|任务|安排|打算|计划|展望|今后|今年|�
 const WEAK_RESULT = /过去|取得|成绩|成就|成效/;
 const WEAK_TARGET = /主要工作|重点工作|工作重点|做好|规划|建议/;
 
-const SKIP_HEADING = /名词解释|名词注释|名词说明|附件|附录|注释/;
+const SKIP_HEADING = /名词解释|名词注释|名词说明|注释/;
 
 /** Page chrome and notes: lines of a web page around the report, or "注:" lines under a table. */
 const CHROME_LINE =
@@ -48,19 +48,25 @@ interface Heading {
   year: number | null;
 }
 
-/** A line's heading, or null when the line is body text. */
+/** A line's heading, or null when the line is body text. A numbered heading may run on into text. */
 function headingOf(line: string): Heading | null {
   const trimmed = line.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_HEADING_LENGTH) return null;
   const numbered = NUMBERED_HEADING.exec(trimmed);
+  if (numbered) {
+    const text = /^[^。；;：:！!？?\s]*/.exec(trimmed.slice(numbered[0].length))?.[0] ?? '';
+    return text.length <= MAX_HEADING_LENGTH ? headingWithYear(text, true) : null;
+  }
   const standalone =
+    trimmed.length > 0 &&
     trimmed.length <= MAX_STANDALONE_LENGTH &&
     !/[。；;：:，,！!？?]/.test(trimmed) &&
     !/^[(（0-9０-９]/.test(trimmed);
-  if (!numbered && !standalone) return null;
-  const text = numbered ? trimmed.slice(numbered[0].length) : trimmed;
+  return standalone ? headingWithYear(trimmed, false) : null;
+}
+
+function headingWithYear(text: string, numbered: boolean): Heading {
   const year = /([12][0-9]{3})年/.exec(text);
-  return { text, numbered: numbered !== null, year: year ? Number(year[1]) : null };
+  return { text, numbered, year: year ? Number(year[1]) : null };
 }
 
 /**
