@@ -79,4 +79,10 @@ describe('wangge CLI (embedded store)', () => {
     expect(notJson.status).toBe(1);
     expect(notJson.err).toMatch(/is not valid JSON/);
   });
+
+  it('verifies the case hash chains', () => {
+    const r = wangge('cases', 'verify');
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/checked \d+ case\(s\): all chains hold/);
+  });
 });

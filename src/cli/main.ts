@@ -1,13 +1,16 @@
 /** The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo, import divisions|grids. */
 import fs from 'node:fs';
+import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { Cases } from '../modules/cases/cases.service.js';
 import { seedCatalogue } from '../modules/cases/catalogue.service.js';
 import { Places } from '../modules/places/places.service.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
+import { FileStore } from '../platform/files/files.js';
 import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 
@@ -183,6 +186,30 @@ imp
       }
       const r = await new Places(store.db).importGrids(SYSTEM_ACTOR, fc, file);
       console.log(`imported ${r.imported} grids in ${r.communities} communities from ${file}`);
+    }),
+  );
+
+program
+  .command('cases')
+  .description('case engine commands')
+  .command('verify')
+  .description("re-compute every case's event hash chain (tamper evidence); exits 1 if any is broken")
+  .option('--case <id>', 'only this case (its uuid)')
+  .action(async (opts: { case?: string }) =>
+    withStore(async (store) => {
+      const config = loadConfig();
+      const cases = new Cases(
+        store.db,
+        new Places(store.db),
+        new FileStore(store.db, path.join(config.dataDir, 'files')),
+      );
+      const r = await cases.verifyChains(opts.case);
+      for (const b of r.broken)
+        console.error(`  case ${b.number} (${b.caseId}): event ${b.seq}: ${b.problem}`);
+      console.log(
+        `checked ${r.checked} case(s): ${r.broken.length ? `${r.broken.length} broken chain(s)` : 'all chains hold'}`,
+      );
+      if (r.broken.length) process.exitCode = 1;
     }),
   );
 
