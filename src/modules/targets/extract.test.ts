@@ -55,6 +55,14 @@ describe('extractTargets: measures and units', () => {
     if (measure) expect(item.measure).toBe(measure);
   });
 
+  it('reads a negative growth rate', () => {
+    expect(only(`${REVIEW}工业产值增长-2.3%。`)).toMatchObject({ value: -2.3, unit: '%' });
+  });
+
+  it('keeps a figure whose 以上 follows a relation word', () => {
+    expect(only(`${PLAN}实现区级财政收入增长8%以上的目标。`)).toMatchObject({ value: 8, unit: '%' });
+  });
+
   it('reads decimals as written and full-width digits', () => {
     expect(only(`${PLAN}登记失业率控制在4.0%。`)).toMatchObject({ value: 4, unit: '%' });
     expect(only(`${PLAN}税收收入增长１２％。`)).toMatchObject({ value: 12, unit: '％' });
@@ -190,6 +198,24 @@ describe('extractTargets: kind and period from the section', () => {
       ['target', '2021'],
       ['target', '2021'],
     ]);
+  });
+
+  it('opens a review with a 过去的一年 paragraph and a plan with an unnumbered heading', () => {
+    const text = '过去的一年，我们重点做了以下工作：\n建成口袋公园8个。\n2020年工作安排\n建成口袋公园10个。';
+    expect(extractTargets(text).map((i) => [i.kind, i.value])).toEqual([
+      ['result', 8],
+      ['target', 10],
+    ]);
+  });
+
+  it('lets a short unnumbered line without a time change nothing', () => {
+    const text = `${REVIEW}重点任务圆满完成\n新建公园8个。`;
+    expect(only(text).kind).toBe('result');
+  });
+
+  it('reads a numbered heading that reports completion as a review', () => {
+    const text = '一、脱贫攻坚目标任务全面完成\n投入帮扶资金2亿元。\n二、明年工作打算\n投入帮扶资金3亿元。';
+    expect(extractTargets(text).map((i) => i.kind)).toEqual(['result', 'target']);
   });
 
   it('falls back on the sentence where no heading decides', () => {

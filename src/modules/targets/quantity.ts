@@ -2,7 +2,7 @@
 
 /** A quantity found in the text: offsets cover the number, its unit and any approximation words. */
 export interface Quantity {
-  /** Offset of the first digit (or of an approximation prefix such as 近/约). */
+  /** Offset of the first digit, or of a minus sign or an approximation prefix (近, 约) before it. */
   start: number;
   /** Offset just past the unit and any approximation suffix (左右, 以上, …). */
   end: number;
@@ -22,93 +22,25 @@ interface UnitMatch {
   end: number;
 }
 
+/** A whitespace-separated word list, longest words first so that the first match is the longest. */
+function words(list: string): string[] {
+  return list
+    .trim()
+    .split(/\s+/)
+    .sort((a, b) => b.length - a.length);
+}
+
 /** Units that follow a number; longest match wins, so 个百分点 beats 个 and 场次 beats 场. */
-const BASE_UNITS = sortedLongestFirst([
-  '%',
-  '％',
-  '‰',
-  '个百分点',
-  '百分点',
-  '个工作日',
-  '工作日',
-  '个月',
-  '小时',
-  '分钟',
-  '天',
-  '平方公里',
-  '平方千米',
-  '平方米',
-  '平米',
-  '立方米',
-  '公里',
-  '千米',
-  '延长米',
-  '米',
-  '公顷',
-  '亩',
-  '吨',
-  '千克',
-  '公斤',
-  '微克',
-  '毫克',
-  '千瓦时',
-  '千瓦',
-  '兆瓦',
-  '标准箱',
-  '标箱',
-  '美元',
-  '欧元',
-  '元',
-  '人次',
-  '件次',
-  '户次',
-  '车次',
-  '架次',
-  '批次',
-  '人',
-  '名',
-  '位',
-  '户',
-  '家',
-  '座',
-  '个',
-  '件',
-  '所',
-  '套',
-  '项',
-  '辆',
-  '台',
-  '栋',
-  '幢',
-  '处',
-  '条',
-  '张',
-  '场次',
-  '场',
-  '次',
-  '批',
-  '间',
-  '块',
-  '部',
-  '支',
-  '只',
-  '头',
-  '棵',
-  '株',
-  '盏',
-  '基',
-  '根',
-  '册',
-  '篇',
-  '门',
-  '种',
-  '轮',
-  '类',
-  '倍',
-]);
+const BASE_UNITS = words(`
+  % ％ ‰ 个百分点 百分点 个工作日 工作日 个月 小时 分钟 天
+  平方公里 平方千米 平方米 平米 立方米 公里 千米 延长米 米 公顷 亩 吨 千克 公斤 微克 毫克 千瓦时 千瓦 兆瓦 标准箱 标箱
+  美元 欧元 元
+  人次 件次 户次 车次 架次 批次 场次 人 名 位 户 家 座 个 件 所 套 项 辆 台 栋 幢 处 条 张 场 次 批 间 块 部 支 只 头
+  棵 株 盏 基 根 册 篇 门 种 轮 类 倍
+`);
 
 /** Multipliers written between the number and the unit (145亿元, 4万人); part of the unit. */
-const MULTIPLIERS = sortedLongestFirst(['万亿', '千万', '百万', '十万', '万', '亿', '千', '百']);
+const MULTIPLIERS = words('万亿 千万 百万 十万 万 亿 千 百');
 
 /** Units a multiplier never precedes: 3万% is not a thing, 3万 then % would be a misreading. */
 const NO_MULTIPLIER = new Set(['%', '％', '‰', '个百分点', '百分点', '倍']);
@@ -122,7 +54,8 @@ const APPROX_PREFIX = /(?:近|约|逾)$/;
 /** Range separators between two numbers ("5至8家", "5-8家", "5～8家"). */
 const RANGE_SEPARATOR = /^(?:至|到|-|－|~|～|—)/;
 
-const DIGITS = /[0-9０-９]+(?:[.．][0-9０-９]+)?/y;
+const NUMBER = '[0-9０-９]+(?:[.．][0-9０-９]+)?';
+const DIGITS = new RegExp(NUMBER, 'y');
 const FULL_WIDTH_DIGIT = /[０-９．]/g;
 
 /** Time units whose number also names a concept when a noun follows ("15分钟生活圈", "24小时自助"). */
@@ -131,6 +64,7 @@ const TIME_UNITS = new Set(['天', '小时', '分钟', '个工作日', '工作�
 /** Words that make a following quantity a category threshold ("超过500平方米的楼宇"). */
 const THRESHOLD_BEFORE = /(?:超过|不低于|不少于|不超过|不足|低于|高于|大于|小于|超|过)$/;
 
+/** Scopes wider than the district: "全市16个区" is context, not the district's performance. */
 const REFERENCE_SCOPE = /(?:全市|全省|全国)(?:共有|共|的)?$/;
 
 /** Slogans built on a day count ("大干150天", "奋战100天"). */
@@ -139,17 +73,13 @@ const SLOGAN_BEFORE = /(?:大干|奋战|鏖战|决战|会战|冲刺)$/;
 /** Characters after a bare number that make it a name, date or ordinal rather than a count. */
 const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点岁层楼路线型代连]/;
 
-function sortedLongestFirst(words: string[]): string[] {
-  return [...words].sort((a, b) => b.length - a.length);
-}
-
 function longestAt(text: string, at: number, words: readonly string[]): string | null {
   for (const w of words) if (text.startsWith(w, at)) return w;
   return null;
 }
 
 /** Parses digits (half- or full-width, with a decimal point) to a number. */
-export function parseNumber(digits: string): number {
+function parseNumber(digits: string): number {
   return Number(digits.replace(FULL_WIDTH_DIGIT, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
 }
 
@@ -246,7 +176,7 @@ function isThreshold(text: string, q: Quantity, verbBefore: (at: number) => bool
   return beforeNoun && THRESHOLD_BEFORE.test(text.slice(Math.max(0, q.start - 3), q.start));
 }
 
-/** Counts of the city's or country's units ("全市16个区") are context, not the district's performance. */
+/** Counts of the city's or country's units ("全市16个区"); shares ("占全市35%") stay figures. */
 function isReferenceCount(text: string, q: Quantity): boolean {
   return !NO_MULTIPLIER.has(q.unit) && REFERENCE_SCOPE.test(text.slice(Math.max(0, q.start - 5), q.start));
 }
@@ -337,7 +267,7 @@ export function quantitiesIn(
   verbBefore: (at: number) => boolean,
 ): Quantity[] {
   const found: Quantity[] = [];
-  const numbers = /[0-9０-９]+(?:[.．][0-9０-９]+)?/g;
+  const numbers = new RegExp(NUMBER, 'g');
   numbers.lastIndex = from;
   for (let m = numbers.exec(text); m && m.index < to; m = numbers.exec(text)) {
     const start = m.index;

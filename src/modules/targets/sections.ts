@@ -18,12 +18,20 @@ export interface Line {
   section: SectionContext;
 }
 
-/** Heading words that decide the kind on their own: 工作回顾 is a review even when it says 主要工作. */
-const STRONG_RESULT = /回顾|总结|回首|完成情况|执行情况/;
+/**
+ * Heading words that decide the kind on their own: 工作回顾 is a review even when it says 主要工作,
+ * and "目标任务全面完成" reports a result.
+ */
+const STRONG_RESULT = /回顾|总结|回首|完成情况|执行情况|(?:全面|圆满|顺利|超额|如期)完成/;
 const STRONG_TARGET = /目标|任务|安排|打算|计划|展望|今后|今年|明年|思路|部署|举措/;
-/** Weaker heading words, used when no strong word and no later year decides. */
-const WEAK_RESULT = /过去|取得|成绩|成就|成效/;
+/** Weaker heading words, used when no strong word and no later year decides ("取得新突破" is a plan). */
+const WEAK_RESULT = /过去|去年|取得(?!新)|成绩|成就|显著|明显/;
 const WEAK_TARGET = /主要工作|重点工作|工作重点|做好|规划|建议/;
+/**
+ * An unnumbered heading changes the section only when it names a time ("过去五年工作回顾",
+ * "2019年工作安排"); a short line such as "重点任务圆满完成" may be a sub-heading of either section.
+ */
+const TIME_WORD = /[12][0-9]{3}年|过去|今后|今年|明年|去年|十[一二三四五六七八九]五|[一二三四五]年/;
 
 const SKIP_HEADING = /名词解释|名词注释|名词说明|注释/;
 
@@ -38,9 +46,12 @@ const MAX_HEADING_LENGTH = 50;
 /** Unnumbered headings are short lines without punctuation ("过去五年工作回顾"). */
 const MAX_STANDALONE_LENGTH = 30;
 
+/** A paragraph that opens a review where no heading has ("过去的一年，…我们重点做了以下工作"). */
+const REVIEW_OPENING = /^\s*(?:过去的?(?:一|五)年|一年来|五年来|[12][0-9]{3}年以来)/;
+
 /** Words in a sentence that mark a plan or a past achievement, used where no heading decides. */
 const FUTURE_WORDS = /将|力争|确保|计划|预期|目标|争取|今年|明年|今后/;
-const PAST_WORDS = /了|已经|已|累计|去年|上年|过去|预计/;
+const PAST_WORDS = /(?<!为)了(?!解)|已经|已|累计|去年|上年|过去|预计/;
 
 interface Heading {
   text: string;
@@ -60,7 +71,7 @@ function headingOf(line: string): Heading | null {
     trimmed.length > 0 &&
     trimmed.length <= MAX_STANDALONE_LENGTH &&
     !/[。；;：:，,！!？?]/.test(trimmed) &&
-    !/^[(（0-9０-９]/.test(trimmed);
+    !/^(?:[(（]|[0-9０-９]+[.．、)）])/.test(trimmed);
   return standalone ? headingWithYear(trimmed, false) : null;
 }
 
@@ -74,6 +85,7 @@ function headingWithYear(text: string, numbered: boolean): Heading {
  * heading's ("一、2018年主要工作" before "二、2019年工作安排") reviews that year.
  */
 function kindOfHeading(heading: Heading, laterYear: number | null): TargetKind | null {
+  if (!heading.numbered && !TIME_WORD.test(heading.text)) return null;
   if (STRONG_RESULT.test(heading.text)) return 'result';
   if (STRONG_TARGET.test(heading.text)) return 'target';
   if (heading.numbered && heading.year !== null && laterYear !== null && heading.year < laterYear)
@@ -116,6 +128,7 @@ export function linesWithSections(text: string): Line[] {
   raw.forEach((line, i) => {
     const heading = headings[i];
     if (heading) section = nextSection(section, heading, laterYears[i] ?? null);
+    else if (section.kind === null && REVIEW_OPENING.test(line)) section = { ...section, kind: 'result' };
     const chrome = line.length <= MAX_CHROME_LENGTH && CHROME_LINE.test(line);
     lines.push({ start, end: start + line.length, section: chrome ? { ...section, skip: true } : section });
     start += line.length + 1;
