@@ -9,6 +9,7 @@ import {
   CaseDetail,
   CaseList,
   CaseQuery,
+  CaseSummary,
   Category,
   CategoryParams,
   CategoryPatch,
@@ -90,7 +91,11 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
   app.post(
     '/api/categories',
     { config: { access: ADMIN }, schema: { tags: ['cases'], body: Category, response: { 201: Category } } },
-    async (req, reply) => reply.status(201).send(await createCategory(db, principalOf(req), req.body)),
+    async (req, reply) => {
+      const created = await createCategory(db, principalOf(req), req.body);
+      cases.forgetCatalogue();
+      return reply.status(201).send(created);
+    },
   );
   app.patch(
     '/api/categories/:code',
@@ -98,7 +103,11 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       config: { access: ADMIN },
       schema: { tags: ['cases'], params: CategoryParams, body: CategoryPatch, response: { 200: Category } },
     },
-    async (req) => updateCategory(db, principalOf(req), req.params.code, req.body),
+    async (req) => {
+      const updated = await updateCategory(db, principalOf(req), req.params.code, req.body);
+      cases.forgetCatalogue();
+      return updated;
+    },
   );
   app.get(
     '/api/categories/export.xlsx',
@@ -122,7 +131,9 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     async (req) => {
       const file = await req.file();
       if (!file) throw new Invalid('file_empty', 'Attach the workbook as the multipart field "file".');
-      return importCatalogueXlsx(db, principalOf(req), await file.toBuffer());
+      const imported = await importCatalogueXlsx(db, principalOf(req), await file.toBuffer());
+      cases.forgetCatalogue();
+      return imported;
     },
   );
 
@@ -164,6 +175,18 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       },
     },
     async (req) => cases.duplicates(principalOf(req), req.query),
+  );
+  app.get(
+    '/api/cases/whistle-board',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary: '吹哨报到: open cases with summoned units and their report-in state',
+        response: { 200: z.array(CaseSummary) },
+      },
+    },
+    async (req) => cases.whistleBoard(principalOf(req)),
   );
   app.get(
     '/api/cases/:id',

@@ -81,7 +81,7 @@ export const CaseCreate = z
   });
 export type CaseCreateT = z.infer<typeof CaseCreate>;
 
-export const QUEUES = ['mine', 'file', 'dispatch', 'inbox', 'check', 'close'] as const;
+export const QUEUES = ['mine', 'file', 'dispatch', 'inbox', 'check', 'close', 'whistle'] as const;
 export const CaseQuery = z.object({
   state: z.string().max(200).optional(), // comma-separated states
   category: z.string().max(40).optional(), // code prefix
@@ -192,6 +192,7 @@ export const CaseSummary = z.object({
   deadline: z.enum(['none', 'green', 'yellow', 'red']),
   urgency: z.string(),
   createdAt: Iso,
+  whistle: z.unknown(),
 });
 export const CaseList = z.object({ total: z.number(), items: z.array(CaseSummary) });
 

@@ -4,7 +4,7 @@
  * attachments), and writes the case row and its hash-chained event in one transaction, guarded by the
  * case version (optimistic concurrency).
  */
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
 import {
@@ -19,11 +19,11 @@ import { withIdempotency } from '../../platform/db/idempotency.js';
 import type { CasesTable, DB } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
-import { enqueueJob } from '../../platform/jobs/jobs.js';
+import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { responsibleUnit } from '../org/org.service.js';
 import type { Places } from '../places/places.service.js';
 import type { CaseCreateT, CaseQueryT, CategoryT, TransitionT } from './cases.schemas.js';
-import { getCategory, rulesOf } from './catalogue.service.js';
+import { listCategories, rulesOf } from './catalogue.service.js';
 import { type DeadlineLevel, deadlineLevel, pointInStep, WARN_FRACTION } from './deadlines.js';
 import { canonicalJson, eventHash, GENESIS_HASH, type HashedEvent, verifyChain } from './hash-chain.js';
 import {
@@ -46,6 +46,7 @@ type CaseRow = Selectable<CasesTable>;
 
 /** Escalation (升级) after this multiple of a step's time limit, unless the settings say otherwise. */
 export const DEFAULT_ESCALATE_MULTIPLE = 2;
+const CATALOGUE_TTL_MS = 5_000;
 const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 export interface CasesOptions {
@@ -75,6 +76,7 @@ export const SYSTEM_ACTOR: Actor = { userId: null, roles: ['system'], unitId: nu
 
 export class Cases {
   private readonly calendars = new Map<string, WorkingCalendar>();
+  private catalogue: { at: number; byCode: Promise<Map<string, CategoryT>> } | null = null;
   private readonly defaultCalendar = createWorkingCalendar();
   readonly escalateMultiple: number;
   readonly now: () => Date;
@@ -87,6 +89,28 @@ export class Cases {
   ) {
     this.escalateMultiple = opts.escalateMultiple ?? DEFAULT_ESCALATE_MULTIPLE;
     this.now = opts.now ?? (() => new Date());
+  }
+
+  /**
+   * A category by code, from a catalogue cached for a few seconds (every intake and transition needs one).
+   * Edits through this process clear it at once (`forgetCatalogue`); other processes see them within the TTL.
+   */
+  async category(code: string, db: Db = this.db): Promise<CategoryT> {
+    if (!this.catalogue || Date.now() - this.catalogue.at > CATALOGUE_TTL_MS) {
+      // Inside a transaction, read through it: the embedded store has a single connection.
+      const byCode = listCategories(db, { includeInactive: true }).then(
+        (all) => new Map(all.map((c) => [c.code, c])),
+      );
+      this.catalogue = { at: Date.now(), byCode };
+      byCode.catch(() => this.forgetCatalogue());
+    }
+    const found = (await this.catalogue.byCode).get(code);
+    if (!found) throw new NotFound('category_not_found', `There is no category ${code}.`);
+    return found;
+  }
+
+  forgetCatalogue(): void {
+    this.catalogue = null;
   }
 
   calendarFor(areaCode: string): WorkingCalendar {
@@ -109,7 +133,7 @@ export class Cases {
   // ---------- intake ----------
 
   async create(p: Principal, input: CaseCreateT, idempotencyKey?: string) {
-    const category = await getCategory(this.db, input.categoryCode).catch(() => {
+    const category = await this.category(input.categoryCode).catch(() => {
       throw new Invalid(
         'unknown_category',
         `There is no category ${input.categoryCode}; see GET /api/categories.`,
@@ -136,22 +160,9 @@ export class Cases {
       async (trx) => {
         const now = this.now();
         const clock = startClock(this.context(place.grid, category, now), category.fileLimit);
-        const { seq } = await sql<{ seq: number }>`select nextval('case_number_seq') as seq`
-          .execute(trx)
-          .then((r) => r.rows[0] as { seq: number });
-        const number = `${place.grid.slice(0, 6)}${localDate(now).replaceAll('-', '')}${String(seq).padStart(6, '0')}`;
-        const payload = {
-          categoryCode: category.code,
-          title: input.title,
-          description: input.description,
-          address: input.address,
-          areaCode: place.grid,
-          source,
-          suggestedUnitId: suggested,
-          dueAt: clock.dueAt?.toISOString() ?? null,
-        };
+        const id = randomUUID();
         const event: HashedEvent = {
-          caseId: '',
+          caseId: id,
           seq: 1,
           type: 'report',
           fromState: null,
@@ -165,12 +176,25 @@ export class Cases {
           lat: place.lat,
           note: null,
           evidence: input.evidence,
-          payload,
+          payload: {
+            categoryCode: category.code,
+            title: input.title,
+            description: input.description,
+            address: input.address,
+            areaCode: place.grid,
+            source,
+            suggestedUnitId: suggested,
+            dueAt: clock.dueAt?.toISOString() ?? null,
+          },
         };
+        const hash = eventHash(GENESIS_HASH, event);
+        // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert, no extra round trip.
+        const day = localDate(now).replaceAll('-', '');
         const row = await trx
           .insertInto('cases')
           .values({
-            number,
+            id,
+            number: sql<string>`${`${place.grid.slice(0, 6)}${day}`} || lpad(nextval('case_number_seq')::text, 6, '0')`,
             tracking_code: trackingCode(),
             kind: category.kind,
             category_code: category.code,
@@ -191,16 +215,15 @@ export class Cases {
             created_unit_id: p.unitId,
             created_at: now,
             updated_at: now,
-            last_hash: '',
+            last_hash: hash,
           })
-          .returning(['id', 'tracking_code'])
+          .returning(['number', 'tracking_code'])
           .executeTakeFirstOrThrow();
-        const hash = await insertEvent(trx, { ...event, caseId: row.id }, GENESIS_HASH);
-        await trx.updateTable('cases').set({ last_hash: hash }).where('id', '=', row.id).execute();
-        await this.scheduleClock(trx, row.id, clock);
+        await insertEvent(trx, event, GENESIS_HASH, hash);
+        await this.scheduleClock(trx, id, place.grid, clock);
         return {
-          id: row.id,
-          number,
+          id,
+          number: row.number,
           trackingCode: row.tracking_code,
           state: 'reported',
           version: 1,
@@ -347,7 +370,7 @@ export class Cases {
     place: { lon: number; lat: number } | null = null,
     now = this.now(),
   ) {
-    const category = await getCategory(trx, row.category_code);
+    const category = await this.category(row.category_code, trx);
     const decision = decide(snapshotOf(row), command, actor, this.context(row.area_code, category, now));
     if (!decision.ok) throw toDomainError(decision.error);
     const { event, patch } = decision;
@@ -393,14 +416,16 @@ export class Cases {
     await insertEvent(trx, hashed, row.last_hash, hash);
     if (command.type === 'merge') await this.recordMergeIn(trx, command.intoCaseId, row, by, now);
     if (patch.stepStartedAt && patch.dueAt && patch.stepUnit) {
-      await this.scheduleClock(trx, row.id, {
+      await this.scheduleClock(trx, row.id, row.area_code, {
         dueAt: patch.dueAt,
         stepStartedAt: patch.stepStartedAt,
         stepUnit: patch.stepUnit,
       });
     }
     if (patch.whistle && command.type === 'whistle') {
-      await enqueueJob(trx, 'whistle_due', new Date(patch.whistle.reportDueAt), { caseId: row.id });
+      await enqueueJobs(trx, [
+        { type: 'whistle_due', runAt: new Date(patch.whistle.reportDueAt), payload: { caseId: row.id } },
+      ]);
     }
     if (command.type === 'urge' && row.assigned_unit_id) {
       await notify(trx, row.assigned_unit_id, row.id, 'urged', `督办：${row.number} ${command.note}`);
@@ -457,21 +482,19 @@ export class Cases {
   private async scheduleClock(
     trx: Transaction<DB>,
     caseId: string,
+    areaCode: string,
     clock: { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null },
   ) {
     const { dueAt, stepStartedAt, stepUnit } = clock;
     if (!dueAt || !stepStartedAt || !stepUnit) return;
-    const row = await trx
-      .selectFrom('cases')
-      .select('area_code')
-      .where('id', '=', caseId)
-      .executeTakeFirstOrThrow();
-    const cal = this.calendarFor(row.area_code);
+    const cal = this.calendarFor(areaCode);
     const running = { startedAt: stepStartedAt, dueAt, unit: stepUnit };
     const payload = { caseId, stepStartedAt: stepStartedAt.toISOString() };
-    await enqueueJob(trx, 'deadline_warning', pointInStep(running, WARN_FRACTION, cal), payload);
-    await enqueueJob(trx, 'deadline_overdue', dueAt, payload);
-    await enqueueJob(trx, 'deadline_escalate', pointInStep(running, this.escalateMultiple, cal), payload);
+    await enqueueJobs(trx, [
+      { type: 'deadline_warning', runAt: pointInStep(running, WARN_FRACTION, cal), payload },
+      { type: 'deadline_overdue', runAt: dueAt, payload },
+      { type: 'deadline_escalate', runAt: pointInStep(running, this.escalateMultiple, cal), payload },
+    ]);
   }
 
   // ---------- reading ----------
@@ -526,6 +549,11 @@ export class Cases {
           .where('c.state', '=', 'handled')
           .where('c.checked', '=', false)
           .where('cat.check_required', '=', true);
+        break;
+      case 'whistle':
+        query = query
+          .where('c.whistle', 'is not', null)
+          .where('c.state', 'not in', FINAL_STATES as CaseState[]);
         break;
       case 'close':
         query = query
@@ -606,7 +634,7 @@ export class Cases {
   async detail(p: Principal, id: string) {
     const row = await this.visibleRow(this.db, p, id);
     const now = this.now();
-    const category = await getCategory(this.db, row.category_code);
+    const category = await this.category(row.category_code);
     const events = await this.db
       .selectFrom('case_events as e')
       .leftJoin('units as u', 'u.id', 'e.actor_unit_id')
@@ -615,7 +643,11 @@ export class Cases {
       .where('e.case_id', '=', id)
       .orderBy('e.seq')
       .execute();
-    const names = await this.unitNames([row.assigned_unit_id, row.suggested_unit_id]);
+    const names = await this.unitNames([
+      row.assigned_unit_id,
+      row.suggested_unit_id,
+      ...(row.whistle?.units.map((u) => u.unitId) ?? []),
+    ]);
     const area = await this.db
       .selectFrom('areas')
       .select('name')
@@ -660,7 +692,7 @@ export class Cases {
       reopenCount: row.reopen_count,
       extensionRequested: row.extension_requested,
       rating: row.rating,
-      whistle: row.whistle,
+      whistle: namedWhistle(row.whistle, names),
       mergedInto: row.merged_into,
       merged,
       reporter: reporterVisible ? row.reporter : null,
@@ -684,6 +716,13 @@ export class Cases {
       actions: availableActions(snapshotOf(row), actorOf(p), this.context(row.area_code, category, now)),
       chainValid: verifyChain(events.map(toHashed)) === null,
     };
+  }
+
+  /** 吹哨报到 board: open cases with a whistle, each summoned unit with its name and report-in state. */
+  async whistleBoard(p: Principal) {
+    const { items } = await this.list(p, { queue: 'whistle', limit: 200, offset: 0 });
+    const names = await this.unitNames(items.flatMap((c) => c.whistle?.units.map((u) => u.unitId) ?? []));
+    return items.map((c) => ({ ...c, whistle: namedWhistle(c.whistle, names) }));
   }
 
   private async unitNames(ids: (string | null)[]): Promise<Map<string, string>> {
@@ -796,6 +835,10 @@ function visible<Q extends { where: (...args: any[]) => Q }>(
         : []),
     ]),
   );
+}
+
+function namedWhistle(w: CaseRow['whistle'], names: Map<string, string>) {
+  return w && { ...w, units: w.units.map((u) => ({ ...u, unitName: names.get(u.unitId) ?? null })) };
 }
 
 function snapshotOf(r: CaseRow): CaseSnapshot {

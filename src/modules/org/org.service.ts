@@ -135,43 +135,46 @@ export async function updateUnit(
   id: string,
   patch: z.infer<typeof UnitPatch>,
 ): Promise<Unit> {
-  return db.transaction().execute(async (trx) => {
-    const before = await getUnit(trx, p, id);
-    if (patch.areaCode !== undefined) {
-      requireInScope(p, patch.areaCode);
-      await requireArea(trx, patch.areaCode);
-    }
-    if (patch.parentId) {
-      if (patch.parentId === id) throw new Invalid('invalid_request', 'A unit cannot be its own parent.');
-      await getUnit(trx, p, patch.parentId);
-    }
-    if (patch.code !== undefined && patch.code !== before.code) {
-      const dup = await trx
-        .selectFrom('units')
-        .select('id')
-        .where('code', '=', patch.code)
-        .executeTakeFirst();
-      if (dup) throw new Conflict('duplicate', `A unit with code ${patch.code} exists.`);
-    }
-    const row = await trx
-      .updateTable('units')
-      .set({
-        ...(patch.code !== undefined && { code: patch.code }),
-        ...(patch.name !== undefined && { name: patch.name }),
-        ...(patch.nameEn !== undefined && { name_en: patch.nameEn }),
-        ...(patch.type !== undefined && { type: patch.type }),
-        ...(patch.areaCode !== undefined && { area_code: patch.areaCode }),
-        ...(patch.parentId !== undefined && { parent_id: patch.parentId }),
-        ...(patch.active !== undefined && { active: patch.active }),
-        updated_at: new Date(),
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const after = toUnit(row);
-    await recordAudit(trx, p, { action: 'update', entity: 'unit', entityId: id, before, after });
-    return after;
-  });
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      const before = await getUnit(trx, p, id);
+      if (patch.areaCode !== undefined) {
+        requireInScope(p, patch.areaCode);
+        await requireArea(trx, patch.areaCode);
+      }
+      if (patch.parentId) {
+        if (patch.parentId === id) throw new Invalid('invalid_request', 'A unit cannot be its own parent.');
+        await getUnit(trx, p, patch.parentId);
+      }
+      if (patch.code !== undefined && patch.code !== before.code) {
+        const dup = await trx
+          .selectFrom('units')
+          .select('id')
+          .where('code', '=', patch.code)
+          .executeTakeFirst();
+        if (dup) throw new Conflict('duplicate', `A unit with code ${patch.code} exists.`);
+      }
+      const row = await trx
+        .updateTable('units')
+        .set({
+          ...(patch.code !== undefined && { code: patch.code }),
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.nameEn !== undefined && { name_en: patch.nameEn }),
+          ...(patch.type !== undefined && { type: patch.type }),
+          ...(patch.areaCode !== undefined && { area_code: patch.areaCode }),
+          ...(patch.parentId !== undefined && { parent_id: patch.parentId }),
+          ...(patch.active !== undefined && { active: patch.active }),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const after = toUnit(row);
+      await recordAudit(trx, p, { action: 'update', entity: 'unit', entityId: id, before, after });
+      return after;
+    })
+    .finally(() => forgetRules(db));
 }
 
 /** Units are deactivated, never deleted: cases and rules keep pointing at them. */
@@ -437,28 +440,31 @@ export async function createRule(
   input: z.infer<typeof RuleCreate>,
 ): Promise<Rule> {
   requireInScope(p, input.areaPrefix);
-  return db.transaction().execute(async (trx) => {
-    if (input.areaPrefix) await requireArea(trx, input.areaPrefix);
-    await getUnit(trx, p, input.unitId);
-    const last = await trx
-      .selectFrom('responsibility_rules')
-      .select((eb) => eb.fn.max('position').as('max'))
-      .executeTakeFirst();
-    const { id } = await trx
-      .insertInto('responsibility_rules')
-      .values({
-        position: input.position ?? Number(last?.max ?? 0) + 10,
-        category_pattern: input.categoryPattern,
-        area_prefix: input.areaPrefix,
-        unit_id: input.unitId,
-        note: input.note,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const rule = await getRule(trx, p, id);
-    await recordAudit(trx, p, { action: 'create', entity: 'rule', entityId: id, after: rule });
-    return rule;
-  });
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      if (input.areaPrefix) await requireArea(trx, input.areaPrefix);
+      await getUnit(trx, p, input.unitId);
+      const last = await trx
+        .selectFrom('responsibility_rules')
+        .select((eb) => eb.fn.max('position').as('max'))
+        .executeTakeFirst();
+      const { id } = await trx
+        .insertInto('responsibility_rules')
+        .values({
+          position: input.position ?? Number(last?.max ?? 0) + 10,
+          category_pattern: input.categoryPattern,
+          area_prefix: input.areaPrefix,
+          unit_id: input.unitId,
+          note: input.note,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const rule = await getRule(trx, p, id);
+      await recordAudit(trx, p, { action: 'create', entity: 'rule', entityId: id, after: rule });
+      return rule;
+    })
+    .finally(() => forgetRules(db));
 }
 
 export async function updateRule(
@@ -467,58 +473,90 @@ export async function updateRule(
   id: string,
   patch: z.infer<typeof RulePatch>,
 ): Promise<Rule> {
-  return db.transaction().execute(async (trx) => {
-    const before = await getRule(trx, p, id);
-    requireInScope(p, patch.areaPrefix ?? before.areaPrefix);
-    if (patch.areaPrefix) await requireArea(trx, patch.areaPrefix);
-    if (patch.unitId) await getUnit(trx, p, patch.unitId);
-    await trx
-      .updateTable('responsibility_rules')
-      .set({
-        ...(patch.position !== undefined && { position: patch.position }),
-        ...(patch.categoryPattern !== undefined && { category_pattern: patch.categoryPattern }),
-        ...(patch.areaPrefix !== undefined && { area_prefix: patch.areaPrefix }),
-        ...(patch.unitId !== undefined && { unit_id: patch.unitId }),
-        ...(patch.note !== undefined && { note: patch.note }),
-        updated_at: new Date(),
-      })
-      .where('id', '=', id)
-      .execute();
-    const after = await getRule(trx, p, id);
-    await recordAudit(trx, p, { action: 'update', entity: 'rule', entityId: id, before, after });
-    return after;
-  });
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      const before = await getRule(trx, p, id);
+      requireInScope(p, patch.areaPrefix ?? before.areaPrefix);
+      if (patch.areaPrefix) await requireArea(trx, patch.areaPrefix);
+      if (patch.unitId) await getUnit(trx, p, patch.unitId);
+      await trx
+        .updateTable('responsibility_rules')
+        .set({
+          ...(patch.position !== undefined && { position: patch.position }),
+          ...(patch.categoryPattern !== undefined && { category_pattern: patch.categoryPattern }),
+          ...(patch.areaPrefix !== undefined && { area_prefix: patch.areaPrefix }),
+          ...(patch.unitId !== undefined && { unit_id: patch.unitId }),
+          ...(patch.note !== undefined && { note: patch.note }),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+      const after = await getRule(trx, p, id);
+      await recordAudit(trx, p, { action: 'update', entity: 'rule', entityId: id, before, after });
+      return after;
+    })
+    .finally(() => forgetRules(db));
 }
 
 export async function deleteRule(db: Kysely<DB>, p: Principal, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const before = await getRule(trx, p, id);
-    requireInScope(p, before.areaPrefix);
-    await trx.deleteFrom('responsibility_rules').where('id', '=', id).execute();
-    await recordAudit(trx, p, { action: 'delete', entity: 'rule', entityId: id, before });
-  });
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      const before = await getRule(trx, p, id);
+      requireInScope(p, before.areaPrefix);
+      await trx.deleteFrom('responsibility_rules').where('id', '=', id).execute();
+      await recordAudit(trx, p, { action: 'delete', entity: 'rule', entityId: id, before });
+    })
+    .finally(() => forgetRules(db));
 }
 
-/** The unit responsible for a category at a grid: the public face dispatch uses. */
-export async function responsibleUnit(db: Db, categoryCode: string, areaCode: string) {
-  const rows = await db
+/**
+ * Active rules, cached per store for a few seconds: intake asks on every case, rules change rarely.
+ * A change made through this process clears the cache at once; other processes see it within the TTL.
+ */
+const RULES_TTL_MS = 5_000;
+type CachedRule = {
+  id: string;
+  position: number;
+  categoryPattern: string;
+  areaPrefix: string;
+  unitId: string;
+  unitName: string;
+};
+const rulesCache = new WeakMap<object, { at: number; rules: Promise<CachedRule[]> }>();
+
+export function forgetRules(db: Db): void {
+  rulesCache.delete(db);
+}
+
+function activeRules(db: Db): Promise<CachedRule[]> {
+  const hit = rulesCache.get(db);
+  if (hit && Date.now() - hit.at < RULES_TTL_MS) return hit.rules;
+  const rules = db
     .selectFrom('responsibility_rules as r')
     .innerJoin('units', 'units.id', 'r.unit_id')
     .select(['r.id', 'r.position', 'r.category_pattern', 'r.area_prefix', 'r.unit_id', 'units.name'])
     .where('units.active', '=', true)
-    .execute();
-  const rule = findResponsibleRule(
-    rows.map((r) => ({
-      id: r.id,
-      position: r.position,
-      categoryPattern: r.category_pattern,
-      areaPrefix: r.area_prefix,
-      unitId: r.unit_id,
-      unitName: r.name,
-    })),
-    categoryCode,
-    areaCode,
-  );
+    .execute()
+    .then((rows) =>
+      rows.map((r) => ({
+        id: r.id,
+        position: r.position,
+        categoryPattern: r.category_pattern,
+        areaPrefix: r.area_prefix,
+        unitId: r.unit_id,
+        unitName: r.name,
+      })),
+    );
+  rulesCache.set(db, { at: Date.now(), rules });
+  rules.catch(() => rulesCache.delete(db));
+  return rules;
+}
+
+/** The unit responsible for a category at a grid: the public face dispatch uses. */
+export async function responsibleUnit(db: Db, categoryCode: string, areaCode: string) {
+  const rule = findResponsibleRule(await activeRules(db), categoryCode, areaCode);
   return rule ? { unitId: rule.unitId, unitName: rule.unitName, ruleId: rule.id } : null;
 }
 

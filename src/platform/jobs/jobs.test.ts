@@ -1,14 +1,21 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../db/testing.js';
-import { enqueueJob, type JobHandler, runDueJobs } from './jobs.js';
+import { enqueueJobs, type JobHandler, runDueJobs } from './jobs.js';
 
 describeEachStore('jobs: FOR UPDATE SKIP LOCKED', (store, kind) => {
   it('two workers running at once run every due job exactly once', async () => {
     const db = store().db;
     const now = new Date('2026-03-10T02:00:00Z');
-    for (let i = 0; i < 40; i++) await enqueueJob(db, 'count', new Date(now.getTime() - i * 1000), { i });
-    await enqueueJob(db, 'count', new Date(now.getTime() + 3_600_000), { i: 'future' });
+    const due = Array.from({ length: 40 }, (_, i) => ({
+      type: 'count',
+      runAt: new Date(now.getTime() - i * 1000),
+      payload: { i },
+    }));
+    await enqueueJobs(db, [
+      ...due,
+      { type: 'count', runAt: new Date(now.getTime() + 3_600_000), payload: { i: 'future' } },
+    ]);
     // Each run leaves a mark in the job's own transaction; a job run twice would leave two.
     const count: JobHandler = async (trx, payload) => {
       await sql`select pg_sleep(0.005)`.execute(trx);
@@ -36,7 +43,7 @@ describeEachStore('jobs: FOR UPDATE SKIP LOCKED', (store, kind) => {
   it('rolls back a failing job, counts the attempt and retries it later', async () => {
     const db = store().db;
     const now = new Date('2026-03-11T02:00:00Z');
-    await enqueueJob(db, 'boom', now, { x: 1 });
+    await enqueueJobs(db, [{ type: 'boom', runAt: now, payload: { x: 1 } }]);
     const boom: JobHandler = async (trx) => {
       await trx
         .insertInto('audit_log')

@@ -13,15 +13,18 @@ export type JobHandler = (trx: Transaction<DB>, payload: Record<string, unknown>
 /** A job failing this many times is parked as `failed` with its last error. */
 const MAX_ATTEMPTS = 5;
 
-export async function enqueueJob(
-  db: Db,
-  type: string,
-  runAt: Date,
-  payload: Record<string, unknown>,
-): Promise<void> {
+export interface NewJob {
+  type: string;
+  runAt: Date;
+  payload: Record<string, unknown>;
+}
+
+/** Adds jobs in one statement, inside the caller's transaction. */
+export async function enqueueJobs(db: Db, jobs: readonly NewJob[]): Promise<void> {
+  if (jobs.length === 0) return;
   await db
     .insertInto('jobs')
-    .values({ type, run_at: runAt, payload: JSON.stringify(payload) })
+    .values(jobs.map((j) => ({ type: j.type, run_at: j.runAt, payload: JSON.stringify(j.payload) })))
     .execute();
 }
 

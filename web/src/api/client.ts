@@ -21,15 +21,20 @@ export function setApiLanguage(lang: string): void {
   language = lang;
 }
 
-export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { 'accept-language': language };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+export async function api<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { 'accept-language': language, ...extraHeaders };
+  if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   const res = await fetch(url, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -45,6 +50,13 @@ export const get = <T>(url: string) => api<T>('GET', url);
 export const post = <T>(url: string, body?: unknown) => api<T>('POST', url, body ?? {});
 export const patch = <T>(url: string, body: unknown) => api<T>('PATCH', url, body);
 export const del = (url: string) => api<void>('DELETE', url);
+
+/** Uploads one file (photo or PDF) and answers its content hash, the name later requests refer to it by. */
+export function uploadFile(file: Blob, name: string): Promise<StoredFile> {
+  const form = new FormData();
+  form.append('file', file, name);
+  return api<StoredFile>('POST', '/api/attachments', form);
+}
 
 // ---- the shapes the server answers with (see /api/openapi.json) ----
 export type Role =
@@ -139,4 +151,130 @@ export interface MapSettings {
   attribution: string | null;
   center: [number, number];
   zoom: number;
+}
+
+// ---- cases ----
+export type TimeUnit = 'work_hour' | 'work_day' | 'natural_hour' | 'natural_day';
+export interface Limit {
+  value: number;
+  unit: TimeUnit;
+}
+export interface Category {
+  code: string;
+  kind: string;
+  majorCode: string;
+  minorCode: string;
+  majorName: string;
+  majorNameEn: string;
+  name: string;
+  nameEn: string;
+  filingCriterion: string;
+  closingCriterion: string;
+  fileLimit: Limit;
+  signLimit: Limit;
+  handleLimit: Limit;
+  urgency: 'normal' | 'urgent' | 'critical';
+  route: 'rules' | 'street';
+  checkRequired: boolean;
+  keywords: string;
+  active: boolean;
+}
+export type Deadline = 'none' | 'green' | 'yellow' | 'red';
+export interface WhistleUnit {
+  unitId: string;
+  lead: boolean;
+  reportedAt: string | null;
+  late: boolean | null;
+  rating: number | null;
+  unitName?: string | null;
+}
+export interface Whistle {
+  reportDueAt: string;
+  units: WhistleUnit[];
+}
+export interface CaseSummary {
+  id: string;
+  number: string;
+  kind: string;
+  categoryCode: string;
+  categoryName: string;
+  state: string;
+  version: number;
+  title: string;
+  address: string;
+  areaCode: string;
+  areaName: string;
+  lon: number | null;
+  lat: number | null;
+  assignedUnitId: string | null;
+  assignedUnitName: string | null;
+  dueAt: string | null;
+  deadline: Deadline;
+  urgency: string;
+  createdAt: string;
+  whistle?: Whistle | null;
+}
+export interface CaseEvent {
+  seq: number;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  at: string;
+  actorName: string;
+  actorRole: string;
+  actorUnitName: string | null;
+  note: string | null;
+  evidence: string[];
+  payload: Record<string, unknown>;
+  hash: string;
+}
+export interface CaseDetail extends CaseSummary {
+  trackingCode: string;
+  description: string;
+  source: string;
+  suggestedUnitId: string | null;
+  suggestedUnitName: string | null;
+  dispatchMode: string | null;
+  checked: boolean;
+  reworkCount: number;
+  reopenCount: number;
+  extensionRequested: { limit: Limit; reason: string } | null;
+  rating: string | null;
+  whistle: Whistle | null;
+  mergedInto: string | null;
+  merged: { id: string; number: string; title: string }[];
+  reporter: { name?: string; phone?: string } | null;
+  reporterHidden: boolean;
+  category: Category;
+  events: CaseEvent[];
+  actions: string[];
+  chainValid: boolean;
+}
+export interface StoredFile {
+  hash: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumbnail: boolean;
+}
+export interface Duplicate {
+  id: string;
+  number: string;
+  title: string;
+  state: string;
+  distanceM: number | null;
+  similarity: number;
+}
+export interface SavedView {
+  id: string;
+  name: string;
+  filters: Record<string, string>;
+}
+export interface Located {
+  point: { lon: number; lat: number };
+  grid: { code: string; name: string };
+  community: { code: string; name: string };
+  street: { code: string; name: string };
+  district: { code: string; name: string };
 }

@@ -11,7 +11,16 @@ const zh = {
     submit: '登录',
     required: '请填写此项',
   },
-  menu: { areas: '区域地图', units: '单位', users: '用户', rules: '职责规则', audit: '审计日志' },
+  menu: {
+    cases: '案件',
+    whistle: '吹哨报到',
+    categories: '立结案标准',
+    areas: '区域地图',
+    units: '单位',
+    users: '用户',
+    rules: '职责规则',
+    audit: '审计日志',
+  },
   role: {
     inspector: '网格员',
     operator: '受理员',
@@ -112,6 +121,9 @@ const en: typeof zh = {
     required: 'Required',
   },
   menu: {
+    cases: 'Cases',
+    whistle: 'Whistle board',
+    categories: 'Categories',
     areas: 'Areas & map',
     units: 'Units',
     users: 'Users',

@@ -4,6 +4,9 @@ import {
   AuditOutlined,
   BranchesOutlined,
   EnvironmentOutlined,
+  FileSearchOutlined,
+  NotificationOutlined,
+  ProfileOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { type LazyExoticComponent, lazy, type ReactNode } from 'react';
@@ -19,6 +22,27 @@ export interface MenuEntry {
 }
 
 export const MENU: MenuEntry[] = [
+  {
+    path: '/cases',
+    labelKey: 'menu.cases',
+    icon: <FileSearchOutlined />,
+    roles: 'all',
+    page: lazy(() => import('../features/cases/CasesPage')),
+  },
+  {
+    path: '/whistle',
+    labelKey: 'menu.whistle',
+    icon: <NotificationOutlined />,
+    roles: ['dispatcher', 'shift_lead', 'handler', 'supervisor', 'leader'],
+    page: lazy(() => import('../features/cases/WhistleBoard')),
+  },
+  {
+    path: '/categories',
+    labelKey: 'menu.categories',
+    icon: <ProfileOutlined />,
+    roles: ['admin', 'shift_lead', 'dispatcher', 'supervisor'],
+    page: lazy(() => import('../features/cases/CategoriesPage')),
+  },
   {
     path: '/areas',
     labelKey: 'menu.areas',

@@ -3,11 +3,13 @@ import { App } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { get } from '../../api/client';
 
-export function useList<T>(url: string) {
+/** `url` null loads nothing (for lists a screen needs only sometimes). */
+export function useList<T>(url: string | null) {
   const { message } = App.useApp();
   const [rows, setRows] = useState<T[]>([]);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(url !== null);
   const reload = useCallback(() => {
+    if (url === null) return;
     setLoading(true);
     get<T[]>(url)
       .then(setRows)

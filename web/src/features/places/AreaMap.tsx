@@ -21,12 +21,20 @@ export function AreaMap(props: {
   scope: string;
   selected: string | null;
   bbox: [number, number, number, number] | null;
-  onPick(code: string): void;
+  onPick?(code: string): void;
+  /** Called with the clicked point (WGS84) — for picking the place of a case. */
+  onPoint?(lon: number, lat: number): void;
+  /** A pin to show, e.g. the place of a case. */
+  marker?: [number, number] | null;
+  height?: number;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const onPick = useRef(props.onPick);
   onPick.current = props.onPick;
+  const onPoint = useRef(props.onPoint);
+  onPoint.current = props.onPoint;
+  const markerRef = useRef<maplibregl.Marker | null>(null);
 
   useEffect(() => {
     if (!container.current) return;
@@ -137,7 +145,8 @@ export function AreaMap(props: {
       const layers = ['grid-fill', 'street-fill', 'district-fill'].filter((l) => map.getLayer(l));
       const hit = map.queryRenderedFeatures(e.point, { layers })[0];
       const code = hit?.properties?.code;
-      if (typeof code === 'string') onPick.current(code);
+      if (typeof code === 'string') onPick.current?.(code);
+      onPoint.current?.(e.lngLat.lng, e.lngLat.lat);
     });
     for (const layer of ['grid-fill', 'street-fill']) {
       map.on('mouseenter', layer, () => {
@@ -175,7 +184,20 @@ export function AreaMap(props: {
     else map.once('load', apply);
   }, [props.selected, props.bbox]);
 
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    markerRef.current?.remove();
+    markerRef.current = props.marker
+      ? new maplibregl.Marker({ color: '#fa541c' }).setLngLat(props.marker).addTo(map)
+      : null;
+  }, [props.marker]);
+
   return (
-    <div ref={container} data-testid="area-map" style={{ width: '100%', height: '100%', minHeight: 480 }} />
+    <div
+      ref={container}
+      data-testid="area-map"
+      style={{ width: '100%', height: props.height ?? '100%', minHeight: props.height ?? 480 }}
+    />
   );
 }
