@@ -4,9 +4,10 @@
  * step has moved on (the case was signed, returned, closed …) does nothing.
  */
 import type { Transaction } from 'kysely';
+import type { TimeUnit } from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
-import type { JobHandler } from '../../platform/jobs/jobs.js';
-import { type Cases, notify, SYSTEM_ACTOR, SYSTEM_EVENT_ACTOR } from './cases.service.js';
+import { enqueueJobs, type JobHandler } from '../../platform/jobs/jobs.js';
+import { type Cases, type DeadlineMark, notify, SYSTEM_ACTOR, SYSTEM_EVENT_ACTOR } from './cases.service.js';
 import { FINAL_STATES } from './workflow.js';
 
 async function currentStep(trx: Transaction<DB>, payload: Record<string, unknown>) {
@@ -32,31 +33,38 @@ async function commandCentre(trx: Transaction<DB>, areaCode: string): Promise<st
 }
 
 export function caseJobHandlers(cases: Cases): Record<string, JobHandler> {
-  const warnUnit = (kind: string, label: string): JobHandler => {
-    return async (trx, payload) => {
-      const row = await currentStep(trx, payload);
-      if (!row) return;
-      const unit = row.assigned_unit_id ?? (await commandCentre(trx, row.area_code));
-      if (unit) await notify(trx, unit, row.id, kind, `${label}：${row.number} ${row.title}`);
-    };
-  };
   return {
-    deadline_warning: warnUnit('warning', '即将超时'),
-    deadline_overdue: warnUnit('overdue', '已超时'),
-    deadline_escalate: async (trx, payload, now) => {
+    deadline: async (trx, payload, now) => {
       const row = await currentStep(trx, payload);
       if (!row) return;
-      await cases.apply(
-        trx,
-        row,
-        { type: 'escalate', note: '超时升级' },
-        SYSTEM_ACTOR,
-        SYSTEM_EVENT_ACTOR,
-        null,
-        now,
-      );
-      const centre = await commandCentre(trx, row.area_code);
-      if (centre) await notify(trx, centre, row.id, 'escalated', `超时升级：${row.number} ${row.title}`);
+      const mark = payload.mark as DeadlineMark;
+      if (mark === 'escalate') {
+        await cases.apply(
+          trx,
+          row,
+          { type: 'escalate', note: '超时升级' },
+          SYSTEM_ACTOR,
+          SYSTEM_EVENT_ACTOR,
+          null,
+          now,
+        );
+        const centre = await commandCentre(trx, row.area_code);
+        if (centre) await notify(trx, centre, row.id, 'escalated', `超时升级：${row.number} ${row.title}`);
+        return;
+      }
+      const unit = row.assigned_unit_id ?? (await commandCentre(trx, row.area_code));
+      const label = mark === 'warning' ? '即将超时' : '已超时';
+      if (unit) await notify(trx, unit, row.id, mark, `${label}：${row.number} ${row.title}`);
+      const clock = {
+        dueAt: row.due_at,
+        stepStartedAt: row.step_started_at,
+        stepUnit: row.step_unit as TimeUnit | null,
+      };
+      const next = cases.nextMark(row.area_code, clock, mark);
+      if (next)
+        await enqueueJobs(trx, [
+          { type: 'deadline', runAt: next.at, payload: { ...payload, mark: next.mark } },
+        ]);
     },
     whistle_due: async (trx, payload) => {
       const row = await trx

@@ -181,10 +181,17 @@ describeApi('cases API: catalogue, intake, the loop, concurrency, idempotency, f
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ id: first.json.id, number: first.json.number, replayed: true });
     expect(await count()).toBe(before + 1);
+    // Two resends racing each other still make one case.
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => report(inspector, { title: '并发重发' }, 'device-key-0002')),
+    );
+    expect(new Set(racing.map((r) => r.json.id)).size).toBe(1);
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    expect(await count()).toBe(before + 2);
     const reused = await report(inspector, { title: '另一件事' }, 'device-key-0001');
     expect(reused.status).toBe(400);
     expect(reused.json.error.code).toBe('idempotency_key_reused');
-    expect(await count()).toBe(before + 1);
+    expect(await count()).toBe(before + 2);
   });
 
   it('refuses bad reports with a clear 4xx and creates nothing', async () => {

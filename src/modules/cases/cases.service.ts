@@ -47,6 +47,7 @@ type CaseRow = Selectable<CasesTable>;
 /** Escalation (升级) after this multiple of a step's time limit, unless the settings say otherwise. */
 export const DEFAULT_ESCALATE_MULTIPLE = 2;
 const CATALOGUE_TTL_MS = 5_000;
+export type DeadlineMark = 'warning' | 'overdue' | 'escalate';
 const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 export interface CasesOptions {
@@ -156,7 +157,7 @@ export class Cases {
 
     const { result, replayed } = await withIdempotency(
       this.db,
-      { owner: p.userId, key: idempotencyKey, request: canonicalJson(input) },
+      { owner: p.userId, key: idempotencyKey, request: canonicalJson(input), order: 'last' },
       async (trx) => {
         const now = this.now();
         const clock = startClock(this.context(place.grid, category, now), category.fileLimit);
@@ -478,23 +479,49 @@ export class Cases {
       .execute();
   }
 
-  /** Jobs for a step's clock: yellow warning at 80%, red at the due time, escalation at the multiple. */
+  /**
+   * A step's clock has three marks — yellow warning at 80%, red at the due time, escalation at the
+   * multiple — worked as one chain of jobs: each mark's job enqueues the next, so a step costs one row
+   * at intake and a step that ends early leaves at most one stale job (which then does nothing).
+   */
   private async scheduleClock(
     trx: Transaction<DB>,
     caseId: string,
     areaCode: string,
     clock: { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null },
   ) {
+    const mark = this.nextMark(areaCode, clock, null);
+    if (mark && clock.stepStartedAt) {
+      await enqueueJobs(trx, [
+        {
+          type: 'deadline',
+          runAt: mark.at,
+          payload: { caseId, stepStartedAt: clock.stepStartedAt.toISOString(), mark: mark.mark },
+        },
+      ]);
+    }
+  }
+
+  /** The clock mark after `after` (null: the first), and when it falls. */
+  nextMark(
+    areaCode: string,
+    clock: { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null },
+    after: DeadlineMark | null,
+  ): { mark: DeadlineMark; at: Date } | null {
     const { dueAt, stepStartedAt, stepUnit } = clock;
-    if (!dueAt || !stepStartedAt || !stepUnit) return;
-    const cal = this.calendarFor(areaCode);
+    if (!dueAt || !stepStartedAt || !stepUnit) return null;
     const running = { startedAt: stepStartedAt, dueAt, unit: stepUnit };
-    const payload = { caseId, stepStartedAt: stepStartedAt.toISOString() };
-    await enqueueJobs(trx, [
-      { type: 'deadline_warning', runAt: pointInStep(running, WARN_FRACTION, cal), payload },
-      { type: 'deadline_overdue', runAt: dueAt, payload },
-      { type: 'deadline_escalate', runAt: pointInStep(running, this.escalateMultiple, cal), payload },
-    ]);
+    const cal = this.calendarFor(areaCode);
+    switch (after) {
+      case null:
+        return { mark: 'warning', at: pointInStep(running, WARN_FRACTION, cal) };
+      case 'warning':
+        return { mark: 'overdue', at: dueAt };
+      case 'overdue':
+        return { mark: 'escalate', at: pointInStep(running, this.escalateMultiple, cal) };
+      default:
+        return null;
+    }
   }
 
   // ---------- reading ----------
