@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
-import { Cases } from './modules/cases/cases.service.js';
+import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
 import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
@@ -55,7 +55,7 @@ export async function buildServer(
   });
   const places = new Places(db);
   const files = new FileStore(db, path.join(config.dataDir, 'files'), config.maxUploadBytes);
-  const cases = new Cases(db, places, files);
+  const cases = new Cases(db, places, files, await loadCasesOptions(db));
   registerOrgRoutes(app, db, { secureCookies: config.secureCookies });
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);

@@ -1,8 +1,11 @@
+import os from 'node:os';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
+import { FileStore } from '../../platform/files/files.js';
 import { type Client, describeApi } from '../../testing/api.js';
+import { CASES_SETTINGS_KEY, Cases, loadCasesOptions } from './cases.service.js';
 
 /** A multipart/form-data body with one file field. */
 export function multipart(filename: string, bytes: Buffer, mime: string) {
@@ -424,6 +427,35 @@ describeApi('cases API: catalogue, intake, the loop, concurrency, idempotency, f
     expect((await shiftLead.delete(`/api/case-views/${saved.json.id}`)).status).toBe(404);
     const queue = await dispatcher.get('/api/cases?queue=dispatch');
     expect(queue.json.items.every((c: { state: string }) => c.state === 'filed')).toBe(true);
+  });
+
+  it('reads per-district duty hours and the escalation multiple from the settings, and refuses bad ones at start', async () => {
+    const db = ctx().store.db;
+    const setting = (value: object) =>
+      db
+        .insertInto('settings')
+        .values({ key: CASES_SETTINGS_KEY, value: JSON.stringify(value) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
+        .execute();
+    await setting({ dutyHours: { '120101': ['09:00-12:00', '14:00-18:00'] }, escalateMultiple: 3 });
+    const cases = new Cases(
+      db,
+      ctx().server.places,
+      new FileStore(db, os.tmpdir()),
+      await loadCasesOptions(db),
+    );
+    expect(cases.calendarFor(grid.code).duty).toEqual([
+      { start: 540, end: 720 },
+      { start: 840, end: 1080 },
+    ]);
+    expect(cases.calendarFor('120103001001001').duty[0]).toEqual({ start: 510, end: 720 }); // the default elsewhere
+    expect(cases.escalateMultiple).toBe(3);
+    await setting({ dutyHours: { '120101': ['18:00-09:00'] } });
+    const opts = await loadCasesOptions(db);
+    expect(() => new Cases(db, ctx().server.places, new FileStore(db, os.tmpdir()), opts)).toThrow(
+      /duty period/,
+    );
+    await db.deleteFrom('settings').where('key', '=', CASES_SETTINGS_KEY).execute();
   });
 
   it('describes every case route in the OpenAPI document', async () => {

@@ -50,6 +50,24 @@ const CATALOGUE_TTL_MS = 5_000;
 export type DeadlineMark = 'warning' | 'overdue' | 'escalate';
 const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
+/**
+ * The `cases` installation setting (settings table, key `cases`), read at start:
+ * `{"dutyHours": {"120101": ["08:30-12:00", "14:00-18:00"]}, "escalateMultiple": 3}`.
+ */
+export const CASES_SETTINGS_KEY = 'cases';
+export async function loadCasesOptions(db: Kysely<DB>): Promise<CasesOptions> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', CASES_SETTINGS_KEY)
+    .executeTakeFirst();
+  const v = (row?.value ?? {}) as { dutyHours?: Record<string, string[]>; escalateMultiple?: number };
+  if (v.escalateMultiple !== undefined && !(v.escalateMultiple > 1)) {
+    throw new Error(`setting ${CASES_SETTINGS_KEY}.escalateMultiple must be a number above 1`);
+  }
+  return { dutyHoursByDistrict: v.dutyHours, escalateMultiple: v.escalateMultiple };
+}
+
 export interface CasesOptions {
   /** Duty hours per district code (per-district setting); others use the default. */
   dutyHoursByDistrict?: Readonly<Record<string, readonly string[]>>;
@@ -86,10 +104,14 @@ export class Cases {
     readonly db: Kysely<DB>,
     private readonly places: Places,
     private readonly files: FileStore,
-    private readonly opts: CasesOptions = {},
+    opts: CasesOptions = {},
   ) {
     this.escalateMultiple = opts.escalateMultiple ?? DEFAULT_ESCALATE_MULTIPLE;
     this.now = opts.now ?? (() => new Date());
+    // Build every district calendar now, so a malformed duty-hours setting stops the start, loudly.
+    for (const [district, hours] of Object.entries(opts.dutyHoursByDistrict ?? {})) {
+      this.calendars.set(district, createWorkingCalendar({ dutyHours: hours }));
+    }
   }
 
   /**
@@ -115,15 +137,7 @@ export class Cases {
   }
 
   calendarFor(areaCode: string): WorkingCalendar {
-    const district = areaCode.slice(0, 6);
-    const hours = this.opts.dutyHoursByDistrict?.[district];
-    if (!hours) return this.defaultCalendar;
-    let cal = this.calendars.get(district);
-    if (!cal) {
-      cal = createWorkingCalendar({ dutyHours: hours });
-      this.calendars.set(district, cal);
-    }
-    return cal;
+    return this.calendars.get(areaCode.slice(0, 6)) ?? this.defaultCalendar;
   }
 
   private context(areaCode: string, category: CategoryT, now: Date): DecideContext {

@@ -3,7 +3,7 @@ import { App, Button, Card, Checkbox, Input, Modal, Segmented, Select, Space, Ta
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { type CaseSummary, type Category, get, post, type SavedView } from '../../api/client';
+import { type CaseSummary, type Category, get, post, type SavedView, type Unit } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { useAction, useList } from '../org/useList';
@@ -21,7 +21,8 @@ const STATES = [
   'rejected',
   'merged',
 ];
-const FILTER_KEYS = ['queue', 'state', 'category', 'area', 'overdue', 'q'] as const;
+const FILTER_KEYS = ['queue', 'state', 'category', 'area', 'unit', 'overdue', 'q'] as const;
+const UNIT_READERS = ['admin', 'dispatcher', 'shift_lead', 'supervisor', 'leader', 'operator'];
 
 /** The queue a role works from first. */
 function defaultQueue(roles: readonly string[]): string {
@@ -45,6 +46,7 @@ export function CaseList() {
   const categories = useList<Category>('/api/categories');
   const views = useList<SavedView>('/api/case-views');
   const roles = me?.roles ?? [];
+  const units = useList<Unit>(roles.some((r) => UNIT_READERS.includes(r)) ? '/api/units' : null);
   const queue = params.get('queue') ?? defaultQueue(roles);
   const filters = useMemo(() => {
     const f: Record<string, string> = {};
