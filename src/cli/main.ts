@@ -12,6 +12,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
 import { FileStore } from '../platform/files/files.js';
 import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
+import { seedDemoCases } from '../seed/demo-cases.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 
 function progressBar() {
@@ -59,6 +60,10 @@ async function serve(config: Config, seed: boolean): Promise<void> {
     await seedCatalogue(store.db);
   }
   const server = await buildServer(store, config);
+  if (report) {
+    const made = await seedDemoCases(store.db, server.cases);
+    if (made) console.log(`Seeded ${made} demo cases in 劝业场街道.`);
+  }
   const address = await server.app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   console.log(`\nWangge is running at ${url}`);
