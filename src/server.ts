@@ -9,6 +9,8 @@ import { principalFromSession, principalFromToken, pruneLoginAttempts } from './
 import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
 import { Places } from './modules/places/places.service.js';
+import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
+import { sendProgressReminders } from './modules/targets/targets.service.js';
 import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
@@ -59,12 +61,14 @@ export async function buildServer(
   registerOrgRoutes(app, db, { secureCookies: config.secureCookies });
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
+  registerTargetsRoutes(app, db);
 
   const handlers = caseJobHandlers(cases);
   const worker = `${os.hostname()}:${process.pid}`;
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {
     pruneLoginAttempts(db).catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
+    sendProgressReminders(db).catch((err: unknown) => app.log.warn({ err }, 'progress reminders failed'));
   }, 60_000);
   housekeeping.unref();
   const jobTimer =

@@ -124,3 +124,13 @@ export function describeApi(title: string, body: (ctx: () => ApiContext, kind: S
     }, kind);
   });
 }
+
+/** A multipart/form-data body with one file field named "file". */
+export function multipart(filename: string, bytes: Buffer, mime: string) {
+  const boundary = `----wangge${Date.now()}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mime}\r\n\r\n`;
+  return {
+    payload: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}

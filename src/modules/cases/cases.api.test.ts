@@ -4,18 +4,8 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { FileStore } from '../../platform/files/files.js';
-import { type Client, describeApi } from '../../testing/api.js';
+import { type Client, describeApi, multipart } from '../../testing/api.js';
 import { CASES_SETTINGS_KEY, Cases, loadCasesOptions } from './cases.service.js';
-
-/** A multipart/form-data body with one file field. */
-export function multipart(filename: string, bytes: Buffer, mime: string) {
-  const boundary = `----wangge${Date.now()}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mime}\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 async function upload(c: Client, filename: string, bytes: Buffer, mime = 'image/png') {
   const m = multipart(filename, bytes, mime);

@@ -11,6 +11,8 @@ import type { DB } from './schema.js';
 // timestamptz and bigint come back as strings by default; we want Date and (safe) numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+// A calendar date is a date, not an instant: keep 'YYYY-MM-DD' rather than a Date at some zone's midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type StoreKind = 'pglite' | 'postgres';
 

@@ -239,6 +239,7 @@ export interface SavedViewsTable {
 
 export interface NotificationsTable {
   id: Generated<number>;
+  ref: string | null;
   unit_id: string;
   case_id: string | null;
   kind: string;
@@ -257,6 +258,88 @@ export interface JobsTable {
   done_at: Timestamp | null;
   done_by: string | null;
   last_error: string | null;
+}
+
+export type TargetDocumentKind =
+  | 'work_report'
+  | 'five_year_plan'
+  | 'people_projects'
+  | 'instruction'
+  | 'proposal';
+
+export interface TargetDocumentsTable {
+  id: Generated<string>;
+  kind: TargetDocumentKind;
+  title: string;
+  year: number;
+  area_code: string;
+  text: string;
+  report_day: Generated<number>;
+  closed_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface TargetsTable {
+  id: Generated<string>;
+  document_id: string;
+  status: Generated<'proposed' | 'accepted' | 'dropped'>;
+  kind: 'target' | 'result';
+  section: Generated<string>;
+  indicator: string;
+  measure: string | null;
+  value: number;
+  value_max: number | null;
+  unit: string;
+  period: string | null;
+  quote: string;
+  start_offset: number;
+  end_offset: number;
+  updated_at: Generated<Date>;
+}
+
+export interface Milestone {
+  due: string;
+  progress: number;
+}
+
+export interface TargetTasksTable {
+  id: Generated<string>;
+  document_id: string;
+  title: string;
+  target_ids: string[];
+  lead_unit_id: string;
+  co_unit_ids: string[];
+  leader: Generated<string>;
+  /** `date` columns come back as 'YYYY-MM-DD' strings (see database.ts). */
+  starts_on: string;
+  deadline: string;
+  milestones: JsonOf<Milestone[]>;
+  created_at: Generated<Date>;
+}
+
+export interface ProgressReportsTable {
+  id: Generated<string>;
+  task_id: string;
+  period: string;
+  unit_id: string;
+  progress: number;
+  actual_value: number | null;
+  narrative: string;
+  evidence: string[];
+  reported_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface UrgingsTable {
+  id: Generated<string>;
+  task_id: string;
+  notice: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  response: string | null;
+  responded_by: string | null;
+  responded_at: Timestamp | null;
 }
 
 export interface DB {
@@ -278,4 +361,9 @@ export interface DB {
   saved_views: SavedViewsTable;
   notifications: NotificationsTable;
   jobs: JobsTable;
+  target_documents: TargetDocumentsTable;
+  targets: TargetsTable;
+  target_tasks: TargetTasksTable;
+  progress_reports: ProgressReportsTable;
+  urgings: UrgingsTable;
 }

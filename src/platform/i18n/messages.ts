@@ -73,6 +73,20 @@ const zh: Record<string, string> = {
   unit_not_summoned: '只能评价被召集的单位',
   score: '评分为 1 到 5 的整数',
   rating: '请选择满意、基本满意或不满意',
+  empty_document: '文档为空',
+  not_text: '无法读取文档，请上传 UTF-8 文本或 .docx 文件',
+  document_too_large: '文档过长',
+  area_required: '请指定文档所属区域',
+  document_not_found: '文档不存在或不在您的管辖范围内',
+  target_not_found: '指标不存在',
+  year_closed: '该年度已交账关闭，不能再修改或报送进度',
+  target_not_accepted: '任务只能关联本文档中已确认的指标',
+  task_not_found: '任务不存在',
+  not_task_unit: '只有该任务的牵头或配合单位可以报送进度',
+  future_period: '只能报送本月及以前的进度',
+  period_outside_task: '报送月份不在任务期限内',
+  urging_not_found: '督办通知不存在',
+  already_answered: '该督办通知已回复',
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {

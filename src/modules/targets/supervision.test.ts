@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { headings, plannedProgress, sectionAt, targetMet, taskStatus, worst } from './supervision.js';
+
+const plan = {
+  startsOn: '2026-01-01',
+  deadline: '2026-12-31',
+  milestones: [
+    { due: '2026-03-31', progress: 20 },
+    { due: '2026-06-30', progress: 50 },
+    { due: '2026-09-30', progress: 80 },
+  ],
+};
+
+describe('planned progress', () => {
+  it('follows the milestones reached, and a straight line without them', () => {
+    expect(plannedProgress(plan, '2026-03-30')).toBe(0);
+    expect(plannedProgress(plan, '2026-03-31')).toBe(20);
+    expect(plannedProgress(plan, '2026-08-01')).toBe(50);
+    expect(plannedProgress(plan, '2026-12-31')).toBe(100);
+    const linear = { startsOn: '2026-01-01', deadline: '2026-01-11', milestones: [] };
+    expect(plannedProgress(linear, '2026-01-06')).toBe(50);
+    expect(plannedProgress(linear, '2025-12-01')).toBe(0);
+  });
+});
+
+describe('the traffic light (RAG)', () => {
+  it('is green on plan with the month reported, yellow when a little behind or the report is late, red when far behind or overdue', () => {
+    const july = [{ period: '2026-07', progress: 55 }];
+    expect(taskStatus(plan, july, '2026-07-29', 28)).toMatchObject({
+      status: 'green',
+      reason: 'on_track',
+      planned: 50,
+    });
+    expect(taskStatus(plan, [{ period: '2026-07', progress: 40 }], '2026-07-20', 28)).toMatchObject({
+      status: 'yellow',
+      reason: 'behind',
+    });
+    expect(taskStatus(plan, [{ period: '2026-07', progress: 25 }], '2026-07-20', 28)).toMatchObject({
+      status: 'red',
+      reason: 'behind',
+    });
+    // On plan, but August's report is not in by the 28th.
+    expect(taskStatus(plan, july, '2026-08-29', 28)).toMatchObject({
+      status: 'yellow',
+      reason: 'report_late',
+      reportLate: true,
+    });
+    expect(taskStatus(plan, july, '2026-08-27', 28)).toMatchObject({ status: 'green', reportLate: false });
+    expect(taskStatus(plan, [{ period: '2026-12', progress: 90 }], '2027-01-05', 28)).toMatchObject({
+      status: 'red',
+      reason: 'overdue',
+    });
+    expect(taskStatus(plan, [{ period: '2026-05', progress: 100 }], '2027-01-05', 28)).toMatchObject({
+      status: 'green',
+      reason: 'done',
+    });
+    expect(taskStatus(plan, [], '2026-02-10', 28)).toMatchObject({ status: 'green', actual: 0 });
+  });
+
+  it('rolls up to the worst light', () => {
+    expect(worst(['green', 'yellow', 'green'])).toBe('yellow');
+    expect(worst(['green', 'red', 'yellow'])).toBe('red');
+    expect(worst([])).toBeNull();
+  });
+});
+
+describe('year-end account (年底交账)', () => {
+  it('meets growth targets from above and caps from below', () => {
+    expect(targetMet({ measure: '增长', value: 8, value_max: null, quote: '地区生产总值增长8%' }, 8.2)).toBe(
+      true,
+    );
+    expect(targetMet({ measure: '增长', value: 8, value_max: null, quote: '地区生产总值增长8%' }, 7.9)).toBe(
+      false,
+    );
+    expect(
+      targetMet(
+        { measure: '控制在', value: 4.5, value_max: null, quote: '城镇登记失业率控制在4.5%以内' },
+        3.9,
+      ),
+    ).toBe(true);
+    expect(targetMet({ measure: '下降', value: 3, value_max: 5, quote: '能耗下降3至5%' }, 6)).toBe(false);
+    expect(
+      targetMet({ measure: '新增', value: 4, value_max: null, quote: '新增就业4万人' }, null),
+    ).toBeNull();
+  });
+});
+
+describe('report sections', () => {
+  it('finds the top-level heading a figure stands in', () => {
+    const text =
+      '前言\n一、2017年工作回顾\n地区生产总值增长8%。\n二、2018年主要任务\n（一）稳增长\n新增就业4万人。';
+    const outline = headings(text);
+    expect(outline.map((h) => h.title)).toEqual(['一、2017年工作回顾', '二、2018年主要任务']);
+    expect(sectionAt(outline, text.indexOf('增长8%'))).toBe('一、2017年工作回顾');
+    expect(sectionAt(outline, text.indexOf('4万人'))).toBe('二、2018年主要任务');
+    expect(sectionAt(outline, 0)).toBe('');
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The rules of supervision (督查督办), pure: where a task should be by a date, the traffic light of a
+ * task, when its monthly report is due, the report section a figure stands in, and whether a target
+ * was met at the year-end account (年底交账).
+ */
+import type { Milestone } from '../../platform/db/schema.js';
+
+export type Rag = 'green' | 'yellow' | 'red';
+
+/** A task behind its plan by more than this many percentage points is red; less, yellow. */
+export const RED_GAP = 20;
+
+export interface TaskPlan {
+  startsOn: string;
+  deadline: string;
+  milestones: readonly Milestone[];
+}
+
+/**
+ * Planned progress (0–100) on `today` (YYYY-MM-DD): the latest milestone reached (节点), or — with no
+ * milestones — a straight line from the start to the deadline. 100 from the deadline on.
+ */
+export function plannedProgress(plan: TaskPlan, today: string): number {
+  if (today >= plan.deadline) return 100;
+  if (today < plan.startsOn) return 0;
+  if (plan.milestones.length > 0) {
+    const reached = plan.milestones.filter((m) => m.due <= today).map((m) => m.progress);
+    return reached.length ? Math.max(...reached) : 0;
+  }
+  const span = days(plan.startsOn, plan.deadline);
+  return span <= 0 ? 100 : Math.floor((100 * days(plan.startsOn, today)) / span);
+}
+
+function days(a: string, b: string): number {
+  return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
+}
+
+/** The month a report is due for on `today`, and the day it is due (monthly, by `reportDay`). */
+export function reportDue(today: string, reportDay: number): { period: string; dueOn: string } {
+  const period = today.slice(0, 7);
+  return { period, dueOn: `${period}-${String(reportDay).padStart(2, '0')}` };
+}
+
+export interface TaskStatus {
+  status: Rag;
+  planned: number;
+  actual: number;
+  /** done | on_track | behind | overdue | report_late */
+  reason: string;
+  reportLate: boolean;
+}
+
+/**
+ * Green: done, or on plan with this month's report in. Yellow: behind by up to RED_GAP points, or on
+ * plan but this month's report is late. Red: behind by more, or past the deadline and not done.
+ */
+export function taskStatus(
+  plan: TaskPlan,
+  reports: readonly { period: string; progress: number }[],
+  today: string,
+  reportDay: number,
+): TaskStatus {
+  const latest = [...reports].sort((a, b) => a.period.localeCompare(b.period)).at(-1);
+  const actual = latest?.progress ?? 0;
+  const planned = plannedProgress(plan, today);
+  const due = reportDue(today, reportDay);
+  const reportLate =
+    actual < 100 &&
+    today > due.dueOn &&
+    today >= plan.startsOn &&
+    !reports.some((r) => r.period === due.period);
+  const base = { planned, actual, reportLate };
+  if (actual >= 100) return { ...base, status: 'green', reason: 'done' };
+  if (today > plan.deadline) return { ...base, status: 'red', reason: 'overdue' };
+  const gap = planned - actual;
+  if (gap > RED_GAP) return { ...base, status: 'red', reason: 'behind' };
+  if (gap > 0) return { ...base, status: 'yellow', reason: 'behind' };
+  return reportLate
+    ? { ...base, status: 'yellow', reason: 'report_late' }
+    : { ...base, status: 'green', reason: 'on_track' };
+}
+
+/** The worst of several lights (a unit's or a section's tasks). */
+export function worst(statuses: readonly Rag[]): Rag | null {
+  if (statuses.length === 0) return null;
+  return statuses.includes('red') ? 'red' : statuses.includes('yellow') ? 'yellow' : 'green';
+}
+
+/** Words that make a smaller outcome the better one ("下降3%", "控制在4.5%以内"). */
+const LOWER_IS_BETTER = /下降|降低|减少|压缩|控制|以内|不超过|不高于/;
+
+/** 年底交账: whether an outcome meets a target, or null while nothing has been reported. */
+export function targetMet(
+  target: { measure: string | null; value: number; value_max: number | null; quote: string },
+  outcome: number | null,
+): boolean | null {
+  if (outcome === null) return null;
+  const lower = LOWER_IS_BETTER.test(`${target.measure ?? ''}${target.quote}`);
+  return lower ? outcome <= (target.value_max ?? target.value) : outcome >= target.value;
+}
+
+const HEADING = /^[ \t\u3000]*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)[^\n]*/gm;
+
+/** The top-level headings of a report (一、… / 第一部分 …) with where they start. */
+export function headings(text: string): { start: number; title: string }[] {
+  return [...text.matchAll(HEADING)].map((m) => ({ start: m.index ?? 0, title: m[0].trim().slice(0, 60) }));
+}
+
+/** The section a position stands in: the last top-level heading before it, or '' before any. */
+export function sectionAt(outline: readonly { start: number; title: string }[], offset: number): string {
+  let title = '';
+  for (const h of outline) {
+    if (h.start > offset) break;
+    title = h.title;
+  }
+  return title;
+}

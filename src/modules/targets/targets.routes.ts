@@ -1,0 +1,245 @@
+/** HTTP routes of the targets module (督查督办): documents, items, tasks, progress, urging, board, account. */
+import ExcelJS from 'exceljs';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Role } from '../../platform/auth/roles.js';
+import type { DB } from '../../platform/db/schema.js';
+import { Invalid } from '../../platform/errors.js';
+import { type App, principalOf } from '../../platform/http/app.js';
+import {
+  AccountRow,
+  Board,
+  type DOCUMENT_KINDS,
+  DocumentCreate,
+  DocumentDetail,
+  DocumentQuery,
+  DocumentSummary,
+  IdParams,
+  ProgressCreate,
+  TargetItem,
+  TargetPatch,
+  TaskCreate,
+} from './targets.schemas.js';
+import * as targets from './targets.service.js';
+
+const SUPERVISE: readonly Role[] = ['supervisor', 'admin'];
+const READ: readonly Role[] = ['supervisor', 'admin', 'leader', 'handler'];
+const RAG_ZH = { green: '绿', yellow: '黄', red: '红' } as const;
+
+export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
+  app.post(
+    '/api/targets/documents',
+    {
+      config: { access: SUPERVISE },
+      schema: {
+        tags: ['targets'],
+        summary: 'Import a document from pasted text; its quantified items are proposed for review',
+        body: DocumentCreate.extend({
+          areaCode: z
+            .string()
+            .regex(/^\d{6,12}$/)
+            .optional(),
+        }),
+        response: { 201: DocumentDetail },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await targets.createDocument(db, principalOf(req), req.body)),
+  );
+  app.post(
+    '/api/targets/documents/upload',
+    {
+      config: { access: SUPERVISE },
+      schema: {
+        tags: ['targets'],
+        summary: 'Import a document from a .txt (UTF-8) or .docx file (multipart: file, title, year, kind)',
+        response: { 201: DocumentDetail },
+      },
+    },
+    async (req, reply) => {
+      const file = await req.file();
+      if (!file) throw new Invalid('empty_document', 'Attach the document as the multipart field "file".');
+      const bytes = await file.toBuffer();
+      const field = (name: string) => {
+        const f = file.fields[name];
+        return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
+      };
+      const parsed = DocumentCreate.safeParse({
+        title: field('title') ?? file.filename.replace(/\.[^.]+$/, ''),
+        year: Number(field('year') ?? new Date().getFullYear()),
+        kind: (field('kind') as (typeof DOCUMENT_KINDS)[number] | undefined) ?? 'work_report',
+        text: await targets.documentText(bytes, file.filename),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Invalid('invalid_request', `${issue?.path.join('.')}: ${issue?.message}`);
+      }
+      return reply.status(201).send(await targets.createDocument(db, principalOf(req), parsed.data));
+    },
+  );
+  app.get(
+    '/api/targets/documents',
+    { config: { access: READ }, schema: { tags: ['targets'], response: { 200: z.array(DocumentSummary) } } },
+    async (req) => targets.listDocuments(db, principalOf(req)),
+  );
+  app.get(
+    '/api/targets/documents/:id',
+    {
+      config: { access: READ },
+      schema: { tags: ['targets'], params: IdParams, response: { 200: DocumentDetail } },
+    },
+    async (req) => targets.getDocument(db, principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/targets/documents/:id/accept-all',
+    {
+      config: { access: SUPERVISE },
+      schema: { tags: ['targets'], params: IdParams, response: { 200: z.object({ accepted: z.number() }) } },
+    },
+    async (req) => targets.acceptAll(db, principalOf(req), req.params.id),
+  );
+  app.patch(
+    '/api/targets/items/:id',
+    {
+      config: { access: SUPERVISE },
+      schema: {
+        tags: ['targets'],
+        summary: 'Accept, drop or edit one proposed item',
+        params: IdParams,
+        body: TargetPatch,
+        response: { 200: TargetItem },
+      },
+    },
+    async (req) => targets.updateTarget(db, principalOf(req), req.params.id, req.body),
+  );
+  app.get(
+    '/api/targets/documents/:id/account',
+    {
+      config: { access: READ },
+      schema: {
+        tags: ['targets'],
+        summary: '年底交账: every target against its reported outcome',
+        params: IdParams,
+        response: { 200: z.array(AccountRow) },
+      },
+    },
+    async (req) => targets.yearEndAccount(db, principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/targets/documents/:id/close',
+    {
+      config: { access: SUPERVISE },
+      schema: { tags: ['targets'], summary: 'Close the year: no more progress', params: IdParams },
+    },
+    async (req, reply) => {
+      await targets.closeYear(db, principalOf(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/targets/tasks',
+    {
+      config: { access: SUPERVISE },
+      schema: { tags: ['targets'], body: TaskCreate, response: { 201: z.object({ id: z.string() }) } },
+    },
+    async (req, reply) => reply.status(201).send(await targets.createTask(db, principalOf(req), req.body)),
+  );
+  app.post(
+    '/api/targets/tasks/:id/progress',
+    {
+      config: { access: ['handler', 'supervisor', 'admin'] },
+      schema: {
+        tags: ['targets'],
+        summary:
+          "File a month's progress (the task's lead or co-operating unit only); refiling a month replaces it",
+        params: IdParams,
+        body: ProgressCreate,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await targets.fileProgress(db, principalOf(req), req.params.id, req.body)),
+  );
+  app.post(
+    '/api/targets/tasks/:id/urge',
+    {
+      config: { access: SUPERVISE },
+      schema: {
+        tags: ['targets'],
+        summary: '督办: send an urging notice to the units',
+        params: IdParams,
+        body: z.object({ notice: z.string().trim().min(2).max(2000) }),
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await targets.urge(db, principalOf(req), req.params.id, req.body.notice)),
+  );
+  app.post(
+    '/api/targets/urgings/:id/respond',
+    {
+      config: { access: ['handler'] },
+      schema: {
+        tags: ['targets'],
+        params: IdParams,
+        body: z.object({ response: z.string().trim().min(2).max(2000) }),
+      },
+    },
+    async (req) => targets.respondToUrging(db, principalOf(req), req.params.id, req.body.response),
+  );
+
+  app.get(
+    '/api/targets/board',
+    {
+      config: { access: READ },
+      schema: {
+        tags: ['targets'],
+        summary: 'The supervision board: every task with its light, by unit and by section',
+        querystring: DocumentQuery,
+        response: { 200: Board },
+      },
+    },
+    async (req) => targets.board(db, principalOf(req), req.query.documentId),
+  );
+  app.get(
+    '/api/targets/board.xlsx',
+    {
+      config: { access: READ },
+      schema: { tags: ['targets'], summary: 'The board as an XLSX workbook', querystring: DocumentQuery },
+    },
+    async (req, reply) => {
+      const b = await targets.board(db, principalOf(req), req.query.documentId);
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('督查督办');
+      ws.addRow([
+        '任务 task',
+        '板块 section',
+        '牵头单位 lead unit',
+        '责任领导 leader',
+        '截止 deadline',
+        '计划进度 planned %',
+        '实际进度 actual %',
+        '状态 status',
+        '最近报送 last report',
+      ]).font = { bold: true };
+      for (const t of b.tasks) {
+        ws.addRow([
+          t.title,
+          t.section,
+          t.leadUnitName,
+          t.leader,
+          t.deadline,
+          t.planned,
+          t.actual,
+          RAG_ZH[t.status],
+          t.reports.at(-1)?.period ?? '',
+        ]);
+      }
+      ws.views = [{ state: 'frozen', ySplit: 1 }];
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="supervision-board.xlsx"')
+        .send(Buffer.from(await wb.xlsx.writeBuffer()));
+    },
+  );
+}

@@ -1,0 +1,162 @@
+/** Zod schemas of the targets module (督查督办): validation, types and the OpenAPI description. */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().max(max);
+const Day = z.iso.date();
+export const DOCUMENT_KINDS = [
+  'work_report',
+  'five_year_plan',
+  'people_projects',
+  'instruction',
+  'proposal',
+] as const;
+/** Texts longer than this are refused (a work report is 10–60 thousand characters). */
+export const MAX_DOCUMENT_CHARS = 500_000;
+
+export const DocumentCreate = z.object({
+  kind: z.enum(DOCUMENT_KINDS).default('work_report'),
+  title: text(200).min(2),
+  year: z.number().int().min(2000).max(2100),
+  text: z.string().max(MAX_DOCUMENT_CHARS, `at most ${MAX_DOCUMENT_CHARS} characters`),
+  reportDay: z.number().int().min(1).max(28).default(28),
+});
+export type DocumentCreateT = z.infer<typeof DocumentCreate>;
+
+export const TargetItem = z.object({
+  id: z.string(),
+  status: z.enum(['proposed', 'accepted', 'dropped']),
+  kind: z.enum(['target', 'result']),
+  section: z.string(),
+  indicator: z.string(),
+  measure: z.string().nullable(),
+  value: z.number(),
+  valueMax: z.number().nullable(),
+  unit: z.string(),
+  period: z.string().nullable(),
+  quote: z.string(),
+  start: z.number(),
+  end: z.number(),
+});
+export const TargetPatch = z.object({
+  status: z.enum(['proposed', 'accepted', 'dropped']).optional(),
+  kind: z.enum(['target', 'result']).optional(),
+  indicator: text(100).min(1).optional(),
+  measure: text(20).nullable().optional(),
+  value: z.number().finite().optional(),
+  valueMax: z.number().finite().nullable().optional(),
+  unit: text(20).min(1, 'a number needs its unit').optional(),
+  period: text(20).nullable().optional(),
+});
+
+export const DocumentSummary = z.object({
+  id: z.string(),
+  kind: z.enum(DOCUMENT_KINDS),
+  title: z.string(),
+  year: z.number(),
+  areaCode: z.string(),
+  reportDay: z.number(),
+  closed: z.boolean(),
+  createdAt: z.string(),
+  items: z.number(),
+  accepted: z.number(),
+});
+export const DocumentDetail = DocumentSummary.extend({ text: z.string(), targets: z.array(TargetItem) });
+
+export const Milestone = z.object({ due: Day, progress: z.number().int().min(0).max(100) });
+export const TaskCreate = z
+  .object({
+    documentId: z.uuid(),
+    title: text(200).min(2),
+    targetIds: z.array(z.uuid()).max(50).default([]),
+    leadUnitId: z.uuid(),
+    coUnitIds: z.array(z.uuid()).max(20).default([]),
+    leader: text(60).default(''),
+    startsOn: Day,
+    deadline: Day,
+    milestones: z.array(Milestone).max(24).default([]),
+  })
+  .refine((t) => t.deadline >= t.startsOn, {
+    message: 'the deadline is before the start',
+    path: ['deadline'],
+  })
+  .refine((t) => t.milestones.every((m) => m.due >= t.startsOn && m.due <= t.deadline), {
+    message: 'milestones must fall between the start and the deadline',
+    path: ['milestones'],
+  });
+export type TaskCreateT = z.infer<typeof TaskCreate>;
+
+export const ProgressCreate = z.object({
+  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM'),
+  progress: z.number().int().min(0).max(100),
+  actualValue: z.number().finite().nullable().default(null),
+  narrative: text(4000).min(2),
+  evidence: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(9)
+    .default([]),
+});
+export type ProgressCreateT = z.infer<typeof ProgressCreate>;
+
+export const Task = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  title: z.string(),
+  targetIds: z.array(z.string()),
+  leadUnitId: z.string(),
+  leadUnitName: z.string(),
+  coUnitIds: z.array(z.string()),
+  leader: z.string(),
+  startsOn: z.string(),
+  deadline: z.string(),
+  milestones: z.array(Milestone),
+  section: z.string(),
+  status: z.enum(['green', 'yellow', 'red']),
+  reason: z.string(),
+  planned: z.number(),
+  actual: z.number(),
+  reportLate: z.boolean(),
+  reports: z.array(
+    z.object({
+      period: z.string(),
+      progress: z.number(),
+      actualValue: z.number().nullable(),
+      narrative: z.string(),
+      unitName: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  urgings: z.array(
+    z.object({ id: z.string(), notice: z.string(), createdAt: z.string(), response: z.string().nullable() }),
+  ),
+});
+
+const Rollup = z.object({
+  name: z.string(),
+  status: z.enum(['green', 'yellow', 'red']),
+  green: z.number(),
+  yellow: z.number(),
+  red: z.number(),
+});
+export const Board = z.object({
+  today: z.string(),
+  tasks: z.array(Task),
+  byUnit: z.array(Rollup),
+  bySection: z.array(Rollup),
+});
+
+export const AccountRow = z.object({
+  targetId: z.string(),
+  section: z.string(),
+  indicator: z.string(),
+  measure: z.string().nullable(),
+  value: z.number(),
+  valueMax: z.number().nullable(),
+  unit: z.string(),
+  quote: z.string(),
+  outcome: z.number().nullable(),
+  met: z.boolean().nullable(),
+  tasks: z.number(),
+});
+
+export const IdParams = z.object({ id: z.uuid() });
+export const DocumentQuery = z.object({ documentId: z.uuid().optional() });
