@@ -143,5 +143,5 @@ run('console: the closed loop (Chromium)', () => {
     expect(await closed.page.locator('[data-testid=photos] img').count()).toBe(2);
     await e2e.screenshot(closed.page, 'cases-2-closed');
     await closed.context.close();
-  });
+  }, 240_000); // seven logins and a map in a software-rendered browser, beside the other suites
 });
