@@ -278,3 +278,91 @@ export interface Located {
   street: { code: string; name: string };
   district: { code: string; name: string };
 }
+
+// ---- targets (督查督办) ----
+export type Rag = 'green' | 'yellow' | 'red';
+export interface TargetItem {
+  id: string;
+  status: 'proposed' | 'accepted' | 'dropped';
+  kind: 'target' | 'result';
+  section: string;
+  indicator: string;
+  measure: string | null;
+  value: number;
+  valueMax: number | null;
+  unit: string;
+  period: string | null;
+  quote: string;
+  start: number;
+  end: number;
+}
+export interface TargetDocument {
+  id: string;
+  kind: string;
+  title: string;
+  year: number;
+  areaCode: string;
+  reportDay: number;
+  closed: boolean;
+  createdAt: string;
+  items: number;
+  accepted: number;
+}
+export interface TargetDocumentDetail extends TargetDocument {
+  text: string;
+  targets: TargetItem[];
+}
+export interface SupervisedTask {
+  id: string;
+  documentId: string;
+  title: string;
+  targetIds: string[];
+  leadUnitId: string;
+  leadUnitName: string;
+  coUnitIds: string[];
+  leader: string;
+  startsOn: string;
+  deadline: string;
+  milestones: { due: string; progress: number }[];
+  section: string;
+  status: Rag;
+  reason: string;
+  planned: number;
+  actual: number;
+  reportLate: boolean;
+  reports: {
+    period: string;
+    progress: number;
+    actualValue: number | null;
+    narrative: string;
+    unitName: string;
+    createdAt: string;
+  }[];
+  urgings: { id: string; notice: string; createdAt: string; response: string | null }[];
+}
+export interface Rollup {
+  name: string;
+  status: Rag;
+  green: number;
+  yellow: number;
+  red: number;
+}
+export interface SupervisionBoard {
+  today: string;
+  tasks: SupervisedTask[];
+  byUnit: Rollup[];
+  bySection: Rollup[];
+}
+export interface AccountRow {
+  targetId: string;
+  section: string;
+  indicator: string;
+  measure: string | null;
+  value: number;
+  valueMax: number | null;
+  unit: string;
+  quote: string;
+  outcome: number | null;
+  met: boolean | null;
+  tasks: number;
+}

@@ -12,6 +12,7 @@ const zh = {
     required: '请填写此项',
   },
   menu: {
+    targets: '督查督办',
     cases: '案件',
     whistle: '吹哨报到',
     categories: '立结案标准',
@@ -121,6 +122,7 @@ const en: typeof zh = {
     required: 'Required',
   },
   menu: {
+    targets: 'Supervision',
     cases: 'Cases',
     whistle: 'Whistle board',
     categories: 'Categories',

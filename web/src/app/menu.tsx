@@ -5,6 +5,7 @@ import {
   BranchesOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
+  FlagOutlined,
   NotificationOutlined,
   ProfileOutlined,
   TeamOutlined,
@@ -42,6 +43,13 @@ export const MENU: MenuEntry[] = [
     icon: <ProfileOutlined />,
     roles: ['admin', 'shift_lead', 'dispatcher', 'supervisor'],
     page: lazy(() => import('../features/cases/CategoriesPage')),
+  },
+  {
+    path: '/targets',
+    labelKey: 'menu.targets',
+    icon: <FlagOutlined />,
+    roles: ['supervisor', 'admin', 'leader', 'handler'],
+    page: lazy(() => import('../features/targets/TargetsPage')),
   },
   {
     path: '/areas',

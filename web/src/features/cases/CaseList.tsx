@@ -145,6 +145,18 @@ export function CaseList() {
             defaultValue={params.get('area') ?? ''}
             onPressEnter={(e) => set('area', e.currentTarget.value.trim())}
           />
+          {units.rows.length > 0 && (
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              placeholder={t('cases.unit')}
+              style={{ width: 200 }}
+              value={params.get('unit') ?? undefined}
+              options={units.rows.map((u) => ({ value: u.id, label: u.name }))}
+              onChange={(v) => set('unit', v ?? null)}
+            />
+          )}
           <Checkbox
             checked={params.get('overdue') === '1'}
             onChange={(e) => set('overdue', e.target.checked ? '1' : null)}

@@ -1,0 +1,16 @@
+/** 督查督办 under /targets: documents and import, one document's review, and the board. */
+import { Route, Routes } from 'react-router';
+import { Board } from './Board';
+import { DocumentList } from './DocumentList';
+import { DocumentReview } from './DocumentReview';
+import './strings';
+
+export default function TargetsPage() {
+  return (
+    <Routes>
+      <Route index element={<DocumentList />} />
+      <Route path="board" element={<Board />} />
+      <Route path=":id" element={<DocumentReview />} />
+    </Routes>
+  );
+}
