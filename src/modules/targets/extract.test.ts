@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -234,9 +235,8 @@ describe('extractTargets on the labelled seed reports', () => {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   const seeds = path.resolve(root, '../shared/seeds');
   const goldFile = path.resolve(root, '../shared/eval/targets-dev.jsonl');
-  const available = fs.existsSync(seeds) && fs.existsSync(goldFile);
 
-  it.skipIf(!available)('reaches F1 ≥ 0.95 over both reports', () => {
+  it('reaches F1 ≥ 0.95 over both reports', () => {
     const gold = parseLabelledJsonl(fs.readFileSync(goldFile, 'utf8'));
     const files = fs.readdirSync(seeds);
     const docs = [...new Set(gold.map((g) => g.doc))];
@@ -252,5 +252,20 @@ describe('extractTargets on the labelled seed reports', () => {
     });
     expect(docs).toHaveLength(2);
     expect(combineScores(scores).f1).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('prints the same figures through `npm run eval:targets`, last line first-class; bad input exits 2', () => {
+    const script = path.join(root, 'scripts/eval-targets.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const last = r.stdout.trim().split('\n').at(-1) ?? '';
+    const m = /^overall precision (\d\.\d{3}) recall (\d\.\d{3}) f1 (\d\.\d{3})$/.exec(last);
+    expect(m, last).not.toBeNull();
+    expect(Number(m?.[3])).toBeGreaterThanOrEqual(0.95);
+    const missing = spawnSync(process.execPath, ['--import', 'tsx', script, '--gold', '/nonexistent.jsonl'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
   });
 });

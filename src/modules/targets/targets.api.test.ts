@@ -132,6 +132,13 @@ describeApi('targets API: documents, items, tasks, progress, board', (ctx) => {
       narrative: '冒名报送',
     });
     expect([notMine.status, notMine.json.error.code]).toEqual([403, 'not_task_unit']);
+    const ghost = await handler.post(`/api/targets/tasks/${taskId}/progress`, {
+      period: month,
+      progress: 70,
+      narrative: '凭证未上传',
+      evidence: ['f'.repeat(64)],
+    });
+    expect([ghost.status, ghost.json.error.code]).toEqual([400, 'unknown_attachment']);
     const future = await handler.post(`/api/targets/tasks/${taskId}/progress`, {
       period: '2099-01',
       progress: 70,

@@ -344,6 +344,15 @@ export async function fileProgress(
     if (input.period < task.starts_on.slice(0, 7) || input.period > task.deadline.slice(0, 7)) {
       throw new Invalid('period_outside_task', `The task runs from ${task.starts_on} to ${task.deadline}.`);
     }
+    if (input.evidence.length) {
+      const stored = await trx
+        .selectFrom('attachments')
+        .select('hash')
+        .where('hash', 'in', input.evidence)
+        .execute();
+      if (stored.length !== new Set(input.evidence).size)
+        throw new Invalid('unknown_attachment', 'Upload the evidence files first.');
+    }
     const row = await trx
       .insertInto('progress_reports')
       .values({

@@ -39,7 +39,7 @@ export function ActionButtons(props: { c: CaseDetail; onDone(): void }) {
   );
 }
 
-function EvidenceUpload(props: { value?: string[]; onChange?(v: string[]): void }) {
+export function EvidenceUpload(props: { value?: string[]; onChange?(v: string[]): void }) {
   const { message } = App.useApp();
   const { t } = useTranslation();
   return (

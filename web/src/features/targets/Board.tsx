@@ -30,6 +30,8 @@ import {
   type TargetDocument,
 } from '../../api/client';
 import { useAuth } from '../../app/auth';
+import { EvidenceUpload } from '../cases/ActionDialog';
+import '../cases/strings';
 import { useList } from '../org/useList';
 import { RAG_COLORS } from './strings';
 
@@ -247,6 +249,9 @@ function TaskDialog(props: {
             </Space>
             <Form.Item name="narrative" label={t('targets.narrative')} rules={[{ required: true, min: 2 }]}>
               <Input.TextArea rows={3} maxLength={4000} data-testid="progress-narrative" />
+            </Form.Item>
+            <Form.Item name="evidence" label={t('cases.field.evidence')}>
+              <EvidenceUpload />
             </Form.Item>
           </>
         )}
