@@ -56,12 +56,18 @@ run('console: supervision of the work report (Chromium)', () => {
     await page.keyboard.press('Escape');
     await pickOption(page, 'task-lead', '和平区城市管理委员会');
     const range = page.locator('.ant-picker-range input');
-    await range.first().click();
-    await range.first().fill(day(-60));
-    await page.keyboard.press('Enter');
-    await range.nth(1).fill(day(30));
-    await page.keyboard.press('Enter');
-    const created = page.waitForResponse((r) => r.url().endsWith('/api/targets/tasks'));
+    for (const [i, value] of [day(-60), day(30)].entries()) {
+      await range.nth(i).click();
+      await range.nth(i).fill(value);
+      // Enter confirms the start date; on the end date it would submit the form, so leave with Tab.
+      await range.nth(i).press(i === 0 ? 'Enter' : 'Tab');
+      await expect.poll(() => range.nth(i).inputValue()).toBe(value);
+    }
+    await page
+      .locator('.ant-picker-dropdown:visible')
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/targets/tasks'), { timeout: 60_000 });
     await page.getByTestId('task-create').click();
     expect((await created).status()).toBe(201);
     await page.getByRole('cell', { name: '盘活空置楼宇' }).waitFor();
