@@ -5,6 +5,7 @@ import path from 'node:path';
 import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
+import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
@@ -62,6 +63,9 @@ export async function buildServer(
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, db);
+  registerOpen311Routes(app, db, cases, places, {
+    publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
+  });
 
   const handlers = caseJobHandlers(cases);
   const worker = `${os.hostname()}:${process.pid}`;

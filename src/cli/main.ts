@@ -11,7 +11,7 @@ import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
 import { FileStore } from '../platform/files/files.js';
-import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
+import { OPEN311_DEMO_KEY, type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 
@@ -80,6 +80,8 @@ async function serve(config: Config, seed: boolean): Promise<void> {
     );
     console.log('(seeded earlier; default password wangge-demo-2026 unless WANGGE_DEMO_PASSWORD was set)');
   }
+  if (seed)
+    console.log(`\nOpen311 GeoReport v2: ${url}/open311/v2/discovery.json\napi_key: ${OPEN311_DEMO_KEY}`);
   const stop = async () => {
     await server.close();
     await store.close();

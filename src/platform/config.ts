@@ -19,6 +19,8 @@ const envSchema = z.object({
   WANGGE_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   /** Largest accepted upload (photos, PDFs, workbooks), in MB. */
   WANGGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(10),
+  /** The address the public reaches this server at (for Open311 discovery), e.g. https://wangge.example.gov.cn */
+  WANGGE_PUBLIC_URL: z.string().url().optional(),
   WANGGE_LOG: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -32,6 +34,7 @@ export type Config = {
   secureCookies: boolean;
   logLevel: string;
   maxUploadBytes: number;
+  publicUrl: string | null;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -51,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.WANGGE_SECURE_COOKIES === '1',
     logLevel: e.WANGGE_LOG,
     maxUploadBytes: Math.round(e.WANGGE_MAX_UPLOAD_MB * 1024 * 1024),
+    publicUrl: e.WANGGE_PUBLIC_URL?.replace(/\/$/, '') ?? null,
   };
 }

@@ -10,7 +10,13 @@ import type { DB } from '../platform/db/schema.js';
 
 type Step = [username: string, command: TransitionT];
 
-const PLAN: { category: string; title: string; by: string; steps: Step[] }[] = [
+const PLAN: {
+  category: string;
+  title: string;
+  by: string;
+  steps: Step[];
+  attributes?: Record<string, string>;
+}[] = [
   { category: 'event.0102', title: '小区门口暴露垃圾', by: 'inspector', steps: [] },
   {
     category: 'event.0104',
@@ -22,6 +28,7 @@ const PLAN: { category: string; title: string; by: string; steps: Step[] }[] = [
     category: 'component.0101',
     title: '上水井盖破损',
     by: 'inspector',
+    attributes: { cover_state: 'broken' },
     steps: [['shift_lead', { type: 'file' }]],
   },
   {
@@ -95,6 +102,7 @@ export async function seedDemoCases(db: Kysely<DB>, cases: Cases): Promise<numbe
       crs: 'wgs84',
       address: '',
       evidence: [],
+      attributes: plan.attributes ?? {},
     });
     let version = created.version;
     for (const [username, command] of plan.steps) {

@@ -8,7 +8,7 @@ import { type DivisionRow, parseDivisionsCsv } from '../modules/places/divisions
 import { generateGrids } from '../modules/places/grid-generator.js';
 import { type AreaInsert, bumpGridVersion, gridName, upsertAreas } from '../modules/places/places.service.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.js';
-import { hashPassword } from '../platform/auth/secrets.js';
+import { hashPassword, newSecret, sha256 } from '../platform/auth/secrets.js';
 import { projectRoot } from '../platform/config.js';
 import type { DB, GeoJsonGeometry } from '../platform/db/schema.js';
 
@@ -21,6 +21,12 @@ export const BOUNDARIES_FILE = path.join(
   'data/boundaries/heping_hexi_nankai_wgs84_converted.geojson',
 );
 export const DEMO_PASSWORD = process.env.WANGGE_DEMO_PASSWORD || 'wangge-demo-2026';
+
+/**
+ * The demo's Open311 api_key, derived from the demo password so `npm start` can print it on every
+ * start while only its hash is stored (like every API token).
+ */
+export const OPEN311_DEMO_KEY = `wg_open311_${sha256(`open311:${DEMO_PASSWORD}`).slice(0, 32)}`;
 
 export interface SeedReport {
   districts: number;
@@ -180,6 +186,26 @@ export async function seedDemo(
           unit_id: unitId,
           scope: u.scope,
         })
+        .execute();
+    }
+    // A machine user for the Open311 channel (津心办 and other systems), with the demo api_key.
+    const hotline = ids.get('120101-12345');
+    if (hotline) {
+      const { id } = await trx
+        .insertInto('users')
+        .values({
+          username: 'open311',
+          display_name: 'Open311 接口',
+          password_hash: await hashPassword(newSecret()),
+          roles: ['operator'],
+          unit_id: hotline,
+          scope: '120101',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('api_tokens')
+        .values({ user_id: id, name: 'Open311 demo key', token_hash: sha256(OPEN311_DEMO_KEY) })
         .execute();
     }
     await seedCatalogue(trx);

@@ -16,6 +16,17 @@ export const CASE_KINDS = [
 export const Limit = z.object({ value: z.number().positive().max(10_000), unit: z.enum(TIME_UNITS) });
 const text = (max: number) => z.string().trim().max(max);
 
+export const CategoryAttribute = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+  datatype: z.enum(['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist']),
+  required: z.boolean(),
+  description: text(200).min(1),
+  values: z
+    .array(z.object({ key: z.string().min(1).max(40), name: text(60).min(1) }))
+    .max(50)
+    .optional(),
+});
+
 export const Category = z.object({
   code: z.string().regex(/^[a-z]+\.\d{4}$/, 'a category code is kind.MMNN, e.g. event.0102'),
   kind: z.enum(CASE_KINDS),
@@ -35,6 +46,8 @@ export const Category = z.object({
   checkRequired: z.boolean().default(true),
   keywords: text(500).default(''),
   active: z.boolean().default(true),
+  /** Extra fields asked at intake (Open311 service attributes). */
+  attributes: z.array(CategoryAttribute).max(20).default([]),
 });
 export type CategoryT = z.infer<typeof Category>;
 export const CategoryPatch = Category.omit({
@@ -73,7 +86,12 @@ export const CaseCreate = z
     address: text(200).default(''),
     reporter: Reporter.optional(),
     evidence: z.array(Hash).max(9).default([]),
-    source: z.enum(['inspector', 'hotline', 'staff']).optional(),
+    source: z.enum(['inspector', 'hotline', 'staff', 'portal', 'open311', 'device']).optional(),
+    /** Answers to the category's extra fields, by attribute code. */
+    attributes: z
+      .record(z.string(), z.union([z.string().max(1000), z.array(z.string().max(100)).max(50)]))
+      .default({}),
+    mediaUrl: z.url().max(1000).optional(),
   })
   .refine((b) => (b.lon !== undefined && b.lat !== undefined) || b.areaCode !== undefined, {
     message: 'Give the place: lon and lat, or a grid areaCode.',
@@ -230,6 +248,8 @@ export const CaseDetail = CaseSummary.extend({
   reporter: z.object({ name: z.string().optional(), phone: z.string().optional() }).nullable(),
   reporterHidden: z.boolean(),
   category: Category,
+  attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  mediaUrl: z.string().nullable(),
   events: z.array(CaseEvent),
   actions: z.array(z.string()),
   chainValid: z.boolean(),

@@ -22,6 +22,7 @@ import type { FileStore } from '../../platform/files/files.js';
 import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { responsibleUnit } from '../org/org.service.js';
 import type { Places } from '../places/places.service.js';
+import { checkAttributes } from './attributes.js';
 import type { CaseCreateT, CaseQueryT, CategoryT, TransitionT } from './cases.schemas.js';
 import { listCategories, rulesOf } from './catalogue.service.js';
 import { type DeadlineLevel, deadlineLevel, pointInStep, WARN_FRACTION } from './deadlines.js';
@@ -156,6 +157,8 @@ export class Cases {
     });
     if (!category.active)
       throw new Invalid('unknown_category', `Category ${category.code} is no longer in use.`);
+    const answers = checkAttributes(category.attributes, input.attributes ?? {});
+    if (!answers.ok) throw new Invalid('invalid_attribute', answers.message, { attribute: answers.code });
     const place = await this.placeOf(input);
     if (!place.grid.startsWith(p.scope)) {
       throw new Forbidden('scope_outside', `This place (${place.grid}) is outside your scope ${p.scope}.`);
@@ -200,6 +203,8 @@ export class Cases {
             source,
             suggestedUnitId: suggested,
             dueAt: clock.dueAt?.toISOString() ?? null,
+            attributes: answers.values,
+            mediaUrl: input.mediaUrl ?? null,
           },
         };
         const hash = eventHash(GENESIS_HASH, event);
@@ -228,6 +233,8 @@ export class Cases {
             reporter: input.reporter ? JSON.stringify(input.reporter) : null,
             created_by: p.userId,
             created_unit_id: p.unitId,
+            attributes: JSON.stringify(answers.values),
+            media_url: input.mediaUrl ?? null,
             created_at: now,
             updated_at: now,
             last_hash: hash,
@@ -740,6 +747,8 @@ export class Cases {
       reporterHidden: !reporterVisible && row.reporter !== null,
       createdAt: row.created_at.toISOString(),
       category,
+      attributes: row.attributes,
+      mediaUrl: row.media_url,
       events: events.map((e) => ({
         seq: e.seq,
         type: e.type,

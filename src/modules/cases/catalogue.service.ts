@@ -32,6 +32,7 @@ export function toCategory(r: Row): CategoryT {
     checkRequired: r.check_required,
     keywords: r.keywords,
     active: r.active,
+    attributes: r.attributes,
   };
 }
 
@@ -58,6 +59,7 @@ function toRow(c: CategoryT) {
     check_required: c.checkRequired,
     keywords: c.keywords,
     active: c.active,
+    attributes: JSON.stringify(c.attributes),
   };
 }
 
@@ -163,6 +165,7 @@ const COLUMNS: [keyof Row, string][] = [
   ['check_required', '需核查 check_required'],
   ['keywords', '关键词 keywords'],
   ['active', '启用 active'],
+  ['attributes', '附加字段 attributes (JSON)'],
 ];
 
 export async function exportCatalogueXlsx(db: Db): Promise<Buffer> {
@@ -170,7 +173,8 @@ export async function exportCatalogueXlsx(db: Db): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('categories');
   ws.addRow(COLUMNS.map(([, header]) => header)).font = { bold: true };
-  for (const r of rows) ws.addRow(COLUMNS.map(([key]) => r[key]));
+  for (const r of rows)
+    ws.addRow(COLUMNS.map(([key]) => (key === 'attributes' ? JSON.stringify(r.attributes) : r[key])));
   ws.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -215,6 +219,7 @@ export async function importCatalogueXlsx(
       checkRequired: bool(get('check_required'), true),
       keywords: get('keywords'),
       active: bool(get('active'), true),
+      attributes: jsonCell(get('attributes'), n),
     };
     const result = Category.safeParse(candidate);
     if (!result.success) {
@@ -262,6 +267,18 @@ function cellText(v: ExcelJS.CellValue): string {
       .trim();
   if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
   return String(v).trim();
+}
+
+function jsonCell(s: string, row: number): unknown {
+  if (s === '') return [];
+  try {
+    return JSON.parse(s);
+  } catch {
+    throw new Invalid('xlsx_row', `Row ${row}: attributes is not valid JSON`, {
+      row,
+      problem: 'attributes is not valid JSON',
+    });
+  }
 }
 
 function bool(s: string, fallback: boolean): boolean {

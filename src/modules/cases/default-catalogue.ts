@@ -5,6 +5,7 @@
  * proposals (reply within 3 months) and disputes. Every district edits its own copy in the console.
  */
 import type { TimeLimit } from '../../platform/calendar/working-time.js';
+import type { CategoryAttribute } from '../../platform/db/schema.js';
 import type { CaseKind } from './workflow.js';
 
 export interface CategoryDef {
@@ -27,6 +28,7 @@ export interface CategoryDef {
   checkRequired: boolean;
   keywords: string;
   active: boolean;
+  attributes: CategoryAttribute[];
 }
 
 const wh = (value: number): TimeLimit => ({ value, unit: 'work_hour' });
@@ -189,6 +191,50 @@ const REQUEST_TOPICS: [string, string][] = [
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+const COVER_STATE: CategoryAttribute = {
+  code: 'cover_state',
+  datatype: 'singlevaluelist',
+  required: true,
+  description: '井盖状况 Cover state',
+  values: [
+    { key: 'missing', name: '缺失 missing' },
+    { key: 'broken', name: '破损 broken' },
+    { key: 'displaced', name: '移位 displaced' },
+    { key: 'noisy', name: '异响 rattling' },
+  ],
+};
+
+/** The extra fields some categories ask at intake (Open311 service attributes). */
+const ATTRIBUTES: Record<string, CategoryAttribute[]> = {
+  ...Object.fromEntries(
+    ['上水井盖', '污水井盖', '雨水井盖', '电力井盖', '通信井盖', '燃气井盖', '热力井盖'].map((n) => [
+      n,
+      [COVER_STATE],
+    ]),
+  ),
+  路灯: [
+    {
+      code: 'fault',
+      datatype: 'singlevaluelist',
+      required: false,
+      description: '故障 Fault',
+      values: [
+        { key: 'dark', name: '不亮 not lit' },
+        { key: 'flicker', name: '闪烁 flickering' },
+        { key: 'daytime', name: '白天亮灯 lit by day' },
+        { key: 'damaged', name: '灯杆损坏 pole damaged' },
+      ],
+    },
+    { code: 'pole_number', datatype: 'string', required: false, description: '灯杆编号 Pole number' },
+  ],
+  道路积水: [
+    { code: 'depth_cm', datatype: 'number', required: false, description: '积水深度（厘米） Depth (cm)' },
+  ],
+  施工扰民: [
+    { code: 'observed_at', datatype: 'datetime', required: false, description: '发生时间 When it happened' },
+  ],
+};
+
 function rows(
   kind: CaseKind,
   majors: Major[],
@@ -213,6 +259,7 @@ function rows(
         urgency,
         keywords,
         active: true,
+        attributes: ATTRIBUTES[name] ?? [],
         ...base,
       };
     }),

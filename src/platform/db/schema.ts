@@ -135,6 +135,16 @@ export interface CategoriesTable {
   keywords: Generated<string>;
   active: Generated<boolean>;
   updated_at: Generated<Date>;
+  attributes: ColumnType<CategoryAttribute[], string | undefined, string>;
+}
+
+/** An extra field a category asks for (an Open311 service attribute). */
+export interface CategoryAttribute {
+  code: string;
+  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+  required: boolean;
+  description: string;
+  values?: { key: string; name: string }[];
 }
 
 type JsonOf<T extends object | null> = JSONColumnType<T, string | null, string | null>;
@@ -185,6 +195,8 @@ export interface CasesTable {
   updated_at: Timestamp;
   closed_at: Timestamp | null;
   last_hash: string;
+  attributes: ColumnType<Record<string, string | string[]>, string | undefined, string>;
+  media_url: string | null;
 }
 
 export interface CaseEventsTable {

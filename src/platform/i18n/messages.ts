@@ -73,6 +73,7 @@ const zh: Record<string, string> = {
   unit_not_summoned: '只能评价被召集的单位',
   score: '评分为 1 到 5 的整数',
   rating: '请选择满意、基本满意或不满意',
+  invalid_attribute: '附加字段填写不正确',
   empty_document: '文档为空',
   not_text: '无法读取文档，请上传 UTF-8 文本或 .docx 文件',
   document_too_large: '文档过长',

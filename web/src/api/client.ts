@@ -178,6 +178,14 @@ export interface Category {
   checkRequired: boolean;
   keywords: string;
   active: boolean;
+  attributes: CategoryAttribute[];
+}
+export interface CategoryAttribute {
+  code: string;
+  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+  required: boolean;
+  description: string;
+  values?: { key: string; name: string }[];
 }
 export type Deadline = 'none' | 'green' | 'yellow' | 'red';
 export interface WhistleUnit {
@@ -246,6 +254,8 @@ export interface CaseDetail extends CaseSummary {
   reporter: { name?: string; phone?: string } | null;
   reporterHidden: boolean;
   category: Category;
+  attributes: Record<string, string | string[]>;
+  mediaUrl: string | null;
   events: CaseEvent[];
   actions: string[];
   chainValid: boolean;

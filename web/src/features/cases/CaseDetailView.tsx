@@ -91,6 +91,17 @@ export function CaseDetailView() {
                 ? `${c.reporter.name ?? ''} ${c.reporter.phone ?? ''}`
                 : '—'}
           </Descriptions.Item>
+          {c.category.attributes
+            .filter((a) => c.attributes[a.code] !== undefined)
+            .map((a) => {
+              const v = c.attributes[a.code];
+              const label = (key: string) => a.values?.find((x) => x.key === key)?.name ?? key;
+              return (
+                <Descriptions.Item key={a.code} label={a.description}>
+                  {Array.isArray(v) ? v.map(label).join('、') : label(String(v))}
+                </Descriptions.Item>
+              );
+            })}
           <Descriptions.Item label={t('cases.description')} span={2}>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
               {c.description || '—'}

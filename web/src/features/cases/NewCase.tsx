@@ -21,6 +21,33 @@ interface Values {
   title: string;
   description: string;
   address: string;
+  attributes?: Record<string, string | string[]>;
+}
+
+/** The category's extra fields (立结案标准 attributes), as form inputs under `attributes.<code>`. */
+function AttributeFields(props: { category: Category | undefined }) {
+  return (props.category?.attributes ?? []).map((a) => (
+    <Form.Item
+      key={a.code}
+      name={['attributes', a.code]}
+      label={a.description}
+      rules={a.required ? [{ required: true }] : []}
+    >
+      {a.datatype === 'singlevaluelist' || a.datatype === 'multivaluelist' ? (
+        <Select
+          mode={a.datatype === 'multivaluelist' ? 'multiple' : undefined}
+          options={(a.values ?? []).map((v) => ({ value: v.key, label: v.name }))}
+          data-testid={`attr-${a.code}`}
+        />
+      ) : a.datatype === 'number' ? (
+        <Input type="number" />
+      ) : a.datatype === 'datetime' ? (
+        <Input type="datetime-local" />
+      ) : (
+        <Input maxLength={1000} />
+      )}
+    </Form.Item>
+  ));
 }
 
 export function NewCase() {
@@ -74,7 +101,12 @@ export function NewCase() {
     if (!point || !located) return setPlaceError(t('cases.pickOnMap'));
     setBusy(true);
     try {
-      const body = { ...v, lon: point[0], lat: point[1], evidence: photos };
+      const attributes = Object.fromEntries(
+        Object.entries(v.attributes ?? {})
+          .filter(([, x]) => x !== undefined && x !== '')
+          .map(([k, x]) => [k, Array.isArray(x) ? x : String(x)]),
+      );
+      const body = { ...v, attributes, lon: point[0], lat: point[1], evidence: photos };
       const created = await api<{ id: string; number: string }>('POST', '/api/cases', body, {
         'idempotency-key': idempotencyKey,
       });
@@ -115,6 +147,7 @@ export function NewCase() {
             >
               <Select showSearch optionFilterProp="label" options={options} data-testid="category" />
             </Form.Item>
+            <AttributeFields category={categories.rows.find((c) => c.code === category)} />
             <Form.Item
               name="title"
               label={t('cases.title')}

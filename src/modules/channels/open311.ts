@@ -1,0 +1,219 @@
+/**
+ * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), pure: mapping catalogue rows and cases
+ * to the spec's resources, reading its form fields, and writing them as JSON or XML with the same data.
+ */
+import { XMLBuilder } from 'fast-xml-parser';
+import type { CategoryAttribute } from '../../platform/db/schema.js';
+
+export type Format = 'json' | 'xml';
+export const CONTENT_TYPES: Record<Format, string> = {
+  json: 'application/json; charset=utf-8',
+  xml: 'text/xml; charset=utf-8',
+};
+
+/** `requests.json` → ['requests', 'json']; null when the suffix is not a format the spec has. */
+export function splitFormat(file: string): { name: string; format: Format } | null {
+  const dot = file.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const format = file.slice(dot + 1).toLowerCase();
+  return format === 'json' || format === 'xml' ? { name: file.slice(0, dot), format } : null;
+}
+
+/** Timestamps with their zone, as the spec asks (W3C / ISO 8601), in Beijing time. */
+export function w3c(d: Date | null): string | null {
+  if (!d) return null;
+  const local = new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 19);
+  return `${local}+08:00`;
+}
+
+export interface ServiceRow {
+  code: string;
+  name: string;
+  majorName: string;
+  filingCriterion: string;
+  keywords: string;
+  attributes: CategoryAttribute[];
+}
+
+export function toService(c: ServiceRow) {
+  return {
+    service_code: c.code,
+    service_name: c.name,
+    description: c.filingCriterion || null,
+    metadata: c.attributes.length > 0,
+    type: 'realtime' as const,
+    keywords: c.keywords ? c.keywords.trim().split(/\s+/).join(',') : null,
+    group: c.majorName,
+  };
+}
+
+export function toServiceDefinition(c: ServiceRow) {
+  return {
+    service_code: c.code,
+    attributes: c.attributes.map((a, i) => ({
+      variable: true,
+      code: a.code,
+      datatype: a.datatype,
+      required: a.required,
+      datatype_description: a.datatype === 'datetime' ? 'ISO 8601, e.g. 2026-03-10T09:30:00+08:00' : null,
+      order: i + 1,
+      description: a.description,
+      ...(a.values ? { values: a.values } : {}),
+    })),
+  };
+}
+
+/** Internal states map to open/closed; the state's name goes into status_notes. */
+const CLOSED = new Set(['closed', 'rejected', 'merged']);
+const STATE_NOTES: Record<string, string> = {
+  reported: '已受理，待立案',
+  verifying: '核实中',
+  filed: '已立案，待派遣',
+  dispatched: '已派遣',
+  handling: '处置中',
+  suspended: '挂账缓办',
+  handled: '已处置，待核查',
+  closed: '已办结',
+  rejected: '不予立案',
+  merged: '与其他诉求合并办理',
+};
+
+export interface RequestRow {
+  number: string;
+  state: string;
+  categoryCode: string;
+  categoryName: string;
+  description: string;
+  title: string;
+  unitName: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  dueAt: Date | null;
+  address: string;
+  areaCode: string;
+  lon: number | null;
+  lat: number | null;
+  mediaUrl: string | null;
+  /** A public note of the last step (reject reason, closing note), if any. */
+  lastNote: string | null;
+}
+
+export function toRequest(r: RequestRow) {
+  const closed = CLOSED.has(r.state);
+  const note = STATE_NOTES[r.state] ?? r.state;
+  return {
+    service_request_id: r.number,
+    status: closed ? ('closed' as const) : ('open' as const),
+    status_notes: r.lastNote ? `${note}：${r.lastNote}` : note,
+    service_name: r.categoryName,
+    service_code: r.categoryCode,
+    description: (r.description || r.title).slice(0, 4000),
+    agency_responsible: r.unitName,
+    service_notice: null,
+    requested_datetime: w3c(r.createdAt) ?? '',
+    updated_datetime: w3c(r.updatedAt),
+    expected_datetime: closed ? null : w3c(r.dueAt),
+    address: r.address || null,
+    address_id: r.areaCode,
+    zipcode: null,
+    lat: r.lat,
+    long: r.lon,
+    media_url: r.mediaUrl,
+  };
+}
+
+export function toError(code: number, description: string) {
+  return { code, description };
+}
+
+/**
+ * The POST fields the spec defines, from a form body: `attribute[code]=v` (and `attribute[code][]=v`
+ * for multi-value lists) become the attributes. Repeated plain fields keep their first value.
+ */
+export function readForm(body: URLSearchParams) {
+  const one = (k: string) => body.get(k) ?? undefined;
+  const attributes: Record<string, string | string[]> = {};
+  for (const [key, value] of body) {
+    const m = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);
+    if (!m?.[1]) continue;
+    const code = m[1];
+    if (m[2]) attributes[code] = [...((attributes[code] as string[] | undefined) ?? []), value];
+    else attributes[code] = value;
+  }
+  return {
+    apiKey: one('api_key'),
+    jurisdictionId: one('jurisdiction_id'),
+    serviceCode: one('service_code'),
+    lat: one('lat'),
+    long: one('long'),
+    addressString: one('address_string'),
+    addressId: one('address_id'),
+    email: one('email'),
+    deviceId: one('device_id'),
+    accountId: one('account_id'),
+    firstName: one('first_name'),
+    lastName: one('last_name'),
+    phone: one('phone'),
+    description: one('description'),
+    mediaUrl: one('media_url'),
+    attributes,
+  };
+}
+
+/** Markup is not plain text: the spec's description is text, and the public channels refuse HTML. */
+export function hasMarkup(s: string): boolean {
+  return /<\s*\/?\s*[a-zA-Z!?][^>]*>/.test(s);
+}
+
+// ---------- XML ----------
+
+const builder = new XMLBuilder({
+  ignoreAttributes: true,
+  format: true,
+  suppressEmptyNode: false,
+  processEntities: true,
+});
+
+/** Element names of each list resource and its items, as in the spec's XML examples. */
+const LISTS = {
+  services: 'service',
+  service_requests: 'request',
+  errors: 'error',
+} as const;
+
+/** A value as an XML element body: null → empty element, booleans and numbers as text. */
+function xmlValue(v: unknown): unknown {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.map(xmlValue);
+  if (typeof v === 'object')
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, xmlValue(x)]));
+  return String(v);
+}
+
+export function toXml(root: keyof typeof LISTS, items: readonly object[]): string;
+export function toXml(root: 'service_definition' | 'discovery', item: object): string;
+export function toXml(root: string, body: object): string {
+  const content =
+    root in LISTS
+      ? { [LISTS[root as keyof typeof LISTS]]: (body as object[]).map(xmlValue) }
+      : specialise(root, xmlValue(body) as Record<string, unknown>);
+  return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build({ [root]: content })}`;
+}
+
+/** Nested lists in the spec's XML: attributes/attribute/values/value, endpoints/endpoint/formats/format. */
+function specialise(root: string, body: Record<string, unknown>): Record<string, unknown> {
+  if (root === 'service_definition') {
+    const attrs = (body.attributes as Record<string, unknown>[]) ?? [];
+    return {
+      ...body,
+      attributes: {
+        attribute: attrs.map((a) => ({ ...a, ...(a.values ? { values: { value: a.values } } : {}) })),
+      },
+    };
+  }
+  if (root === 'discovery') {
+    const eps = (body.endpoints as Record<string, unknown>[]) ?? [];
+    return { ...body, endpoints: { endpoint: eps.map((e) => ({ ...e, formats: { format: e.formats } })) } };
+  }
+  return body;
+}
