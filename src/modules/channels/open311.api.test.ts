@@ -55,7 +55,8 @@ describeApi('Open311 GeoReport v2', (ctx) => {
       const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
       return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
     });
-    const [w, s, e, n] = whole?.bbox as [number, number, number, number];
+    if (!whole?.bbox) throw new Error('no whole grid cell');
+    const [w, s, e, n] = whole.bbox as [number, number, number, number];
     point = { lat: String((s + n) / 2), long: String((w + e) / 2) };
   });
 
