@@ -5,6 +5,7 @@ import path from 'node:path';
 import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
+import { registerDeviceRoutes } from './modules/channels/devices.routes.js';
 import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
@@ -63,6 +64,7 @@ export async function buildServer(
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, db);
+  registerDeviceRoutes(app, db, cases);
   registerOpen311Routes(app, db, cases, places, {
     publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
   });

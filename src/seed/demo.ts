@@ -209,6 +209,7 @@ export async function seedDemo(
         .execute();
     }
     await seedCatalogue(trx);
+    await seedDevices(trx, ids);
     await recordAudit(trx, SYSTEM_ACTOR, {
       action: 'seed',
       entity: 'installation',
@@ -245,4 +246,65 @@ export function bboxOf(g: GeoJsonGeometry): [number, number, number, number] {
     }
   }
   return [minX, minY, maxX, maxY];
+}
+
+/** Demo alarm rules, a machine account for devices, and two devices in 劝业场街道 (their secrets derive from the demo password). */
+async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<void> {
+  const centre = ids.get('120101-zhzx');
+  const grid = await trx
+    .selectFrom('areas')
+    .select(['code', 'bbox'])
+    .where('level', '=', 'grid')
+    .where('code', 'like', '120101001%')
+    .orderBy('code')
+    .executeTakeFirst();
+  if (!centre || !grid) return;
+  await trx
+    .insertInto('alarm_rules')
+    .values([
+      {
+        device_type: 'smoke_detector',
+        alarm_type: 'smoke',
+        category_code: 'incident.0101',
+        dedupe_minutes: 60,
+      },
+      {
+        device_type: 'water_level',
+        alarm_type: 'high_water',
+        category_code: 'incident.0102',
+        dedupe_minutes: 120,
+      },
+    ])
+    .execute();
+  const { id: userId } = await trx
+    .insertInto('users')
+    .values({
+      username: 'iot',
+      display_name: '物联感知接入',
+      password_hash: await hashPassword(newSecret()),
+      roles: ['operator'],
+      unit_id: centre,
+      scope: '120101',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const [w, s, e, n] = (grid.bbox ?? [0, 0, 0, 0]) as [number, number, number, number];
+  await trx
+    .insertInto('devices')
+    .values(
+      [
+        ['SMK-HP-0001', 'smoke_detector', '劝业场街道老旧小区烟感'],
+        ['WL-HP-0001', 'water_level', '劝业场街道下穿通道水位计'],
+      ].map(([id, type, name]) => ({
+        id: id as string,
+        type: type as string,
+        name: name as string,
+        secret: `whsec_${sha256(`device:${id}:${DEMO_PASSWORD}`).slice(0, 32)}`,
+        area_code: grid.code,
+        lon: (w + e) / 2,
+        lat: (s + n) / 2,
+        user_id: userId,
+      })),
+    )
+    .execute();
 }

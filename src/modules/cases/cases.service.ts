@@ -149,6 +149,21 @@ export class Cases {
   // ---------- intake ----------
 
   async create(p: Principal, input: CaseCreateT, idempotencyKey?: string) {
+    const intake = await this.prepareIntake(p, input);
+    const { result, replayed } = await withIdempotency(
+      this.db,
+      { owner: p.userId, key: idempotencyKey, request: canonicalJson(input), order: 'last' },
+      (trx) => this.insertIntake(trx, intake),
+    );
+    return { ...result, replayed };
+  }
+
+  /**
+   * Everything about a new case that needs reading, checked before any write: the category and its
+   * extra fields, the place and its grid, the caller's scope, the evidence, the suggested unit.
+   * (Outside the writing transaction: the embedded store has a single connection.)
+   */
+  async prepareIntake(p: Principal, input: CaseCreateT) {
     const category = await this.category(input.categoryCode).catch(() => {
       throw new Invalid(
         'unknown_category',
@@ -171,91 +186,89 @@ export class Cases {
       input.source ??
       (p.roles.includes('inspector') ? 'inspector' : p.roles.includes('operator') ? 'hotline' : 'staff');
     const role: ActorRole = p.roles.includes('inspector') ? 'inspector' : (p.roles[0] ?? 'operator');
+    return { p, input, category, answers: answers.values, place, suggested, source, role };
+  }
 
-    const { result, replayed } = await withIdempotency(
-      this.db,
-      { owner: p.userId, key: idempotencyKey, request: canonicalJson(input), order: 'last' },
-      async (trx) => {
-        const now = this.now();
-        const clock = startClock(this.context(place.grid, category, now), category.fileLimit);
-        const id = randomUUID();
-        const event: HashedEvent = {
-          caseId: id,
-          seq: 1,
-          type: 'report',
-          fromState: null,
-          toState: 'reported',
-          at: now,
-          actorId: p.userId,
-          actorName: p.displayName,
-          actorRole: role,
-          actorUnitId: p.unitId,
-          lon: place.lon,
-          lat: place.lat,
-          note: null,
-          evidence: input.evidence,
-          payload: {
-            categoryCode: category.code,
-            title: input.title,
-            description: input.description,
-            address: input.address,
-            areaCode: place.grid,
-            source,
-            suggestedUnitId: suggested,
-            dueAt: clock.dueAt?.toISOString() ?? null,
-            attributes: answers.values,
-            mediaUrl: input.mediaUrl ?? null,
-          },
-        };
-        const hash = eventHash(GENESIS_HASH, event);
-        // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert, no extra round trip.
-        const day = localDate(now).replaceAll('-', '');
-        const row = await trx
-          .insertInto('cases')
-          .values({
-            id,
-            number: sql<string>`${`${place.grid.slice(0, 6)}${day}`} || lpad(nextval('case_number_seq')::text, 6, '0')`,
-            tracking_code: trackingCode(),
-            kind: category.kind,
-            category_code: category.code,
-            state: 'reported',
-            source,
-            title: input.title,
-            description: input.description,
-            address: input.address,
-            lon: place.lon,
-            lat: place.lat,
-            area_code: place.grid,
-            suggested_unit_id: suggested,
-            due_at: clock.dueAt,
-            step_started_at: clock.stepStartedAt,
-            step_unit: clock.stepUnit,
-            reporter: input.reporter ? JSON.stringify(input.reporter) : null,
-            created_by: p.userId,
-            created_unit_id: p.unitId,
-            attributes: JSON.stringify(answers.values),
-            media_url: input.mediaUrl ?? null,
-            created_at: now,
-            updated_at: now,
-            last_hash: hash,
-          })
-          .returning(['number', 'tracking_code'])
-          .executeTakeFirstOrThrow();
-        await insertEvent(trx, event, GENESIS_HASH, hash);
-        await this.scheduleClock(trx, id, place.grid, clock);
-        return {
-          id,
-          number: row.number,
-          trackingCode: row.tracking_code,
-          state: 'reported',
-          version: 1,
-          areaCode: place.grid,
-          suggestedUnitId: suggested,
-          dueAt: clock.dueAt?.toISOString() ?? null,
-        };
+  /** Writes a prepared case and its first event in the caller's transaction. */
+  async insertIntake(trx: Transaction<DB>, intake: Awaited<ReturnType<Cases['prepareIntake']>>) {
+    const { p, input, category, place, suggested, source, role, answers } = intake;
+    const now = this.now();
+    const clock = startClock(this.context(place.grid, category, now), category.fileLimit);
+    const id = randomUUID();
+    const event: HashedEvent = {
+      caseId: id,
+      seq: 1,
+      type: 'report',
+      fromState: null,
+      toState: 'reported',
+      at: now,
+      actorId: p.userId,
+      actorName: p.displayName,
+      actorRole: role,
+      actorUnitId: p.unitId,
+      lon: place.lon,
+      lat: place.lat,
+      note: null,
+      evidence: input.evidence,
+      payload: {
+        categoryCode: category.code,
+        title: input.title,
+        description: input.description,
+        address: input.address,
+        areaCode: place.grid,
+        source,
+        suggestedUnitId: suggested,
+        dueAt: clock.dueAt?.toISOString() ?? null,
+        attributes: answers,
+        mediaUrl: input.mediaUrl ?? null,
       },
-    );
-    return { ...result, replayed };
+    };
+    const hash = eventHash(GENESIS_HASH, event);
+    // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert, no extra round trip.
+    const day = localDate(now).replaceAll('-', '');
+    const row = await trx
+      .insertInto('cases')
+      .values({
+        id,
+        number: sql<string>`${`${place.grid.slice(0, 6)}${day}`} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+        tracking_code: trackingCode(),
+        kind: category.kind,
+        category_code: category.code,
+        state: 'reported',
+        source,
+        title: input.title,
+        description: input.description,
+        address: input.address,
+        lon: place.lon,
+        lat: place.lat,
+        area_code: place.grid,
+        suggested_unit_id: suggested,
+        due_at: clock.dueAt,
+        step_started_at: clock.stepStartedAt,
+        step_unit: clock.stepUnit,
+        reporter: input.reporter ? JSON.stringify(input.reporter) : null,
+        created_by: p.userId,
+        created_unit_id: p.unitId,
+        attributes: JSON.stringify(answers),
+        media_url: input.mediaUrl ?? null,
+        created_at: now,
+        updated_at: now,
+        last_hash: hash,
+      })
+      .returning(['number', 'tracking_code'])
+      .executeTakeFirstOrThrow();
+    await insertEvent(trx, event, GENESIS_HASH, hash);
+    await this.scheduleClock(trx, id, place.grid, clock);
+    return {
+      id,
+      number: row.number,
+      trackingCode: row.tracking_code,
+      state: 'reported',
+      version: 1,
+      areaCode: place.grid,
+      suggestedUnitId: suggested,
+      dueAt: clock.dueAt?.toISOString() ?? null,
+    };
   }
 
   private async placeOf(
@@ -436,7 +449,15 @@ export class Cases {
       );
     }
     await insertEvent(trx, hashed, row.last_hash, hash);
-    if (command.type === 'merge') await this.recordMergeIn(trx, command.intoCaseId, row, by, now);
+    if (command.type === 'merge') {
+      // 合并: the surviving case's timeline records what joined it; both timelines stay whole.
+      await this.appendRecord(
+        trx,
+        command.intoCaseId,
+        { type: 'merge_in', by, payload: { mergedCaseId: row.id, mergedNumber: row.number } },
+        now,
+      );
+    }
     if (patch.stepStartedAt && patch.dueAt && patch.stepUnit) {
       await this.scheduleClock(trx, row.id, row.area_code, {
         dueAt: patch.dueAt,
@@ -461,36 +482,44 @@ export class Cases {
     };
   }
 
-  /** 合并: the surviving case's timeline records what joined it; both timelines stay whole. */
-  private async recordMergeIn(
+  /**
+   * Appends a record to a case's timeline without moving it through the loop — a case merged into it
+   * (合并), a repeated device alarm — hash-chained and versioned like every event.
+   */
+  async appendRecord(
     trx: Transaction<DB>,
-    targetId: string,
-    merged: CaseRow,
-    by: EventActor,
-    now: Date,
-  ) {
+    caseId: string,
+    record: {
+      type: string;
+      by: EventActor;
+      note?: string | null;
+      payload: Record<string, unknown>;
+      place?: { lon: number; lat: number } | null;
+    },
+    now = this.now(),
+  ): Promise<void> {
     const target = await trx
       .selectFrom('cases')
       .selectAll()
-      .where('id', '=', targetId)
+      .where('id', '=', caseId)
       .forUpdate()
       .executeTakeFirstOrThrow();
     const e: HashedEvent = {
       caseId: target.id,
       seq: target.version + 1,
-      type: 'merge_in',
+      type: record.type,
       fromState: target.state,
       toState: target.state,
       at: now,
-      actorId: by.userId,
-      actorName: by.name,
-      actorRole: by.role,
-      actorUnitId: by.unitId,
-      lon: null,
-      lat: null,
-      note: null,
+      actorId: record.by.userId,
+      actorName: record.by.name,
+      actorRole: record.by.role,
+      actorUnitId: record.by.unitId,
+      lon: record.place?.lon ?? null,
+      lat: record.place?.lat ?? null,
+      note: record.note ?? null,
       evidence: [],
-      payload: { mergedCaseId: merged.id, mergedNumber: merged.number },
+      payload: record.payload,
     };
     const hash = await insertEvent(trx, e, target.last_hash);
     await trx

@@ -34,6 +34,7 @@ export interface CategoryDef {
 const wh = (value: number): TimeLimit => ({ value, unit: 'work_hour' });
 const wd = (value: number): TimeLimit => ({ value, unit: 'work_day' });
 const nd = (value: number): TimeLimit => ({ value, unit: 'natural_day' });
+const nh = (value: number): TimeLimit => ({ value, unit: 'natural_hour' });
 
 type Minor = [
   name: string,
@@ -317,6 +318,21 @@ export function defaultCatalogue(): CategoryDef[] {
       ],
       { fileLimit: wd(5), signLimit: wd(3), route: 'rules', checkRequired: false },
       () => ['交办后确定主办、协办单位', '3个月内书面办复，并征询代表委员满意度'],
+    ),
+    ...rows(
+      'incident',
+      [
+        [
+          '突发事件预警',
+          'Emergency alerts',
+          [
+            ['火灾报警', 'Fire alarm', nh(2), 'critical', '烟感 火灾 报警'],
+            ['水位超限', 'High water level', nh(4), 'urgent', '水位 积水 内涝'],
+          ],
+        ],
+      ],
+      { fileLimit: nh(0.25), signLimit: nh(0.25), route: 'rules', checkRequired: true },
+      () => ['物联感知设备报警或群众报告，经核实属实', '险情消除，现场恢复安全'],
     ),
     ...rows(
       'dispute',

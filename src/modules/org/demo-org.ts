@@ -102,6 +102,7 @@ export function demoRules(districts: { code: string }[], streets: { code: string
     at(110, 'event.02', 'cgw', '宣传广告 → 城市管理委员会');
     at(120, 'event.03', 'zjw', '施工管理 → 住房和建设委员会');
     at(130, 'event.04', 'yjgl', '突发事件 → 应急管理局');
+    at(135, 'incident', 'yjgl', '突发事件预警 → 应急管理局');
     at(140, 'petition', 'xfb', '信访 → 信访办');
     at(900, '*', 'zhzx', '兜底 → 指挥中心');
   }

@@ -354,6 +354,35 @@ export interface UrgingsTable {
   responded_at: Timestamp | null;
 }
 
+export interface DevicesTable {
+  id: string;
+  type: string;
+  name: string;
+  secret: string;
+  area_code: string;
+  lon: number | null;
+  lat: number | null;
+  user_id: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface AlarmRulesTable {
+  id: Generated<string>;
+  device_type: string;
+  alarm_type: string;
+  category_code: string;
+  dedupe_minutes: Generated<number>;
+}
+
+export interface DeviceMessagesTable {
+  device_id: string;
+  message_id: string;
+  alarm_type: string;
+  received_at: Generated<Date>;
+  case_id: string | null;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   audit_log: AuditLogTable;
@@ -378,4 +407,7 @@ export interface DB {
   target_tasks: TargetTasksTable;
   progress_reports: ProgressReportsTable;
   urgings: UrgingsTable;
+  devices: DevicesTable;
+  alarm_rules: AlarmRulesTable;
+  device_messages: DeviceMessagesTable;
 }

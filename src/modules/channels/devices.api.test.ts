@@ -1,0 +1,127 @@
+import { expect, it } from 'vitest';
+import { describeApi } from '../../testing/api.js';
+import { sign } from './device-signature.js';
+
+describeApi('device alarms: signed webhook, replay, de-duplication', (ctx) => {
+  let secret = '';
+  const DEVICE = 'SMK-TEST-0001';
+  let seq = 0;
+
+  const send = async (
+    body: object | string,
+    opts: { secret?: string; ts?: number; device?: string } = {},
+  ) => {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+    return ctx().server.app.inject({
+      method: 'POST',
+      url: '/api/devices/alarms',
+      headers: {
+        'content-type': 'application/json',
+        'x-wangge-device': opts.device ?? DEVICE,
+        'x-wangge-timestamp': String(ts),
+        'x-wangge-signature': sign(opts.secret ?? secret, ts, raw),
+      },
+      payload: raw,
+    });
+  };
+  const alarm = (type = 'smoke') => ({
+    messageId: `m-${++seq}`,
+    type,
+    time: new Date().toISOString(),
+    value: 0.8,
+    note: '烟雾浓度超标',
+  });
+  const count = async () =>
+    (await ctx().store.db.selectFrom('cases').select('id').where('source', '=', 'device').execute()).length;
+
+  it('registers a device and shows its secret once', async () => {
+    const admin = await ctx().login('admin');
+    const grid = await ctx()
+      .store.db.selectFrom('areas')
+      .select('code')
+      .where('level', '=', 'grid')
+      .where('code', 'like', '120101002%')
+      .executeTakeFirstOrThrow();
+    const iot = await ctx()
+      .store.db.selectFrom('users')
+      .select('id')
+      .where('username', '=', 'iot')
+      .executeTakeFirstOrThrow();
+    const res = await admin.post('/api/devices', {
+      id: DEVICE,
+      type: 'smoke_detector',
+      name: '测试烟感',
+      areaCode: grid.code,
+      userId: iot.id,
+    });
+    expect(res.status).toBe(201);
+    secret = res.json.secret;
+    expect(secret).toMatch(/^whsec_/);
+    expect(JSON.stringify((await admin.get('/api/devices')).json)).not.toContain(secret);
+    expect(
+      (
+        await admin.post('/api/devices', {
+          id: DEVICE,
+          type: 'smoke_detector',
+          name: '重复',
+          areaCode: grid.code,
+          userId: iot.id,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('refuses unsigned, wrongly signed, stale and unknown-device messages, creating nothing', async () => {
+    const before = await count();
+    const unsigned = await ctx().server.app.inject({
+      method: 'POST',
+      url: '/api/devices/alarms',
+      headers: { 'content-type': 'application/json', 'x-wangge-device': DEVICE },
+      payload: JSON.stringify(alarm()),
+    });
+    expect(unsigned.statusCode).toBe(401);
+    expect((await send(alarm(), { secret: 'whsec_wrong' })).statusCode).toBe(401);
+    const stale = await send(alarm(), { ts: Math.floor(Date.now() / 1000) - 3600 });
+    expect([stale.statusCode, stale.json().error.code]).toEqual([401, 'bad_signature']);
+    expect((await send(alarm(), { device: 'NOPE-0001' })).statusCode).toBe(401);
+    expect((await send('{"messageId": ')).statusCode).toBe(400);
+    expect((await send({ messageId: 'x', type: 'SMOKE!', time: 'now' })).statusCode).toBe(400);
+    expect(await count()).toBe(before);
+  });
+
+  it('turns an alarm into a case, refuses its replay, and adds repeats to the open case', async () => {
+    const first = alarm();
+    const created = await send(first);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({
+      outcome: 'case_created',
+      number: expect.stringMatching(/^120101/),
+    });
+    const replay = await send(first);
+    expect([replay.statusCode, replay.json().error.code]).toEqual([409, 'replayed']);
+    const again = await send(alarm());
+    expect(again.json()).toMatchObject({ outcome: 'attached', caseId: created.json().caseId });
+    expect(await count()).toBe(1);
+    const events = await ctx()
+      .store.db.selectFrom('case_events')
+      .select('type')
+      .where('case_id', '=', created.json().caseId)
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(['report', 'alarm']);
+    const c = await ctx()
+      .store.db.selectFrom('cases')
+      .select(['kind', 'category_code', 'suggested_unit_id'])
+      .where('id', '=', created.json().caseId)
+      .executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ kind: 'incident', category_code: 'incident.0101' });
+    expect((await ctx().server.cases.verifyChains(created.json().caseId)).broken).toEqual([]);
+  });
+
+  it('logs an alarm no rule covers without opening a case', async () => {
+    const res = await send(alarm('battery_low'));
+    expect(res.json()).toEqual({ outcome: 'no_rule', caseId: null, number: null });
+    expect(await count()).toBe(1);
+  });
+});
