@@ -1,6 +1,6 @@
 /** The 和平区 dispatcher logs in, opens the area tree, clicks a grid on the map and sees its code. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, type E2E, startE2E } from './harness.js';
+import { browserAvailable, clickMapAt, type E2E, startE2E, wholeCellCentre } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -32,49 +32,8 @@ run('console: areas and map (Chromium)', () => {
     expect(await page.getByTestId('area-code').textContent()).toContain('120101001');
 
     // Pick an unclipped grid cell of the street from the API and click its centre on the map.
-    const target = await page.evaluate(async () => {
-      const fc = (await (await fetch('/api/areas/geojson?level=grid&within=120101001001')).json()) as {
-        features: { properties: { code: string }; geometry: { type: string; coordinates: number[][][] } }[];
-      };
-      const cell = fc.features.find((f) => {
-        const ring = f.geometry.coordinates[0] ?? [];
-        return (
-          f.geometry.type === 'Polygon' && ring.length === 5 && new Set(ring.map((p) => p[0])).size === 2
-        );
-      });
-      if (!cell) return null;
-      const ring = cell.geometry.coordinates[0] ?? [];
-      const xs = ring.map((p) => p[0] ?? 0);
-      const ys = ring.map((p) => p[1] ?? 0);
-      return {
-        code: cell.properties.code,
-        lon: (Math.min(...xs) + Math.max(...xs)) / 2,
-        lat: (Math.min(...ys) + Math.max(...ys)) / 2,
-      };
-    });
-    expect(target).not.toBeNull();
-    if (!target) return;
-    // Centre the map on the cell at a zoom where grids are drawn, and wait until it has rendered them.
-    await page.evaluate(({ lon, lat }) => {
-      window.__wanggeMap?.jumpTo({ center: [lon, lat], zoom: 16 });
-    }, target);
-    await page.waitForFunction(
-      () => {
-        const map = window.__wanggeMap;
-        return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['grid-fill'] }).length > 0;
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
-    const pixel = await page.evaluate(({ lon, lat }) => {
-      const map = window.__wanggeMap;
-      const canvas = map?.getCanvas().getBoundingClientRect();
-      const p = map?.project([lon, lat]);
-      return canvas && p ? { x: canvas.left + p.x, y: canvas.top + p.y } : null;
-    }, target);
-    expect(pixel).not.toBeNull();
-    if (!pixel) return;
-    await page.mouse.click(pixel.x, pixel.y);
+    const target = await wholeCellCentre(page, '120101001001');
+    await clickMapAt(page, target);
     await page.getByTestId('area-code').getByText(target.code).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('parent-community').textContent()).toBe('120101001001');
     expect(await page.getByTestId('parent-street').textContent()).toBe('120101001');

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, type E2E, startE2E } from './harness.js';
+import { browserAvailable, clickMapAt, type E2E, startE2E, wholeCellCentre } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -18,40 +18,6 @@ async function photo(color: string) {
       .jpeg()
       .toBuffer(),
   };
-}
-
-/** Clicks the map at the centre of an unclipped grid cell of 劝业场街道; answers the cell's code. */
-async function clickGridOnMap(page: Page): Promise<string> {
-  const target = await page.evaluate(async () => {
-    const fc = (await (await fetch('/api/areas/geojson?level=grid&within=120101001001')).json()) as {
-      features: { properties: { code: string }; geometry: { type: string; coordinates: number[][][] } }[];
-    };
-    const cell = fc.features.find((f) => {
-      const ring = f.geometry.coordinates[0] ?? [];
-      return f.geometry.type === 'Polygon' && ring.length === 5 && new Set(ring.map((p) => p[0])).size === 2;
-    });
-    if (!cell) throw new Error('no whole grid cell');
-    const ring = cell.geometry.coordinates[0] ?? [];
-    const xs = ring.map((p) => p[0] ?? 0);
-    const ys = ring.map((p) => p[1] ?? 0);
-    return {
-      code: cell.properties.code,
-      lon: (Math.min(...xs) + Math.max(...xs)) / 2,
-      lat: (Math.min(...ys) + Math.max(...ys)) / 2,
-    };
-  });
-  await page.waitForFunction(() => window.__wanggeMap?.loaded(), undefined, { timeout: 30_000 });
-  await page.evaluate(({ lon, lat }) => window.__wanggeMap?.jumpTo({ center: [lon, lat], zoom: 16 }), target);
-  await page.waitForFunction(() => window.__wanggeMap?.loaded(), undefined, { timeout: 30_000 });
-  const pixel = await page.evaluate(({ lon, lat }) => {
-    const map = window.__wanggeMap;
-    const box = map?.getCanvas().getBoundingClientRect();
-    const p = map?.project([lon, lat]);
-    return box && p ? { x: box.left + p.x, y: box.top + p.y } : null;
-  }, target);
-  if (!pixel) throw new Error('map not ready');
-  await page.mouse.click(pixel.x, pixel.y);
-  return target.code;
 }
 
 run('console: the closed loop (Chromium)', () => {
@@ -97,8 +63,9 @@ run('console: the closed loop (Chromium)', () => {
     await page.keyboard.type('暴露垃圾');
     await page.keyboard.press('Enter');
     await page.getByTestId('title').fill('和平路口暴露垃圾');
-    const grid = await clickGridOnMap(page);
-    await page.getByTestId('located').getByText(grid).waitFor();
+    const cell = await wholeCellCentre(page, '120101001001');
+    await clickMapAt(page, cell);
+    await page.getByTestId('located').getByText(cell.code).waitFor();
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/attachments'));
     await page.locator('input[type=file]').setInputFiles(await photo('#884400'));
     expect((await uploaded).status()).toBe(201);

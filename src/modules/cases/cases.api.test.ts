@@ -99,7 +99,15 @@ describeApi('cases API: catalogue, intake, the loop, concurrency, idempotency, f
       checkRequired: false,
     });
     const kinds = new Set(res.json.map((c: { kind: string }) => c.kind));
-    expect([...kinds].sort()).toEqual(['component', 'dispute', 'event', 'incident', 'petition', 'proposal', 'request']);
+    expect([...kinds].sort()).toEqual([
+      'component',
+      'dispute',
+      'event',
+      'incident',
+      'petition',
+      'proposal',
+      'request',
+    ]);
   });
 
   it('exports the catalogue to XLSX and imports it back; a bad row names itself and changes nothing', async () => {

@@ -117,6 +117,14 @@ export async function receiveAlarm(
         `Message ${alarm.messageId} of device ${device.id} was received already.`,
       );
     if (!rule || !intake) return { outcome: 'no_rule' as const, caseId: null, number: null };
+    /** The message leads to the case it opened or joined (de-duplication looks there). */
+    const link = (caseId: string) =>
+      trx
+        .updateTable('device_messages')
+        .set({ case_id: caseId })
+        .where('device_id', '=', device.id)
+        .where('message_id', '=', alarm.messageId)
+        .execute();
 
     const since = new Date(now.getTime() - rule.dedupe_minutes * 60_000);
     const open = await trx
@@ -143,21 +151,11 @@ export async function receiveAlarm(
         { type: 'alarm', by, note: alarm.note ?? null, payload: facts, place },
         now,
       );
-      await trx
-        .updateTable('device_messages')
-        .set({ case_id: open.id })
-        .where('device_id', '=', device.id)
-        .where('message_id', '=', alarm.messageId)
-        .execute();
+      await link(open.id);
       return { outcome: 'attached' as const, caseId: open.id, number: open.number };
     }
     const created = await cases.insertIntake(trx, intake);
-    await trx
-      .updateTable('device_messages')
-      .set({ case_id: created.id })
-      .where('device_id', '=', device.id)
-      .where('message_id', '=', alarm.messageId)
-      .execute();
+    await link(created.id);
     return { outcome: 'case_created' as const, caseId: created.id, number: created.number };
   });
 }

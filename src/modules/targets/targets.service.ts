@@ -177,18 +177,26 @@ export async function listDocuments(db: Db, p: Principal) {
     .execute();
   return rows
     .filter((d) => canRead(p, d.area_code))
-    .map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      title: d.title,
-      year: d.year,
-      areaCode: d.area_code,
-      reportDay: d.report_day,
-      closed: d.closed_at !== null,
-      createdAt: d.created_at.toISOString(),
-      items: Number(d.items ?? 0),
-      accepted: Number(d.accepted ?? 0),
-    }));
+    .map((d) => summaryOf(d, Number(d.items ?? 0), Number(d.accepted ?? 0)));
+}
+
+function summaryOf(
+  d: Pick<DocRow, 'id' | 'kind' | 'title' | 'year' | 'area_code' | 'report_day' | 'closed_at' | 'created_at'>,
+  items: number,
+  accepted: number,
+) {
+  return {
+    id: d.id,
+    kind: d.kind,
+    title: d.title,
+    year: d.year,
+    areaCode: d.area_code,
+    reportDay: d.report_day,
+    closed: d.closed_at !== null,
+    createdAt: d.created_at.toISOString(),
+    items,
+    accepted,
+  };
 }
 
 export async function getDocument(db: Db, p: Principal, id: string) {
@@ -200,16 +208,7 @@ export async function getDocument(db: Db, p: Principal, id: string) {
     .orderBy('start_offset')
     .execute();
   return {
-    id: d.id,
-    kind: d.kind,
-    title: d.title,
-    year: d.year,
-    areaCode: d.area_code,
-    reportDay: d.report_day,
-    closed: d.closed_at !== null,
-    createdAt: d.created_at.toISOString(),
-    items: targets.length,
-    accepted: targets.filter((t) => t.status === 'accepted').length,
+    ...summaryOf(d, targets.length, targets.filter((t) => t.status === 'accepted').length),
     text: d.text,
     targets: targets.map(toItem),
   };
