@@ -2,7 +2,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { loadConfig, projectRoot } from '../src/platform/config.js';
 import { type Database, openDatabase } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
@@ -31,7 +37,7 @@ export interface E2E {
   server: Server;
   store: Database;
   browser: Browser;
-  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }>;
   login(page: Page, username: string): Promise<void>;
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
@@ -69,11 +75,12 @@ export async function startE2E(opts: { districts?: string[] } = { districts: ['1
     server,
     store,
     browser,
-    async newPage() {
+    async newPage(options = {}) {
       const context = await browser.newContext({
         viewport: { width: 1400, height: 900 },
         locale: 'zh-CN',
         baseURL: baseUrl,
+        ...options,
       });
       const page = await context.newPage();
       return { context, page };

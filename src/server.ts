@@ -7,6 +7,7 @@ import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
 import { registerDeviceRoutes } from './modules/channels/devices.routes.js';
 import { registerOpen311Routes } from './modules/channels/open311.routes.js';
+import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
@@ -65,6 +66,7 @@ export async function buildServer(
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, db);
   registerDeviceRoutes(app, db, cases);
+  registerPortalRoutes(app, db, cases, places, files);
   registerOpen311Routes(app, db, cases, places, {
     publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
   });

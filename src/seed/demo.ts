@@ -210,6 +210,20 @@ export async function seedDemo(
     }
     await seedCatalogue(trx);
     await seedDevices(trx, ids);
+    if (hotline) {
+      // The citizen portal's machine account (reports from the public are filed as it).
+      await trx
+        .insertInto('users')
+        .values({
+          username: 'portal',
+          display_name: '市民网上反映',
+          password_hash: await hashPassword(newSecret()),
+          roles: ['operator'],
+          unit_id: hotline,
+          scope: '',
+        })
+        .execute();
+    }
     await recordAudit(trx, SYSTEM_ACTOR, {
       action: 'seed',
       entity: 'installation',

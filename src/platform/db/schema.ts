@@ -383,6 +383,14 @@ export interface DeviceMessagesTable {
   case_id: string | null;
 }
 
+export interface PublicSubmissionsTable {
+  id: Generated<number>;
+  kind: 'report' | 'upload' | 'rating';
+  source: string;
+  device: string;
+  at: Generated<Date>;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   audit_log: AuditLogTable;
@@ -410,4 +418,5 @@ export interface DB {
   devices: DevicesTable;
   alarm_rules: AlarmRulesTable;
   device_messages: DeviceMessagesTable;
+  public_submissions: PublicSubmissionsTable;
 }

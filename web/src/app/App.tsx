@@ -2,7 +2,7 @@
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { setApiLanguage } from '../api/client';
@@ -11,6 +11,8 @@ import { AuthProvider, useAuth } from './auth';
 import i18n from './i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 import { menuFor } from './menu';
+
+const PortalApp = lazy(() => import('../features/portal/PortalApp'));
 
 function Shell() {
   const { me, loading, logout } = useAuth();
@@ -88,11 +90,20 @@ export default function App() {
   return (
     <ConfigProvider locale={lang === 'en' ? enUS : zhCN}>
       <AntApp>
-        <AuthProvider>
+        {window.location.pathname.startsWith('/portal') ? (
+          // The citizen portal: public, phone-first, no login.
           <BrowserRouter>
-            <Shell />
+            <Suspense fallback={<Spin fullscreen />}>
+              <PortalApp />
+            </Suspense>
           </BrowserRouter>
-        </AuthProvider>
+        ) : (
+          <AuthProvider>
+            <BrowserRouter>
+              <Shell />
+            </BrowserRouter>
+          </AuthProvider>
+        )}
       </AntApp>
     </ConfigProvider>
   );

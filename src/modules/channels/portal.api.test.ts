@@ -1,0 +1,147 @@
+import sharp from 'sharp';
+import { beforeAll, expect, it } from 'vitest';
+import { describeApi, multipart } from '../../testing/api.js';
+import { LIMITS } from './portal.service.js';
+
+describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
+  let point: { lon: number; lat: number };
+  let device = 0;
+  const send = (url: string, payload: unknown, headers: Record<string, string> = {}, address = '10.1.0.1') =>
+    ctx().server.app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      remoteAddress: address,
+      headers: { 'x-wangge-device': `device-${device}-abcdef`, ...headers },
+    });
+  const report = (patch: object = {}, headers: Record<string, string> = {}, address?: string) =>
+    send(
+      '/api/public/reports',
+      { serviceCode: 'event.0102', description: '小区门口垃圾堆了三天没人清', ...point, ...patch },
+      headers,
+      address,
+    );
+
+  beforeAll(async () => {
+    const cells = await ctx()
+      .store.db.selectFrom('areas')
+      .select(['bbox', 'geometry'])
+      .where('level', '=', 'grid')
+      .where('code', 'like', '120101003%')
+      .execute();
+    const whole = cells.find((c) => {
+      const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
+      return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
+    });
+    if (!whole?.bbox) throw new Error('no whole grid cell');
+    const [w, s, e, n] = whole.bbox as [number, number, number, number];
+    point = { lon: (w + e) / 2, lat: (s + n) / 2 };
+  });
+
+  it('lists plain services and the street map without logging in', async () => {
+    const services = (await ctx().anonymous.get('/api/public/services')).json as {
+      code: string;
+      kind: string;
+    }[];
+    expect(services.some((s) => s.code === 'event.0102')).toBe(true);
+    expect(services.some((s) => s.kind === 'petition')).toBe(false);
+    const map = (await ctx().anonymous.get('/api/public/areas.geojson?level=street')).json;
+    expect(map.features.length).toBeGreaterThan(3);
+    expect((await ctx().anonymous.get('/api/public/areas.geojson?level=grid')).status).toBe(400);
+  });
+
+  it('takes a report with a photo and contact, answers a tracking code; the timeline shows no names or personal data', async () => {
+    device = 1;
+    const photo = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#0a0' } })
+      .jpeg()
+      .toBuffer();
+    const m = multipart('p.jpg', photo, 'image/jpeg');
+    const up = await send('/api/public/uploads', m.payload, m.headers);
+    expect(up.statusCode, up.body).toBe(201);
+    const res = await report(
+      { photos: [up.json().hash], contact: { name: '王女士', phone: '13900000000' } },
+      { 'idempotency-key': 'portal-key-0001' },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const { trackingCode } = res.json();
+    const again = await report(
+      { photos: [up.json().hash], contact: { name: '王女士', phone: '13900000000' } },
+      { 'idempotency-key': 'portal-key-0001' },
+    );
+    expect(again.json().trackingCode).toBe(trackingCode);
+    const t = await ctx().anonymous.get(`/api/public/track/${trackingCode}`);
+    expect(t.json).toMatchObject({
+      service: '暴露垃圾',
+      closed: false,
+      canRate: false,
+      timeline: [{ step: 'report', label: '已提交' }],
+    });
+    expect(t.body).not.toMatch(/王女士|13900000000|受理员|portal/);
+    expect((await ctx().anonymous.get('/api/public/track/AAAAAAAAAA')).status).toBe(404);
+  });
+
+  it('refuses HTML, unknown services, points outside every grid and petitions, creating nothing', async () => {
+    device = 2;
+    const count = async () =>
+      (await ctx().store.db.selectFrom('cases').select('id').where('source', '=', 'portal').execute()).length;
+    const before = await count();
+    expect((await report({ description: '<img src=x onerror=alert(1)>垃圾' })).statusCode).toBe(400);
+    expect((await report({ serviceCode: 'petition.0102' })).json().error.code).toBe('unknown_category');
+    expect((await report({ lon: 116.4, lat: 39.9 })).json().error.code).toBe('outside_grids');
+    expect((await report({}, { 'x-wangge-device': '' })).statusCode).toBe(400);
+    expect(await count()).toBe(before);
+  });
+
+  it('limits reports per device and per address', async () => {
+    device = 3;
+    for (let i = 0; i < LIMITS.report.device; i++)
+      expect((await report({ description: `第${i}次反映垃圾问题` }, {}, '10.9.9.9')).statusCode).toBe(201);
+    const over = await report({ description: '再反映一次垃圾问题' }, {}, '10.9.9.9');
+    expect([over.statusCode, over.json().error.code]).toEqual([429, 'too_many_submissions']);
+  });
+
+  it('lets the citizen rate a closed report; unsatisfied sends it back (重办)', async () => {
+    device = 4;
+    const { trackingCode } = (await report({ description: '路灯附近垃圾需要清理' })).json();
+    const db = ctx().store.db;
+    const row = await db
+      .selectFrom('cases')
+      .select(['id'])
+      .where('tracking_code', '=', trackingCode)
+      .executeTakeFirstOrThrow();
+    // Close it as staff would, quickly: straight to closed through the engine's own steps.
+    const lead = await ctx().login('shift_lead');
+    const dispatcher = await ctx().login('dispatcher');
+    const handler = await ctx().login('handler');
+    const units = (await dispatcher.get('/api/units')).json as { id: string; name: string }[];
+    const cgw = units.find((u) => u.name === '和平区城市管理委员会')?.id;
+    const step = async (c: typeof lead, body: object) => {
+      const { version } = (await c.get(`/api/cases/${row.id}`)).json;
+      const r = await c.post(`/api/cases/${row.id}/transitions`, { version, ...body });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    };
+    await step(lead, { type: 'file' });
+    await step(dispatcher, { type: 'dispatch', mode: 'forced', unitId: cgw });
+    await step(handler, { type: 'sign' });
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const m = multipart('done.png', photo, 'image/png');
+    const up = await handler.request('POST', '/api/attachments', m.payload, m.headers);
+    await step(handler, { type: 'feedback', note: '已清理', evidence: [up.json.hash] });
+    // The demo inspector's scope is another street: record the on-site check directly.
+    await db.updateTable('cases').set({ checked: true }).where('id', '=', row.id).execute();
+    await step(lead, { type: 'close' });
+    expect((await ctx().anonymous.get(`/api/public/track/${trackingCode}`)).json.canRate).toBe(true);
+    const rated = await send(`/api/public/track/${trackingCode}/rate`, {
+      rating: 'unsatisfied',
+      comment: '还有垃圾',
+    });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.json()).toMatchObject({ state: 'handling', closed: false, canRate: false });
+    expect(rated.json().timeline.at(-1)).toMatchObject({ step: 'rate', label: '已评价' });
+    expect((await send(`/api/public/track/${trackingCode}/rate`, { rating: 'satisfied' })).statusCode).toBe(
+      409,
+    );
+  });
+});
