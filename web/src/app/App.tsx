@@ -13,6 +13,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { menuFor } from './menu';
 
 const PortalApp = lazy(() => import('../features/portal/PortalApp'));
+const FieldApp = lazy(() => import('../features/field/FieldApp'));
 
 function Shell() {
   const { me, loading, logout } = useAuth();
@@ -100,7 +101,14 @@ export default function App() {
         ) : (
           <AuthProvider>
             <BrowserRouter>
-              <Shell />
+              {window.location.pathname.startsWith('/field') ? (
+                // The grid worker's field app: its own phone layout, same login.
+                <Suspense fallback={<Spin fullscreen />}>
+                  <FieldApp />
+                </Suspense>
+              ) : (
+                <Shell />
+              )}
             </BrowserRouter>
           </AuthProvider>
         )}
