@@ -6,6 +6,7 @@ import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
 import { registerDeviceRoutes } from './modules/channels/devices.routes.js';
+import { registerHotlineRoutes } from './modules/channels/hotline.routes.js';
 import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
@@ -67,6 +68,7 @@ export async function buildServer(
   registerTargetsRoutes(app, db);
   registerDeviceRoutes(app, db, cases);
   registerPortalRoutes(app, db, cases, places, files);
+  registerHotlineRoutes(app, db, places);
   registerOpen311Routes(app, db, cases, places, {
     publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
   });

@@ -210,6 +210,7 @@ export async function seedDemo(
     }
     await seedCatalogue(trx);
     await seedDevices(trx, ids);
+    await seedKnowledgeBase(trx, ids);
     if (hotline) {
       // The citizen portal's machine account (reports from the public are filed as it).
       await trx
@@ -321,4 +322,33 @@ async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<v
       })),
     )
     .execute();
+}
+
+/** A few answers the hotline gives every day (咨询), owned by the units that know them. */
+async function seedKnowledgeBase(trx: Kysely<DB>, ids: Map<string, string>): Promise<void> {
+  const entries: [string, string, string, string][] = [
+    [
+      '垃圾分类投放时间',
+      '居民小区生活垃圾定时定点投放：每日 7:00–9:00、18:00–20:00；厨余垃圾请沥干后投放。',
+      '垃圾分类 投放 时间',
+      '120101-cgw',
+    ],
+    [
+      '供暖期是哪天到哪天',
+      '天津市供热期为每年11月1日至次年3月31日，遇极端天气可提前或延长。',
+      '供暖 供热 暖气',
+      '120101-zjw',
+    ],
+    [
+      '占道停车如何投诉',
+      '可拨打12345或在“津心办”反映，请说明具体位置、车牌号和时间，交管部门将依法处理。',
+      '停车 占道 投诉',
+      '120101-jtzd',
+    ],
+  ];
+  const rows = entries.flatMap(([question, answer, tags, unit]) => {
+    const owner = ids.get(unit);
+    return owner ? [{ question, answer, tags, owner_unit_id: owner, review_on: '2027-06-30' }] : [];
+  });
+  if (rows.length) await trx.insertInto('kb_entries').values(rows).execute();
 }

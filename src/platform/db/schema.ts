@@ -391,6 +391,29 @@ export interface PublicSubmissionsTable {
   at: Generated<Date>;
 }
 
+export interface GazetteerTable {
+  id: Generated<string>;
+  name: string;
+  aliases: Generated<string>;
+  area_code: string;
+  lon: number;
+  lat: number;
+  created_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface KbEntriesTable {
+  id: Generated<string>;
+  question: string;
+  answer: string;
+  tags: Generated<string>;
+  owner_unit_id: string;
+  review_on: string;
+  active: Generated<boolean>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   audit_log: AuditLogTable;
@@ -419,4 +442,6 @@ export interface DB {
   alarm_rules: AlarmRulesTable;
   device_messages: DeviceMessagesTable;
   public_submissions: PublicSubmissionsTable;
+  gazetteer: GazetteerTable;
+  kb_entries: KbEntriesTable;
 }

@@ -13,6 +13,7 @@ const zh = {
   },
   menu: {
     targets: '督查督办',
+    hotline: '热线受理',
     cases: '案件',
     whistle: '吹哨报到',
     categories: '立结案标准',
@@ -123,6 +124,7 @@ const en: typeof zh = {
   },
   menu: {
     targets: 'Supervision',
+    hotline: 'Hotline',
     cases: 'Cases',
     whistle: 'Whistle board',
     categories: 'Categories',

@@ -7,6 +7,7 @@ import {
   FileSearchOutlined,
   FlagOutlined,
   NotificationOutlined,
+  PhoneOutlined,
   ProfileOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -29,6 +30,13 @@ export const MENU: MenuEntry[] = [
     icon: <FileSearchOutlined />,
     roles: 'all',
     page: lazy(() => import('../features/cases/CasesPage')),
+  },
+  {
+    path: '/hotline',
+    labelKey: 'menu.hotline',
+    icon: <PhoneOutlined />,
+    roles: ['operator', 'shift_lead'],
+    page: lazy(() => import('../features/hotline/HotlinePage')),
   },
   {
     path: '/whistle',

@@ -1,0 +1,350 @@
+/**
+ * The hotline console (12345/8890 接诉), keyboard-first: the caller's number brings up their earlier
+ * cases; the place comes from a search over area names and the gazetteer (or the map); duplicates
+ * nearby show while typing; the knowledge base answers consultations, which close on the call.
+ * Tab moves on, Ctrl+Enter registers, and the case number is shown large to read back.
+ */
+import {
+  Alert,
+  App,
+  AutoComplete,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  List,
+  Row,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, type Category, type Duplicate, get, type MapSettings, post } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { formatTime } from '../../app/format';
+import { useList } from '../org/useList';
+import { AreaMap } from '../places/AreaMap';
+
+interface Place {
+  kind: string;
+  name: string;
+  detail: string;
+  areaCode: string;
+  lon: number | null;
+  lat: number | null;
+}
+interface Earlier {
+  id: string;
+  number: string;
+  title: string;
+  state: string;
+  createdAt: string;
+  categoryName: string;
+}
+interface Answer {
+  id: string;
+  question: string;
+  answer: string;
+  ownerUnitName: string;
+  reviewOn: string;
+  reviewDue: boolean;
+}
+interface Values {
+  phone: string;
+  name?: string;
+  categoryCode: string;
+  description: string;
+}
+
+function useDebounced<T>(value: T, ms = 300): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+export default function HotlinePage() {
+  const { me } = useAuth();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const categories = useList<Category>('/api/categories');
+  const [settings, setSettings] = useState<MapSettings | null>(null);
+  const [earlier, setEarlier] = useState<Earlier[]>([]);
+  const [placeQuery, setPlaceQuery] = useState('');
+  const [placeOptions, setPlaceOptions] = useState<Place[]>([]);
+  const [place, setPlace] = useState<{ name: string; lon: number; lat: number } | null>(null);
+  const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
+  const [answers, setAnswers] = useState<Answer[]>([]);
+  const [created, setCreated] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const phoneRef = useRef<{ focus(): void } | null>(null);
+  const category = Form.useWatch('categoryCode', form);
+  const description = useDebounced(Form.useWatch('description', form) ?? '');
+  const q = useDebounced(placeQuery);
+  const isConsultation = category?.startsWith('request.01') ?? false;
+  /** The map flies to the chosen place. */
+  const placeBox = useMemo<[number, number, number, number] | null>(
+    () => (place ? [place.lon - 0.002, place.lat - 0.0015, place.lon + 0.002, place.lat + 0.0015] : null),
+    [place],
+  );
+
+  useEffect(() => {
+    void get<MapSettings>('/api/settings/map').then(setSettings);
+  }, []);
+  useEffect(() => {
+    if (q.trim().length < 1) return setPlaceOptions([]);
+    get<Place[]>(`/api/hotline/places?q=${encodeURIComponent(q.trim())}`).then(setPlaceOptions, () =>
+      setPlaceOptions([]),
+    );
+  }, [q]);
+  useEffect(() => {
+    if (!category || !place) return setDuplicates([]);
+    const qs = new URLSearchParams({
+      category,
+      lon: String(place.lon),
+      lat: String(place.lat),
+      text: description,
+      radius: '100',
+    });
+    get<Duplicate[]>(`/api/cases/duplicates?${qs}`).then(setDuplicates, () => setDuplicates([]));
+  }, [category, place, description]);
+  useEffect(() => {
+    const topic = description.trim().slice(0, 30);
+    if (!isConsultation || topic.length < 2) return setAnswers([]);
+    get<Answer[]>(`/api/hotline/kb?q=${encodeURIComponent(topic)}`).then(setAnswers, () => setAnswers([]));
+  }, [description, isConsultation]);
+
+  const lookupCaller = (phone: string) => {
+    if (!/^[0-9+-]{3,20}$/.test(phone)) return setEarlier([]);
+    get<Earlier[]>(`/api/hotline/callers/${encodeURIComponent(phone)}/cases`).then(setEarlier, () =>
+      setEarlier([]),
+    );
+  };
+
+  const requestOptions = useMemo(
+    () =>
+      categories.rows
+        .filter((c) => c.kind === 'request' || c.kind === 'event' || c.kind === 'component')
+        .map((c) => ({ value: c.code, label: `${c.majorName} · ${c.name}` })),
+    [categories.rows],
+  );
+
+  const reset = () => {
+    form.resetFields();
+    setPlace(null);
+    setPlaceQuery('');
+    setEarlier([]);
+    setKey(crypto.randomUUID());
+    phoneRef.current?.focus();
+  };
+
+  const register = async (closeOnCall: boolean) => {
+    const v = await form.validateFields();
+    if (!place) return void message.error('请选择地点');
+    setBusy(true);
+    try {
+      const c = await api<{ id: string; number: string; version: number }>(
+        'POST',
+        '/api/cases',
+        {
+          categoryCode: v.categoryCode,
+          title: v.description.slice(0, 60),
+          description: v.description,
+          lon: place.lon,
+          lat: place.lat,
+          address: place.name,
+          reporter: { phone: v.phone, ...(v.name ? { name: v.name } : {}) },
+          source: 'hotline',
+        },
+        { 'idempotency-key': key },
+      );
+      if (closeOnCall) {
+        await post(`/api/cases/${c.id}/transitions`, {
+          type: 'close',
+          version: c.version,
+          answeredOnCall: true,
+          note: answers[0]?.answer.slice(0, 500) ?? '当场答复',
+        });
+      }
+      setCreated(`${c.number}${closeOnCall ? '（已直接办结）' : ''}`);
+      reset();
+    } catch (e) {
+      void message.error(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Row gutter={16}>
+      <Col xs={24} lg={12}>
+        <Card
+          title="热线受理"
+          extra={<Typography.Text type="secondary">Ctrl+Enter 登记</Typography.Text>}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void register(false);
+          }}
+        >
+          {created && (
+            <Alert
+              type="success"
+              showIcon
+              closable
+              onClose={() => setCreated(null)}
+              title={
+                <span style={{ fontSize: 20 }} data-testid="hotline-created">
+                  已登记：{created}
+                </span>
+              }
+              style={{ marginBottom: 12 }}
+            />
+          )}
+          <Form form={form} layout="vertical">
+            <Space.Compact style={{ width: '100%' }}>
+              <Form.Item
+                name="phone"
+                label="来电号码"
+                rules={[{ required: true, pattern: /^[0-9+-]{3,20}$/ }]}
+                style={{ width: '60%' }}
+              >
+                <Input
+                  autoFocus
+                  ref={(r) => {
+                    phoneRef.current = r;
+                  }}
+                  onBlur={(e) => lookupCaller(e.target.value)}
+                  data-testid="hotline-phone"
+                />
+              </Form.Item>
+              <Form.Item name="name" label="称呼" style={{ width: '40%' }}>
+                <Input maxLength={30} />
+              </Form.Item>
+            </Space.Compact>
+            {earlier.length > 0 && (
+              <Alert
+                type="info"
+                title={`该来电人此前反映过 ${earlier.length} 件`}
+                description={earlier.slice(0, 5).map((e) => (
+                  <div key={e.id}>
+                    {e.number} {e.title} <Tag>{e.state}</Tag> {formatTime(e.createdAt)}
+                  </div>
+                ))}
+                style={{ marginBottom: 12 }}
+              />
+            )}
+            <Form.Item name="categoryCode" label="诉求类别" rules={[{ required: true }]}>
+              <Select
+                showSearch
+                optionFilterProp="label"
+                options={requestOptions}
+                data-testid="hotline-category"
+              />
+            </Form.Item>
+            <Form.Item label="地点" required>
+              <AutoComplete
+                value={placeQuery}
+                onChange={setPlaceQuery}
+                data-testid="hotline-place"
+                options={placeOptions.map((p, i) => ({
+                  value: String(i),
+                  label: `${p.name}（${p.kind === 'landmark' ? '地标' : p.detail}）`,
+                }))}
+                onSelect={(i: string) => {
+                  const p = placeOptions[Number(i)];
+                  if (p?.lon != null && p.lat != null) {
+                    setPlace({ name: p.name, lon: p.lon, lat: p.lat });
+                    setPlaceQuery(p.name);
+                  }
+                }}
+                placeholder="输入地名、小区、地标，或在地图上点选"
+              />
+              {place && (
+                <Typography.Text type="secondary" data-testid="hotline-point">
+                  {place.name} · {place.lat.toFixed(5)}, {place.lon.toFixed(5)}
+                </Typography.Text>
+              )}
+            </Form.Item>
+            <Form.Item name="description" label="诉求内容" rules={[{ required: true, min: 4 }]}>
+              <Input.TextArea rows={4} maxLength={4000} data-testid="hotline-description" />
+            </Form.Item>
+            {duplicates.length > 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                title="附近已有同类在办案件，可能重复"
+                data-testid="hotline-duplicates"
+                description={duplicates.map((d) => (
+                  <div key={d.id}>
+                    {d.number} {d.title} {d.distanceM !== null ? `· ${d.distanceM} 米` : ''}
+                  </div>
+                ))}
+                style={{ marginBottom: 12 }}
+              />
+            )}
+            <Space>
+              <Button
+                type="primary"
+                loading={busy}
+                onClick={() => void register(false)}
+                data-testid="hotline-submit"
+              >
+                登记派单
+              </Button>
+              {isConsultation && (
+                <Button loading={busy} onClick={() => void register(true)}>
+                  咨询已答复，直接办结
+                </Button>
+              )}
+              <Button onClick={reset}>清空</Button>
+            </Space>
+          </Form>
+        </Card>
+      </Col>
+      <Col xs={24} lg={12}>
+        {answers.length > 0 && (
+          <Card size="small" title="知识库" style={{ marginBottom: 12 }}>
+            <List
+              dataSource={answers}
+              renderItem={(a) => (
+                <List.Item>
+                  <List.Item.Meta
+                    title={
+                      <span>
+                        {a.question} {a.reviewDue && <Tag color="red">待复核</Tag>}
+                      </span>
+                    }
+                    description={
+                      <span style={{ whiteSpace: 'pre-wrap' }}>
+                        {a.answer}（{a.ownerUnitName}，复核 {a.reviewOn}）
+                      </span>
+                    }
+                  />
+                </List.Item>
+              )}
+            />
+          </Card>
+        )}
+        <Card styles={{ body: { padding: 0, height: 520 } }}>
+          {settings && me && (
+            <AreaMap
+              settings={settings}
+              scope={me.scope}
+              selected={null}
+              bbox={placeBox}
+              marker={place ? [place.lon, place.lat] : null}
+              onPoint={(lon, lat) => {
+                setPlace({ name: '地图点选', lon, lat });
+                setPlaceQuery('地图点选');
+              }}
+            />
+          )}
+        </Card>
+      </Col>
+    </Row>
+  );
+}
