@@ -99,7 +99,7 @@ export const CaseCreate = z
   });
 export type CaseCreateT = z.infer<typeof CaseCreate>;
 
-export const QUEUES = ['mine', 'file', 'dispatch', 'inbox', 'check', 'close', 'whistle'] as const;
+export const QUEUES = ['mine', 'file', 'verify', 'dispatch', 'inbox', 'check', 'close', 'whistle'] as const;
 export const CaseQuery = z.object({
   state: z.string().max(200).optional(), // comma-separated states
   category: z.string().max(40).optional(), // code prefix

@@ -613,6 +613,9 @@ export class Cases {
       case 'file':
         query = query.where('c.state', 'in', ['reported', 'verifying']);
         break;
+      case 'verify':
+        query = query.where('c.state', '=', 'verifying');
+        break;
       case 'dispatch':
         query = query.where('c.state', '=', 'filed');
         break;

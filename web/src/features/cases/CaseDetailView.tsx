@@ -85,11 +85,7 @@ export function CaseDetailView() {
           <Descriptions.Item label={t('cases.suggested')}>{c.suggestedUnitName ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('cases.due')}>{formatTime(c.dueAt)}</Descriptions.Item>
           <Descriptions.Item label={t('cases.reporter')}>
-            {c.reporterHidden
-              ? t('cases.reporterHidden')
-              : c.reporter
-                ? `${c.reporter.name ?? ''} ${c.reporter.phone ?? ''}`
-                : '—'}
+            {c.reporterHidden ? t('cases.reporterHidden') : c.reporter ? <Reporter r={c.reporter} /> : '—'}
           </Descriptions.Item>
           {c.category.attributes
             .filter((a) => c.attributes[a.code] !== undefined)
@@ -187,6 +183,22 @@ export function CaseDetailView() {
       </Row>
       <Button onClick={load}>↻</Button>
     </Space>
+  );
+}
+
+/** A citizen's contact, masked until the worker asks to see it (for a call back). */
+function Reporter({ r }: { r: { name?: string; phone?: string } }) {
+  const [shown, setShown] = useState(false);
+  const masked = r.phone?.replace(/^(\d{3})\d+(\d{4})$/, '$1****$2');
+  return (
+    <span>
+      {r.name ?? ''} {shown ? r.phone : masked}{' '}
+      {r.phone && !shown && (
+        <Button size="small" type="link" onClick={() => setShown(true)}>
+          显示
+        </Button>
+      )}
+    </span>
   );
 }
 

@@ -25,19 +25,20 @@ import LoginPage from '../auth/LoginPage';
 import { discard, enqueue, loadOutbox, type Outgoing, shrinkPhoto, syncOutbox } from './queue';
 
 const CACHE = 'wangge.field.cache';
-type Cache = { categories: Category[]; check: CaseSummary[]; mine: CaseSummary[]; at: string | null };
+type Cache = {
+  categories: Category[];
+  check: CaseSummary[];
+  verify: CaseSummary[];
+  mine: CaseSummary[];
+  at: string | null;
+};
+const EMPTY: Cache = { categories: [], check: [], verify: [], mine: [], at: null };
 
 function readCache(): Cache {
   try {
-    return {
-      categories: [],
-      check: [],
-      mine: [],
-      at: null,
-      ...JSON.parse(localStorage.getItem(CACHE) ?? '{}'),
-    };
+    return { ...EMPTY, ...JSON.parse(localStorage.getItem(CACHE) ?? '{}') };
   } catch {
-    return { categories: [], check: [], mine: [], at: null };
+    return EMPTY;
   }
 }
 
@@ -61,12 +62,19 @@ function Field() {
 
   const refresh = useCallback(async () => {
     try {
-      const [categories, check, mine] = await Promise.all([
+      const [categories, check, verify, mine] = await Promise.all([
         get<Category[]>('/api/categories'),
         get<{ items: CaseSummary[] }>('/api/cases?queue=check&limit=50'),
+        get<{ items: CaseSummary[] }>('/api/cases?queue=verify&limit=50'),
         get<{ items: CaseSummary[] }>('/api/cases?queue=mine&limit=20'),
       ]);
-      const next = { categories, check: check.items, mine: mine.items, at: new Date().toISOString() };
+      const next = {
+        categories,
+        check: check.items,
+        verify: verify.items,
+        mine: mine.items,
+        at: new Date().toISOString(),
+      };
       localStorage.setItem(CACHE, JSON.stringify(next));
       setCache(next);
     } catch {
@@ -292,36 +300,137 @@ function ReportForm(props: {
   );
 }
 
+/** Metres between two WGS84 points (haversine). */
+function metres(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+  const r = Math.PI / 180;
+  const h =
+    Math.sin(((b.lat - a.lat) * r) / 2) ** 2 +
+    Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(((b.lon - a.lon) * r) / 2) ** 2;
+  return 6_371_008 * 2 * Math.asin(Math.sqrt(h));
+}
+
+/** 巡查路线: the places to visit in nearest-next order from where the worker stands. */
+function patrolRoute(
+  from: { lon: number; lat: number } | null,
+  stops: CaseSummary[],
+): { c: CaseSummary; leg: number | null }[] {
+  const located = stops.filter((s) => s.lon !== null && s.lat !== null);
+  if (!from) return stops.map((c) => ({ c, leg: null }));
+  const route: { c: CaseSummary; leg: number }[] = [];
+  let here = from;
+  const left = [...located];
+  while (left.length) {
+    let best = 0;
+    for (let i = 1; i < left.length; i++) {
+      if (
+        metres(here, left[i] as { lon: number; lat: number }) <
+        metres(here, left[best] as { lon: number; lat: number })
+      )
+        best = i;
+    }
+    const [next] = left.splice(best, 1) as [CaseSummary];
+    const at = { lon: next.lon as number, lat: next.lat as number };
+    route.push({ c: next, leg: Math.round(metres(here, at)) });
+    here = at;
+  }
+  return route;
+}
+
 function Tasks(props: {
   cache: Cache;
   onQueued(item: Omit<Outgoing, 'key' | 'createdAt' | 'attempts'>): void;
 }) {
+  const [from, setFrom] = useState<{ lon: number; lat: number } | null>(null);
+  const stops = [...props.cache.verify, ...props.cache.check];
+  const route = patrolRoute(from, stops);
+  const act = (c: CaseSummary, label: string, body: Record<string, unknown>) =>
+    props.onQueued({
+      label: `${label}：${c.number}`,
+      url: `/api/cases/${c.id}/transitions`,
+      body: { ...body, version: c.version },
+    });
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card size="small" title="待核查">
+      <Card
+        size="small"
+        title="巡查路线（待核实、待核查）"
+        extra={
+          <Button
+            size="small"
+            onClick={() =>
+              navigator.geolocation.getCurrentPosition((p) =>
+                setFrom({ lon: p.coords.longitude, lat: p.coords.latitude }),
+              )
+            }
+          >
+            从当前位置排序
+          </Button>
+        }
+      >
         <List
-          dataSource={props.cache.check}
-          locale={{ emptyText: '暂无待核查任务' }}
-          renderItem={(c) => (
+          dataSource={route}
+          locale={{ emptyText: '暂无任务' }}
+          renderItem={({ c, leg }, i) => (
             <List.Item
-              actions={[
-                <Button
-                  key="ok"
-                  size="small"
-                  type="primary"
-                  onClick={() =>
-                    props.onQueued({
-                      label: `核查通过：${c.number}`,
-                      url: `/api/cases/${c.id}/transitions`,
-                      body: { type: 'check', pass: true, note: '现场核查：已处置到位', version: c.version },
-                    })
-                  }
-                >
-                  核查通过
-                </Button>,
-              ]}
+              actions={
+                c.state === 'verifying'
+                  ? [
+                      <Button
+                        key="y"
+                        size="small"
+                        type="primary"
+                        onClick={() =>
+                          act(c, '核实属实', {
+                            type: 'verify_report',
+                            found: true,
+                            note: '现场核实：情况属实',
+                          })
+                        }
+                      >
+                        属实
+                      </Button>,
+                      <Button
+                        key="n"
+                        size="small"
+                        onClick={() =>
+                          act(c, '核实不属实', {
+                            type: 'verify_report',
+                            found: false,
+                            note: '现场核实：未发现问题',
+                          })
+                        }
+                      >
+                        不属实
+                      </Button>,
+                    ]
+                  : [
+                      <Button
+                        key="ok"
+                        size="small"
+                        type="primary"
+                        onClick={() =>
+                          act(c, '核查通过', { type: 'check', pass: true, note: '现场核查：已处置到位' })
+                        }
+                      >
+                        核查通过
+                      </Button>,
+                      <Button
+                        key="no"
+                        size="small"
+                        danger
+                        onClick={() =>
+                          act(c, '核查不通过', { type: 'check', pass: false, note: '现场核查：未处置到位' })
+                        }
+                      >
+                        不通过
+                      </Button>,
+                    ]
+              }
             >
-              <List.Item.Meta title={c.title} description={`${c.number} · ${c.areaName}`} />
+              <List.Item.Meta
+                title={`${i + 1}. ${c.title}`}
+                description={`${c.state === 'verifying' ? '待核实' : '待核查'} · ${c.areaName}${leg !== null ? ` · 下一站 ${leg} 米` : ''}`}
+              />
             </List.Item>
           )}
         />
