@@ -121,9 +121,14 @@ function Field() {
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', padding: 12 }}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>
-          网格 · {me?.displayName}
-        </Typography.Title>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {me?.displayName}
+          </Typography.Title>
+          <Typography.Text type="secondary" data-testid="my-grid">
+            我的网格：{me?.scopeName}（{me?.scope}）
+          </Typography.Text>
+        </div>
         <Space data-testid="sync-state">
           <Badge status={online ? 'success' : 'default'} text={online ? '在线' : '离线'} />
           {waiting > 0 ? <Tag color="orange">{waiting} 条待同步</Tag> : <Tag color="green">已全部同步</Tag>}
