@@ -80,8 +80,10 @@ async function serve(config: Config, seed: boolean): Promise<void> {
     );
     console.log('(seeded earlier; default password wangge-demo-2026 unless WANGGE_DEMO_PASSWORD was set)');
   }
-  if (seed)
-    console.log(`\nOpen311 GeoReport v2: ${url}/open311/v2/discovery.json\napi_key: ${OPEN311_DEMO_KEY}`);
+  if (seed) {
+    console.log(`\nCitizen portal: ${url}/portal   Field app: ${url}/field`);
+    console.log(`Open311 GeoReport v2: ${url}/open311/v2/discovery.json\napi_key: ${OPEN311_DEMO_KEY}`);
+  }
   const stop = async () => {
     await server.close();
     await store.close();
