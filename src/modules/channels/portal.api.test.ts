@@ -64,6 +64,20 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     );
     expect(res.statusCode, res.body).toBe(201);
     const { trackingCode } = res.json();
+    const pdf = multipart(
+      'x.pdf',
+      Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'),
+      'application/pdf',
+    );
+    const refused = await send('/api/public/uploads', pdf.payload, pdf.headers);
+    expect([refused.statusCode, refused.json().error.code]).toEqual([400, 'file_type']);
+    expect(
+      await ctx()
+        .store.db.selectFrom('attachments')
+        .select('hash')
+        .where('mime', '=', 'application/pdf')
+        .execute(),
+    ).toEqual([]);
     const again = await report(
       { photos: [up.json().hash], contact: { name: '王女士', phone: '13900000000' } },
       { 'idempotency-key': 'portal-key-0001' },

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../platform/db/schema.js';
 import { Invalid } from '../../platform/errors.js';
-import type { FileStore } from '../../platform/files/files.js';
+import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
 import type { App } from '../../platform/http/app.js';
 import type { Cases } from '../cases/cases.service.js';
 import { listCategories } from '../cases/catalogue.service.js';
@@ -70,9 +70,7 @@ export function registerPortalRoutes(
       if (!file) throw new Invalid('file_empty', 'Attach the photo as the multipart field "file".');
       const bytes = await file.toBuffer();
       await admit(db, 'upload', req.ip, device);
-      const stored = await files.save(bytes, file.filename, null);
-      if (!stored.mime.startsWith('image/'))
-        throw new Invalid('file_type', 'Send a photo (JPEG, PNG or WebP).');
+      const stored = await files.save(bytes, file.filename, null, IMAGE_TYPES);
       return reply.status(201).send({ hash: stored.hash });
     },
   );

@@ -17,7 +17,7 @@ export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
   'image/webp': 'webp',
   'application/pdf': 'pdf',
 };
-const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+export const IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'];
 export const THUMB_WIDTH = 320;
 export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -43,21 +43,27 @@ export class FileStore {
       : path.join(this.dir, hash.slice(0, 2), hash);
   }
 
-  async save(bytes: Buffer, originalName: string, userId: string | null): Promise<StoredFile> {
+  /** Stores the bytes if their sniffed type is one of `accept` (by default photos and PDFs); nothing otherwise. */
+  async save(
+    bytes: Buffer,
+    originalName: string,
+    userId: string | null,
+    accept: readonly string[] = Object.keys(ALLOWED_TYPES),
+  ): Promise<StoredFile> {
     if (bytes.length === 0) throw new Invalid('file_empty', 'The file is empty.');
     if (bytes.length > this.maxBytes) {
       throw new TooLarge('file_too_large', `Files may be at most ${Math.round(this.maxBytes / 1048576)} MB.`);
     }
     const sniffed = await fileTypeFromBuffer(bytes);
-    if (!sniffed || !ALLOWED_TYPES[sniffed.mime]) {
+    if (!sniffed || !accept.includes(sniffed.mime)) {
       throw new Invalid(
         'file_type',
-        `The file's content is ${sniffed?.mime ?? 'not a known type'}; send a JPEG, PNG, WebP photo or a PDF.`,
+        `The file's content is ${sniffed?.mime ?? 'not a known type'}; send one of ${accept.join(', ')}.`,
       );
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
     let meta = { width: null as number | null, height: null as number | null, thumbnail: false };
-    if (IMAGE_TYPES.has(sniffed.mime)) {
+    if (IMAGE_TYPES.includes(sniffed.mime)) {
       try {
         const image = sharp(bytes, { failOn: 'error' });
         const m = await image.metadata();
