@@ -20,6 +20,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { findPostgresBinaries, freePort, startPostgresServer } from '../src/platform/db/pg-server.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { buildServer } from '../src/server.js';
+import { wholeCellCentres } from '../src/testing/grid-cells.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -88,17 +89,7 @@ async function benchStore(kind: 'pglite' | 'postgres', store: Database): Promise
     .values({ user_id: lead.id, name: 'bench', token_hash: sha256(token) })
     .execute();
   // Points at the centres of whole grid cells of 和平区, so every intake locates.
-  const cells = await db
-    .selectFrom('areas')
-    .select(['code', 'bbox', 'geometry'])
-    .where('level', '=', 'grid')
-    .execute();
-  const points = cells.flatMap((c) => {
-    const b = c.bbox as [number, number, number, number] | null;
-    const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
-    const whole = ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2; // an unclipped square
-    return b && whole ? [{ code: c.code, lon: (b[0] + b[2]) / 2, lat: (b[1] + b[3]) / 2 }] : [];
-  });
+  const points = await wholeCellCentres(db, '120101');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-bench-'));
   const server = await buildServer(
     store,

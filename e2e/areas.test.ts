@@ -1,6 +1,7 @@
 /** The 和平区 dispatcher logs in, opens the area tree, clicks a grid on the map and sees its code. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, clickMapAt, type E2E, startE2E, wholeCellCentre } from './harness.js';
+import { wholeCellCentre } from '../src/testing/grid-cells.js';
+import { browserAvailable, clickMapAt, type E2E, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -32,7 +33,7 @@ run('console: areas and map (Chromium)', () => {
     expect(await page.getByTestId('area-code').textContent()).toContain('120101001');
 
     // Pick an unclipped grid cell of the street from the API and click its centre on the map.
-    const target = await wholeCellCentre(page, '120101001001');
+    const target = await wholeCellCentre(e2e.store.db, '120101001001');
     await clickMapAt(page, target);
     await page.getByTestId('area-code').getByText(target.code).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('parent-community').textContent()).toBe('120101001001');

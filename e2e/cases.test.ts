@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, clickMapAt, type E2E, startE2E, wholeCellCentre } from './harness.js';
+import { wholeCellCentre } from '../src/testing/grid-cells.js';
+import { browserAvailable, clickMapAt, type E2E, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -63,7 +64,7 @@ run('console: the closed loop (Chromium)', () => {
     await page.keyboard.type('暴露垃圾');
     await page.keyboard.press('Enter');
     await page.getByTestId('title').fill('和平路口暴露垃圾');
-    const cell = await wholeCellCentre(page, '120101001001');
+    const cell = await wholeCellCentre(e2e.store.db, '120101001001');
     await clickMapAt(page, cell);
     await page.getByTestId('located').getByText(cell.code).waitFor();
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/attachments'));

@@ -5,6 +5,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wholeCellCentre } from '../src/testing/grid-cells.js';
 import { browserAvailable, type E2E, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
@@ -19,23 +20,12 @@ run('field app for grid workers (Chromium, offline)', () => {
   });
 
   it('reports while offline, shows it waiting, syncs when online, one case despite a lost answer', async () => {
-    const cells = await e2e.store.db
-      .selectFrom('areas')
-      .select(['bbox', 'geometry'])
-      .where('level', '=', 'grid')
-      .where('code', 'like', '120101001%')
-      .execute();
-    const whole = cells.find((c) => {
-      const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
-      return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
-    });
-    if (!whole?.bbox) throw new Error('no whole grid cell');
-    const [w, s, e, n] = whole.bbox as [number, number, number, number];
+    const cell = await wholeCellCentre(e2e.store.db, '120101001');
     const { page, context } = await e2e.newPage({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
-      geolocation: { latitude: (s + n) / 2, longitude: (w + e) / 2, accuracy: 6 },
+      geolocation: { latitude: cell.lat, longitude: cell.lon, accuracy: 6 },
       permissions: ['geolocation'],
     });
     const errors: string[] = [];

@@ -108,31 +108,6 @@ export async function startE2E(opts: { districts?: string[] } = { districts: ['1
   };
 }
 
-/** The centre of an unclipped (square) grid cell of a community, read through the API in the page. */
-export async function wholeCellCentre(
-  page: Page,
-  community: string,
-): Promise<{ code: string; lon: number; lat: number }> {
-  return page.evaluate(async (within) => {
-    const fc = (await (await fetch(`/api/areas/geojson?level=grid&within=${within}`)).json()) as {
-      features: { properties: { code: string }; geometry: { type: string; coordinates: number[][][] } }[];
-    };
-    const cell = fc.features.find((f) => {
-      const ring = f.geometry.coordinates[0] ?? [];
-      return f.geometry.type === 'Polygon' && ring.length === 5 && new Set(ring.map((p) => p[0])).size === 2;
-    });
-    if (!cell) throw new Error(`no whole grid cell in ${within}`);
-    const ring = cell.geometry.coordinates[0] ?? [];
-    const xs = ring.map((p) => p[0] ?? 0);
-    const ys = ring.map((p) => p[1] ?? 0);
-    return {
-      code: cell.properties.code,
-      lon: (Math.min(...xs) + Math.max(...xs)) / 2,
-      lat: (Math.min(...ys) + Math.max(...ys)) / 2,
-    };
-  }, community);
-}
-
 /** Centres the page's map on a point at a zoom where grids are drawn, waits until they are, and clicks it. */
 export async function clickMapAt(page: Page, point: { lon: number; lat: number }): Promise<void> {
   await page.waitForFunction(() => window.__wanggeMap?.loaded(), undefined, { timeout: 30_000 });

@@ -1,6 +1,7 @@
 /** The hotline console, keyboard-first: a caller, a landmark from the gazetteer, a duplicate suggested while typing, the case number to read back. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, type E2E, startE2E, wholeCellCentre } from './harness.js';
+import { wholeCellCentre } from '../src/testing/grid-cells.js';
+import { browserAvailable, type E2E, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -19,7 +20,7 @@ run('hotline console (Chromium)', () => {
     page.on('pageerror', (err) => errors.push(err.message));
     await e2e.login(page, 'operator');
     await page.getByTestId('current-user').waitFor();
-    const cell = await wholeCellCentre(page, '120101001002');
+    const cell = await wholeCellCentre(e2e.store.db, '120101001002');
     // An earlier complaint at the same place, and the landmark the operators keep for it.
     const earlier = await page.evaluate(async (p) => {
       const { csrfToken } = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Command } from '../src/modules/cases/workflow.js';
+import { wholeCellCentre } from '../src/testing/grid-cells.js';
 import { browserAvailable, type E2E, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
@@ -41,23 +42,12 @@ run('citizen portal (Chromium, phone screen)', () => {
   }
 
   it('submit with the phone location → track → rate unsatisfied → reopened', async () => {
-    const cells = await e2e.store.db
-      .selectFrom('areas')
-      .select(['bbox', 'geometry'])
-      .where('level', '=', 'grid')
-      .where('code', 'like', '120101003%')
-      .execute();
-    const whole = cells.find((c) => {
-      const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
-      return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
-    });
-    if (!whole?.bbox) throw new Error('no whole grid cell');
-    const [w, s, e, n] = whole.bbox as [number, number, number, number];
+    const cell = await wholeCellCentre(e2e.store.db, '120101003');
     const { page, context } = await e2e.newPage({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
-      geolocation: { latitude: (s + n) / 2, longitude: (w + e) / 2, accuracy: 8 },
+      geolocation: { latitude: cell.lat, longitude: cell.lon, accuracy: 8 },
       permissions: ['geolocation'],
     });
     const errors: string[] = [];

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { FileStore } from '../../platform/files/files.js';
 import { type Client, describeApi, multipart } from '../../testing/api.js';
+import { wholeCellCentre } from '../../testing/grid-cells.js';
 import { CASES_SETTINGS_KEY, Cases, loadCasesOptions } from './cases.service.js';
 
 async function upload(c: Client, filename: string, bytes: Buffer, mime = 'image/png') {
@@ -38,16 +39,7 @@ describeApi('cases API: catalogue, intake, the loop, concurrency, idempotency, f
     handler = await ctx().login('handler');
     operator = await ctx().login('operator');
     admin = await ctx().login('admin');
-    const rows = await ctx()
-      .store.db.selectFrom('areas')
-      .select(['code', 'bbox', 'geometry'])
-      .where('level', '=', 'grid')
-      .where('code', 'like', '120101001%')
-      .execute();
-    const whole = rows.find((r) => r.geometry?.type === 'Polygon' && r.geometry.coordinates[0]?.length === 5);
-    if (!whole?.bbox) throw new Error('no rectangular grid in 劝业场街道');
-    const [w, s, e, n] = whole.bbox as [number, number, number, number];
-    grid = { code: whole.code, lon: (w + e) / 2, lat: (s + n) / 2 };
+    grid = await wholeCellCentre(ctx().store.db, '120101001');
     const other = await ctx()
       .store.db.selectFrom('areas')
       .select('code')

@@ -82,27 +82,44 @@ export async function receiveAlarm(
     unitId: null,
   };
   const place = device.lon !== null && device.lat !== null ? { lon: device.lon, lat: device.lat } : null;
-  // Read what a new case would need before writing (the embedded store has one connection).
-  const intake = rule
-    ? await cases.prepareIntake(await ownerPrincipal(db, device.user_id, by.name), {
-        categoryCode: rule.category_code,
-        title: `${device.name}报警：${alarm.type}`,
-        description: [
-          alarm.note,
-          alarm.value !== undefined ? `读数 ${alarm.value}` : null,
-          `报警时间 ${alarm.time}`,
-        ]
-          .filter(Boolean)
-          .join('；'),
-        ...(place ?? {}),
-        areaCode: device.area_code,
-        crs: 'wgs84',
-        address: device.name,
-        evidence: [],
-        attributes: {},
-        source: 'device',
-      })
-    : null;
+  // Read before writing (the embedded store has one connection): the open case a repeat joins, or
+  // else what a new case needs.
+  const open = rule
+    ? await db
+        .selectFrom('device_messages as m')
+        .innerJoin('cases as c', 'c.id', 'm.case_id')
+        .select(['c.id', 'c.number'])
+        .where('m.device_id', '=', device.id)
+        .where('m.alarm_type', '=', alarm.type)
+        .where('m.received_at', '>=', new Date(now.getTime() - rule.dedupe_minutes * 60_000))
+        .where('c.state', 'not in', [...FINAL_STATES])
+        .orderBy('m.received_at', 'desc')
+        .executeTakeFirst()
+    : undefined;
+  const plan = !rule
+    ? null
+    : open
+      ? { kind: 'attach' as const, open }
+      : {
+          kind: 'create' as const,
+          intake: await cases.prepareIntake(await ownerPrincipal(db, device.user_id, by.name), {
+            categoryCode: rule.category_code,
+            title: `${device.name}报警：${alarm.type}`,
+            description: [
+              alarm.note,
+              alarm.value !== undefined ? `读数 ${alarm.value}` : null,
+              `报警时间 ${alarm.time}`,
+            ]
+              .filter(Boolean)
+              .join('；'),
+            areaCode: device.area_code, // where it is installed: no locating, no guessing
+            crs: 'wgs84',
+            address: device.name,
+            evidence: [],
+            attributes: {},
+            source: 'device',
+          }),
+        };
 
   return db.transaction().execute(async (trx) => {
     const fresh = await trx
@@ -116,7 +133,7 @@ export async function receiveAlarm(
         'replayed',
         `Message ${alarm.messageId} of device ${device.id} was received already.`,
       );
-    if (!rule || !intake) return { outcome: 'no_rule' as const, caseId: null, number: null };
+    if (!plan) return { outcome: 'no_rule' as const, caseId: null, number: null };
     /** The message leads to the case it opened or joined (de-duplication looks there). */
     const link = (caseId: string) =>
       trx
@@ -125,18 +142,6 @@ export async function receiveAlarm(
         .where('device_id', '=', device.id)
         .where('message_id', '=', alarm.messageId)
         .execute();
-
-    const since = new Date(now.getTime() - rule.dedupe_minutes * 60_000);
-    const open = await trx
-      .selectFrom('device_messages as m')
-      .innerJoin('cases as c', 'c.id', 'm.case_id')
-      .select(['c.id', 'c.number'])
-      .where('m.device_id', '=', device.id)
-      .where('m.alarm_type', '=', alarm.type)
-      .where('m.received_at', '>=', since)
-      .where('c.state', 'not in', [...FINAL_STATES])
-      .orderBy('m.received_at', 'desc')
-      .executeTakeFirst();
     const facts = {
       deviceId: device.id,
       messageId: alarm.messageId,
@@ -144,7 +149,8 @@ export async function receiveAlarm(
       time: alarm.time,
       value: alarm.value ?? null,
     };
-    if (open) {
+    if (plan.kind === 'attach') {
+      const { open } = plan;
       await cases.appendRecord(
         trx,
         open.id,
@@ -154,7 +160,7 @@ export async function receiveAlarm(
       await link(open.id);
       return { outcome: 'attached' as const, caseId: open.id, number: open.number };
     }
-    const created = await cases.insertIntake(trx, intake);
+    const created = await cases.insertIntake(trx, plan.intake);
     await link(created.id);
     return { outcome: 'case_created' as const, caseId: created.id, number: created.number };
   });

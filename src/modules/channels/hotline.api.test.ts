@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { type Client, describeApi } from '../../testing/api.js';
+import { wholeCellCentre } from '../../testing/grid-cells.js';
 
 describeApi('hotline console API: callers, places, knowledge base', (ctx) => {
   let operator: Client;
@@ -7,19 +8,8 @@ describeApi('hotline console API: callers, places, knowledge base', (ctx) => {
 
   beforeAll(async () => {
     operator = await ctx().login('operator');
-    const cells = await ctx()
-      .store.db.selectFrom('areas')
-      .select(['bbox', 'geometry'])
-      .where('level', '=', 'grid')
-      .where('code', 'like', '120101002%')
-      .execute();
-    const whole = cells.find((c) => {
-      const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
-      return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
-    });
-    if (!whole?.bbox) throw new Error('no whole grid cell');
-    const [w, s, e, n] = whole.bbox as [number, number, number, number];
-    point = { lon: (w + e) / 2, lat: (s + n) / 2 };
+    const { lon, lat } = await wholeCellCentre(ctx().store.db, '120101002');
+    point = { lon, lat };
   });
 
   it("shows a caller's earlier cases by phone number", async () => {

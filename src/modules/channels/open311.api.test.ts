@@ -8,6 +8,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { projectRoot } from '../../platform/config.js';
 import { OPEN311_DEMO_KEY } from '../../seed/demo.js';
 import { describeApi } from '../../testing/api.js';
+import { wholeCellCentre } from '../../testing/grid-cells.js';
 
 const SCHEMAS = path.join(projectRoot, 'data/open311-schema');
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -45,19 +46,8 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     );
 
   beforeAll(async () => {
-    const cells = await ctx()
-      .store.db.selectFrom('areas')
-      .select(['bbox', 'geometry'])
-      .where('level', '=', 'grid')
-      .where('code', 'like', '120101001%')
-      .execute();
-    const whole = cells.find((c) => {
-      const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
-      return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
-    });
-    if (!whole?.bbox) throw new Error('no whole grid cell');
-    const [w, s, e, n] = whole.bbox as [number, number, number, number];
-    point = { lat: String((s + n) / 2), long: String((w + e) / 2) };
+    const centre = await wholeCellCentre(ctx().store.db, '120101001');
+    point = { lat: String(centre.lat), long: String(centre.lon) };
   });
 
   it('answers discovery in JSON and XML with exact content types', async () => {

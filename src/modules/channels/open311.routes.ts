@@ -217,7 +217,7 @@ export function registerOpen311Routes(
           if (hasMarkup(value)) throw new Open311Error(400, `${field} must be plain text, without HTML`);
         }
         const place = await placeOf(db, places, f, district);
-        const name2 = [f.firstName, f.lastName].filter(Boolean).join(' ');
+        const reporterName = [f.firstName, f.lastName].filter(Boolean).join(' ');
         const created = await cases.create(p as Principal, {
           categoryCode: service.code,
           title: (description || service.name).slice(0, 60).replace(/\s+/g, ' ') || service.name,
@@ -229,10 +229,10 @@ export function registerOpen311Routes(
           attributes: f.attributes,
           source: 'open311',
           ...(f.mediaUrl ? { mediaUrl: validUrl(f.mediaUrl) } : {}),
-          ...(name2 || f.phone || f.email
+          ...(reporterName || f.phone || f.email
             ? {
                 reporter: {
-                  ...(name2 && { name: name2.slice(0, 60) }),
+                  ...(reporterName && { name: reporterName.slice(0, 60) }),
                   ...(f.phone && { phone: validPhone(f.phone) }),
                   ...(f.email && { email: f.email }),
                 },

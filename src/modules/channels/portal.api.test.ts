@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { describeApi, multipart } from '../../testing/api.js';
+import { wholeCellCentre } from '../../testing/grid-cells.js';
 import { LIMITS } from './portal.service.js';
 
 describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
@@ -23,19 +24,8 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     );
 
   beforeAll(async () => {
-    const cells = await ctx()
-      .store.db.selectFrom('areas')
-      .select(['bbox', 'geometry'])
-      .where('level', '=', 'grid')
-      .where('code', 'like', '120101003%')
-      .execute();
-    const whole = cells.find((c) => {
-      const ring = c.geometry?.type === 'Polygon' ? (c.geometry.coordinates[0] ?? []) : [];
-      return ring.length === 5 && new Set(ring.map((q) => q[0])).size === 2;
-    });
-    if (!whole?.bbox) throw new Error('no whole grid cell');
-    const [w, s, e, n] = whole.bbox as [number, number, number, number];
-    point = { lon: (w + e) / 2, lat: (s + n) / 2 };
+    const { lon, lat } = await wholeCellCentre(ctx().store.db, '120101003');
+    point = { lon, lat };
   });
 
   it('lists plain services and the street map without logging in', async () => {
