@@ -55,7 +55,10 @@ describe('table ownership', () => {
           path: 'src/modules/org/org.store.ts',
           text: "db.selectFrom('units as u').innerJoin('areas', 'areas.code', 'u.area_code');\nsql`exists (select 1 from settings)`;",
         },
-        { path: 'src/modules/places/places.store.ts', text: "db.selectFrom('areas').where(sql`areas.code like ${x}`);" },
+        {
+          path: 'src/modules/places/places.store.ts',
+          text: "db.selectFrom('areas').where(sql`areas.code like $1`);",
+        },
         { path: 'src/modules/cases/cases.service.ts', text: "db.selectFrom('units');" },
       ],
       fakeOwners,

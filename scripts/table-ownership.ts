@@ -112,7 +112,10 @@ export function readSources(root: string, dir: string): SourceFile[] {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.ts') || e.name.endsWith('.sql'))
-        out.push({ path: path.relative(root, p).split(path.sep).join('/'), text: fs.readFileSync(p, 'utf8') });
+        out.push({
+          path: path.relative(root, p).split(path.sep).join('/'),
+          text: fs.readFileSync(p, 'utf8'),
+        });
     }
   };
   walk(path.join(root, dir));
