@@ -9,12 +9,14 @@ import { registerDeviceRoutes } from './modules/channels/devices.routes.js';
 import { registerHotlineRoutes } from './modules/channels/hotline.routes.js';
 import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
-import { principalFromSession, principalFromToken, pruneLoginAttempts } from './modules/org/auth.service.js';
+import { Auth } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
+import { Org } from './modules/org/org.service.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
 import { Places } from './modules/places/places.service.js';
+import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
-import { sendProgressReminders } from './modules/targets/targets.service.js';
+import { Targets } from './modules/targets/targets.service.js';
 import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
@@ -35,7 +37,10 @@ export interface Server {
   app: App;
   store: Database;
   places: Places;
+  org: Org;
   cases: Cases;
+  targets: Targets;
+  targetTasks: TargetTasks;
   /** Runs the jobs that are due now (the timer calls it; tests and the CLI may too). */
   runJobs(now?: () => Date): Promise<number>;
   close(): Promise<void>;
@@ -49,23 +54,27 @@ export async function buildServer(
 ): Promise<Server> {
   const db = store.db;
   const tileOrigin = config.tileUrl ? new URL(config.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
+  const auth = new Auth(db);
   const app = await createApp({
     logLevel: config.logLevel,
     webDir: opts.webDir ?? WEB_DIR,
     tileOrigin,
     maxUploadBytes: config.maxUploadBytes,
     authenticator: {
-      fromSession: (v) => principalFromSession(db, v),
-      fromToken: (t) => principalFromToken(db, t),
+      fromSession: (v) => auth.principalFromSession(v),
+      fromToken: (t) => auth.principalFromToken(t),
     },
   });
   const places = new Places(db);
   const files = new FileStore(db, path.join(config.dataDir, 'files'), config.maxUploadBytes);
+  const org = new Org(db, places);
+  const targets = new Targets(db, places);
+  const targetTasks = new TargetTasks(db, org, files);
   const cases = new Cases(db, places, files, await loadCasesOptions(db));
-  registerOrgRoutes(app, db, { secureCookies: config.secureCookies });
+  registerOrgRoutes(app, org, auth, { secureCookies: config.secureCookies });
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
-  registerTargetsRoutes(app, db);
+  registerTargetsRoutes(app, targets, targetTasks);
   registerDeviceRoutes(app, db, cases);
   registerPortalRoutes(app, db, cases, places, files);
   registerHotlineRoutes(app, db, places);
@@ -77,8 +86,10 @@ export async function buildServer(
   const worker = `${os.hostname()}:${process.pid}`;
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {
-    pruneLoginAttempts(db).catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
-    sendProgressReminders(db).catch((err: unknown) => app.log.warn({ err }, 'progress reminders failed'));
+    auth.pruneLoginAttempts().catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
+    targetTasks
+      .sendProgressReminders()
+      .catch((err: unknown) => app.log.warn({ err }, 'progress reminders failed'));
   }, 60_000);
   housekeeping.unref();
   const jobTimer =
@@ -93,7 +104,10 @@ export async function buildServer(
     app,
     store,
     places,
+    org,
     cases,
+    targets,
+    targetTasks,
     runJobs,
     async close() {
       clearInterval(housekeeping);

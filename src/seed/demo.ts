@@ -5,8 +5,14 @@ import type { Kysely } from 'kysely';
 import { seedCatalogue } from '../modules/cases/catalogue.service.js';
 import { DEMO_USERS, demoRules, demoUnits } from '../modules/org/demo-org.js';
 import { type DivisionRow, parseDivisionsCsv } from '../modules/places/divisions-csv.js';
-import { generateGrids } from '../modules/places/grid-generator.js';
-import { type AreaInsert, bumpGridVersion, gridName, upsertAreas } from '../modules/places/places.service.js';
+import { bboxOf, generateGrids } from '../modules/places/grid-generator.js';
+import {
+  type AreaInsert,
+  bumpGridVersion,
+  firstGridUnder,
+  gridName,
+  upsertAreas,
+} from '../modules/places/places.service.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.js';
 import { hashPassword, newSecret, sha256 } from '../platform/auth/secrets.js';
 import { projectRoot } from '../platform/config.js';
@@ -244,35 +250,10 @@ export async function seedDemo(
   };
 }
 
-export function bboxOf(g: GeoJsonGeometry): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  for (const poly of polys) {
-    for (const ring of poly) {
-      for (const [x = 0, y = 0] of ring) {
-        if (x < minX) minX = x;
-        if (y < minY) minY = y;
-        if (x > maxX) maxX = x;
-        if (y > maxY) maxY = y;
-      }
-    }
-  }
-  return [minX, minY, maxX, maxY];
-}
-
 /** Demo alarm rules, a machine account for devices, and two devices in 劝业场街道 (their secrets derive from the demo password). */
 async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<void> {
   const centre = ids.get('120101-zhzx');
-  const grid = await trx
-    .selectFrom('areas')
-    .select(['code', 'bbox'])
-    .where('level', '=', 'grid')
-    .where('code', 'like', '120101001%')
-    .orderBy('code')
-    .executeTakeFirst();
+  const grid = await firstGridUnder(trx, '120101001');
   if (!centre || !grid) return;
   await trx
     .insertInto('alarm_rules')

@@ -1,9 +1,13 @@
 /** Logging in and out, sessions and API tokens: turning credentials into a Principal. */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../../platform/audit/audit.js';
 import { isRole, type Principal } from '../../platform/auth/roles.js';
 import { DUMMY_PASSWORD_HASH, newSecret, sha256, verifyPassword } from '../../platform/auth/secrets.js';
 import type { DB } from '../../platform/db/schema.js';
-import { TooMany, Unauthorized } from '../../platform/errors.js';
+import type { Db } from '../../platform/db/store.js';
+import { NotFound, TooMany, Unauthorized } from '../../platform/errors.js';
+import { userInScope } from './org.service.js';
+import { OrgStore } from './org.store.js';
 
 export const AUTH_LIMITS = {
   /** Attempts from one source address within the window before 429. */
@@ -21,120 +25,137 @@ export interface LoginResult {
   expiresAt: Date;
 }
 
-export async function login(
-  db: Kysely<DB>,
-  input: { username: string; password: string; source: string },
-  now = new Date(),
-): Promise<LoginResult> {
-  const since = new Date(now.getTime() - AUTH_LIMITS.windowMs);
-  const recent = await db
-    .selectFrom('login_attempts')
-    .select(db.fn.countAll<number>().as('n'))
-    .where('source', '=', input.source)
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
-  if (Number(recent.n) >= AUTH_LIMITS.attemptsPerSource) {
-    throw new TooMany('too_many_attempts', 'Too many login attempts from this address; wait a few minutes.');
-  }
-  await db.insertInto('login_attempts').values({ source: input.source, at: now }).execute();
+export class Auth {
+  private readonly store: OrgStore;
 
-  const username = input.username.toLowerCase();
-  const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  if (!user?.active) {
-    await verifyPassword(await DUMMY_PASSWORD_HASH, input.password); // same cost as a real check
-    throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.store = new OrgStore(db);
   }
-  if (user.locked_until && user.locked_until > now) {
-    throw new TooMany(
-      'account_locked',
-      `Too many failed logins; the account is locked until ${user.locked_until.toISOString()}.`,
-    );
+
+  async login(input: { username: string; password: string; source: string }): Promise<LoginResult> {
+    const now = this.clock();
+    const since = new Date(now.getTime() - AUTH_LIMITS.windowMs);
+    if ((await this.store.countAttempts(input.source, since)) >= AUTH_LIMITS.attemptsPerSource) {
+      throw new TooMany(
+        'too_many_attempts',
+        'Too many login attempts from this address; wait a few minutes.',
+      );
+    }
+    await this.store.insertAttempt(input.source, now);
+
+    const user = await this.store.userByUsername(input.username.toLowerCase());
+    if (!user?.active) {
+      await verifyPassword(await DUMMY_PASSWORD_HASH, input.password); // same cost as a real check
+      throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
+    }
+    if (user.locked_until && user.locked_until > now) {
+      throw new TooMany(
+        'account_locked',
+        `Too many failed logins; the account is locked until ${user.locked_until.toISOString()}.`,
+      );
+    }
+    if (!(await verifyPassword(user.password_hash, input.password))) {
+      const failures = user.failed_logins + 1;
+      const lock = failures >= AUTH_LIMITS.failuresToLock;
+      await this.store.setLoginFailures(
+        user.id,
+        lock ? 0 : failures,
+        lock ? new Date(now.getTime() + AUTH_LIMITS.lockMs) : user.locked_until,
+      );
+      throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
+    }
+    const sessionToken = newSecret();
+    const csrf = newSecret();
+    const expiresAt = new Date(now.getTime() + AUTH_LIMITS.sessionMs);
+    await this.db.transaction().execute(async (trx) => {
+      const store = new OrgStore(trx);
+      await store.setLoginFailures(user.id, 0, null);
+      await store.insertSession({ id: sha256(sessionToken), userId: user.id, csrf, expiresAt });
+      await store.deleteExpiredSessions(now);
+    });
+    return {
+      sessionToken,
+      expiresAt,
+      principal: toPrincipal(user, 'session', csrf, sha256(sessionToken)),
+    };
   }
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const failures = user.failed_logins + 1;
-    const lock = failures >= AUTH_LIMITS.failuresToLock;
-    await db
-      .updateTable('users')
-      .set({
-        failed_logins: lock ? 0 : failures,
-        locked_until: lock ? new Date(now.getTime() + AUTH_LIMITS.lockMs) : user.locked_until,
-      })
-      .where('id', '=', user.id)
-      .execute();
-    throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
+
+  async logout(sessionId: string): Promise<void> {
+    await this.store.deleteSession(sessionId);
   }
-  const sessionToken = newSecret();
-  const csrf = newSecret();
-  const expiresAt = new Date(now.getTime() + AUTH_LIMITS.sessionMs);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', user.id)
-      .execute();
-    await trx
-      .insertInto('sessions')
-      .values({ id: sha256(sessionToken), user_id: user.id, csrf_token: csrf, expires_at: expiresAt })
-      .execute();
-    await trx.deleteFrom('sessions').where('expires_at', '<', now).execute();
-  });
-  return {
-    sessionToken,
-    expiresAt,
-    principal: toPrincipal(user, 'session', csrf, sha256(sessionToken)),
-  };
+
+  async principalFromSession(cookieValue: string): Promise<Principal | null> {
+    const id = sha256(cookieValue);
+    const row = await this.store.sessionUser(id);
+    if (!row || row.expires_at <= this.clock()) return null;
+    return toPrincipal(row, 'session', row.csrf_token, id);
+  }
+
+  principalFromToken(token: string): Promise<Principal | null> {
+    return principalFromToken(this.db, token, this.clock());
+  }
+
+  /** Removes expired rate-limit rows; called by the periodic housekeeping. */
+  async pruneLoginAttempts(): Promise<void> {
+    await this.store.deleteAttemptsBefore(new Date(this.clock().getTime() - AUTH_LIMITS.windowMs));
+  }
+
+  // ---------- API tokens ----------
+
+  async createToken(p: Principal, userId: string, name: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const store = new OrgStore(trx);
+      await userInScope(store, p, userId);
+      const token = newSecret('wg_');
+      const row = await store.insertToken(userId, name, sha256(token));
+      await recordAudit(trx, p, {
+        action: 'token_create',
+        entity: 'token',
+        entityId: row.id,
+        after: { userId, name },
+      });
+      return { id: row.id, name: row.name, token };
+    });
+  }
+
+  async listTokens(p: Principal, userId: string) {
+    await userInScope(this.store, p, userId);
+    const rows = await this.store.liveTokensOf(userId);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at.toISOString(),
+      lastUsedAt: r.last_used_at ? r.last_used_at.toISOString() : null,
+    }));
+  }
+
+  async revokeToken(p: Principal, tokenId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const store = new OrgStore(trx);
+      if (!(await store.liveTokenInScope(p.scope, tokenId)))
+        throw new NotFound('token_not_found', `No token ${tokenId} in your scope.`);
+      await store.revokeToken(tokenId, this.clock());
+      await recordAudit(trx, p, { action: 'token_revoke', entity: 'token', entityId: tokenId });
+    });
+  }
 }
 
-export async function logout(db: Kysely<DB>, sessionId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
-}
-
-export async function principalFromSession(
-  db: Kysely<DB>,
-  cookieValue: string,
-  now = new Date(),
-): Promise<Principal | null> {
-  const id = sha256(cookieValue);
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select(['sessions.csrf_token', 'sessions.expires_at'])
-    .where('sessions.id', '=', id)
-    .where('users.active', '=', true)
-    .executeTakeFirst();
-  if (!row || row.expires_at <= now) return null;
-  return toPrincipal(row, 'session', row.csrf_token, id);
-}
-
-export async function principalFromToken(
-  db: Kysely<DB>,
-  token: string,
-  now = new Date(),
-): Promise<Principal | null> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .selectAll('users')
-    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
-    .where('api_tokens.token_hash', '=', sha256(token))
-    .where('api_tokens.revoked_at', 'is', null)
-    .where('users.active', '=', true)
-    .executeTakeFirst();
+/**
+ * The principal behind an API token (Bearer or Open311 api_key), or null. Kept as a function of the
+ * database for the channels module; `Auth.principalFromToken` is the same through the service.
+ */
+export async function principalFromToken(db: Db, token: string, now = new Date()): Promise<Principal | null> {
+  const store = new OrgStore(db);
+  const row = await store.tokenUser(sha256(token));
   if (!row) return null;
   // Record use at most once a minute so token traffic does not turn every read into a write.
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
-    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
+    await store.touchToken(row.token_id, now);
   }
   return toPrincipal(row, 'token', null, null);
-}
-
-/** Removes expired rate-limit rows; called by the periodic housekeeping. */
-export async function pruneLoginAttempts(db: Kysely<DB>, now = new Date()): Promise<void> {
-  await db
-    .deleteFrom('login_attempts')
-    .where('at', '<', sql<Date>`${new Date(now.getTime() - AUTH_LIMITS.windowMs)}`)
-    .execute();
 }
 
 function toPrincipal(

@@ -1,10 +1,8 @@
 /** HTTP routes of the org module: auth, units, users, tokens, rules, audit. Validate → call the service → shape. */
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Role } from '../../platform/auth/roles.js';
-import type { DB } from '../../platform/db/schema.js';
 import { type App, principalOf, SESSION_COOKIE } from '../../platform/http/app.js';
-import { login, logout } from './auth.service.js';
+import type { Auth } from './auth.service.js';
 import {
   AuditQuery,
   AuditRow,
@@ -24,13 +22,13 @@ import {
   UserCreate,
   UserPatch,
 } from './org.schemas.js';
-import * as org from './org.service.js';
+import type { Org } from './org.service.js';
 
 const ADMIN: readonly Role[] = ['admin'];
 const READ_UNITS: readonly Role[] = ['admin', 'dispatcher', 'shift_lead', 'supervisor', 'leader', 'operator'];
 const READ_RULES: readonly Role[] = ['admin', 'dispatcher', 'shift_lead', 'supervisor'];
 
-export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookies: boolean }): void {
+export function registerOrgRoutes(app: App, org: Org, auth: Auth, opts: { secureCookies: boolean }): void {
   app.post(
     '/api/auth/login',
     {
@@ -43,7 +41,7 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       },
     },
     async (req, reply) => {
-      const result = await login(db, { ...req.body, source: req.ip });
+      const result = await auth.login({ ...req.body, source: req.ip });
       reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         httpOnly: true,
         sameSite: 'strict',
@@ -52,7 +50,7 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
         expires: result.expiresAt,
       });
       return {
-        user: await org.describeMe(db, result.principal),
+        user: await org.describeMe(result.principal),
         csrfToken: result.principal.csrfToken ?? '',
       };
     },
@@ -63,7 +61,7 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
     { config: { access: 'authenticated' }, schema: { tags: ['auth'], response: { 200: MeResponse } } },
     async (req) => {
       const p = principalOf(req);
-      return { user: await org.describeMe(db, p), csrfToken: p.csrfToken ?? '' };
+      return { user: await org.describeMe(p), csrfToken: p.csrfToken ?? '' };
     },
   );
 
@@ -72,7 +70,7 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
     { config: { access: 'authenticated' }, schema: { tags: ['auth'] } },
     async (req, reply) => {
       const p = principalOf(req);
-      if (p.sessionId) await logout(db, p.sessionId);
+      if (p.sessionId) await auth.logout(p.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
     },
@@ -82,17 +80,17 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
   app.get(
     '/api/units',
     { config: { access: READ_UNITS }, schema: { tags: ['org'], response: { 200: z.array(Unit) } } },
-    async (req) => org.listUnits(db, principalOf(req)),
+    async (req) => org.listUnits(principalOf(req)),
   );
   app.get(
     '/api/units/:id',
     { config: { access: READ_UNITS }, schema: { tags: ['org'], params: IdParams, response: { 200: Unit } } },
-    async (req) => org.getUnit(db, principalOf(req), req.params.id),
+    async (req) => org.getUnit(principalOf(req), req.params.id),
   );
   app.post(
     '/api/units',
     { config: { access: ADMIN }, schema: { tags: ['org'], body: UnitCreate, response: { 201: Unit } } },
-    async (req, reply) => reply.status(201).send(await org.createUnit(db, principalOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await org.createUnit(principalOf(req), req.body)),
   );
   app.patch(
     '/api/units/:id',
@@ -100,13 +98,13 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       config: { access: ADMIN },
       schema: { tags: ['org'], params: IdParams, body: UnitPatch, response: { 200: Unit } },
     },
-    async (req) => org.updateUnit(db, principalOf(req), req.params.id, req.body),
+    async (req) => org.updateUnit(principalOf(req), req.params.id, req.body),
   );
   app.delete(
     '/api/units/:id',
     { config: { access: ADMIN }, schema: { tags: ['org'], summary: 'Deactivate a unit', params: IdParams } },
     async (req, reply) => {
-      await org.deactivateUnit(db, principalOf(req), req.params.id);
+      await org.deactivateUnit(principalOf(req), req.params.id);
       return reply.status(204).send();
     },
   );
@@ -115,12 +113,12 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
   app.get(
     '/api/users',
     { config: { access: ADMIN }, schema: { tags: ['org'], response: { 200: z.array(User) } } },
-    async (req) => org.listUsers(db, principalOf(req)),
+    async (req) => org.listUsers(principalOf(req)),
   );
   app.post(
     '/api/users',
     { config: { access: ADMIN }, schema: { tags: ['org'], body: UserCreate, response: { 201: User } } },
-    async (req, reply) => reply.status(201).send(await org.createUser(db, principalOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await org.createUser(principalOf(req), req.body)),
   );
   app.patch(
     '/api/users/:id',
@@ -128,7 +126,7 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       config: { access: ADMIN },
       schema: { tags: ['org'], params: IdParams, body: UserPatch, response: { 200: User } },
     },
-    async (req) => org.updateUser(db, principalOf(req), req.params.id, req.body),
+    async (req) => org.updateUser(principalOf(req), req.params.id, req.body),
   );
   app.get(
     '/api/users/:id/tokens',
@@ -136,7 +134,7 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       config: { access: ADMIN },
       schema: { tags: ['org'], params: IdParams, response: { 200: z.array(Token) } },
     },
-    async (req) => org.listTokens(db, principalOf(req), req.params.id),
+    async (req) => auth.listTokens(principalOf(req), req.params.id),
   );
   app.post(
     '/api/users/:id/tokens',
@@ -151,13 +149,13 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await org.createToken(db, principalOf(req), req.params.id, req.body.name)),
+      reply.status(201).send(await auth.createToken(principalOf(req), req.params.id, req.body.name)),
   );
   app.delete(
     '/api/tokens/:id',
     { config: { access: ADMIN }, schema: { tags: ['org'], params: IdParams } },
     async (req, reply) => {
-      await org.revokeToken(db, principalOf(req), req.params.id);
+      await auth.revokeToken(principalOf(req), req.params.id);
       return reply.status(204).send();
     },
   );
@@ -166,12 +164,12 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
   app.get(
     '/api/rules',
     { config: { access: READ_RULES }, schema: { tags: ['org'], response: { 200: z.array(Rule) } } },
-    async (req) => org.listRules(db, principalOf(req)),
+    async (req) => org.listRules(principalOf(req)),
   );
   app.post(
     '/api/rules',
     { config: { access: ADMIN }, schema: { tags: ['org'], body: RuleCreate, response: { 201: Rule } } },
-    async (req, reply) => reply.status(201).send(await org.createRule(db, principalOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await org.createRule(principalOf(req), req.body)),
   );
   app.patch(
     '/api/rules/:id',
@@ -179,13 +177,13 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       config: { access: ADMIN },
       schema: { tags: ['org'], params: IdParams, body: RulePatch, response: { 200: Rule } },
     },
-    async (req) => org.updateRule(db, principalOf(req), req.params.id, req.body),
+    async (req) => org.updateRule(principalOf(req), req.params.id, req.body),
   );
   app.delete(
     '/api/rules/:id',
     { config: { access: ADMIN }, schema: { tags: ['org'], params: IdParams } },
     async (req, reply) => {
-      await org.deleteRule(db, principalOf(req), req.params.id);
+      await org.deleteRule(principalOf(req), req.params.id);
       return reply.status(204).send();
     },
   );
@@ -196,6 +194,6 @@ export function registerOrgRoutes(app: App, db: Kysely<DB>, opts: { secureCookie
       config: { access: ADMIN },
       schema: { tags: ['org'], querystring: AuditQuery, response: { 200: z.array(AuditRow) } },
     },
-    async (req) => org.listAudit(db, req.query),
+    async (req) => org.listAudit(req.query),
   );
 }

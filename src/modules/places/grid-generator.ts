@@ -4,6 +4,7 @@
  * Real grids are not published; these stand in until an administrator imports official ones. Pure.
  */
 import { area as turfArea } from '@turf/area';
+import { bbox as turfBbox } from '@turf/bbox';
 import { featureCollection, multiPolygon, polygon } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { union } from '@turf/union';
@@ -226,18 +227,8 @@ function edgeCrosses(rings: number[][][], x0: number, y0: number, x1: number, y1
   return false;
 }
 
+/** The [west, south, east, north] box of a polygon or multipolygon. */
 export function bboxOf(g: GeoJsonGeometry): BBox {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const ring of ringsOf(g)) {
-    for (const [x = 0, y = 0] of ring) {
-      if (x < minX) minX = x;
-      if (y < minY) minY = y;
-      if (x > maxX) maxX = x;
-      if (y > maxY) maxY = y;
-    }
-  }
+  const [minX = 0, minY = 0, maxX = 0, maxY = 0] = turfBbox(g as Polygon | MultiPolygon);
   return [minX, minY, maxX, maxY];
 }

@@ -1,14 +1,19 @@
 /** Places use cases: the area tree and geometry (scoped), the grid locator, imports of divisions and grids. */
-import { type Kysely, sql, type Transaction } from 'kysely';
+
+import type { Kysely } from 'kysely';
 import { type AuditActor, recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import type { AreaLevel, DB, GeoJsonGeometry } from '../../platform/db/schema.js';
+import type { AreaLevel, DB } from '../../platform/db/schema.js';
+import type { Db } from '../../platform/db/store.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
+import { readSetting, writeSetting } from '../../platform/settings.js';
 import { parseDivisionsCsv } from './divisions-csv.js';
 import { validateGridImport } from './grid-import.js';
 import { GridLocator, isInChina, toWgs84 } from './locator.js';
+import { type AreaInsert, PlacesStore } from './places.store.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
+export type { AreaInsert } from './places.store.js';
+
 type Scoped = Pick<Principal, 'scope'>;
 
 export interface AreaRef {
@@ -17,25 +22,9 @@ export interface AreaRef {
   level: AreaLevel;
 }
 
-export interface AreaInsert {
-  code: string;
-  name: string;
-  level: AreaLevel;
-  parentCode: string | null;
-  geometry: GeoJsonGeometry | null;
-  bbox: [number, number, number, number] | null;
-  synthetic: boolean;
-  source: string;
-}
-
 /** Settings key whose value changes whenever grids change, so every process rebuilds its locator. */
 const GRID_VERSION_KEY = 'places.grid_version';
 const STALE_CHECK_MS = 10_000;
-
-/** An area is visible to a user when it lies inside the scope or is one of the scope's ancestors. */
-function visible(scope: string) {
-  return sql<boolean>`(areas.code like ${`${scope}%`} or ${scope} like areas.code || '%')`;
-}
 
 export class Places {
   private locator: {
@@ -46,17 +35,30 @@ export class Places {
   } | null = null;
   private building: Promise<void> | null = null;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  private readonly store: PlacesStore;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.store = new PlacesStore(db);
+  }
+
+  /** Whether an area with this code exists (other modules check codes they are given through this). */
+  areaExists(code: string): Promise<boolean> {
+    return this.store.exists(code);
+  }
+
+  /** An area's name, or null when there is no such area. */
+  areaName(code: string): Promise<string | null> {
+    return this.store.nameOf(code);
+  }
+
+  /** Whether the installation has any area yet (the demo seed runs only on an empty one). */
+  hasAreas(): Promise<boolean> {
+    return this.store.any();
+  }
 
   /** Districts → streets → communities visible to the user (grids are fetched per community). */
   async tree(p: Scoped): Promise<(AreaRef & { children?: AreaRef[] })[]> {
-    const rows = await this.db
-      .selectFrom('areas')
-      .select(['code', 'name', 'level', 'parent_code'])
-      .where('level', '!=', 'grid')
-      .where(visible(p.scope))
-      .orderBy('code')
-      .execute();
+    const rows = await this.store.treeRows(p.scope);
     type Node = AreaRef & { children?: Node[] };
     const nodes = new Map<string, Node>();
     const roots: Node[] = [];
@@ -72,19 +74,10 @@ export class Places {
   }
 
   async get(p: Scoped, code: string) {
-    const row = await this.db
-      .selectFrom('areas')
-      .selectAll()
-      .where('code', '=', code)
-      .where(visible(p.scope))
-      .executeTakeFirst();
+    const row = await this.store.visibleArea(p.scope, code);
     if (!row) throw new NotFound('area_not_found', `No area ${code} in your scope.`);
-    const ancestors = await this.db
-      .selectFrom('areas')
-      .select(['code', 'name', 'level'])
-      .where('code', 'in', ancestorCodes(code))
-      .orderBy(sql`length(code)`)
-      .execute();
+    const up = ancestorCodes(code);
+    const ancestors = up.length ? await this.store.refs(up) : [];
     return {
       code: row.code,
       name: row.name,
@@ -99,25 +92,12 @@ export class Places {
 
   async children(p: Scoped, code: string): Promise<AreaRef[]> {
     await this.get(p, code);
-    return this.db
-      .selectFrom('areas')
-      .select(['code', 'name', 'level'])
-      .where('parent_code', '=', code)
-      .where(visible(p.scope))
-      .orderBy('code')
-      .execute();
+    return this.store.visibleChildren(p.scope, code);
   }
 
   /** A FeatureCollection of one level, optionally within an area, restricted to the scope. */
   async geojson(p: Scoped, level: AreaLevel, within?: string) {
-    let q = this.db
-      .selectFrom('areas')
-      .select(['code', 'name', 'level', 'parent_code', 'geometry', 'synthetic'])
-      .where('level', '=', level)
-      .where('geometry', 'is not', null)
-      .where(visible(p.scope));
-    if (within) q = q.where('code', 'like', `${within}%`);
-    const rows = await q.orderBy('code').execute();
+    const rows = await this.store.withGeometry(p.scope, level, within);
     return {
       type: 'FeatureCollection' as const,
       features: rows.map((r) => ({
@@ -171,22 +151,13 @@ export class Places {
   }
 
   private async gridVersion(): Promise<string> {
-    const row = await this.db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', GRID_VERSION_KEY)
-      .executeTakeFirst();
-    return String(row?.value.version ?? '0');
+    const value = await readSetting<{ version?: string }>(this.db, GRID_VERSION_KEY);
+    return String(value?.version ?? '0');
   }
 
   private async buildLocator(version: string): Promise<void> {
-    const grids = await this.db
-      .selectFrom('areas')
-      .select(['code', 'geometry', 'bbox'])
-      .where('level', '=', 'grid')
-      .where('geometry', 'is not', null)
-      .execute();
-    const names = await this.db.selectFrom('areas').select(['code', 'name']).execute();
+    const grids = await this.store.gridGeometries();
+    const names = await this.store.allNames();
     const index = new GridLocator(
       grids.flatMap((g) =>
         g.geometry && g.bbox
@@ -215,8 +186,7 @@ export class Places {
       );
     }
     await this.db.transaction().execute(async (trx) => {
-      await upsertAreas(
-        trx,
+      await new PlacesStore(trx).upsert(
         rows.map((r) => ({ ...r, geometry: null, bbox: null, synthetic: false, source })),
         { keepGeometry: true },
       );
@@ -232,11 +202,7 @@ export class Places {
 
   /** Imports real grids from GeoJSON, validated, all-or-nothing; they replace the grids of their communities. */
   async importGrids(actor: AuditActor & { scope?: string }, fc: unknown, source = 'grid import') {
-    const communities = await this.db
-      .selectFrom('areas')
-      .select(['code', 'name'])
-      .where('level', '=', 'community')
-      .execute();
+    const communities = await this.store.ofLevel('community');
     const result = validateGridImport(fc, new Set(communities.map((c) => c.code)));
     if (!result.ok) {
       throw new Invalid(
@@ -257,9 +223,9 @@ export class Places {
     }
     const names = new Map(communities.map((c) => [c.code, c.name]));
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('areas').where('level', '=', 'grid').where('parent_code', 'in', touched).execute();
-      await upsertAreas(
-        trx,
+      const store = new PlacesStore(trx);
+      await store.deleteGridsOf(touched);
+      await store.upsert(
         result.grids.map((g) => ({
           code: g.code,
           name: g.name ?? gridName(names.get(g.code.slice(0, 12)) ?? '', g.code),
@@ -294,52 +260,21 @@ export function gridName(communityName: string, code: string): string {
   return `${communityName.replace(/居委会$|居民委员会$/, '')} ${code.slice(12)}`;
 }
 
+/** Tells every process that grids changed (they rebuild their locator); call inside the writing transaction. */
 export async function bumpGridVersion(trx: Db): Promise<void> {
-  await trx
-    .insertInto('settings')
-    .values({ key: GRID_VERSION_KEY, value: JSON.stringify({ version: Date.now().toString(36) }) })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: new Date() }),
-    )
-    .execute();
+  await writeSetting(trx, GRID_VERSION_KEY, { version: Date.now().toString(36) });
 }
 
-/** Inserts or updates areas in batches (parents must come before children). */
+/** Inserts or updates areas in batches (parents must come before children): the seed's way in. */
 export async function upsertAreas(
   trx: Db,
   rows: AreaInsert[],
   opts: { keepGeometry?: boolean } = {},
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    const batch = rows.slice(i, i + 500);
-    await trx
-      .insertInto('areas')
-      .values(
-        batch.map((r) => ({
-          code: r.code,
-          name: r.name,
-          level: r.level,
-          parent_code: r.parentCode,
-          geometry: r.geometry ? JSON.stringify(r.geometry) : null,
-          bbox: r.bbox,
-          synthetic: r.synthetic,
-          source: r.source,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('code').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          parent_code: eb.ref('excluded.parent_code'),
-          ...(opts.keepGeometry
-            ? {}
-            : {
-                geometry: eb.ref('excluded.geometry'),
-                bbox: eb.ref('excluded.bbox'),
-                synthetic: eb.ref('excluded.synthetic'),
-              }),
-          source: eb.ref('excluded.source'),
-        })),
-      )
-      .execute();
-  }
+  await new PlacesStore(trx).upsert(rows, opts);
+}
+
+/** The first grid under a prefix with its bounding box (the demo seed places its devices there). */
+export function firstGridUnder(db: Db, prefix: string) {
+  return new PlacesStore(db).firstGrid(prefix);
 }

@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { localDate } from '../../platform/calendar/working-time.js';
 import { type Client, describeApi, multipart } from '../../testing/api.js';
-import { sendProgressReminders } from './targets.service.js';
 
 const REPORT = [
   '2025年区政府工作报告',
@@ -188,8 +187,8 @@ describeApi('targets API: documents, items, tasks, progress, board', (ctx) => {
     await db.deleteFrom('progress_reports').where('task_id', '=', taskId).execute();
     const month = localDate(new Date()).slice(0, 7);
     const eve = new Date(`${month}-27T02:00:00Z`);
-    expect(await sendProgressReminders(db, eve)).toBe(1);
-    expect(await sendProgressReminders(db, eve)).toBe(0);
+    expect(await ctx().server.targetTasks.sendProgressReminders(eve)).toBe(1);
+    expect(await ctx().server.targetTasks.sendProgressReminders(eve)).toBe(0);
   });
 
   it('closes the year: no more progress', async () => {

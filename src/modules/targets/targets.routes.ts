@@ -1,16 +1,18 @@
 /** HTTP routes of the targets module (督查督办): documents, items, tasks, progress, urging, board, account. */
 import ExcelJS from 'exceljs';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Role } from '../../platform/auth/roles.js';
-import type { DB } from '../../platform/db/schema.js';
 import { Invalid } from '../../platform/errors.js';
 import { type App, principalOf } from '../../platform/http/app.js';
+import type { TargetTasks } from './target-tasks.service.js';
 import {
+  AcceptedCount,
   AccountRow,
   Board,
+  Created,
   type DOCUMENT_KINDS,
   DocumentCreate,
+  DocumentCreateBody,
   DocumentDetail,
   DocumentQuery,
   DocumentSummary,
@@ -19,14 +21,16 @@ import {
   TargetItem,
   TargetPatch,
   TaskCreate,
+  UrgeBody,
+  UrgingResponseBody,
 } from './targets.schemas.js';
-import * as targets from './targets.service.js';
+import { documentText, type Targets } from './targets.service.js';
 
 const SUPERVISE: readonly Role[] = ['supervisor', 'admin'];
 const READ: readonly Role[] = ['supervisor', 'admin', 'leader', 'handler'];
 const RAG_ZH = { green: '绿', yellow: '黄', red: '红' } as const;
 
-export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
+export function registerTargetsRoutes(app: App, targets: Targets, tasks: TargetTasks): void {
   app.post(
     '/api/targets/documents',
     {
@@ -34,17 +38,11 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
       schema: {
         tags: ['targets'],
         summary: 'Import a document from pasted text; its quantified items are proposed for review',
-        body: DocumentCreate.extend({
-          areaCode: z
-            .string()
-            .regex(/^\d{6,12}$/)
-            .optional(),
-        }),
+        body: DocumentCreateBody,
         response: { 201: DocumentDetail },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await targets.createDocument(db, principalOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await targets.createDocument(principalOf(req), req.body)),
   );
   app.post(
     '/api/targets/documents/upload',
@@ -68,19 +66,19 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
         title: field('title') ?? file.filename.replace(/\.[^.]+$/, ''),
         year: Number(field('year') ?? new Date().getFullYear()),
         kind: (field('kind') as (typeof DOCUMENT_KINDS)[number] | undefined) ?? 'work_report',
-        text: await targets.documentText(bytes, file.filename),
+        text: await documentText(bytes, file.filename),
       });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new Invalid('invalid_request', `${issue?.path.join('.')}: ${issue?.message}`);
       }
-      return reply.status(201).send(await targets.createDocument(db, principalOf(req), parsed.data));
+      return reply.status(201).send(await targets.createDocument(principalOf(req), parsed.data));
     },
   );
   app.get(
     '/api/targets/documents',
     { config: { access: READ }, schema: { tags: ['targets'], response: { 200: z.array(DocumentSummary) } } },
-    async (req) => targets.listDocuments(db, principalOf(req)),
+    async (req) => targets.listDocuments(principalOf(req)),
   );
   app.get(
     '/api/targets/documents/:id',
@@ -88,15 +86,15 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
       config: { access: READ },
       schema: { tags: ['targets'], params: IdParams, response: { 200: DocumentDetail } },
     },
-    async (req) => targets.getDocument(db, principalOf(req), req.params.id),
+    async (req) => targets.getDocument(principalOf(req), req.params.id),
   );
   app.post(
     '/api/targets/documents/:id/accept-all',
     {
       config: { access: SUPERVISE },
-      schema: { tags: ['targets'], params: IdParams, response: { 200: z.object({ accepted: z.number() }) } },
+      schema: { tags: ['targets'], params: IdParams, response: { 200: AcceptedCount } },
     },
-    async (req) => targets.acceptAll(db, principalOf(req), req.params.id),
+    async (req) => targets.acceptAll(principalOf(req), req.params.id),
   );
   app.patch(
     '/api/targets/items/:id',
@@ -110,7 +108,7 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
         response: { 200: TargetItem },
       },
     },
-    async (req) => targets.updateTarget(db, principalOf(req), req.params.id, req.body),
+    async (req) => targets.updateTarget(principalOf(req), req.params.id, req.body),
   );
   app.get(
     '/api/targets/documents/:id/account',
@@ -123,7 +121,7 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
         response: { 200: z.array(AccountRow) },
       },
     },
-    async (req) => targets.yearEndAccount(db, principalOf(req), req.params.id),
+    async (req) => targets.yearEndAccount(principalOf(req), req.params.id),
   );
   app.post(
     '/api/targets/documents/:id/close',
@@ -132,7 +130,7 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
       schema: { tags: ['targets'], summary: 'Close the year: no more progress', params: IdParams },
     },
     async (req, reply) => {
-      await targets.closeYear(db, principalOf(req), req.params.id);
+      await targets.closeYear(principalOf(req), req.params.id);
       return reply.status(204).send();
     },
   );
@@ -141,9 +139,9 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
     '/api/targets/tasks',
     {
       config: { access: SUPERVISE },
-      schema: { tags: ['targets'], body: TaskCreate, response: { 201: z.object({ id: z.string() }) } },
+      schema: { tags: ['targets'], body: TaskCreate, response: { 201: Created } },
     },
-    async (req, reply) => reply.status(201).send(await targets.createTask(db, principalOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await tasks.createTask(principalOf(req), req.body)),
   );
   app.post(
     '/api/targets/tasks/:id/progress',
@@ -155,11 +153,11 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
           "File a month's progress (the task's lead or co-operating unit only); refiling a month replaces it",
         params: IdParams,
         body: ProgressCreate,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: Created },
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await targets.fileProgress(db, principalOf(req), req.params.id, req.body)),
+      reply.status(201).send(await tasks.fileProgress(principalOf(req), req.params.id, req.body)),
   );
   app.post(
     '/api/targets/tasks/:id/urge',
@@ -169,11 +167,12 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
         tags: ['targets'],
         summary: '督办: send an urging notice to the units',
         params: IdParams,
-        body: z.object({ notice: z.string().trim().min(2).max(2000) }),
+        body: UrgeBody,
+        response: { 201: Created },
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await targets.urge(db, principalOf(req), req.params.id, req.body.notice)),
+      reply.status(201).send(await tasks.urge(principalOf(req), req.params.id, req.body.notice)),
   );
   app.post(
     '/api/targets/urgings/:id/respond',
@@ -182,10 +181,11 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
       schema: {
         tags: ['targets'],
         params: IdParams,
-        body: z.object({ response: z.string().trim().min(2).max(2000) }),
+        body: UrgingResponseBody,
+        response: { 200: Created },
       },
     },
-    async (req) => targets.respondToUrging(db, principalOf(req), req.params.id, req.body.response),
+    async (req) => tasks.respondToUrging(principalOf(req), req.params.id, req.body.response),
   );
 
   app.get(
@@ -199,7 +199,7 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
         response: { 200: Board },
       },
     },
-    async (req) => targets.board(db, principalOf(req), req.query.documentId),
+    async (req) => tasks.board(principalOf(req), req.query.documentId),
   );
   app.get(
     '/api/targets/board.xlsx',
@@ -208,7 +208,7 @@ export function registerTargetsRoutes(app: App, db: Kysely<DB>): void {
       schema: { tags: ['targets'], summary: 'The board as an XLSX workbook', querystring: DocumentQuery },
     },
     async (req, reply) => {
-      const b = await targets.board(db, principalOf(req), req.query.documentId);
+      const b = await tasks.board(principalOf(req), req.query.documentId);
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('督查督办');
       ws.addRow([

@@ -160,3 +160,16 @@ export const AccountRow = z.object({
 
 export const IdParams = z.object({ id: z.uuid() });
 export const DocumentQuery = z.object({ documentId: z.uuid().optional() });
+
+export type TargetPatchT = z.infer<typeof TargetPatch>;
+/** A document from pasted text; a supervisor of a wider scope names the district it belongs to. */
+export const DocumentCreateBody = DocumentCreate.extend({
+  areaCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional(),
+});
+export const AcceptedCount = z.object({ accepted: z.number() });
+export const Created = z.object({ id: z.string() });
+export const UrgeBody = z.object({ notice: z.string().trim().min(2).max(2000) });
+export const UrgingResponseBody = z.object({ response: z.string().trim().min(2).max(2000) });

@@ -34,3 +34,25 @@ export async function recordAudit(
     })
     .execute();
 }
+
+/** The latest audit rows, newest first, optionally for one entity (type and/or id). */
+export async function listAudit(
+  db: Transaction<DB> | Kysely<DB>,
+  q: { limit: number; entity?: string | undefined; entityId?: string | undefined },
+) {
+  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit);
+  if (q.entity) query = query.where('entity', '=', q.entity);
+  if (q.entityId) query = query.where('entity_id', '=', q.entityId);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at.toISOString(),
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    before: r.before,
+    after: r.after,
+  }));
+}

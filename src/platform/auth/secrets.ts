@@ -1,5 +1,5 @@
 /** Password hashing (argon2id) and random secrets stored only as sha256 hashes (sessions, API tokens). */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 // OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
@@ -26,10 +26,4 @@ export function newSecret(prefix = ''): string {
 
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
