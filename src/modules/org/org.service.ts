@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { inScope, type Principal } from '../../platform/auth/roles.js';
 import { hashPassword, newSecret, sha256 } from '../../platform/auth/secrets.js';
-import type { DB } from '../../platform/db/schema.js';
+import type { DB, UnitType } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import type {
   AuditQuery,
@@ -578,4 +578,63 @@ export async function listAudit(db: Db, q: z.infer<typeof AuditQuery>) {
     before: r.before,
     after: r.after,
   }));
+}
+
+// ---------- small reads for other modules (cases, channels) ----------
+
+/** Names of units by id (inactive ones too: a timeline keeps the name of who acted). */
+export async function unitNames(db: Db, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('units').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Of the given unit ids, those of active units. */
+export async function activeUnitIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db
+    .selectFrom('units')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .where('active', '=', true)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The unit of a type at exactly an area (a street office 街道办, a district command centre). */
+export async function unitOfType(
+  db: Db,
+  type: UnitType,
+  areaCode: string,
+  opts: { activeOnly?: boolean } = {},
+): Promise<string | null> {
+  let q = db.selectFrom('units').select('id').where('type', '=', type).where('area_code', '=', areaCode);
+  if (opts.activeOnly) q = q.where('active', '=', true);
+  return (await q.executeTakeFirst())?.id ?? null;
+}
+
+/** A user as a principal for work done on their behalf (the portal account, a device's owner). */
+export async function principalOfUser(
+  db: Db,
+  by: { id: string } | { username: string; activeOnly: true },
+  displayName: string,
+): Promise<Principal | null> {
+  const q = db.selectFrom('users').selectAll();
+  const u = await ('id' in by
+    ? q.where('id', '=', by.id)
+    : q.where('username', '=', by.username).where('active', '=', true)
+  ).executeTakeFirst();
+  if (!u) return null;
+  return {
+    userId: u.id,
+    username: u.username,
+    displayName,
+    roles: u.roles as Principal['roles'],
+    unitId: u.unit_id,
+    scope: u.scope,
+    via: 'token',
+    csrfToken: null,
+    sessionId: null,
+  };
 }

@@ -2,6 +2,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type AuditActor, recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
+import { containsPattern } from '../../platform/db/like.js';
 import type { AreaLevel, DB, GeoJsonGeometry } from '../../platform/db/schema.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { parseDivisionsCsv } from './divisions-csv.js';
@@ -342,4 +343,48 @@ export async function upsertAreas(
       )
       .execute();
   }
+}
+
+// ---------- small reads for other modules (cases, channels) ----------
+
+/** Names of areas by code. */
+export async function areaNames(db: Db, codes: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes)];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('areas').select(['code', 'name']).where('code', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/** One area's code, level and box, or undefined (no scope: for intake and public channels). */
+export function findArea(db: Db, code: string) {
+  return db
+    .selectFrom('areas')
+    .select(['code', 'name', 'level', 'bbox'])
+    .where('code', '=', code)
+    .executeTakeFirst();
+}
+
+/** A grid named exactly by its code or its name. */
+export function gridByCodeOrName(db: Db, named: string) {
+  return db
+    .selectFrom('areas')
+    .select('code')
+    .where('level', '=', 'grid')
+    .where((eb) => eb.or([eb('code', '=', named), eb('name', '=', named)]))
+    .executeTakeFirst();
+}
+
+/** Streets, communities and grids inside a scope whose name contains the text (or whose code is it). */
+export function searchAreas(db: Db, scope: string, text: string) {
+  const like = containsPattern(text);
+  return db
+    .selectFrom('areas')
+    .select(['code', 'name', 'level', 'bbox'])
+    .where('level', 'in', ['street', 'community', 'grid'])
+    .where('code', 'like', `${scope}%`)
+    .where((eb) => eb.or([eb('name', 'like', like), eb('code', '=', text)]))
+    .orderBy('level')
+    .orderBy('code')
+    .limit(10)
+    .execute();
 }
