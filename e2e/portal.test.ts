@@ -31,13 +31,14 @@ run('citizen portal (Chromium, phone screen)', () => {
         .selectAll()
         .where('tracking_code', '=', code)
         .executeTakeFirstOrThrow();
-      await e2e.server.cases.apply(
-        trx,
-        row,
-        command,
-        { userId: null, roles: [role], unitId, scope: '' },
-        { userId: null, name: role, role, unitId },
-      );
+      await e2e.server.cases.transitions.apply(trx, row, command, {
+        userId: null,
+        name: role,
+        role,
+        roles: [role],
+        unitId,
+        scope: '',
+      });
     });
   }
 

@@ -6,9 +6,15 @@ import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
 import { registerDeviceRoutes } from './modules/channels/devices.routes.js';
+import { DevicesService } from './modules/channels/devices.service.js';
 import { registerHotlineRoutes } from './modules/channels/hotline.routes.js';
+import { HotlineService } from './modules/channels/hotline.service.js';
 import { registerOpen311Routes } from './modules/channels/open311.routes.js';
+import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
+import { PortalService } from './modules/channels/portal.service.js';
+import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { Notifications } from './modules/notifications/notifications.service.js';
 import { Auth } from './modules/org/auth.service.js';
 import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { Org } from './modules/org/org.service.js';
@@ -75,12 +81,12 @@ export async function buildServer(
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, targets, targetTasks);
-  registerDeviceRoutes(app, db, cases);
-  registerPortalRoutes(app, db, cases, places, files);
-  registerHotlineRoutes(app, db, places);
-  registerOpen311Routes(app, db, cases, places, {
-    publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
-  });
+  registerNotificationsRoutes(app, new Notifications(db));
+  registerDeviceRoutes(app, new DevicesService(db, cases));
+  registerPortalRoutes(app, new PortalService(db, cases), places, files);
+  registerHotlineRoutes(app, new HotlineService(db, cases, places));
+  const publicUrl = () => config.publicUrl ?? `http://localhost:${config.port}`;
+  registerOpen311Routes(app, new Open311Service(db, cases, places, publicUrl));
 
   const handlers = caseJobHandlers(cases);
   const worker = `${os.hostname()}:${process.pid}`;

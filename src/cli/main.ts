@@ -212,7 +212,7 @@ program
         new Places(store.db),
         new FileStore(store.db, path.join(config.dataDir, 'files')),
       );
-      const r = await cases.verifyChains(opts.case);
+      const r = await cases.queries.verifyChains(opts.case);
       for (const b of r.broken)
         console.error(`  case ${b.number} (${b.caseId}): event ${b.seq}: ${b.problem}`);
       console.log(

@@ -17,6 +17,6 @@ describeApi('demo cases', (ctx) => {
       'reported',
       'closed',
     ]);
-    expect((await server.cases.verifyChains()).broken).toEqual([]);
+    expect((await server.cases.queries.verifyChains()).broken).toEqual([]);
   });
 });

@@ -94,7 +94,7 @@ export async function seedDemoCases(db: Kysely<DB>, cases: Cases): Promise<numbe
   let made = 0;
   for (const [i, plan] of PLAN.entries()) {
     const grid = grids[(i * 5) % grids.length]?.code;
-    const created = await cases.create(await principal(db, plan.by), {
+    const created = await cases.intake.file(await principal(db, plan.by), {
       categoryCode: plan.category,
       title: plan.title,
       description: '演示数据',
@@ -106,8 +106,9 @@ export async function seedDemoCases(db: Kysely<DB>, cases: Cases): Promise<numbe
     });
     let version = created.version;
     for (const [username, command] of plan.steps) {
-      version = (await cases.transition(await principal(db, username), created.id, { ...command, version }))
-        .version;
+      version = (
+        await cases.transitions.transition(await principal(db, username), created.id, { ...command, version })
+      ).version;
     }
     made++;
   }

@@ -21,7 +21,7 @@ import {
   SavedViewCreate,
   TransitionBody,
 } from './cases.schemas.js';
-import type { Cases } from './cases.service.js';
+import { type Cases, INTAKE_ROLES as INTAKE } from './cases.service.js';
 import {
   createCategory,
   exportCatalogueXlsx,
@@ -29,10 +29,9 @@ import {
   listCategories,
   updateCategory,
 } from './catalogue.service.js';
-import { deleteView, listNotifications, listViews, saveView } from './views.service.js';
+import { deleteView, listViews, saveView } from './views.service.js';
 
 const ADMIN: readonly Role[] = ['admin'];
-const INTAKE: readonly Role[] = ['inspector', 'operator', 'shift_lead', 'dispatcher'];
 const STAFF: readonly Role[] = [
   'inspector',
   'operator',
@@ -73,7 +72,7 @@ const StoredFile = z.object({
 });
 
 export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): void {
-  const db = cases.db;
+  const db = cases.engine.db;
   // ---- catalogue 立结案标准 ----
   app.get(
     '/api/categories',
@@ -151,7 +150,9 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       },
     },
     async (req, reply) => {
-      const created = await cases.create(principalOf(req), req.body, req.headers['idempotency-key']);
+      const created = await cases.intake.file(principalOf(req), req.body, {
+        idempotencyKey: req.headers['idempotency-key'],
+      });
       return reply.status(created.replayed ? 200 : 201).send(created);
     },
   );
@@ -161,7 +162,7 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       config: { access: STAFF },
       schema: { tags: ['cases'], querystring: CaseQuery, response: { 200: CaseList } },
     },
-    async (req) => cases.list(principalOf(req), req.query),
+    async (req) => cases.queries.list(principalOf(req), req.query),
   );
   app.get(
     '/api/cases/duplicates',
@@ -174,7 +175,7 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
         response: { 200: z.array(Duplicate) },
       },
     },
-    async (req) => cases.duplicates(principalOf(req), req.query),
+    async (req) => cases.queries.duplicates(principalOf(req), req.query),
   );
   app.get(
     '/api/cases/whistle-board',
@@ -186,7 +187,7 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
         response: { 200: z.array(CaseSummary) },
       },
     },
-    async (req) => cases.whistleBoard(principalOf(req)),
+    async (req) => cases.queries.whistleBoard(principalOf(req)),
   );
   app.get(
     '/api/cases/:id',
@@ -194,7 +195,7 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       config: { access: STAFF },
       schema: { tags: ['cases'], params: IdParams, response: { 200: CaseDetail } },
     },
-    async (req) => cases.detail(principalOf(req), req.params.id),
+    async (req) => cases.queries.detail(principalOf(req), req.params.id),
   );
   app.post(
     '/api/cases/:id/transitions',
@@ -210,7 +211,7 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       },
     },
     async (req) =>
-      cases.transition(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
+      cases.transitions.transition(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
   );
   app.get(
     '/api/cases/:id/verify',
@@ -219,8 +220,8 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       schema: { tags: ['cases'], summary: "Re-compute the case's event hash chain", params: IdParams },
     },
     async (req) => {
-      await cases.visibleRow(db, principalOf(req), req.params.id);
-      return cases.verifyChains(req.params.id);
+      await cases.queries.visibleRow(principalOf(req), req.params.id);
+      return cases.queries.verifyChains(req.params.id);
     },
   );
 
@@ -253,13 +254,13 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       },
     },
     async (req, reply) => {
-      await cases.requireAttachmentVisible(principalOf(req), req.params.hash);
+      await cases.queries.requireAttachmentVisible(principalOf(req), req.params.hash);
       const { bytes, mime } = await files.read(req.params.hash, req.query.thumb === '1');
       return reply.type(mime).header('cache-control', 'private, max-age=31536000, immutable').send(bytes);
     },
   );
 
-  // ---- saved views and notifications ----
+  // ---- saved views ----
   app.get(
     '/api/case-views',
     { config: { access: STAFF }, schema: { tags: ['cases'], response: { 200: z.array(SavedView) } } },
@@ -280,27 +281,5 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
       await deleteView(db, principalOf(req), req.params.id);
       return reply.status(204).send();
     },
-  );
-  app.get(
-    '/api/notifications',
-    {
-      config: { access: STAFF },
-      schema: {
-        tags: ['cases'],
-        summary: "Warnings, overdue marks, escalations and reminders for the caller's unit",
-        response: {
-          200: z.array(
-            z.object({
-              id: z.number(),
-              caseId: z.string().nullable(),
-              kind: z.string(),
-              message: z.string(),
-              createdAt: z.string(),
-            }),
-          ),
-        },
-      },
-    },
-    async (req) => listNotifications(db, principalOf(req)),
   );
 }

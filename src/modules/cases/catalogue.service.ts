@@ -1,110 +1,40 @@
 /** The category catalogue (立结案标准): list, edit, XLSX import/export — audited, all-or-nothing. */
-import ExcelJS from 'exceljs';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import type { CategoriesTable, DB } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { Db } from '../../platform/db/store.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
-import { Category, type CategoryPatchT, type CategoryT } from './cases.schemas.js';
+import type { CategoryPatchT, CategoryT } from './cases.schemas.js';
+import {
+  catalogueToXlsx,
+  categoryToRow,
+  checkCodeParts,
+  parseCatalogueXlsx,
+  toCategory,
+} from './catalogue.js';
+import { CatalogueStore } from './catalogue.store.js';
 import { defaultCatalogue } from './default-catalogue.js';
-import type { CategoryRules } from './workflow.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
-type Row = Selectable<CategoriesTable>;
-
-export function toCategory(r: Row): CategoryT {
-  return {
-    code: r.code,
-    kind: r.kind as CategoryT['kind'],
-    majorCode: r.major_code,
-    minorCode: r.minor_code,
-    majorName: r.major_name,
-    majorNameEn: r.major_name_en,
-    name: r.name,
-    nameEn: r.name_en,
-    filingCriterion: r.filing_criterion,
-    closingCriterion: r.closing_criterion,
-    fileLimit: { value: r.file_value, unit: r.file_unit },
-    signLimit: { value: r.sign_value, unit: r.sign_unit },
-    handleLimit: { value: r.handle_value, unit: r.handle_unit },
-    urgency: r.urgency,
-    route: r.route,
-    checkRequired: r.check_required,
-    keywords: r.keywords,
-    active: r.active,
-    attributes: r.attributes,
-  };
-}
-
-function toRow(c: CategoryT) {
-  return {
-    code: c.code,
-    kind: c.kind,
-    major_code: c.majorCode,
-    minor_code: c.minorCode,
-    major_name: c.majorName,
-    major_name_en: c.majorNameEn,
-    name: c.name,
-    name_en: c.nameEn,
-    filing_criterion: c.filingCriterion,
-    closing_criterion: c.closingCriterion,
-    file_value: c.fileLimit.value,
-    file_unit: c.fileLimit.unit,
-    sign_value: c.signLimit.value,
-    sign_unit: c.signLimit.unit,
-    handle_value: c.handleLimit.value,
-    handle_unit: c.handleLimit.unit,
-    urgency: c.urgency,
-    route: c.route,
-    check_required: c.checkRequired,
-    keywords: c.keywords,
-    active: c.active,
-    attributes: JSON.stringify(c.attributes),
-  };
-}
-
-/** The part of a category the state machine needs. */
-export function rulesOf(c: CategoryT): CategoryRules {
-  return {
-    kind: c.kind,
-    fileLimit: c.fileLimit,
-    signLimit: c.signLimit,
-    handleLimit: c.handleLimit,
-    checkRequired: c.checkRequired,
-  };
-}
+export { rulesOf, toCategory } from './catalogue.js';
 
 export async function listCategories(db: Db, opts: { includeInactive?: boolean } = {}): Promise<CategoryT[]> {
-  let q = db.selectFrom('categories').selectAll().orderBy('kind').orderBy('code');
-  if (!opts.includeInactive) q = q.where('active', '=', true);
-  return (await q.execute()).map(toCategory);
+  return (await new CatalogueStore(db).categories(opts)).map(toCategory);
 }
 
 export async function getCategory(db: Db, code: string): Promise<CategoryT> {
-  const row = await db.selectFrom('categories').selectAll().where('code', '=', code).executeTakeFirst();
+  const row = await new CatalogueStore(db).categoryRow(code);
   if (!row) throw new NotFound('category_not_found', `There is no category ${code}.`);
   return toCategory(row);
-}
-
-function checkCodeParts(c: CategoryT): void {
-  if (c.code !== `${c.kind}.${c.majorCode}${c.minorCode}`) {
-    throw new Invalid(
-      'category_code',
-      `Code ${c.code} must be ${c.kind}.${c.majorCode}${c.minorCode} (kind.major minor).`,
-    );
-  }
 }
 
 export async function createCategory(db: Kysely<DB>, p: Principal, c: CategoryT): Promise<CategoryT> {
   checkCodeParts(c);
   return db.transaction().execute(async (trx) => {
-    const exists = await trx
-      .selectFrom('categories')
-      .select('code')
-      .where('code', '=', c.code)
-      .executeTakeFirst();
-    if (exists) throw new Invalid('duplicate', `Category ${c.code} exists already; edit it instead.`);
-    await trx.insertInto('categories').values(toRow(c)).execute();
+    const store = new CatalogueStore(trx);
+    if (await store.categoryRow(c.code))
+      throw new Invalid('duplicate', `Category ${c.code} exists already; edit it instead.`);
+    await store.insertCategory(categoryToRow(c));
     await recordAudit(trx, p, { action: 'create', entity: 'category', entityId: c.code, after: c });
     return c;
   });
@@ -119,12 +49,8 @@ export async function updateCategory(
   return db.transaction().execute(async (trx) => {
     const before = await getCategory(trx, code);
     const after = { ...before, ...patch };
-    const { code: _c, kind: _k, major_code: _ma, minor_code: _mi, ...set } = toRow(after);
-    await trx
-      .updateTable('categories')
-      .set({ ...set, updated_at: new Date() })
-      .where('code', '=', code)
-      .execute();
+    const { code: _c, kind: _k, major_code: _ma, minor_code: _mi, ...set } = categoryToRow(after);
+    await new CatalogueStore(trx).updateCategory(code, { ...set, updated_at: new Date() });
     await recordAudit(trx, p, { action: 'update', entity: 'category', entityId: code, before, after });
     return after;
   });
@@ -132,51 +58,11 @@ export async function updateCategory(
 
 /** The default catalogue, added where missing (a district's own edits are never overwritten). */
 export async function seedCatalogue(db: Db): Promise<number> {
-  const rows = defaultCatalogue().map((c) => toRow(c));
-  const res = await db
-    .insertInto('categories')
-    .values(rows)
-    .onConflict((oc) => oc.column('code').doNothing())
-    .executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0);
+  return new CatalogueStore(db).insertMissingCategories(defaultCatalogue().map((c) => categoryToRow(c)));
 }
 
-// ---------- XLSX ----------
-
-const COLUMNS: [keyof Row, string][] = [
-  ['code', '编码 code'],
-  ['kind', '类型 kind'],
-  ['major_code', '大类 major'],
-  ['major_name', '大类名称 major_name'],
-  ['major_name_en', 'major_name_en'],
-  ['minor_code', '小类 minor'],
-  ['name', '名称 name'],
-  ['name_en', 'name_en'],
-  ['filing_criterion', '立案标准 filing_criterion'],
-  ['closing_criterion', '结案标准 closing_criterion'],
-  ['file_value', '立案时限 file_value'],
-  ['file_unit', 'file_unit'],
-  ['sign_value', '签收时限 sign_value'],
-  ['sign_unit', 'sign_unit'],
-  ['handle_value', '处置时限 handle_value'],
-  ['handle_unit', 'handle_unit'],
-  ['urgency', '紧急程度 urgency'],
-  ['route', '派遣方式 route'],
-  ['check_required', '需核查 check_required'],
-  ['keywords', '关键词 keywords'],
-  ['active', '启用 active'],
-  ['attributes', '附加字段 attributes (JSON)'],
-];
-
 export async function exportCatalogueXlsx(db: Db): Promise<Buffer> {
-  const rows = await db.selectFrom('categories').selectAll().orderBy('code').execute();
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('categories');
-  ws.addRow(COLUMNS.map(([, header]) => header)).font = { bold: true };
-  for (const r of rows)
-    ws.addRow(COLUMNS.map(([key]) => (key === 'attributes' ? JSON.stringify(r.attributes) : r[key])));
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return catalogueToXlsx(await new CatalogueStore(db).categoriesByCode());
 }
 
 /** Reads every row first and names the first bad one; writes nothing unless all are valid. */
@@ -185,103 +71,12 @@ export async function importCatalogueXlsx(
   p: Principal,
   bytes: Buffer,
 ): Promise<{ imported: number }> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
-    throw new Invalid('xlsx_unreadable', 'The file is not a readable XLSX workbook.');
-  }
-  const ws = wb.worksheets[0];
-  if (!ws || ws.rowCount < 2)
-    throw new Invalid('xlsx_empty', 'The workbook has no category rows below the header.');
-  const parsed: CategoryT[] = [];
-  for (let n = 2; n <= ws.rowCount; n++) {
-    const cells = COLUMNS.map((_, i) => cellText(ws.getRow(n).getCell(i + 1).value));
-    if (cells.every((c) => c === '')) continue;
-    const get = (key: keyof Row) => cells[COLUMNS.findIndex(([k]) => k === key)] ?? '';
-    const limit = (v: keyof Row, u: keyof Row) => ({ value: Number(get(v)), unit: get(u) });
-    const candidate = {
-      code: get('code'),
-      kind: get('kind'),
-      majorCode: get('major_code').padStart(2, '0'),
-      minorCode: get('minor_code').padStart(2, '0'),
-      majorName: get('major_name'),
-      majorNameEn: get('major_name_en'),
-      name: get('name'),
-      nameEn: get('name_en'),
-      filingCriterion: get('filing_criterion'),
-      closingCriterion: get('closing_criterion'),
-      fileLimit: limit('file_value', 'file_unit'),
-      signLimit: limit('sign_value', 'sign_unit'),
-      handleLimit: limit('handle_value', 'handle_unit'),
-      urgency: get('urgency') || 'normal',
-      route: get('route') || 'rules',
-      checkRequired: bool(get('check_required'), true),
-      keywords: get('keywords'),
-      active: bool(get('active'), true),
-      attributes: jsonCell(get('attributes'), n),
-    };
-    const result = Category.safeParse(candidate);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const problem = `${issue?.path.join('.')}: ${issue?.message}`;
-      throw new Invalid('xlsx_row', `Row ${n}: ${problem}`, { row: n, problem });
-    }
-    try {
-      checkCodeParts(result.data);
-    } catch (err) {
-      const problem = (err as Error).message;
-      throw new Invalid('xlsx_row', `Row ${n}: ${problem}`, { row: n, problem });
-    }
-    parsed.push(result.data);
-  }
+  const parsed = await parseCatalogueXlsx(bytes);
   const codes = parsed.map((c) => c.code);
-  const dup = codes.find((c, i) => codes.indexOf(c) !== i);
-  if (dup) {
-    const problem = `category ${dup} appears twice`;
-    throw new Invalid('xlsx_row', `Row ${codes.lastIndexOf(dup) + 2}: ${problem}`, {
-      row: codes.lastIndexOf(dup) + 2,
-      problem,
-    });
-  }
   await db.transaction().execute(async (trx) => {
-    for (const c of parsed) {
-      const row = toRow(c);
-      await trx
-        .insertInto('categories')
-        .values(row)
-        .onConflict((oc) => oc.column('code').doUpdateSet({ ...row, updated_at: new Date() }))
-        .execute();
-    }
+    const store = new CatalogueStore(trx);
+    for (const c of parsed) await store.upsertCategory(categoryToRow(c), new Date());
     await recordAudit(trx, p, { action: 'import', entity: 'category', entityId: '*', after: { codes } });
   });
   return { imported: parsed.length };
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'richText' in v)
-    return v.richText
-      .map((t) => t.text)
-      .join('')
-      .trim();
-  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  return String(v).trim();
-}
-
-function jsonCell(s: string, row: number): unknown {
-  if (s === '') return [];
-  try {
-    return JSON.parse(s);
-  } catch {
-    throw new Invalid('xlsx_row', `Row ${row}: attributes is not valid JSON`, {
-      row,
-      problem: 'attributes is not valid JSON',
-    });
-  }
-}
-
-function bool(s: string, fallback: boolean): boolean {
-  if (s === '') return fallback;
-  return ['true', '1', 'yes', '是', 'y'].includes(s.toLowerCase());
 }

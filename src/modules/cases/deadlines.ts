@@ -40,3 +40,31 @@ export function pointInStep(clock: RunningClock, fraction: number, cal: WorkingC
   const dutyHours = (fraction * workingMsBetween(startedAt, dueAt, cal)) / 3_600_000;
   return addTimeLimit(startedAt, { value: dutyHours, unit: 'work_hour' }, cal);
 }
+
+/** Escalation (升级) after this multiple of a step's time limit, unless the settings say otherwise. */
+export const DEFAULT_ESCALATE_MULTIPLE = 2;
+
+/** The three marks of a step's clock: yellow warning, red at the due time, escalation. */
+export type DeadlineMark = 'warning' | 'overdue' | 'escalate';
+
+/** The clock mark after `after` (null: the first), and when it falls; null when the step has no clock. */
+export function nextMark(
+  clock: { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null },
+  after: DeadlineMark | null,
+  cal: WorkingCalendar,
+  escalateMultiple: number,
+): { mark: DeadlineMark; at: Date } | null {
+  const { dueAt, stepStartedAt, stepUnit } = clock;
+  if (!dueAt || !stepStartedAt || !stepUnit) return null;
+  const running = { startedAt: stepStartedAt, dueAt, unit: stepUnit };
+  switch (after) {
+    case null:
+      return { mark: 'warning', at: pointInStep(running, WARN_FRACTION, cal) };
+    case 'warning':
+      return { mark: 'overdue', at: dueAt };
+    case 'overdue':
+      return { mark: 'escalate', at: pointInStep(running, escalateMultiple, cal) };
+    case 'escalate':
+      return null;
+  }
+}

@@ -116,7 +116,7 @@ describeApi('device alarms: signed webhook, replay, de-duplication', (ctx) => {
       .where('id', '=', created.json().caseId)
       .executeTakeFirstOrThrow();
     expect(c).toMatchObject({ kind: 'incident', category_code: 'incident.0101' });
-    expect((await ctx().server.cases.verifyChains(created.json().caseId)).broken).toEqual([]);
+    expect((await ctx().server.cases.queries.verifyChains(created.json().caseId)).broken).toEqual([]);
   });
 
   it('logs an alarm no rule covers without opening a case', async () => {

@@ -4,6 +4,7 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CategoryAttribute } from '../../platform/db/schema.js';
+import { FINAL_STATES } from '../cases/workflow.js';
 
 export type Format = 'json' | 'xml';
 export const CONTENT_TYPES: Record<Format, string> = {
@@ -64,7 +65,7 @@ export function toServiceDefinition(c: ServiceRow) {
 }
 
 /** Internal states map to open/closed; the state's name goes into status_notes. */
-const CLOSED = new Set(['closed', 'rejected', 'merged']);
+const CLOSED: ReadonlySet<string> = new Set(FINAL_STATES);
 const STATE_NOTES: Record<string, string> = {
   reported: '已受理，待立案',
   verifying: '核实中',

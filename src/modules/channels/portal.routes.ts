@@ -1,26 +1,23 @@
 /** Public routes of the citizen portal: services, district map, photo upload, report, track, rate. */
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import type { DB } from '../../platform/db/schema.js';
 import { Invalid } from '../../platform/errors.js';
 import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
 import type { App } from '../../platform/http/app.js';
-import type { Cases } from '../cases/cases.service.js';
-import { listCategories } from '../cases/catalogue.service.js';
 import type { Places } from '../places/places.service.js';
 import {
-  admit,
-  PUBLIC_KINDS,
+  AreaFeatures,
+  PortalAreasQuery,
   PublicRating,
   PublicReport,
-  rate,
-  submitReport,
-  track,
-} from './portal.service.js';
+  PublicService,
+  PublicTimeline,
+  ReportReceipt,
+  TrackingParams,
+  UploadedPhoto,
+} from './channels.schemas.js';
+import type { PortalService } from './portal.service.js';
 
 const config = { access: 'public' as const };
-const Code = z.object({ code: z.string().regex(/^[A-Z2-9]{10}$/, 'a 10-character tracking code') });
 
 /** The browser's own random id, sent with every submission (counted for the per-device limit). */
 function deviceOf(req: FastifyRequest): string {
@@ -33,18 +30,21 @@ function deviceOf(req: FastifyRequest): string {
 
 export function registerPortalRoutes(
   app: App,
-  db: Kysely<DB>,
-  cases: Cases,
+  portal: PortalService,
   places: Places,
   files: FileStore,
 ): void {
   app.get(
     '/api/public/services',
-    { config, schema: { tags: ['portal'], summary: 'What citizens can report, in plain words' } },
-    async () =>
-      (await listCategories(db))
-        .filter((c) => PUBLIC_KINDS.includes(c.kind))
-        .map((c) => ({ code: c.code, name: c.name, group: c.majorName, kind: c.kind })),
+    {
+      config,
+      schema: {
+        tags: ['portal'],
+        summary: 'What citizens can report, in plain words',
+        response: { 200: PublicService.array() },
+      },
+    },
+    async () => portal.services(),
   );
   app.get(
     '/api/public/areas.geojson',
@@ -53,7 +53,8 @@ export function registerPortalRoutes(
       schema: {
         tags: ['portal'],
         summary: 'District and street boundaries for the portal map',
-        querystring: z.object({ level: z.enum(['district', 'street']) }),
+        querystring: PortalAreasQuery,
+        response: { 200: AreaFeatures },
       },
     },
     async (req) => places.geojson({ scope: '' }, req.query.level),
@@ -62,14 +63,18 @@ export function registerPortalRoutes(
     '/api/public/uploads',
     {
       config,
-      schema: { tags: ['portal'], summary: 'A photo for a report (multipart "file"; JPEG, PNG or WebP)' },
+      schema: {
+        tags: ['portal'],
+        summary: 'A photo for a report (multipart "file"; JPEG, PNG or WebP)',
+        response: { 201: UploadedPhoto },
+      },
     },
     async (req, reply) => {
       const device = deviceOf(req);
       const file = await req.file();
       if (!file) throw new Invalid('file_empty', 'Attach the photo as the multipart field "file".');
       const bytes = await file.toBuffer();
-      await admit(db, 'upload', req.ip, device);
+      await portal.admit('upload', req.ip, device);
       const stored = await files.save(bytes, file.filename, null, IMAGE_TYPES);
       return reply.status(201).send({ hash: stored.hash });
     },
@@ -82,20 +87,29 @@ export function registerPortalRoutes(
         tags: ['portal'],
         summary: 'Report a problem; answers the tracking code. Send an Idempotency-Key.',
         body: PublicReport,
+        response: { 200: ReportReceipt, 201: ReportReceipt },
       },
     },
     async (req, reply) => {
       const device = deviceOf(req);
       const key = req.headers['idempotency-key'];
-      await admit(db, 'report', req.ip, device);
-      const created = await submitReport(db, cases, req.body, typeof key === 'string' ? key : undefined);
+      await portal.admit('report', req.ip, device);
+      const created = await portal.submitReport(req.body, typeof key === 'string' ? key : undefined);
       return reply.status(created.replayed ? 200 : 201).send(created);
     },
   );
   app.get(
     '/api/public/track/:code',
-    { config, schema: { tags: ['portal'], summary: 'The public timeline of a report', params: Code } },
-    async (req) => track(db, req.params.code),
+    {
+      config,
+      schema: {
+        tags: ['portal'],
+        summary: 'The public timeline of a report',
+        params: TrackingParams,
+        response: { 200: PublicTimeline },
+      },
+    },
+    async (req) => portal.track(req.params.code),
   );
   app.post(
     '/api/public/track/:code/rate',
@@ -104,13 +118,14 @@ export function registerPortalRoutes(
       schema: {
         tags: ['portal'],
         summary: 'Rate a closed report; unsatisfied sends it back for rework (重办)',
-        params: Code,
+        params: TrackingParams,
         body: PublicRating,
+        response: { 200: PublicTimeline },
       },
     },
     async (req) => {
-      await admit(db, 'rating', req.ip, deviceOf(req));
-      return rate(db, cases, req.params.code, req.body);
+      await portal.admit('rating', req.ip, deviceOf(req));
+      return portal.rate(req.params.code, req.body);
     },
   );
 }

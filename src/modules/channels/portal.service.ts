@@ -4,140 +4,25 @@
  * No captcha: limits per address and per device, counted in the database so every process sees them.
  */
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import type { Principal, Role } from '../../platform/auth/roles.js';
+import type { Principal } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Invalid, NotFound, TooMany } from '../../platform/errors.js';
-import type { Cases } from '../cases/cases.service.js';
-import { hasMarkup } from './open311.js';
+import { type Cases, CITIZEN_CASE_ACTOR, FINAL_STATES } from '../cases/cases.service.js';
+import { listCategories } from '../cases/catalogue.service.js';
+import { principalOfUser } from '../org/org.service.js';
+import type { PublicRatingT, PublicReportT, PublicTimelineT } from './channels.schemas.js';
+import { ChannelsStore, type SubmissionKind } from './channels.store.js';
 
 /** The portal's machine account: the cases citizens report are filed as it. */
 export const PORTAL_USERNAME = 'portal';
-export const PUBLIC_KINDS = ['component', 'event', 'request'];
+/** Kinds of case the public may report and follow: not petitions, proposals or disputes. */
+export const PUBLIC_KINDS: readonly string[] = ['component', 'event', 'request'];
 /** Per hour: reports per address / per device, uploads per address. */
 export const LIMITS = {
   report: { source: 10, device: 5 },
   upload: { source: 30, device: 20 },
   rating: { source: 20, device: 10 },
-} as const;
-
-const plain = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine((s) => !hasMarkup(s), 'plain text only, without HTML');
-
-export const PublicReport = z.object({
-  serviceCode: z.string().max(40),
-  description: plain(2000).pipe(z.string().min(5, 'describe the problem in a few words')),
-  lon: z.number().min(-180).max(180),
-  lat: z.number().min(-90).max(90),
-  /** Phones report GPS (WGS84); a map picked in China may be GCJ-02. */
-  crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
-  photos: z
-    .array(z.string().regex(/^[0-9a-f]{64}$/))
-    .max(3)
-    .default([]),
-  contact: z
-    .object({
-      name: plain(30).optional(),
-      phone: z
-        .string()
-        .regex(/^1\d{10}$/, 'a mobile number, 11 digits')
-        .optional(),
-    })
-    .optional(),
-});
-
-export const PublicRating = z.object({
-  rating: z.enum(['satisfied', 'basically', 'unsatisfied']),
-  comment: plain(500).optional(),
-});
-
-/** Counts this address's and device's recent submissions of a kind; refuses past the limit, else records one. */
-export async function admit(
-  db: Kysely<DB>,
-  kind: keyof typeof LIMITS,
-  source: string,
-  device: string,
-  now = new Date(),
-) {
-  const since = new Date(now.getTime() - 3_600_000);
-  const count = async (column: 'source' | 'device', value: string) =>
-    Number(
-      (
-        await db
-          .selectFrom('public_submissions')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('kind', '=', kind)
-          .where(column, '=', value)
-          .where('at', '>=', since)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  if (
-    (await count('source', source)) >= LIMITS[kind].source ||
-    (await count('device', device)) >= LIMITS[kind].device
-  ) {
-    throw new TooMany(
-      'too_many_submissions',
-      'Too many submissions from here in the last hour; please try again later or call 12345.',
-    );
-  }
-  await db.insertInto('public_submissions').values({ kind, source, device, at: now }).execute();
-}
-
-export async function portalPrincipal(db: Kysely<DB>): Promise<Principal> {
-  const u = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('username', '=', PORTAL_USERNAME)
-    .where('active', '=', true)
-    .executeTakeFirst();
-  if (!u) throw new NotFound('portal_closed', 'The citizen portal is not set up here (no portal account).');
-  return {
-    userId: u.id,
-    username: u.username,
-    displayName: '市民（网上）',
-    roles: u.roles as Role[],
-    unitId: u.unit_id,
-    scope: u.scope,
-    via: 'token',
-    csrfToken: null,
-    sessionId: null,
-  };
-}
-
-export async function submitReport(
-  db: Kysely<DB>,
-  cases: Cases,
-  input: z.infer<typeof PublicReport>,
-  idempotencyKey: string | undefined,
-) {
-  const category = await cases.category(input.serviceCode).catch(() => null);
-  if (!category?.active || !PUBLIC_KINDS.includes(category.kind)) {
-    throw new Invalid('unknown_category', `There is no service ${input.serviceCode} on the portal.`);
-  }
-  const created = await cases.create(
-    await portalPrincipal(db),
-    {
-      categoryCode: category.code,
-      title: input.description.slice(0, 40),
-      description: input.description,
-      lon: input.lon,
-      lat: input.lat,
-      crs: input.crs,
-      address: '',
-      evidence: input.photos,
-      attributes: {},
-      source: 'portal',
-      ...(input.contact?.name || input.contact?.phone ? { reporter: input.contact } : {}),
-    },
-    idempotencyKey,
-  );
-  return { trackingCode: created.trackingCode, number: created.number, replayed: created.replayed };
-}
+} as const satisfies Record<SubmissionKind, { source: number; device: number }>;
 
 /** Public names of the steps; everything else a citizen sees is the time. */
 const STEP_LABELS: Record<string, string> = {
@@ -162,51 +47,106 @@ const STEP_LABELS: Record<string, string> = {
   resume: '恢复办理',
 };
 
-export async function track(db: Kysely<DB>, code: string) {
-  const c = await db
-    .selectFrom('cases as c')
-    .innerJoin('categories as cat', 'cat.code', 'c.category_code')
-    .select(['c.id', 'c.number', 'c.state', 'c.rating', 'c.created_at', 'c.kind', 'c.source', 'cat.name'])
-    .where('c.tracking_code', '=', code)
-    .executeTakeFirst();
-  if (!c || !PUBLIC_KINDS.includes(c.kind))
-    throw new NotFound('tracking_not_found', 'No report with this tracking code.');
-  const events = await db
-    .selectFrom('case_events')
-    .select(['type', 'at'])
-    .where('case_id', '=', c.id)
-    .orderBy('seq')
-    .execute();
-  const timeline = events
-    .filter((e) => STEP_LABELS[e.type])
-    .map((e) => ({ step: e.type, label: STEP_LABELS[e.type] as string, at: e.at.toISOString() }));
-  return {
-    trackingCode: code,
-    number: c.number,
-    service: c.name,
-    state: c.state,
-    closed: ['closed', 'rejected', 'merged'].includes(c.state),
-    canRate: c.state === 'closed' && c.rating === null,
-    rating: c.rating,
-    createdAt: c.created_at.toISOString(),
-    timeline,
-  };
-}
+export class PortalService {
+  private readonly store: ChannelsStore;
 
-export async function rate(db: Kysely<DB>, cases: Cases, code: string, input: z.infer<typeof PublicRating>) {
-  const row = await db.selectFrom('cases').selectAll().where('tracking_code', '=', code).executeTakeFirst();
-  if (!row || !PUBLIC_KINDS.includes(row.kind))
-    throw new NotFound('tracking_not_found', 'No report with this tracking code.');
-  await db
-    .transaction()
-    .execute((trx) =>
-      cases.apply(
-        trx,
-        row,
-        { type: 'rate', rating: input.rating, comment: input.comment },
-        { userId: null, roles: ['public'], unitId: null, scope: '' },
-        { userId: null, name: '市民', role: 'public', unitId: null },
-      ),
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cases: Cases,
+  ) {
+    this.store = new ChannelsStore(db);
+  }
+
+  /** What citizens can report, in plain words. */
+  async services() {
+    return (await listCategories(this.db))
+      .filter((c) => PUBLIC_KINDS.includes(c.kind))
+      .map((c) => ({ code: c.code, name: c.name, group: c.majorName, kind: c.kind }));
+  }
+
+  /** Counts this address's and device's recent submissions of a kind; refuses past the limit, else records one. */
+  async admit(kind: SubmissionKind, source: string, device: string, now = new Date()): Promise<void> {
+    const since = new Date(now.getTime() - 3_600_000);
+    if (
+      (await this.store.countSubmissions(kind, { column: 'source', value: source }, since)) >=
+        LIMITS[kind].source ||
+      (await this.store.countSubmissions(kind, { column: 'device', value: device }, since)) >=
+        LIMITS[kind].device
+    ) {
+      throw new TooMany(
+        'too_many_submissions',
+        'Too many submissions from here in the last hour; please try again later or call 12345.',
+      );
+    }
+    await this.store.recordSubmission(kind, source, device, now);
+  }
+
+  async portalPrincipal(): Promise<Principal> {
+    const p = await principalOfUser(this.db, { username: PORTAL_USERNAME, activeOnly: true }, '市民（网上）');
+    if (!p) throw new NotFound('portal_closed', 'The citizen portal is not set up here (no portal account).');
+    return p;
+  }
+
+  async submitReport(input: PublicReportT, idempotencyKey: string | undefined) {
+    const category = await this.cases.category(input.serviceCode).catch(() => null);
+    if (!category?.active || !PUBLIC_KINDS.includes(category.kind)) {
+      throw new Invalid('unknown_category', `There is no service ${input.serviceCode} on the portal.`);
+    }
+    const created = await this.cases.intake.file(
+      await this.portalPrincipal(),
+      {
+        categoryCode: category.code,
+        title: input.description.slice(0, 40),
+        description: input.description,
+        lon: input.lon,
+        lat: input.lat,
+        crs: input.crs,
+        address: '',
+        evidence: input.photos,
+        attributes: {},
+        source: 'portal',
+        ...(input.contact?.name || input.contact?.phone ? { reporter: input.contact } : {}),
+      },
+      { idempotencyKey },
     );
-  return track(db, code);
+    return { trackingCode: created.trackingCode, number: created.number, replayed: created.replayed };
+  }
+
+  /** The public timeline of a report. */
+  async track(code: string): Promise<PublicTimelineT> {
+    const c = await this.cases.queries.byTrackingCode(code);
+    if (!c || !PUBLIC_KINDS.includes(c.kind))
+      throw new NotFound('tracking_not_found', 'No report with this tracking code.');
+    return {
+      trackingCode: code,
+      number: c.number,
+      service: c.categoryName,
+      state: c.state,
+      closed: (FINAL_STATES as readonly string[]).includes(c.state),
+      canRate: c.state === 'closed' && c.rating === null,
+      rating: c.rating,
+      createdAt: c.createdAt.toISOString(),
+      timeline: c.events
+        .filter((e) => STEP_LABELS[e.type])
+        .map((e) => ({ step: e.type, label: STEP_LABELS[e.type] as string, at: e.at.toISOString() })),
+    };
+  }
+
+  /** A citizen rates a closed report; unsatisfied sends it back for rework (重办). */
+  async rate(code: string, input: PublicRatingT): Promise<PublicTimelineT> {
+    const row = await this.cases.queries.rowByTrackingCode(code);
+    if (!row || !PUBLIC_KINDS.includes(row.kind))
+      throw new NotFound('tracking_not_found', 'No report with this tracking code.');
+    await this.db
+      .transaction()
+      .execute((trx) =>
+        this.cases.transitions.apply(
+          trx,
+          row,
+          { type: 'rate', rating: input.rating, comment: input.comment },
+          CITIZEN_CASE_ACTOR,
+        ),
+      );
+    return this.track(code);
+  }
 }

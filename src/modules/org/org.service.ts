@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { listAudit, recordAudit } from '../../platform/audit/audit.js';
 import { inScope, type Principal } from '../../platform/auth/roles.js';
 import { hashPassword } from '../../platform/auth/secrets.js';
-import type { DB } from '../../platform/db/schema.js';
+import type { DB, UnitType } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import type {
@@ -420,4 +420,53 @@ function activeRules(db: Db): Promise<CachedRule[]> {
 export async function responsibleUnit(db: Db, categoryCode: string, areaCode: string) {
   const rule = findResponsibleRule(await activeRules(db), categoryCode, areaCode);
   return rule ? { unitId: rule.unitId, unitName: rule.unitName, ruleId: rule.id } : null;
+}
+
+// ---------- small reads for other modules (cases, channels) ----------
+
+/** Names of units by id (inactive ones too: a timeline keeps the name of who acted). */
+export async function unitNames(db: Db, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!wanted.length) return new Map();
+  const rows = await new OrgStore(db).unitNames(wanted);
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Of the given unit ids, those of active units. */
+export async function activeUnitIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await new OrgStore(db).activeUnits(ids);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The unit of a type at exactly an area (a street office 街道办, a district command centre). */
+export async function unitOfType(
+  db: Db,
+  type: UnitType,
+  areaCode: string,
+  opts: { activeOnly?: boolean } = {},
+): Promise<string | null> {
+  return (await new OrgStore(db).unitOfType(type, areaCode, opts.activeOnly ?? false))?.id ?? null;
+}
+
+/** A user as a principal for work done on their behalf (the portal account, a device's owner). */
+export async function principalOfUser(
+  db: Db,
+  by: { id: string } | { username: string; activeOnly: true },
+  displayName: string,
+): Promise<Principal | null> {
+  const store = new OrgStore(db);
+  const u = await ('id' in by ? store.userRow(by.id) : store.activeUserRow(by.username));
+  if (!u) return null;
+  return {
+    userId: u.id,
+    username: u.username,
+    displayName,
+    roles: u.roles as Principal['roles'],
+    unitId: u.unit_id,
+    scope: u.scope,
+    via: 'token',
+    csrfToken: null,
+    sessionId: null,
+  };
 }

@@ -14,6 +14,12 @@ select "id", "name"
   where "id" in ($1) and "active" = $2;
 -- params: "00000000-0000-4000-8000-000000000001", true
 
+-- OrgStore.activeUserRow
+select *
+  from "users"
+  where "username" = $1 and "active" = $2;
+-- params: "admin", true
+
 -- OrgStore.countAttempts
 select count(*) as "n"
   from "login_attempts"
@@ -155,6 +161,12 @@ select "id", "name"
   where "id" in ($1);
 -- params: "00000000-0000-4000-8000-000000000001"
 
+-- OrgStore.unitOfType
+select "id"
+  from "units"
+  where "type" = $1 and "area_code" = $2 and "active" = $3;
+-- params: "street_office", "120101001", true
+
 -- OrgStore.unitsInScope
 select *
   from "units"
@@ -199,6 +211,12 @@ select "users"."locale", "units"."name" as "unit_name"
   from "users"
   left join "units" on "units"."id" = "users"."unit_id"
   where "users"."id" = $1;
+-- params: "00000000-0000-4000-8000-000000000001"
+
+-- OrgStore.userRow
+select *
+  from "users"
+  where "id" = $1;
 -- params: "00000000-0000-4000-8000-000000000001"
 
 -- OrgStore.usersInScope

@@ -3,7 +3,7 @@
  * responsibility_rules. Scope filters are SQL (`like scope || '%'`); callers get rows, not domain objects.
  */
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type { ResponsibilityRulesTable, UnitsTable, UsersTable } from '../../platform/db/schema.js';
+import type { ResponsibilityRulesTable, UnitsTable, UnitType, UsersTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
 const USER_COLUMNS = [
@@ -89,7 +89,31 @@ export class OrgStore {
       .execute();
   }
 
+  /** The unit of a type at exactly an area. */
+  unitOfType(type: UnitType, areaCode: string, activeOnly: boolean) {
+    let q = this.db
+      .selectFrom('units')
+      .select('id')
+      .where('type', '=', type)
+      .where('area_code', '=', areaCode);
+    if (activeOnly) q = q.where('active', '=', true);
+    return q.executeTakeFirst();
+  }
+
   // ---------- users ----------
+
+  userRow(id: string) {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  activeUserRow(username: string) {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .where('active', '=', true)
+      .executeTakeFirst();
+  }
 
   usersInScope(scope: string) {
     return this.db
@@ -331,6 +355,9 @@ export const SQL_EXAMPLES: SqlExamples<OrgStore> = {
   updateUnit: [ID, { name: '城管委', active: false }],
   activeUnits: [[ID]],
   unitNames: [[ID]],
+  unitOfType: ['street_office', '120101001', true],
+  userRow: [ID],
+  activeUserRow: ['admin'],
   usersInScope: ['120101'],
   userInScope: ['120101', ID],
   userProfile: [ID],

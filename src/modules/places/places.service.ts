@@ -278,3 +278,28 @@ export async function upsertAreas(
 export function firstGridUnder(db: Db, prefix: string) {
   return new PlacesStore(db).firstGrid(prefix);
 }
+
+// ---------- small reads for other modules (cases, channels) ----------
+
+/** Names of areas by code. */
+export async function areaNames(db: Db, codes: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes)];
+  if (!wanted.length) return new Map();
+  const rows = await new PlacesStore(db).refs(wanted);
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/** One area's code, name, level and box, or undefined (no scope: for intake and public channels). */
+export function findArea(db: Db, code: string) {
+  return new PlacesStore(db).area(code);
+}
+
+/** A grid named exactly by its code or its name. */
+export function gridByCodeOrName(db: Db, named: string) {
+  return new PlacesStore(db).gridNamed(named);
+}
+
+/** Streets, communities and grids inside a scope whose name contains the text (or whose code is it). */
+export function searchAreas(db: Db, scope: string, text: string) {
+  return new PlacesStore(db).search(scope, text);
+}

@@ -11,6 +11,12 @@ select "code"
   limit $1;
 -- params: 1
 
+-- PlacesStore.area
+select "code", "name", "level", "bbox"
+  from "areas"
+  where "code" = $1;
+-- params: "120101"
+
 -- PlacesStore.deleteGridsOf
 delete from "areas"
   where "level" = $1 and "parent_code" in ($2);
@@ -35,6 +41,12 @@ select "code", "geometry", "bbox"
   where "level" = $1 and "geometry" is not null;
 -- params: "grid"
 
+-- PlacesStore.gridNamed
+select "code"
+  from "areas"
+  where "level" = $1 and ("code" = $2 or "name" = $3);
+-- params: "grid", "劝业场街道第1网格", "劝业场街道第1网格"
+
 -- PlacesStore.nameOf
 select "name"
   from "areas"
@@ -53,6 +65,14 @@ select "code", "name", "level"
   where "code" in ($1, $2)
   order by length(code);
 -- params: "120101", "120101001"
+
+-- PlacesStore.search
+select "code", "name", "level", "bbox"
+  from "areas"
+  where "level" in ($1, $2, $3) and "code" like $4 and ("name" like $5 or "code" = $6)
+  order by "level", "code"
+  limit $7;
+-- params: "street", "community", "grid", "120101%", "%劝业场%", "劝业场", 10
 
 -- PlacesStore.treeRows
 select "code", "name", "level", "parent_code"

@@ -1,5 +1,6 @@
 /** The places module's only access to its table `areas` (the area tree 区—街道—社区—网格 and its geometry). */
 import { sql } from 'kysely';
+import { containsPattern } from '../../platform/db/like.js';
 import type { AreaLevel, GeoJsonGeometry } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
@@ -49,6 +50,39 @@ export class PlacesStore {
       .select(['code', 'name', 'level'])
       .where('code', 'in', codes.length ? codes : [''])
       .orderBy(sql`length(code)`)
+      .execute();
+  }
+
+  /** One area, whatever the caller's scope (intake and public channels locate before any scope applies). */
+  area(code: string) {
+    return this.db
+      .selectFrom('areas')
+      .select(['code', 'name', 'level', 'bbox'])
+      .where('code', '=', code)
+      .executeTakeFirst();
+  }
+
+  /** A grid named exactly by its code or its name. */
+  gridNamed(named: string) {
+    return this.db
+      .selectFrom('areas')
+      .select('code')
+      .where('level', '=', 'grid')
+      .where((eb) => eb.or([eb('code', '=', named), eb('name', '=', named)]))
+      .executeTakeFirst();
+  }
+
+  /** Streets, communities and grids inside a scope whose name contains the text (or whose code is it). */
+  search(scope: string, text: string) {
+    return this.db
+      .selectFrom('areas')
+      .select(['code', 'name', 'level', 'bbox'])
+      .where('level', 'in', ['street', 'community', 'grid'])
+      .where('code', 'like', `${scope}%`)
+      .where((eb) => eb.or([eb('name', 'like', containsPattern(text)), eb('code', '=', text)]))
+      .orderBy('level')
+      .orderBy('code')
+      .limit(10)
       .execute();
   }
 
@@ -180,6 +214,9 @@ export const SQL_EXAMPLES: SqlExamples<PlacesStore> = {
   treeRows: ['120101'],
   visibleArea: ['120101', '120101001'],
   refs: [['120101', '120101001']],
+  area: ['120101'],
+  gridNamed: ['劝业场街道第1网格'],
+  search: ['120101', '劝业场'],
   visibleChildren: ['120101', '120101001'],
   withGeometry: ['120101', 'grid', '120101001'],
   gridGeometries: [],

@@ -98,6 +98,17 @@ export class FileStore {
     return { bytes: await fs.readFile(this.pathOf(hash, thumb)), mime: thumb ? 'image/webp' : row.mime };
   }
 
+  /** Whether this user uploaded the file (an uploader may see their file before a case carries it). */
+  async uploadedBy(hash: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('attachments')
+      .select('hash')
+      .where('hash', '=', hash)
+      .where('created_by', '=', userId)
+      .executeTakeFirst();
+    return !!row;
+  }
+
   /** The hashes among `hashes` that are not stored. */
   async missing(hashes: readonly string[]): Promise<string[]> {
     if (hashes.length === 0) return [];

@@ -1,0 +1,133 @@
+/**
+ * What intake, transitions and queries share: the clock, the district calendars, the cached catalogue,
+ * the decision context, and the writing of a hash-chained event with its deadline job. Built once.
+ */
+import type { Kysely } from 'kysely';
+import {
+  addTimeLimit,
+  createWorkingCalendar,
+  type TimeUnit,
+  type WorkingCalendar,
+} from '../../platform/calendar/working-time.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { Db } from '../../platform/db/store.js';
+import { NotFound } from '../../platform/errors.js';
+import { enqueueJobs } from '../../platform/jobs/jobs.js';
+import { readSetting } from '../../platform/settings.js';
+import { eventRow } from './case-rows.js';
+import type { CategoryT } from './cases.schemas.js';
+import { CasesStore } from './cases.store.js';
+import { rulesOf, toCategory } from './catalogue.js';
+import { CatalogueStore } from './catalogue.store.js';
+import { DEFAULT_ESCALATE_MULTIPLE, type DeadlineMark, nextMark } from './deadlines.js';
+import { eventHash, type HashedEvent } from './hash-chain.js';
+import type { DecideContext } from './workflow.js';
+
+const CATALOGUE_TTL_MS = 5_000;
+
+/**
+ * The `cases` installation setting (settings table, key `cases`), read at start:
+ * `{"dutyHours": {"120101": ["08:30-12:00", "14:00-18:00"]}, "escalateMultiple": 3}`.
+ */
+export const CASES_SETTINGS_KEY = 'cases';
+
+export interface CasesOptions {
+  /** Duty hours per district code (per-district setting); others use the default. */
+  dutyHoursByDistrict?: Readonly<Record<string, readonly string[]>>;
+  escalateMultiple?: number;
+  now?: () => Date;
+}
+
+export async function loadCasesOptions(db: Db): Promise<CasesOptions> {
+  const v = ((await readSetting(db, CASES_SETTINGS_KEY)) ?? {}) as {
+    dutyHours?: Record<string, string[]>;
+    escalateMultiple?: number;
+  };
+  if (v.escalateMultiple !== undefined && !(v.escalateMultiple > 1)) {
+    throw new Error(`setting ${CASES_SETTINGS_KEY}.escalateMultiple must be a number above 1`);
+  }
+  return { dutyHoursByDistrict: v.dutyHours, escalateMultiple: v.escalateMultiple };
+}
+
+type StepClock = { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null };
+
+export class CaseEngine {
+  private readonly calendars = new Map<string, WorkingCalendar>();
+  private catalogue: { at: number; byCode: Promise<Map<string, CategoryT>> } | null = null;
+  private readonly defaultCalendar = createWorkingCalendar();
+  readonly escalateMultiple: number;
+  readonly now: () => Date;
+
+  constructor(
+    readonly db: Kysely<DB>,
+    opts: CasesOptions = {},
+  ) {
+    this.escalateMultiple = opts.escalateMultiple ?? DEFAULT_ESCALATE_MULTIPLE;
+    this.now = opts.now ?? (() => new Date());
+    // Build every district calendar now, so a malformed duty-hours setting stops the start, loudly.
+    for (const [district, hours] of Object.entries(opts.dutyHoursByDistrict ?? {})) {
+      this.calendars.set(district, createWorkingCalendar({ dutyHours: hours }));
+    }
+  }
+
+  /**
+   * A category by code, from a catalogue cached for a few seconds (every intake and transition needs one).
+   * Edits through this process clear it at once (`forgetCatalogue`); other processes see them within the TTL.
+   */
+  async category(code: string, db: Db = this.db): Promise<CategoryT> {
+    if (!this.catalogue || Date.now() - this.catalogue.at > CATALOGUE_TTL_MS) {
+      // Inside a transaction, read through it: the embedded store has a single connection.
+      const byCode = new CatalogueStore(db)
+        .categories({ includeInactive: true })
+        .then((all) => new Map(all.map((r) => [r.code, toCategory(r)])));
+      this.catalogue = { at: Date.now(), byCode };
+      byCode.catch(() => this.forgetCatalogue());
+    }
+    const found = (await this.catalogue.byCode).get(code);
+    if (!found) throw new NotFound('category_not_found', `There is no category ${code}.`);
+    return found;
+  }
+
+  forgetCatalogue(): void {
+    this.catalogue = null;
+  }
+
+  calendarFor(areaCode: string): WorkingCalendar {
+    return this.calendars.get(areaCode.slice(0, 6)) ?? this.defaultCalendar;
+  }
+
+  decideContext(areaCode: string, category: CategoryT, now: Date): DecideContext {
+    const cal = this.calendarFor(areaCode);
+    return { now, category: rulesOf(category), addLimit: (start, limit) => addTimeLimit(start, limit, cal) };
+  }
+
+  /** The clock mark after `after` in the case's district, and when it falls. */
+  nextMark(areaCode: string, clock: StepClock, after: DeadlineMark | null) {
+    return nextMark(clock, after, this.calendarFor(areaCode), this.escalateMultiple);
+  }
+
+  /**
+   * A step's clock has three marks — yellow warning at 80%, red at the due time, escalation at the
+   * multiple — worked as one chain of jobs: each mark's job enqueues the next, so a step costs one row
+   * at intake and a step that ends early leaves at most one stale job (which then does nothing).
+   */
+  async scheduleClock(trx: Db, caseId: string, areaCode: string, clock: StepClock): Promise<void> {
+    const mark = this.nextMark(areaCode, clock, null);
+    if (mark && clock.stepStartedAt) {
+      await enqueueJobs(trx, [
+        {
+          type: 'deadline',
+          runAt: mark.at,
+          payload: { caseId, stepStartedAt: clock.stepStartedAt.toISOString(), mark: mark.mark },
+        },
+      ]);
+    }
+  }
+
+  /** Writes an event chained to `prevHash`; answers its hash. */
+  async writeEvent(trx: Db, e: HashedEvent, prevHash: string, known?: string): Promise<string> {
+    const hash = known ?? eventHash(prevHash, e);
+    await new CasesStore(trx).insertEvent(eventRow(e, prevHash, hash));
+    return hash;
+  }
+}

@@ -1,0 +1,462 @@
+/**
+ * The cases module's SQL on cases, case_events and saved_views; the catalogue's is in `catalogue.store.ts`.
+ * Bound to a `Db` — the database or a transaction — so a service writes a case row and its event through
+ * the same `trx`.
+ */
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import type { Principal } from '../../platform/auth/roles.js';
+import { containsPattern } from '../../platform/db/like.js';
+import type { CaseEventsTable, CasesTable } from '../../platform/db/schema.js';
+import type { Db, SqlExamples } from '../../platform/db/store.js';
+import type { CaseQueryT } from './cases.schemas.js';
+import { type CaseState, FINAL_STATES } from './workflow.js';
+
+export type CaseRow = Selectable<CasesTable>;
+export type CaseEventRow = Selectable<CaseEventsTable>;
+/** Who is asking, for the visibility filter. */
+export type Viewer = Pick<Principal, 'scope' | 'unitId'>;
+/** The Open311 request filter, already checked by the channel. */
+export interface PublicCaseFilter {
+  kinds: readonly string[];
+  areaPrefix: string;
+  numbers?: readonly string[];
+  from?: Date;
+  to?: Date;
+  categoryCodes?: readonly string[];
+  states?: { in: readonly string[] } | { notIn: readonly string[] };
+  limit: number;
+  offset: number;
+}
+
+/** Cases a staff user may see: inside their scope, assigned to their unit, or their unit summoned (吹哨). */
+// biome-ignore lint/suspicious/noExplicitAny: the helper works on any select over `cases as c`
+function visible<Q extends { where: (...args: any[]) => Q }>(q: Q, v: Viewer): Q {
+  if (v.scope === '') return q;
+  const unitId = v.unitId;
+  // biome-ignore lint/suspicious/noExplicitAny: expression builder of the caller's query
+  return q.where((eb: any) =>
+    eb.or([
+      eb('c.area_code', 'like', `${v.scope}%`),
+      ...(unitId
+        ? [
+            eb('c.assigned_unit_id', '=', unitId),
+            sql<boolean>`c.whistle -> 'units' @> ${JSON.stringify([{ unitId }])}::jsonb`,
+          ]
+        : []),
+    ]),
+  );
+}
+
+const OPEN = FINAL_STATES as CaseState[];
+
+export class CasesStore {
+  constructor(private readonly db: Db) {}
+
+  // ---------- cases ----------
+
+  visibleCase(v: Viewer, id: string): Promise<CaseRow | undefined> {
+    return visible(
+      this.db.selectFrom('cases as c').selectAll('c').where('c.id', '=', id),
+      v,
+    ).executeTakeFirst();
+  }
+
+  /** The case row; with `lock`, locked until the transaction ends (use inside one). */
+  caseById(id: string, opts: { lock?: boolean } = {}): Promise<CaseRow | undefined> {
+    const q = this.db.selectFrom('cases').selectAll().where('id', '=', id);
+    return (opts.lock ? q.forUpdate() : q).executeTakeFirst();
+  }
+
+  /** Inserts a case; its number is `prefix` + a six-digit sequence drawn inside the insert. */
+  insertCase(values: Omit<Insertable<CasesTable>, 'number'>, numberPrefix: string) {
+    return this.db
+      .insertInto('cases')
+      .values({
+        ...values,
+        number: sql<string>`${numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+      })
+      .returning(['number', 'tracking_code'])
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Updates the case only if it still has `version`; answers whether it did (optimistic concurrency). */
+  async updateCaseAtVersion(id: string, version: number, set: Updateable<CasesTable>): Promise<boolean> {
+    const res = await this.db
+      .updateTable('cases')
+      .set(set)
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async insertEvent(e: Insertable<CaseEventsTable>): Promise<void> {
+    await this.db.insertInto('case_events').values(e).execute();
+  }
+
+  events(caseId: string): Promise<CaseEventRow[]> {
+    return this.db
+      .selectFrom('case_events')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('seq')
+      .execute();
+  }
+
+  mergedInto(caseId: string) {
+    return this.db
+      .selectFrom('cases')
+      .select(['id', 'number', 'title'])
+      .where('merged_into', '=', caseId)
+      .execute();
+  }
+
+  /** One page of the case list and the total, newest first. */
+  async listCases(v: Viewer & Pick<Principal, 'userId'>, q: CaseQueryT, now: Date) {
+    let query = visible(
+      this.db.selectFrom('cases as c').innerJoin('categories as cat', 'cat.code', 'c.category_code'),
+      v,
+    );
+    if (q.state) query = query.where('c.state', 'in', q.state.split(','));
+    if (q.category) query = query.where('c.category_code', 'like', `${q.category}%`);
+    if (q.area) query = query.where('c.area_code', 'like', `${q.area}%`);
+    if (q.unit) query = query.where('c.assigned_unit_id', '=', q.unit);
+    if (q.overdue) query = query.where('c.due_at', '<', now);
+    if (q.q) {
+      const like = containsPattern(q.q);
+      query = query.where((eb) =>
+        eb.or([eb('c.number', '=', q.q ?? ''), eb('c.title', 'like', like), eb('c.address', 'like', like)]),
+      );
+    }
+    switch (q.queue) {
+      case 'mine':
+        query = query.where('c.created_by', '=', v.userId);
+        break;
+      case 'file':
+        query = query.where('c.state', 'in', ['reported', 'verifying']);
+        break;
+      case 'verify':
+        query = query.where('c.state', '=', 'verifying');
+        break;
+      case 'dispatch':
+        query = query.where('c.state', '=', 'filed');
+        break;
+      case 'inbox':
+        query = query
+          .where('c.assigned_unit_id', '=', v.unitId)
+          .where('c.state', 'in', ['dispatched', 'handling', 'suspended']);
+        break;
+      case 'check':
+        query = query
+          .where('c.state', '=', 'handled')
+          .where('c.checked', '=', false)
+          .where('cat.check_required', '=', true);
+        break;
+      case 'whistle':
+        query = query.where('c.whistle', 'is not', null).where('c.state', 'not in', OPEN);
+        break;
+      case 'close':
+        query = query
+          .where('c.state', '=', 'handled')
+          .where((eb) => eb.or([eb('c.checked', '=', true), eb('cat.check_required', '=', false)]));
+        break;
+    }
+    const [{ total } = { total: 0 }] = await query
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .execute();
+    const rows = await query
+      .select([
+        'c.id',
+        'c.number',
+        'c.kind',
+        'c.category_code',
+        'cat.name as category_name',
+        'cat.urgency',
+        'c.state',
+        'c.version',
+        'c.title',
+        'c.address',
+        'c.area_code',
+        'c.lon',
+        'c.lat',
+        'c.assigned_unit_id',
+        'c.due_at',
+        'c.step_started_at',
+        'c.step_unit',
+        'c.created_at',
+        'c.whistle',
+      ])
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.id')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return { total: Number(total), rows };
+  }
+
+  /** Open cases of a category inside a box around a point, with text similarity (pg_trgm). */
+  nearbyOpenCases(
+    v: Viewer,
+    q: {
+      category: string;
+      text: string;
+      box: { minLon: number; maxLon: number; minLat: number; maxLat: number };
+    },
+  ) {
+    return visible(
+      this.db
+        .selectFrom('cases as c')
+        .select(['c.id', 'c.number', 'c.title', 'c.state', 'c.lon', 'c.lat'])
+        .select(sql<number>`similarity(c.title || ' ' || c.description, ${q.text})`.as('sim'))
+        .where('c.category_code', '=', q.category)
+        .where('c.state', 'not in', OPEN)
+        .where('c.lon', '>=', q.box.minLon)
+        .where('c.lon', '<=', q.box.maxLon)
+        .where('c.lat', '>=', q.box.minLat)
+        .where('c.lat', '<=', q.box.maxLat),
+      v,
+    )
+      .limit(200)
+      .execute();
+  }
+
+  /** Of the given cases, the ids that are still open. */
+  async openCaseIds(ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.db
+      .selectFrom('cases')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .where('state', 'not in', OPEN)
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  caseHeads(caseId?: string) {
+    let q = this.db.selectFrom('cases').select(['id', 'number']).orderBy('created_at');
+    if (caseId) q = q.where('id', '=', caseId);
+    return q.execute();
+  }
+
+  // ---------- reads for the channels ----------
+
+  /** A caller's earlier cases by the phone they gave (not petitions), inside a scope. */
+  casesByReporterPhone(phone: string, scope: string) {
+    return this.db
+      .selectFrom('cases as c')
+      .innerJoin('categories as cat', 'cat.code', 'c.category_code')
+      .select(['c.id', 'c.number', 'c.title', 'c.state', 'c.created_at', 'cat.name as category_name'])
+      .where(sql<boolean>`c.reporter ->> 'phone' = ${phone}`)
+      .where('c.area_code', 'like', `${scope}%`)
+      .where('c.kind', '!=', 'petition')
+      .orderBy('c.created_at', 'desc')
+      .limit(20)
+      .execute();
+  }
+
+  caseWithCategoryByTrackingCode(code: string) {
+    return this.db
+      .selectFrom('cases as c')
+      .innerJoin('categories as cat', 'cat.code', 'c.category_code')
+      .select([
+        'c.id',
+        'c.number',
+        'c.state',
+        'c.rating',
+        'c.created_at',
+        'c.kind',
+        'c.tracking_code',
+        'cat.name',
+      ])
+      .where('c.tracking_code', '=', code)
+      .executeTakeFirst();
+  }
+
+  publicCases(f: PublicCaseFilter) {
+    let query = this.db
+      .selectFrom('cases as c')
+      .innerJoin('categories as cat', 'cat.code', 'c.category_code')
+      .select([
+        'c.id',
+        'c.number',
+        'c.state',
+        'c.category_code',
+        'cat.name as category_name',
+        'c.description',
+        'c.title',
+        'c.assigned_unit_id',
+        'c.created_at',
+        'c.updated_at',
+        'c.due_at',
+        'c.address',
+        'c.area_code',
+        'c.lon',
+        'c.lat',
+        'c.media_url',
+      ])
+      .where('c.kind', 'in', [...f.kinds]);
+    if (f.areaPrefix) query = query.where('c.area_code', 'like', `${f.areaPrefix}%`);
+    if (f.numbers) query = query.where('c.number', 'in', [...f.numbers]);
+    if (f.from) query = query.where('c.created_at', '>=', f.from);
+    if (f.to) query = query.where('c.created_at', '<=', f.to);
+    if (f.categoryCodes) query = query.where('c.category_code', 'in', [...f.categoryCodes]);
+    if (f.states)
+      query =
+        'in' in f.states
+          ? query.where('c.state', 'in', [...f.states.in])
+          : query.where('c.state', 'not in', [...f.states.notIn]);
+    return query
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.number')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute();
+  }
+
+  /** Events of some types of the given cases, oldest first. */
+  async eventsOfTypes(caseIds: readonly string[], types: readonly string[]) {
+    if (!caseIds.length) return [];
+    return this.db
+      .selectFrom('case_events')
+      .select(['case_id', 'seq', 'note', 'payload'])
+      .where('case_id', 'in', [...caseIds])
+      .where('type', 'in', [...types])
+      .orderBy('seq')
+      .execute();
+  }
+
+  // ---------- attachments on cases ----------
+
+  /** Whether a case the viewer can see carries the file in its timeline. */
+  async attachmentOnVisibleCase(v: Viewer, hash: string): Promise<boolean> {
+    const row = await visible(
+      this.db
+        .selectFrom('case_events as e')
+        .innerJoin('cases as c', 'c.id', 'e.case_id')
+        .select('e.id')
+        .where(sql<boolean>`${hash} = any(e.evidence)`),
+      v,
+    ).executeTakeFirst();
+    return !!row;
+  }
+
+  // ---------- saved views ----------
+
+  views(userId: string) {
+    return this.db
+      .selectFrom('saved_views')
+      .select(['id', 'name', 'filters'])
+      .where('user_id', '=', userId)
+      .orderBy('name')
+      .execute();
+  }
+
+  async countViews(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('saved_views')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  saveView(userId: string, name: string, filters: Record<string, string>) {
+    return this.db
+      .insertInto('saved_views')
+      .values({ user_id: userId, name, filters: JSON.stringify(filters) })
+      .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ filters: JSON.stringify(filters) }))
+      .returning(['id', 'name', 'filters'])
+      .executeTakeFirstOrThrow();
+  }
+
+  async deleteView(userId: string, id: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('saved_views')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+}
+
+const ID = '00000000-0000-4000-8000-000000000001';
+const AT = new Date('2026-03-10T02:00:00Z');
+const HASH = 'a'.repeat(64);
+const VIEWER: Viewer = { scope: '120101', unitId: ID };
+export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
+  visibleCase: [VIEWER, ID],
+  caseById: [ID, { lock: true }],
+  insertCase: [
+    {
+      id: ID,
+      tracking_code: 'ABCDEFGHJK',
+      kind: 'component',
+      category_code: 'component.0101',
+      state: 'reported',
+      source: 'staff',
+      title: 'title',
+      lon: 117.2,
+      lat: 39.1,
+      area_code: '120101001001001',
+      due_at: AT,
+      step_started_at: AT,
+      step_unit: 'work_hour',
+      created_by: ID,
+      attributes: '{}',
+      created_at: AT,
+      updated_at: AT,
+      last_hash: HASH,
+    },
+    '12010120260310',
+  ],
+  updateCaseAtVersion: [ID, 1, { state: 'filed', version: 2, last_hash: HASH, updated_at: AT }],
+  insertEvent: [
+    {
+      case_id: ID,
+      seq: 1,
+      type: 'report',
+      to_state: 'reported',
+      at: AT,
+      actor_id: ID,
+      actor_name: 'name',
+      actor_role: 'inspector',
+      evidence: [],
+      payload: '{}',
+      prev_hash: HASH,
+      hash: HASH,
+    },
+  ],
+  events: [ID],
+  mergedInto: [ID],
+  listCases: [
+    { ...VIEWER, userId: ID },
+    { q: 'road', queue: 'check', state: 'filed,dispatched', limit: 50, offset: 0 },
+    AT,
+  ],
+  nearbyOpenCases: [
+    VIEWER,
+    { category: 'component.0101', text: 'text', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },
+  ],
+  openCaseIds: [[ID]],
+  caseHeads: [ID],
+  casesByReporterPhone: ['13800000000', '120101'],
+  caseWithCategoryByTrackingCode: ['ABCDEFGHJK'],
+  publicCases: [
+    {
+      kinds: ['component'],
+      areaPrefix: '120101',
+      from: AT,
+      to: AT,
+      categoryCodes: ['component.0101'],
+      states: { notIn: ['closed'] },
+      limit: 1000,
+      offset: 0,
+    },
+  ],
+  eventsOfTypes: [[ID], ['close']],
+  attachmentOnVisibleCase: [VIEWER, HASH],
+  views: [ID],
+  countViews: [ID],
+  saveView: [ID, 'mine', { queue: 'mine' }],
+  deleteView: [ID, ID],
+};

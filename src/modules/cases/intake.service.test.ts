@@ -1,0 +1,94 @@
+/**
+ * Service tier (no HTTP): file a case through the intake service and move it twice through the
+ * transitions service on a real database — both stores — then read back the events, the hash chain
+ * and the version guard.
+ */
+import os from 'node:os';
+import { beforeAll, expect, it } from 'vitest';
+import type { Principal } from '../../platform/auth/roles.js';
+import { describeEachStore } from '../../platform/db/testing.js';
+import { FileStore } from '../../platform/files/files.js';
+import { seedDemo } from '../../seed/demo.js';
+import { principalOfUser } from '../org/org.service.js';
+import { findArea, Places } from '../places/places.service.js';
+import { Cases } from './cases.service.js';
+import { CasesStore } from './cases.store.js';
+
+describeEachStore('cases services over a database: intake then two transitions', (store) => {
+  let cases: Cases;
+  let grid: string;
+  const as = async (username: string): Promise<Principal> => {
+    const p = await principalOfUser(store().db, { username, activeOnly: true }, username);
+    if (!p) throw new Error(`no demo user ${username}`);
+    return p;
+  };
+
+  beforeAll(async () => {
+    const db = store().db;
+    await seedDemo(db, { districts: ['120101'] });
+    cases = new Cases(db, new Places(db), new FileStore(db, os.tmpdir()));
+    const row = await db
+      .selectFrom('areas')
+      .select('code')
+      .where('level', '=', 'grid')
+      .where('code', 'like', '120101001%')
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
+    grid = row.code;
+    expect((await findArea(db, grid))?.level).toBe('grid');
+  });
+
+  it('writes the report event, chains the next two, and refuses a stale version', async () => {
+    const inspector = await as('inspector');
+    let insideTransaction = false;
+    const filed = await cases.intake.file(
+      inspector,
+      {
+        categoryCode: 'event.0501',
+        title: '早市占道经营',
+        description: '服务层测试',
+        areaCode: grid,
+        crs: 'wgs84',
+        address: '',
+        evidence: [],
+        attributes: {},
+      },
+      {
+        onCreated: async (trx, created) => {
+          // The channel's own rows go in the same transaction as the case.
+          insideTransaction = !!(await new CasesStore(trx).caseById(created.id));
+        },
+      },
+    );
+    expect(insideTransaction).toBe(true);
+    expect(filed).toMatchObject({ state: 'reported', version: 1, areaCode: grid, replayed: false });
+    expect(filed.number).toMatch(/^120101\d{8}\d{6}$/);
+
+    const lead = await as('shift_lead');
+    const first = await cases.transitions.transition(lead, filed.id, { type: 'file', version: 1 });
+    expect(first).toMatchObject({ state: 'filed', version: 2, event: { seq: 2, type: 'file' } });
+    const dispatcher = await as('dispatcher');
+    const second = await cases.transitions.transition(dispatcher, filed.id, {
+      type: 'dispatch',
+      mode: 'auto',
+      version: 2,
+    });
+    expect(second).toMatchObject({ state: 'dispatched', version: 3, event: { seq: 3, type: 'dispatch' } });
+
+    const events = await new CasesStore(store().db).events(filed.id);
+    expect(events.map((e) => [e.seq, e.type, e.from_state, e.to_state, e.actor_role])).toEqual([
+      [1, 'report', null, 'reported', 'inspector'],
+      [2, 'file', 'reported', 'filed', 'shift_lead'],
+      [3, 'dispatch', 'filed', 'dispatched', 'dispatcher'],
+    ]);
+    expect(events[1]?.prev_hash).toBe(events[0]?.hash);
+    expect(events[2]?.prev_hash).toBe(events[1]?.hash);
+    expect(await cases.queries.verifyChains(filed.id)).toEqual({ checked: 1, broken: [] });
+
+    // A second dispatcher still holding version 2 loses: 409, nothing written.
+    await expect(
+      cases.transitions.transition(dispatcher, filed.id, { type: 'dispatch', mode: 'auto', version: 2 }),
+    ).rejects.toMatchObject({ status: 409, code: 'version_conflict' });
+    expect(await new CasesStore(store().db).events(filed.id)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * Intake (上报): one way in for every channel — console, hotline, inspector app, portal, Open311,
+ * devices. Reads and checks first (category, extra fields, place, scope, evidence, suggested unit),
+ * then writes the case row and its first event in one transaction, with the first deadline job.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Principal } from '../../platform/auth/roles.js';
+import { localDate } from '../../platform/calendar/working-time.js';
+import { withIdempotency } from '../../platform/db/idempotency.js';
+import type { DB } from '../../platform/db/schema.js';
+import { Forbidden, Invalid } from '../../platform/errors.js';
+import type { FileStore } from '../../platform/files/files.js';
+import { responsibleUnit, unitOfType } from '../org/org.service.js';
+import { findArea, type Places } from '../places/places.service.js';
+import { checkAttributes } from './attributes.js';
+import type { CaseEngine } from './case-engine.js';
+import type { CaseCreateT, CategoryT } from './cases.schemas.js';
+import { CasesStore } from './cases.store.js';
+import { canonicalJson, eventHash, GENESIS_HASH, type HashedEvent } from './hash-chain.js';
+import { type ActorRole, startClock } from './workflow.js';
+
+const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** What a new case answers. */
+export interface FiledCase {
+  id: string;
+  number: string;
+  trackingCode: string;
+  state: 'reported';
+  version: number;
+  areaCode: string;
+  suggestedUnitId: string | null;
+  dueAt: string | null;
+}
+
+export interface FileOptions {
+  /** A resend with the same key (by the same user) answers the first result and writes nothing. */
+  idempotencyKey?: string;
+  /**
+   * Runs inside the intake's transaction after the case is written: a channel records its own rows
+   * (a device message) with the case, all or nothing. Throwing rolls the case back too.
+   */
+  onCreated?: (trx: Transaction<DB>, created: FiledCase) => Promise<void>;
+  /** The place, when the channel has located the point already (so it is located once per request). */
+  located?: LocatedPlace;
+}
+
+/** A point located to its grid (WGS84 after conversion). */
+export interface LocatedPlace {
+  grid: string;
+  lon: number | null;
+  lat: number | null;
+}
+
+type Prepared = Awaited<ReturnType<CaseIntake['prepare']>>;
+
+export class CaseIntake {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly places: Places,
+    private readonly files: FileStore,
+  ) {}
+
+  /** Files a case for `p` (上报); `replayed` says a resend answered the first result. */
+  async file(
+    p: Principal,
+    input: CaseCreateT,
+    opts: FileOptions = {},
+  ): Promise<FiledCase & { replayed: boolean }> {
+    // Read before writing: the embedded store has a single connection.
+    const prepared = await this.prepare(p, input, opts.located);
+    const { result, replayed } = await withIdempotency(
+      this.engine.db,
+      { owner: p.userId, key: opts.idempotencyKey, request: canonicalJson(input), order: 'last' },
+      async (trx) => {
+        const created = await this.insert(trx, prepared);
+        if (opts.onCreated) await opts.onCreated(trx, created);
+        return created;
+      },
+    );
+    return { ...result, replayed };
+  }
+
+  private async prepare(p: Principal, input: CaseCreateT, located?: LocatedPlace) {
+    const category = await this.engine.category(input.categoryCode).catch(() => {
+      throw new Invalid(
+        'unknown_category',
+        `There is no category ${input.categoryCode}; see GET /api/categories.`,
+      );
+    });
+    if (!category.active)
+      throw new Invalid('unknown_category', `Category ${category.code} is no longer in use.`);
+    const answers = checkAttributes(category.attributes, input.attributes ?? {});
+    if (!answers.ok) throw new Invalid('invalid_attribute', answers.message, { attribute: answers.code });
+    const place = located ?? (await this.placeOf(input));
+    if (!place.grid.startsWith(p.scope)) {
+      throw new Forbidden('scope_outside', `This place (${place.grid}) is outside your scope ${p.scope}.`);
+    }
+    const missing = await this.files.missing(input.evidence);
+    if (missing.length)
+      throw new Invalid('unknown_attachment', `Upload the files first: ${missing.join(', ')}.`);
+    const suggested = await this.suggestUnit(category, place.grid);
+    const source =
+      input.source ??
+      (p.roles.includes('inspector') ? 'inspector' : p.roles.includes('operator') ? 'hotline' : 'staff');
+    const role: ActorRole = p.roles.includes('inspector') ? 'inspector' : (p.roles[0] ?? 'operator');
+    return { p, input, category, answers: answers.values, place, suggested, source, role };
+  }
+
+  private async insert(trx: Transaction<DB>, prepared: Prepared): Promise<FiledCase> {
+    const { p, input, category, place, suggested, source, role, answers } = prepared;
+    const now = this.engine.now();
+    const clock = startClock(this.engine.decideContext(place.grid, category, now), category.fileLimit);
+    const id = randomUUID();
+    const event: HashedEvent = {
+      caseId: id,
+      seq: 1,
+      type: 'report',
+      fromState: null,
+      toState: 'reported',
+      at: now,
+      actorId: p.userId,
+      actorName: p.displayName,
+      actorRole: role,
+      actorUnitId: p.unitId,
+      lon: place.lon,
+      lat: place.lat,
+      note: null,
+      evidence: input.evidence,
+      payload: {
+        categoryCode: category.code,
+        title: input.title,
+        description: input.description,
+        address: input.address,
+        areaCode: place.grid,
+        source,
+        suggestedUnitId: suggested,
+        dueAt: clock.dueAt?.toISOString() ?? null,
+        attributes: answers,
+        mediaUrl: input.mediaUrl ?? null,
+      },
+    };
+    const hash = eventHash(GENESIS_HASH, event);
+    // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert, no extra round trip.
+    const row = await new CasesStore(trx).insertCase(
+      {
+        id,
+        tracking_code: trackingCode(),
+        kind: category.kind,
+        category_code: category.code,
+        state: 'reported',
+        source,
+        title: input.title,
+        description: input.description,
+        address: input.address,
+        lon: place.lon,
+        lat: place.lat,
+        area_code: place.grid,
+        suggested_unit_id: suggested,
+        due_at: clock.dueAt,
+        step_started_at: clock.stepStartedAt,
+        step_unit: clock.stepUnit,
+        reporter: input.reporter ? JSON.stringify(input.reporter) : null,
+        created_by: p.userId,
+        created_unit_id: p.unitId,
+        attributes: JSON.stringify(answers),
+        media_url: input.mediaUrl ?? null,
+        created_at: now,
+        updated_at: now,
+        last_hash: hash,
+      },
+      `${place.grid.slice(0, 6)}${localDate(now).replaceAll('-', '')}`,
+    );
+    await this.engine.writeEvent(trx, event, GENESIS_HASH, hash);
+    await this.engine.scheduleClock(trx, id, place.grid, clock);
+    return {
+      id,
+      number: row.number,
+      trackingCode: row.tracking_code,
+      state: 'reported',
+      version: 1,
+      areaCode: place.grid,
+      suggestedUnitId: suggested,
+      dueAt: clock.dueAt?.toISOString() ?? null,
+    };
+  }
+
+  private async placeOf(input: CaseCreateT): Promise<LocatedPlace> {
+    if (input.lon !== undefined && input.lat !== undefined) {
+      const hit = await this.places.locate(input.lon, input.lat, input.crs);
+      if (!hit) {
+        throw new Invalid(
+          'outside_grids',
+          `(${input.lon}, ${input.lat}) is in no grid of this installation; pick a place inside the district.`,
+        );
+      }
+      return { grid: hit.grid.code, lon: hit.point.lon, lat: hit.point.lat };
+    }
+    const area = await findArea(this.engine.db, input.areaCode ?? '');
+    if (area?.level !== 'grid') throw new Invalid('unknown_grid', `There is no grid ${input.areaCode}.`);
+    const b = area.bbox;
+    return b
+      ? { grid: area.code, lon: ((b[0] ?? 0) + (b[2] ?? 0)) / 2, lat: ((b[1] ?? 0) + (b[3] ?? 0)) / 2 }
+      : { grid: area.code, lon: null, lat: null };
+  }
+
+  /** 直派街乡 for requests; otherwise the responsibility rules table. */
+  private async suggestUnit(category: CategoryT, grid: string): Promise<string | null> {
+    if (category.route === 'street') {
+      const street = await unitOfType(this.engine.db, 'street_office', grid.slice(0, 9), {
+        activeOnly: true,
+      });
+      if (street) return street;
+    }
+    return (await responsibleUnit(this.engine.db, category.code, grid))?.unitId ?? null;
+  }
+}
+
+function trackingCode(): string {
+  return Array.from({ length: 10 }, () => TRACKING_ALPHABET[randomInt(TRACKING_ALPHABET.length)]).join('');
+}

@@ -1,0 +1,311 @@
+/**
+ * Reading cases: the visible row, lists and queues, the detail with its timeline and the actions the
+ * caller may take now, the whistle board, possible duplicates, attachment access, chain verification —
+ * and the few reads the channels need (a caller's history, the public timeline, Open311 requests).
+ */
+import type { Principal } from '../../platform/auth/roles.js';
+import type { TimeUnit } from '../../platform/calendar/working-time.js';
+import { NotFound } from '../../platform/errors.js';
+import type { FileStore } from '../../platform/files/files.js';
+import { unitNames } from '../org/org.service.js';
+import { areaNames } from '../places/places.service.js';
+import { caseActorOf } from './case-actor.js';
+import type { CaseEngine } from './case-engine.js';
+import { snapshotOf, toHashed } from './case-rows.js';
+import type { CaseQueryT } from './cases.schemas.js';
+import { type CaseRow, CasesStore, type PublicCaseFilter, type Viewer } from './cases.store.js';
+import { type DeadlineLevel, deadlineLevel } from './deadlines.js';
+import { metresBetween } from './distance.js';
+import { verifyChain } from './hash-chain.js';
+import { availableActions } from './workflow.js';
+
+export class CaseQueries {
+  private readonly store: CasesStore;
+
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly files: FileStore,
+  ) {
+    this.store = new CasesStore(engine.db);
+  }
+
+  /** The case if the viewer may see it; otherwise 404, exactly like a missing one. */
+  async visibleRow(v: Viewer, id: string): Promise<CaseRow> {
+    const row = await this.store.visibleCase(v, id);
+    if (!row) throw new NotFound('case_not_found', 'The case does not exist or is outside your scope.');
+    return row;
+  }
+
+  async list(p: Principal, q: CaseQueryT) {
+    const now = this.engine.now();
+    const { total, rows } = await this.store.listCases(p, q, now);
+    const [areas, units] = await Promise.all([
+      areaNames(
+        this.engine.db,
+        rows.map((r) => r.area_code),
+      ),
+      unitNames(
+        this.engine.db,
+        rows.map((r) => r.assigned_unit_id),
+      ),
+    ]);
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id,
+        number: r.number,
+        kind: r.kind,
+        categoryCode: r.category_code,
+        categoryName: r.category_name,
+        state: r.state,
+        version: r.version,
+        title: r.title,
+        address: r.address,
+        areaCode: r.area_code,
+        areaName: areas.get(r.area_code) ?? r.area_code,
+        lon: r.lon,
+        lat: r.lat,
+        assignedUnitId: r.assigned_unit_id,
+        assignedUnitName: r.assigned_unit_id ? (units.get(r.assigned_unit_id) ?? null) : null,
+        dueAt: r.due_at?.toISOString() ?? null,
+        deadline: this.level(r, now),
+        urgency: r.urgency,
+        createdAt: r.created_at.toISOString(),
+        whistle: r.whistle,
+      })),
+    };
+  }
+
+  private level(
+    r: Pick<CaseRow, 'due_at' | 'step_started_at' | 'step_unit' | 'area_code'>,
+    now: Date,
+  ): DeadlineLevel {
+    return deadlineLevel(
+      { startedAt: r.step_started_at, dueAt: r.due_at, unit: r.step_unit as TimeUnit | null },
+      now,
+      this.engine.calendarFor(r.area_code),
+    );
+  }
+
+  async detail(p: Principal, id: string) {
+    const row = await this.visibleRow(p, id);
+    const now = this.engine.now();
+    const category = await this.engine.category(row.category_code);
+    const events = await this.store.events(id);
+    const names = await unitNames(this.engine.db, [
+      row.assigned_unit_id,
+      row.suggested_unit_id,
+      ...(row.whistle?.units.map((u) => u.unitId) ?? []),
+      ...events.map((e) => e.actor_unit_id),
+    ]);
+    const areas = await areaNames(this.engine.db, [row.area_code]);
+    const merged = await this.store.mergedInto(id);
+    const reporterVisible =
+      row.kind !== 'petition' ||
+      (!!p.unitId && [row.created_unit_id, row.assigned_unit_id].includes(p.unitId));
+    return {
+      id: row.id,
+      number: row.number,
+      trackingCode: row.tracking_code,
+      kind: row.kind,
+      categoryCode: row.category_code,
+      categoryName: category.name,
+      state: row.state,
+      version: row.version,
+      title: row.title,
+      description: row.description,
+      address: row.address,
+      source: row.source,
+      areaCode: row.area_code,
+      areaName: areas.get(row.area_code) ?? row.area_code,
+      lon: row.lon,
+      lat: row.lat,
+      suggestedUnitId: row.suggested_unit_id,
+      suggestedUnitName: names.get(row.suggested_unit_id ?? '') ?? null,
+      assignedUnitId: row.assigned_unit_id,
+      assignedUnitName: names.get(row.assigned_unit_id ?? '') ?? null,
+      dispatchMode: row.dispatch_mode,
+      dueAt: row.due_at?.toISOString() ?? null,
+      stepStartedAt: row.step_started_at?.toISOString() ?? null,
+      deadline: this.level(row, now),
+      urgency: category.urgency,
+      checked: row.checked,
+      reworkCount: row.rework_count,
+      reopenCount: row.reopen_count,
+      extensionRequested: row.extension_requested,
+      rating: row.rating,
+      whistle: namedWhistle(row.whistle, names),
+      mergedInto: row.merged_into,
+      merged,
+      reporter: reporterVisible ? row.reporter : null,
+      reporterHidden: !reporterVisible && row.reporter !== null,
+      createdAt: row.created_at.toISOString(),
+      category,
+      attributes: row.attributes,
+      mediaUrl: row.media_url,
+      events: events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        fromState: e.from_state,
+        toState: e.to_state,
+        at: e.at.toISOString(),
+        actorName: e.actor_name,
+        actorRole: e.actor_role,
+        actorUnitName: e.actor_unit_id ? (names.get(e.actor_unit_id) ?? null) : null,
+        note: e.note,
+        evidence: e.evidence,
+        payload: e.payload,
+        hash: e.hash,
+      })),
+      actions: availableActions(
+        snapshotOf(row),
+        caseActorOf(p, p.roles[0] ?? 'operator'),
+        this.engine.decideContext(row.area_code, category, now),
+      ),
+      chainValid: verifyChain(events.map(toHashed)) === null,
+    };
+  }
+
+  /** 吹哨报到 board: open cases with a whistle, each summoned unit with its name and report-in state. */
+  async whistleBoard(p: Principal) {
+    const { items } = await this.list(p, { queue: 'whistle', limit: 200, offset: 0 });
+    const names = await unitNames(
+      this.engine.db,
+      items.flatMap((c) => c.whistle?.units.map((u) => u.unitId) ?? []),
+    );
+    return items.map((c) => ({ ...c, whistle: namedWhistle(c.whistle, names) }));
+  }
+
+  /** Open cases of the same category near the point (and similar text a little further out). */
+  async duplicates(
+    p: Principal,
+    q: { category: string; lon: number; lat: number; text: string; radius: number },
+  ) {
+    const far = q.radius * 10;
+    const dLat = far / 111_320;
+    const dLon = far / (111_320 * Math.cos((q.lat * Math.PI) / 180));
+    const rows = await this.store.nearbyOpenCases(p, {
+      category: q.category,
+      text: q.text,
+      box: { minLon: q.lon - dLon, maxLon: q.lon + dLon, minLat: q.lat - dLat, maxLat: q.lat + dLat },
+    });
+    return rows
+      .map((r) => ({
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        state: r.state,
+        distanceM:
+          r.lon === null || r.lat === null ? null : Math.round(metresBetween(q.lon, q.lat, r.lon, r.lat)),
+        similarity: Math.round(Number(r.sim) * 100) / 100,
+      }))
+      .filter((r) => r.distanceM !== null && (r.distanceM <= q.radius || (q.text && r.similarity >= 0.3)))
+      .sort((a, b) => b.similarity - a.similarity || (a.distanceM ?? 0) - (b.distanceM ?? 0))
+      .slice(0, 10);
+  }
+
+  /** A file may be read by who uploaded it, or by whoever can see a case whose timeline carries it. */
+  async requireAttachmentVisible(p: Principal, hash: string): Promise<void> {
+    if (await this.files.uploadedBy(hash, p.userId)) return;
+    if (!(await this.store.attachmentOnVisibleCase(p, hash)))
+      throw new NotFound('file_not_found', 'No such file, or it belongs to a case outside your scope.');
+  }
+
+  /** Re-computes every event hash of the given case (or all cases); returns the broken chains. */
+  async verifyChains(caseId?: string): Promise<{
+    checked: number;
+    broken: { caseId: string; number: string; seq: number; problem: string }[];
+  }> {
+    const cases = await this.store.caseHeads(caseId);
+    const broken = [];
+    for (const c of cases) {
+      const problem = verifyChain((await this.store.events(c.id)).map(toHashed));
+      if (problem) broken.push({ caseId: c.id, number: c.number, ...problem });
+    }
+    return { checked: cases.length, broken };
+  }
+
+  // ---------- reads for the channels ----------
+
+  /** A caller's earlier cases by phone (hotline 来电历史), inside the operator's scope, petitions excluded. */
+  async callerHistory(scope: string, phone: string) {
+    const rows = await this.store.casesByReporterPhone(phone, scope);
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      title: r.title,
+      state: r.state,
+      createdAt: r.created_at,
+      categoryName: r.category_name,
+    }));
+  }
+
+  /** A case by its tracking code with its category name and its event types and times, or null. */
+  async byTrackingCode(code: string) {
+    const c = await this.store.caseWithCategoryByTrackingCode(code);
+    if (!c) return null;
+    const events = (await this.store.events(c.id)).map((e) => ({ type: e.type, at: e.at }));
+    return {
+      id: c.id,
+      number: c.number,
+      trackingCode: c.tracking_code,
+      kind: c.kind,
+      state: c.state,
+      rating: c.rating,
+      createdAt: c.created_at,
+      categoryName: c.name,
+      events,
+    };
+  }
+
+  /** The full row by tracking code (for a citizen's rating), or undefined. */
+  async rowByTrackingCode(code: string): Promise<CaseRow | undefined> {
+    const c = await this.store.caseWithCategoryByTrackingCode(code);
+    return c && this.store.caseById(c.id);
+  }
+
+  /** Public requests (Open311) with their assigned unit's name and the last closing/rejecting note. */
+  async publicRequests(f: PublicCaseFilter) {
+    const rows = await this.store.publicCases(f);
+    const ids = rows.map((r) => r.id);
+    const [notes, units] = await Promise.all([
+      this.store.eventsOfTypes(ids, ['reject', 'close', 'merge']),
+      unitNames(
+        this.engine.db,
+        rows.map((r) => r.assigned_unit_id),
+      ),
+    ]);
+    return rows.map((r) => {
+      const last = notes.filter((n) => n.case_id === r.id).at(-1);
+      const reason = last?.payload.reason;
+      return {
+        number: r.number,
+        state: r.state,
+        categoryCode: r.category_code,
+        categoryName: r.category_name,
+        description: r.description,
+        title: r.title,
+        unitName: r.assigned_unit_id ? (units.get(r.assigned_unit_id) ?? null) : null,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        dueAt: r.due_at,
+        address: r.address,
+        areaCode: r.area_code,
+        lon: r.lon,
+        lat: r.lat,
+        mediaUrl: r.media_url,
+        lastNote: last?.note ?? (typeof reason === 'string' ? reason : null),
+      };
+    });
+  }
+
+  /** Of the given case ids (in the caller's order of preference), the first still open. */
+  async firstOpen(ids: readonly string[]): Promise<string | null> {
+    const open = await this.store.openCaseIds(ids);
+    return ids.find((id) => open.has(id)) ?? null;
+  }
+}
+
+function namedWhistle(w: CaseRow['whistle'], names: Map<string, string>) {
+  return w && { ...w, units: w.units.map((u) => ({ ...u, unitName: names.get(u.unitId) ?? null })) };
+}

@@ -1,0 +1,217 @@
+/** Request and response schemas of every channel route: hotline, citizen portal, devices, Open311. */
+import { z } from 'zod';
+import { hasMarkup } from './open311.js';
+
+const text = (max: number) => z.string().trim().max(max);
+const plain = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !hasMarkup(s), 'plain text only, without HTML');
+const Lon = z.number().min(-180).max(180);
+const Lat = z.number().min(-90).max(90);
+/** An instant, as ISO 8601 text. */
+const Instant = z.string();
+
+// ---------- hotline 接诉 ----------
+
+export const CallerParams = z.object({ phone: z.string().regex(/^[0-9+-]{3,20}$/) });
+export const CallerCase = z.object({
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  state: z.string(),
+  createdAt: Instant,
+  categoryName: z.string(),
+});
+
+export const PlaceQuery = z.object({ q: text(60).min(1) });
+export const PlaceHit = z.object({
+  kind: z.string(),
+  name: z.string(),
+  detail: z.string(),
+  areaCode: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+});
+
+export const GazetteerEntryCreate = z.object({
+  name: text(60).min(2),
+  aliases: text(200).default(''),
+  lon: Lon,
+  lat: Lat,
+});
+export type GazetteerEntryCreateT = z.infer<typeof GazetteerEntryCreate>;
+export const GazetteerEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  aliases: z.string(),
+  area_code: z.string(),
+  lon: z.number(),
+  lat: z.number(),
+  created_by: z.string().nullable(),
+  updated_at: Instant,
+});
+
+export const KbQuery = z.object({ q: text(200).default('') });
+export const KbEntryCreate = z.object({
+  question: text(200).min(4),
+  answer: text(4000).min(4),
+  tags: text(200).default(''),
+  ownerUnitId: z.uuid(),
+  reviewOn: z.iso.date(),
+});
+export type KbEntryCreateT = z.infer<typeof KbEntryCreate>;
+export const KbAnswer = z.object({
+  id: z.string(),
+  question: z.string(),
+  answer: z.string(),
+  tags: z.string(),
+  reviewOn: z.string(),
+  ownerUnitName: z.string(),
+  sim: z.number(),
+  reviewDue: z.boolean(),
+});
+export const CreatedId = z.object({ id: z.string() });
+
+// ---------- citizen portal ----------
+
+export const PublicReport = z.object({
+  serviceCode: z.string().max(40),
+  description: plain(2000).pipe(z.string().min(5, 'describe the problem in a few words')),
+  lon: Lon,
+  lat: Lat,
+  /** Phones report GPS (WGS84); a map picked in China may be GCJ-02. */
+  crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+  photos: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(3)
+    .default([]),
+  contact: z
+    .object({
+      name: plain(30).optional(),
+      phone: z
+        .string()
+        .regex(/^1\d{10}$/, 'a mobile number, 11 digits')
+        .optional(),
+    })
+    .optional(),
+});
+export type PublicReportT = z.infer<typeof PublicReport>;
+export const PublicRating = z.object({
+  rating: z.enum(['satisfied', 'basically', 'unsatisfied']),
+  comment: plain(500).optional(),
+});
+export type PublicRatingT = z.infer<typeof PublicRating>;
+export const TrackingParams = z.object({
+  code: z.string().regex(/^[A-Z2-9]{10}$/, 'a 10-character tracking code'),
+});
+export const PublicService = z.object({
+  code: z.string(),
+  name: z.string(),
+  group: z.string(),
+  kind: z.string(),
+});
+export const PortalAreasQuery = z.object({ level: z.enum(['district', 'street']) });
+export const AreaFeatures = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      id: z.string(),
+      properties: z.object({
+        code: z.string(),
+        name: z.string(),
+        level: z.string(),
+        parentCode: z.string().nullable(),
+        synthetic: z.boolean(),
+      }),
+      geometry: z.unknown(),
+    }),
+  ),
+});
+export const UploadedPhoto = z.object({ hash: z.string() });
+export const ReportReceipt = z.object({
+  trackingCode: z.string(),
+  number: z.string(),
+  replayed: z.boolean(),
+});
+export const PublicTimeline = z.object({
+  trackingCode: z.string(),
+  number: z.string(),
+  service: z.string(),
+  state: z.string(),
+  closed: z.boolean(),
+  canRate: z.boolean(),
+  rating: z.string().nullable(),
+  createdAt: Instant,
+  timeline: z.array(z.object({ step: z.string(), label: z.string(), at: Instant })),
+});
+export type PublicTimelineT = z.infer<typeof PublicTimeline>;
+
+// ---------- devices ----------
+
+export const Alarm = z.object({
+  messageId: z.string().min(1).max(100),
+  type: z.string().regex(/^[a-z_]{2,40}$/),
+  time: z.iso.datetime({ offset: true }),
+  value: z.number().finite().optional(),
+  note: z.string().max(500).optional(),
+});
+export const AlarmResult = z.object({
+  outcome: z.enum(['case_created', 'attached', 'no_rule']),
+  caseId: z.string().nullable(),
+  number: z.string().nullable(),
+});
+export type AlarmResultT = z.infer<typeof AlarmResult>;
+export const DeviceCreate = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{3,64}$/),
+  type: z.string().regex(/^[a-z_]{2,40}$/),
+  name: z.string().trim().min(2).max(60),
+  areaCode: z.string().regex(/^\d{15}$/),
+  lon: Lon.optional(),
+  lat: Lat.optional(),
+  userId: z.uuid(),
+});
+export type DeviceCreateT = z.infer<typeof DeviceCreate>;
+export const Device = z.object({
+  id: z.string(),
+  type: z.string(),
+  name: z.string(),
+  area_code: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  user_id: z.string(),
+  active: z.boolean(),
+  created_at: Instant,
+});
+export const DeviceSecret = z.object({ id: z.string(), secret: z.string() });
+export const AlarmRuleCreate = z.object({
+  deviceType: z.string().regex(/^[a-z_]{2,40}$/),
+  alarmType: z.string().regex(/^[a-z_]{2,40}$/),
+  categoryCode: z.string().max(40),
+  dedupeMinutes: z.number().int().min(0).max(10080).default(60),
+});
+export type AlarmRuleCreateT = z.infer<typeof AlarmRuleCreate>;
+export const AlarmRule = z.object({
+  id: z.string(),
+  device_type: z.string(),
+  alarm_type: z.string(),
+  category_code: z.string(),
+  dedupe_minutes: z.number(),
+});
+
+// ---------- Open311 GeoReport v2 ----------
+
+/** Open311 answers are the spec's JSON or XML documents, written by `open311.ts` and sent as text. */
+export const Open311Document = z.string().describe('a GeoReport v2 JSON or XML document');
+export const Open311Responses = {
+  200: Open311Document,
+  201: Open311Document,
+  400: Open311Document,
+  403: Open311Document,
+  404: Open311Document,
+  500: Open311Document,
+};
+export const Open311FileParams = z.object({ file: z.string() });

@@ -1,0 +1,266 @@
+/**
+ * The channels module's SQL and nothing else's: devices, alarm_rules, device_messages,
+ * public_submissions (the portal's limits), gazetteer and kb_entries (the hotline console).
+ */
+import { type Insertable, sql } from 'kysely';
+import { containsPattern } from '../../platform/db/like.js';
+import type { DevicesTable, PublicSubmissionsTable } from '../../platform/db/schema.js';
+import type { Db, SqlExamples } from '../../platform/db/store.js';
+
+export type SubmissionKind = PublicSubmissionsTable['kind'];
+
+export class ChannelsStore {
+  constructor(private readonly db: Db) {}
+
+  // ---------- devices and alarm rules ----------
+
+  activeDevice(id: string) {
+    return this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('id', '=', id)
+      .where('active', '=', true)
+      .executeTakeFirst();
+  }
+
+  async deviceExists(id: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst());
+  }
+
+  async insertDevice(d: Insertable<DevicesTable>): Promise<void> {
+    await this.db.insertInto('devices').values(d).execute();
+  }
+
+  devices() {
+    return this.db
+      .selectFrom('devices')
+      .select(['id', 'type', 'name', 'area_code', 'lon', 'lat', 'user_id', 'active', 'created_at'])
+      .orderBy('id')
+      .execute();
+  }
+
+  alarmRule(deviceType: string, alarmType: string) {
+    return this.db
+      .selectFrom('alarm_rules')
+      .selectAll()
+      .where('device_type', '=', deviceType)
+      .where('alarm_type', '=', alarmType)
+      .executeTakeFirst();
+  }
+
+  alarmRules() {
+    return this.db.selectFrom('alarm_rules').selectAll().orderBy('device_type').execute();
+  }
+
+  upsertAlarmRule(r: { deviceType: string; alarmType: string; categoryCode: string; dedupeMinutes: number }) {
+    return this.db
+      .insertInto('alarm_rules')
+      .values({
+        device_type: r.deviceType,
+        alarm_type: r.alarmType,
+        category_code: r.categoryCode,
+        dedupe_minutes: r.dedupeMinutes,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['device_type', 'alarm_type'])
+          .doUpdateSet({ category_code: r.categoryCode, dedupe_minutes: r.dedupeMinutes }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Records a device message; false when this device sent this message id before (a replay). */
+  async recordMessage(deviceId: string, messageId: string, alarmType: string): Promise<boolean> {
+    const fresh = await this.db
+      .insertInto('device_messages')
+      .values({ device_id: deviceId, message_id: messageId, alarm_type: alarmType })
+      .onConflict((oc) => oc.columns(['device_id', 'message_id']).doNothing())
+      .returning('message_id')
+      .executeTakeFirst();
+    return !!fresh;
+  }
+
+  /** The message leads to the case it opened or joined (de-duplication looks there). */
+  async linkMessage(deviceId: string, messageId: string, caseId: string): Promise<void> {
+    await this.db
+      .updateTable('device_messages')
+      .set({ case_id: caseId })
+      .where('device_id', '=', deviceId)
+      .where('message_id', '=', messageId)
+      .execute();
+  }
+
+  /** Cases that this device's alarms of a type led to since a moment, newest first. */
+  async recentAlarmCaseIds(deviceId: string, alarmType: string, since: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('device_messages')
+      .select('case_id')
+      .where('device_id', '=', deviceId)
+      .where('alarm_type', '=', alarmType)
+      .where('received_at', '>=', since)
+      .where('case_id', 'is not', null)
+      .orderBy('received_at', 'desc')
+      .execute();
+    return rows.flatMap((r) => (r.case_id ? [r.case_id] : []));
+  }
+
+  // ---------- public submissions (portal limits) ----------
+
+  async countSubmissions(
+    kind: SubmissionKind,
+    by: { column: 'source' | 'device'; value: string },
+    since: Date,
+  ): Promise<number> {
+    const row = await this.db
+      .selectFrom('public_submissions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', kind)
+      .where(by.column, '=', by.value)
+      .where('at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async recordSubmission(kind: SubmissionKind, source: string, device: string, at: Date): Promise<void> {
+    await this.db.insertInto('public_submissions').values({ kind, source, device, at }).execute();
+  }
+
+  // ---------- gazetteer and knowledge base (hotline) ----------
+
+  /** Landmarks by name or alias inside a scope, most similar first. */
+  searchGazetteer(scope: string, q: string) {
+    const like = containsPattern(q);
+    return this.db
+      .selectFrom('gazetteer')
+      .select(['id', 'name', 'aliases', 'area_code', 'lon', 'lat'])
+      .select(sql<number>`similarity(name || ' ' || aliases, ${q})`.as('sim'))
+      .where('area_code', 'like', `${scope}%`)
+      .where((eb) =>
+        eb.or([
+          eb('name', 'like', like),
+          eb('aliases', 'like', like),
+          sql<boolean>`(name || ' ' || aliases) % ${q}`,
+        ]),
+      )
+      .orderBy('sim', 'desc')
+      .limit(10)
+      .execute();
+  }
+
+  gazetteer(scope: string) {
+    return this.db
+      .selectFrom('gazetteer')
+      .selectAll()
+      .where('area_code', 'like', `${scope}%`)
+      .orderBy('name')
+      .limit(500)
+      .execute();
+  }
+
+  insertGazetteer(e: {
+    name: string;
+    aliases: string;
+    lon: number;
+    lat: number;
+    areaCode: string;
+    createdBy: string;
+  }) {
+    return this.db
+      .insertInto('gazetteer')
+      .values({
+        name: e.name,
+        aliases: e.aliases,
+        lon: e.lon,
+        lat: e.lat,
+        area_code: e.areaCode,
+        created_by: e.createdBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Active answers matching the text (all when empty), most similar then most recent first. */
+  searchKb(q: string) {
+    let query = this.db
+      .selectFrom('kb_entries as k')
+      .select(['k.id', 'k.question', 'k.answer', 'k.tags', 'k.review_on', 'k.owner_unit_id'])
+      .select(sql<number>`similarity(k.question || ' ' || k.tags, ${q})`.as('sim'))
+      .select(sql<boolean>`k.review_on < current_date`.as('review_due'))
+      .where('k.active', '=', true);
+    if (q) {
+      const like = containsPattern(q);
+      query = query.where((eb) =>
+        eb.or([
+          eb('k.question', 'like', like),
+          eb('k.tags', 'like', like),
+          eb('k.answer', 'like', like),
+          sql<boolean>`(k.question || ' ' || k.tags) % ${q}`,
+        ]),
+      );
+    }
+    return query.orderBy('sim', 'desc').orderBy('k.updated_at', 'desc').limit(10).execute();
+  }
+
+  insertKb(e: {
+    question: string;
+    answer: string;
+    tags: string;
+    ownerUnitId: string;
+    reviewOn: string;
+    updatedBy: string;
+  }) {
+    return this.db
+      .insertInto('kb_entries')
+      .values({
+        question: e.question,
+        answer: e.answer,
+        tags: e.tags,
+        owner_unit_id: e.ownerUnitId,
+        review_on: e.reviewOn,
+        updated_by: e.updatedBy,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  }
+}
+
+const ID = '00000000-0000-4000-8000-000000000001';
+const AT = new Date('2026-03-10T02:00:00Z');
+
+export const SQL_EXAMPLES: SqlExamples<ChannelsStore> = {
+  activeDevice: ['hydrant-01'],
+  deviceExists: ['hydrant-01'],
+  insertDevice: [
+    {
+      id: 'hydrant-01',
+      type: 'hydrant',
+      name: '消防栓 1',
+      secret: 'whsec_x',
+      area_code: '120101001001001',
+      lon: null,
+      lat: null,
+      user_id: ID,
+    },
+  ],
+  devices: [],
+  alarmRule: ['hydrant', 'pressure_low'],
+  alarmRules: [],
+  upsertAlarmRule: [
+    { deviceType: 'hydrant', alarmType: 'pressure_low', categoryCode: 'component.0101', dedupeMinutes: 60 },
+  ],
+  recordMessage: ['hydrant-01', 'm-1', 'pressure_low'],
+  linkMessage: ['hydrant-01', 'm-1', ID],
+  recentAlarmCaseIds: ['hydrant-01', 'pressure_low', AT],
+  countSubmissions: ['report', { column: 'source', value: '127.0.0.1' }, AT],
+  recordSubmission: ['report', '127.0.0.1', 'device-0001', AT],
+  searchGazetteer: ['120101', '步行街'],
+  gazetteer: ['120101'],
+  insertGazetteer: [
+    { name: '步行街北口', aliases: '', lon: 117.2, lat: 39.1, areaCode: '120101001001001', createdBy: ID },
+  ],
+  searchKb: ['垃圾分类'],
+  insertKb: [
+    { question: 'q?', answer: 'a.', tags: '', ownerUnitId: ID, reviewOn: '2027-01-01', updatedBy: ID },
+  ],
+};
