@@ -8,9 +8,10 @@ export const Level = z.enum(['district', 'street', 'community', 'grid']);
 
 export const AreaRef = z.object({ code: z.string(), name: z.string(), level: Level });
 export type AreaNode = z.infer<typeof AreaRef> & { children?: AreaNode[] };
+// Named in the OpenAPI components: a recursive schema can only be described by a $ref to itself.
 export const AreaNode: z.ZodType<AreaNode> = AreaRef.extend({
   children: z.lazy(() => z.array(AreaNode)).optional(),
-});
+}).meta({ id: 'AreaNode' });
 
 const Geometry = z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) });
 export const AreaDetail = AreaRef.extend({

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -111,6 +112,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject, // the named (recursive) schemas the $refs point to
   });
 
   // Deny by default: a route under /api that does not declare who may call it is a programming error.

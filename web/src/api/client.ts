@@ -1,4 +1,13 @@
-/** A small typed client for the Wangge API: JSON, same-origin cookies, the CSRF header on writes. */
+/**
+ * The one client for the Wangge API, used by the console, the citizen portal and the field app.
+ * Typed by `schema.d.ts`, which `npm run api:generate` derives from the server's own OpenAPI
+ * description (/api/openapi.json); `npm test` fails when that file drifts from the server.
+ * JSON, same-origin cookies, the CSRF header on writes, the server's error message on failure.
+ */
+import createClient from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type { components, paths };
 
 export class ApiError extends Error {
   constructor(
@@ -21,29 +30,49 @@ export function setApiLanguage(lang: string): void {
   language = lang;
 }
 
-export async function api<T>(
+/** The typed client: `ok(client.GET('/api/units'))`; paths, parameters and bodies are checked. */
+export const client = createClient<paths>({ credentials: 'same-origin' });
+client.use({
+  onRequest({ request }) {
+    if (!request.headers.has('accept-language')) request.headers.set('accept-language', language);
+    if (request.method !== 'GET') request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+});
+
+type ErrorBody = { error?: { code?: string; message?: string; details?: unknown } } | null | undefined;
+
+/** The answer of a typed call, or an ApiError carrying the server's code and (localized) message. */
+export async function ok<D>(call: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const err = (typeof error === 'object' ? (error as ErrorBody) : null)?.error;
+    throw new ApiError(
+      response.status,
+      err?.code ?? 'error',
+      err?.message ?? response.statusText,
+      err?.details,
+    );
+  }
+  return data as D;
+}
+
+/**
+ * An untyped call through the same client, for URLs built at run time (the field app's outbox) and
+ * routes whose answer has no schema yet. Prefer `ok(client.GET(...))`.
+ */
+export function api<T>(
   method: string,
   url: string,
   body?: unknown,
   extraHeaders: Record<string, string> = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { 'accept-language': language, ...extraHeaders };
-  if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(url, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-  });
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const data: unknown = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText, err?.details);
-  }
-  return data as T;
+  const untyped = client.request as unknown as (
+    method: string,
+    url: string,
+    init: { body?: unknown; headers: Record<string, string> },
+  ) => Promise<{ data?: T; error?: unknown; response: Response }>;
+  return ok(untyped(method.toLowerCase(), url, { body, headers: extraHeaders }));
 }
 
 export const get = <T>(url: string) => api<T>('GET', url);
@@ -58,16 +87,28 @@ export function uploadFile(file: Blob, name: string): Promise<StoredFile> {
   return api<StoredFile>('POST', '/api/attachments', form);
 }
 
-// ---- the shapes the server answers with (see /api/openapi.json) ----
-export type Role =
-  | 'inspector'
-  | 'operator'
-  | 'shift_lead'
-  | 'dispatcher'
-  | 'handler'
-  | 'supervisor'
-  | 'leader'
-  | 'admin';
+// ---- the shapes the server answers with, read from the generated schema ----
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Answer<Op> = Op extends { responses: infer R }
+  ? R extends { 200: infer A }
+    ? Json<A>
+    : R extends { 201: infer A }
+      ? Json<A>
+      : never
+  : never;
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+/** What `method path` answers on success, e.g. `Answer<'get', '/api/units'>`. */
+export type ApiAnswer<M extends Method, P extends keyof paths> = Answer<paths[P][M]>;
+/** The JSON body `method path` takes. */
+export type ApiBody<M extends Method, P extends keyof paths> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+type Item<T> = T extends readonly (infer I)[] ? I : never;
+
+export type Me = ApiAnswer<'get', '/api/auth/me'>['user'];
+export type Role = Me['roles'][number];
 export const ROLES: Role[] = [
   'inspector',
   'operator',
@@ -78,116 +119,27 @@ export const ROLES: Role[] = [
   'leader',
   'admin',
 ];
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  unitId: string | null;
-  unitName: string | null;
-  scope: string;
-  scopeName: string;
-  locale: 'zh-CN' | 'en';
-}
-export type Level = 'district' | 'street' | 'community' | 'grid';
-export interface AreaNode {
-  code: string;
-  name: string;
-  level: Level;
-  children?: AreaNode[];
-}
-export interface AreaDetail {
-  code: string;
-  name: string;
-  level: Level;
-  parentCode: string | null;
-  ancestors: { code: string; name: string; level: Level }[];
-  synthetic: boolean;
-  bbox: [number, number, number, number] | null;
-}
-export type UnitType = 'command_center' | 'department' | 'street_office' | 'community' | 'hotline_center';
-export interface Unit {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  type: UnitType;
-  areaCode: string;
-  parentId: string | null;
-  active: boolean;
-}
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  unitId: string | null;
-  unitName: string | null;
-  scope: string;
-  active: boolean;
-  lockedUntil: string | null;
-}
-export interface Rule {
-  id: string;
-  position: number;
-  categoryPattern: string;
-  areaPrefix: string;
-  unitId: string;
-  unitName: string;
-  note: string;
-}
-export interface AuditRow {
-  id: number;
-  at: string;
-  actorName: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-}
-export interface MapSettings {
-  tileUrl: string | null;
-  attribution: string | null;
+export type AreaNode = components['schemas']['AreaNode'];
+// Fixed-length arrays travel as plain arrays in OpenAPI 3.0; the server sends exactly these lengths.
+type BBox = [number, number, number, number];
+export type AreaDetail = Omit<ApiAnswer<'get', '/api/areas/{code}'>, 'bbox'> & { bbox: BBox | null };
+export type Level = AreaDetail['level'];
+export type Unit = Item<ApiAnswer<'get', '/api/units'>>;
+export type UnitType = Unit['type'];
+export type User = Item<ApiAnswer<'get', '/api/users'>>;
+export type Rule = Item<ApiAnswer<'get', '/api/rules'>>;
+export type AuditRow = Item<ApiAnswer<'get', '/api/audit'>>;
+export type MapSettings = Omit<ApiAnswer<'get', '/api/settings/map'>, 'center'> & {
   center: [number, number];
-  zoom: number;
-}
+};
 
 // ---- cases ----
-export type TimeUnit = 'work_hour' | 'work_day' | 'natural_hour' | 'natural_day';
-export interface Limit {
-  value: number;
-  unit: TimeUnit;
-}
-export interface Category {
-  code: string;
-  kind: string;
-  majorCode: string;
-  minorCode: string;
-  majorName: string;
-  majorNameEn: string;
-  name: string;
-  nameEn: string;
-  filingCriterion: string;
-  closingCriterion: string;
-  fileLimit: Limit;
-  signLimit: Limit;
-  handleLimit: Limit;
-  urgency: 'normal' | 'urgent' | 'critical';
-  route: 'rules' | 'street';
-  checkRequired: boolean;
-  keywords: string;
-  active: boolean;
-  attributes: CategoryAttribute[];
-}
-export interface CategoryAttribute {
-  code: string;
-  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
-  required: boolean;
-  description: string;
-  values?: { key: string; name: string }[];
-}
-export type Deadline = 'none' | 'green' | 'yellow' | 'red';
+export type Category = Item<ApiAnswer<'get', '/api/categories'>>;
+export type Limit = Category['fileLimit'];
+export type TimeUnit = Limit['unit'];
+export type CategoryAttribute = Category['attributes'][number];
+// The case schemas leave `whistle` and `extensionRequested` as unknown (z.unknown() in
+// src/modules/cases/cases.schemas.ts); until they are described there, the console reads them as:
 export interface WhistleUnit {
   unitId: string;
   lead: boolean;
@@ -200,179 +152,26 @@ export interface Whistle {
   reportDueAt: string;
   units: WhistleUnit[];
 }
-export interface CaseSummary {
-  id: string;
-  number: string;
-  kind: string;
-  categoryCode: string;
-  categoryName: string;
-  state: string;
-  version: number;
-  title: string;
-  address: string;
-  areaCode: string;
-  areaName: string;
-  lon: number | null;
-  lat: number | null;
-  assignedUnitId: string | null;
-  assignedUnitName: string | null;
-  dueAt: string | null;
-  deadline: Deadline;
-  urgency: string;
-  createdAt: string;
-  whistle?: Whistle | null;
-}
-export interface CaseEvent {
-  seq: number;
-  type: string;
-  fromState: string | null;
-  toState: string;
-  at: string;
-  actorName: string;
-  actorRole: string;
-  actorUnitName: string | null;
-  note: string | null;
-  evidence: string[];
-  payload: Record<string, unknown>;
-  hash: string;
-}
-export interface CaseDetail extends CaseSummary {
-  trackingCode: string;
-  description: string;
-  source: string;
-  suggestedUnitId: string | null;
-  suggestedUnitName: string | null;
-  dispatchMode: string | null;
-  checked: boolean;
-  reworkCount: number;
-  reopenCount: number;
-  extensionRequested: { limit: Limit; reason: string } | null;
-  rating: string | null;
+type ApiCase = Item<ApiAnswer<'get', '/api/cases'>['items']>;
+export type CaseSummary = Omit<ApiCase, 'whistle'> & { whistle?: Whistle | null };
+export type Deadline = CaseSummary['deadline'];
+type ApiCaseDetail = ApiAnswer<'get', '/api/cases/{id}'>;
+export type CaseDetail = Omit<ApiCaseDetail, 'whistle' | 'extensionRequested'> & {
   whistle: Whistle | null;
-  mergedInto: string | null;
-  merged: { id: string; number: string; title: string }[];
-  reporter: { name?: string; phone?: string } | null;
-  reporterHidden: boolean;
-  category: Category;
-  attributes: Record<string, string | string[]>;
-  mediaUrl: string | null;
-  events: CaseEvent[];
-  actions: string[];
-  chainValid: boolean;
-}
-export interface StoredFile {
-  hash: string;
-  mime: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  thumbnail: boolean;
-}
-export interface Duplicate {
-  id: string;
-  number: string;
-  title: string;
-  state: string;
-  distanceM: number | null;
-  similarity: number;
-}
-export interface SavedView {
-  id: string;
-  name: string;
-  filters: Record<string, string>;
-}
-export interface Located {
-  point: { lon: number; lat: number };
-  grid: { code: string; name: string };
-  community: { code: string; name: string };
-  street: { code: string; name: string };
-  district: { code: string; name: string };
-}
+  extensionRequested: { limit: Limit; reason: string } | null;
+};
+export type CaseEvent = CaseDetail['events'][number];
+export type StoredFile = ApiAnswer<'post', '/api/attachments'>;
+export type Duplicate = Item<ApiAnswer<'get', '/api/cases/duplicates'>>;
+export type SavedView = Item<ApiAnswer<'get', '/api/case-views'>>;
+export type Located = ApiAnswer<'get', '/api/locate'>;
 
 // ---- targets (督查督办) ----
-export type Rag = 'green' | 'yellow' | 'red';
-export interface TargetItem {
-  id: string;
-  status: 'proposed' | 'accepted' | 'dropped';
-  kind: 'target' | 'result';
-  section: string;
-  indicator: string;
-  measure: string | null;
-  value: number;
-  valueMax: number | null;
-  unit: string;
-  period: string | null;
-  quote: string;
-  start: number;
-  end: number;
-}
-export interface TargetDocument {
-  id: string;
-  kind: string;
-  title: string;
-  year: number;
-  areaCode: string;
-  reportDay: number;
-  closed: boolean;
-  createdAt: string;
-  items: number;
-  accepted: number;
-}
-export interface TargetDocumentDetail extends TargetDocument {
-  text: string;
-  targets: TargetItem[];
-}
-export interface SupervisedTask {
-  id: string;
-  documentId: string;
-  title: string;
-  targetIds: string[];
-  leadUnitId: string;
-  leadUnitName: string;
-  coUnitIds: string[];
-  leader: string;
-  startsOn: string;
-  deadline: string;
-  milestones: { due: string; progress: number }[];
-  section: string;
-  status: Rag;
-  reason: string;
-  planned: number;
-  actual: number;
-  reportLate: boolean;
-  reports: {
-    period: string;
-    progress: number;
-    actualValue: number | null;
-    narrative: string;
-    unitName: string;
-    createdAt: string;
-  }[];
-  urgings: { id: string; notice: string; createdAt: string; response: string | null }[];
-}
-export interface Rollup {
-  name: string;
-  status: Rag;
-  green: number;
-  yellow: number;
-  red: number;
-}
-export interface SupervisionBoard {
-  today: string;
-  tasks: SupervisedTask[];
-  byUnit: Rollup[];
-  bySection: Rollup[];
-}
-export interface AccountRow {
-  targetId: string;
-  section: string;
-  indicator: string;
-  measure: string | null;
-  value: number;
-  valueMax: number | null;
-  unit: string;
-  quote: string;
-  outcome: number | null;
-  met: boolean | null;
-  tasks: number;
-}
+export type TargetDocument = Item<ApiAnswer<'get', '/api/targets/documents'>>;
+export type TargetDocumentDetail = ApiAnswer<'get', '/api/targets/documents/{id}'>;
+export type TargetItem = TargetDocumentDetail['targets'][number];
+export type SupervisionBoard = ApiAnswer<'get', '/api/targets/board'>;
+export type SupervisedTask = SupervisionBoard['tasks'][number];
+export type Rollup = SupervisionBoard['byUnit'][number];
+export type Rag = SupervisedTask['status'];
+export type AccountRow = Item<ApiAnswer<'get', '/api/targets/documents/{id}/account'>>;

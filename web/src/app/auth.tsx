@@ -1,6 +1,6 @@
 /** Who is logged in: loaded from /api/auth/me, set by the login page, cleared on logout. */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { ApiError, get, type Me, post, setCsrfToken } from '../api/client';
+import { ApiError, client, type Me, ok, setCsrfToken } from '../api/client';
 
 interface AuthState {
   me: Me | null;
@@ -16,7 +16,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
 
   useEffect(() => {
-    get<{ user: Me; csrfToken: string }>('/api/auth/me')
+    ok(client.GET('/api/auth/me'))
       .then((r) => {
         setCsrfToken(r.csrfToken);
         setMe(r.user);
@@ -28,13 +28,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const r = await post<{ user: Me; csrfToken: string }>('/api/auth/login', { username, password });
+    const r = await ok(client.POST('/api/auth/login', { body: { username, password } }));
     setCsrfToken(r.csrfToken);
     setMe(r.user);
   }, []);
 
   const logout = useCallback(async () => {
-    await post('/api/auth/logout').catch(() => undefined);
+    await ok(client.POST('/api/auth/logout')).catch(() => undefined);
     setCsrfToken('');
     setMe(null);
   }, []);

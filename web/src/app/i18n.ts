@@ -112,7 +112,6 @@ const zh = {
   },
 };
 
-type Tree = { [k: string]: string | Tree };
 const en: typeof zh = {
   app: { name: 'Wangge', subtitle: 'District governance platform', logout: 'Log out', language: '中文' },
   login: {
@@ -215,7 +214,6 @@ const en: typeof zh = {
   },
   audit: { at: 'Time', actor: 'Actor', action: 'Action', entity: 'Entity', entityId: 'Id', change: 'Change' },
 };
-export type Messages = typeof zh & Tree;
 
 export const LANG_KEY = 'wangge.lang';
 export const initialLanguage = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh-CN';

@@ -19,7 +19,7 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { type CaseSummary, type Category, get, type Located } from '../../api/client';
+import { type CaseSummary, type Category, client, type Located, ok } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import LoginPage from '../auth/LoginPage';
 import { discard, enqueue, loadOutbox, type Outgoing, shrinkPhoto, syncOutbox } from './queue';
@@ -52,6 +52,12 @@ export default function FieldApp() {
   return <Field />;
 }
 
+/** One of the worker's case queues (检查 / 核查 / 我的). */
+async function cases(queue: 'check' | 'verify' | 'mine', limit: number): Promise<{ items: CaseSummary[] }> {
+  const r = await ok(client.GET('/api/cases', { params: { query: { queue, limit } } }));
+  return { items: r.items as CaseSummary[] }; // `whistle` is untyped in the server's case schema
+}
+
 function Field() {
   const { me } = useAuth();
   const { message } = App.useApp();
@@ -63,10 +69,10 @@ function Field() {
   const refresh = useCallback(async () => {
     try {
       const [categories, check, verify, mine] = await Promise.all([
-        get<Category[]>('/api/categories'),
-        get<{ items: CaseSummary[] }>('/api/cases?queue=check&limit=50'),
-        get<{ items: CaseSummary[] }>('/api/cases?queue=verify&limit=50'),
-        get<{ items: CaseSummary[] }>('/api/cases?queue=mine&limit=20'),
+        ok(client.GET('/api/categories')),
+        cases('check', 50),
+        cases('verify', 50),
+        cases('mine', 20),
       ]);
       const next = {
         categories,
@@ -228,7 +234,10 @@ function ReportForm(props: {
         setFix(f);
         setError(null);
         if (navigator.onLine)
-          get<Located>(`/api/locate?lon=${f.lon}&lat=${f.lat}`).then(setLocated, () => setLocated(null));
+          ok(client.GET('/api/locate', { params: { query: { lon: f.lon, lat: f.lat } } })).then(
+            setLocated,
+            () => setLocated(null),
+          );
       },
       () => setError('无法获取定位，请检查定位权限'),
       { enableHighAccuracy: true, timeout: 15_000 },

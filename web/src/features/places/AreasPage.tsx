@@ -3,7 +3,7 @@ import { Alert, Card, Descriptions, Empty, Input, Spin, Tag, Tree, Typography } 
 import type { DataNode, EventDataNode } from 'antd/es/tree';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type AreaDetail, type AreaNode, get, type MapSettings } from '../../api/client';
+import { type AreaDetail, type AreaNode, client, get, type MapSettings, ok } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { AreaMap } from './AreaMap';
 
@@ -46,7 +46,7 @@ export default function AreasPage() {
   const [expanded, setExpanded] = useState<string[]>([]);
 
   useEffect(() => {
-    get<AreaNode[]>('/api/areas/tree')
+    ok(client.GET('/api/areas/tree'))
       .then((areas) => {
         setTree(toNodes(areas));
         setExpanded(areas.map((a) => a.code));
@@ -65,7 +65,9 @@ export default function AreasPage() {
 
   const loadData = useCallback(async (node: EventDataNode<Node>) => {
     if (node.level !== 'community' || node.children?.length) return;
-    const grids = await get<AreaNode[]>(`/api/areas/${node.key}/children`);
+    const grids = await ok(
+      client.GET('/api/areas/{code}/children', { params: { path: { code: node.key } } }),
+    );
     setTree((old) => (old ? replaceChildren(old, node.key, toNodes(grids)) : old));
   }, []);
 

@@ -22,6 +22,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
+import { api } from '../../api/client';
 import { formatTime } from '../../app/format';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -37,26 +38,18 @@ function deviceId(): string {
   return id;
 }
 
-async function call<T>(
+/** Public calls go through the one API client, with this browser's device id. */
+function call<T>(
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      'x-wangge-device': deviceId(),
-      ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-  });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(data?.error?.message ?? res.statusText);
-  return data as T;
+  return api<T>(method, url, body, { 'x-wangge-device': deviceId(), ...headers });
 }
 
+// TODO(channels): /api/public/services, /api/public/track/{code} (+ /rate), /api/public/reports and
+// /api/public/uploads have no response schema yet; once they do, type these from the generated schema.
 interface Service {
   code: string;
   name: string;
