@@ -6,11 +6,19 @@
  */
 
 /** C0 controls except \t (U+0009) and \n (U+000A), DEL, and the C1 controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+/** In `u` mode a surrogate pair is one code point, so this matches only a lone surrogate. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Whether the string is well-formed UTF-16 (no lone surrogate). */
+export function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
 
 /** The canonical form of one string, or null when it is not well-formed Unicode (a lone surrogate). */
 export function normalizeText(s: string): string | null {
-  if (!s.isWellFormed()) return null;
+  if (!isWellFormed(s)) return null;
   // A carriage return is a line break: \r\n and a lone \r both become \n.
   return s.replace(/\r\n?/g, '\n').replace(CONTROLS, '').normalize('NFC');
 }
@@ -44,7 +52,12 @@ export function normalizeDeep<T>(value: T, path = ''): Normalized<T> {
       const r = normalizeDeep(v, join(path, key));
       if (!r.ok) return bad(r.path);
       // defineProperty: a key such as "__proto__" stays plain data, never a prototype.
-      Object.defineProperty(out, key, { value: r.value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: r.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return { ok: true, value: out as T };
   }
@@ -58,5 +71,6 @@ function join(path: string, key: string): string {
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  // A query string parser's record may sit on a prototype-less prototype (fast-querystring does).
+  return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
 }

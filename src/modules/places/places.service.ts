@@ -82,7 +82,7 @@ export class Places {
     const ancestors = await this.db
       .selectFrom('areas')
       .select(['code', 'name', 'level'])
-      .where('code', 'in', ancestorCodes(code))
+      .where('code', 'in', ['', ...ancestorCodes(code)]) // '' is no area: a district has none, and `in ()` is not SQL
       .orderBy(sql`length(code)`)
       .execute();
     return {
