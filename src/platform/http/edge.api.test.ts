@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Client, describeApi } from '../../testing/api.js';
+import { type Client, describeApi, multipart } from '../../testing/api.js';
 import { wholeCellCentre } from '../../testing/grid-cells.js';
+import { flateStream, pdf } from '../../testing/pdf.js';
 
 /** A multipart body whose boundary is not the one the header announces. */
 const brokenMultipart = {
@@ -149,6 +150,19 @@ describeApi('the edge: text, query strings, paging, multipart, access before val
           code: 'invalid_multipart',
         });
       }
+    });
+  });
+
+  describe('uploads', () => {
+    it('refuses a PDF with JavaScript in a compressed object stream; a clean PDF is stored', async () => {
+      const bad = pdf('<< /Type /Catalog >>', flateStream('3 0 << /S /JavaScript /JS (app.alert(1)) >>'));
+      const m = multipart('report.pdf', bad, 'application/pdf');
+      const res = await inspector.request('POST', '/api/attachments', m.payload, m.headers);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('pdf_active_content');
+      expect(res.json.error.message).toMatch(/JavaScript/);
+      const ok = multipart('report.pdf', pdf('<< /Type /Catalog >>'), 'application/pdf');
+      expect((await inspector.request('POST', '/api/attachments', ok.payload, ok.headers)).status).toBe(201);
     });
   });
 
