@@ -54,6 +54,8 @@ export async function buildServer(
     webDir: opts.webDir ?? WEB_DIR,
     tileOrigin,
     maxUploadBytes: config.maxUploadBytes,
+    trustProxy: config.trustProxy,
+    hsts: config.hsts,
     authenticator: {
       fromSession: (v) => principalFromSession(db, v),
       fromToken: (t) => principalFromToken(db, t),

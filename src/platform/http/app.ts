@@ -72,14 +72,22 @@ export function principalOf(req: FastifyRequest): Principal {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Fastify's trustProxy. A hop count trusts the nearest `n` hops whoever they are (Fastify itself turns a
+ * bare number into "trust nothing"), so it is only safe when the server is reachable through the proxy alone.
+ */
+function trustProxyOption(
+  tp: AppOptions['trustProxy'],
+): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_addr, hop) => hop < tp;
+  return tp ? [...tp] : false;
+}
+
 export async function createApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    // Fastify takes a hop count too (proxy-addr's `trust`), though its types do not say so.
-    trustProxy: (typeof opts.trustProxy === 'object'
-      ? [...opts.trustProxy]
-      : (opts.trustProxy ?? false)) as unknown as boolean,
+    trustProxy: trustProxyOption(opts.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
