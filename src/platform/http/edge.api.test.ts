@@ -166,6 +166,33 @@ describeApi('the edge: text, query strings, paging, multipart, access before val
     });
   });
 
+  describe('multipart text fields', () => {
+    it('stores the canonical form of a field and of the file name', async () => {
+      const boundary = '----wangge-edge-fields';
+      const part = (head: string, body: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; ${head}\r\n\r\n${body}\r\n`;
+      const payload = Buffer.from(
+        part('name="title"', 'Cafe\u0301\u0000 报告') +
+          part('name="year"', '2025') +
+          part(
+            'name="file"; filename="x.txt"\r\nContent-Type: text/plain',
+            '一、今年完成老旧小区改造12个。',
+          ) +
+          `--${boundary}--\r\n`,
+      );
+      const res = await supervisor.request(
+        'POST',
+        '/api/targets/documents/upload',
+        payload as unknown as string,
+        {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        },
+      );
+      expect(res.status).toBe(201);
+      expect(res.json.title).toBe('Caf\u00e9 报告');
+    });
+  });
+
   describe('areas of a district', () => {
     it.each(['admin', 'dispatcher', 'leader'])(
       'answers %s 200 for the district and its streets',
