@@ -66,6 +66,8 @@ export async function buildServer(
     webDir: opts.webDir ?? WEB_DIR,
     tileOrigin,
     maxUploadBytes: config.maxUploadBytes,
+    trustProxy: config.trustProxy,
+    hsts: config.hsts,
     authenticator: {
       fromSession: (v) => auth.principalFromSession(v),
       fromToken: (t) => auth.principalFromToken(t),

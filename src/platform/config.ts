@@ -1,4 +1,5 @@
 /** Settings from the environment, validated once at start, with defaults that make `npm start` work. */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -15,8 +16,13 @@ const envSchema = z.object({
   /** Optional raster tile URL template for the map, e.g. a 天地图 or OSM server. */
   WANGGE_TILE_URL: z.string().optional(),
   WANGGE_TILE_ATTRIBUTION: z.string().optional(),
-  /** Mark session cookies `Secure` (set behind HTTPS). */
-  WANGGE_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
+  /** Mark session cookies `Secure`; by default they are when WANGGE_PUBLIC_URL is https. */
+  WANGGE_SECURE_COOKIES: z.enum(['0', '1']).optional(),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed, so that the client address (login and portal
+   * limits) is the real one: empty (default, no proxy), a hop count, or a comma list of addresses/CIDRs.
+   */
+  WANGGE_TRUST_PROXY: z.string().default(''),
   /** Largest accepted upload (photos, PDFs, workbooks), in MB. */
   WANGGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(10),
   /** The address the public reaches this server at (for Open311 discovery), e.g. https://wangge.example.gov.cn */
@@ -32,6 +38,10 @@ export type Config = {
   tileUrl: string | null;
   tileAttribution: string | null;
   secureCookies: boolean;
+  /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string[];
+  /** Send Strict-Transport-Security: only when the public address is https. */
+  hsts: boolean;
   logLevel: string;
   maxUploadBytes: number;
   publicUrl: string | null;
@@ -44,6 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const publicUrl = e.WANGGE_PUBLIC_URL?.replace(/\/$/, '') ?? null;
+  const https = publicUrl?.startsWith('https://') ?? false;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -51,9 +63,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     tileUrl: e.WANGGE_TILE_URL || null,
     tileAttribution: e.WANGGE_TILE_ATTRIBUTION || null,
-    secureCookies: e.WANGGE_SECURE_COOKIES === '1',
+    secureCookies: e.WANGGE_SECURE_COOKIES === undefined ? https : e.WANGGE_SECURE_COOKIES === '1',
+    trustProxy: parseTrustProxy(e.WANGGE_TRUST_PROXY),
+    hsts: https,
     logLevel: e.WANGGE_LOG,
     maxUploadBytes: Math.round(e.WANGGE_MAX_UPLOAD_MB * 1024 * 1024),
-    publicUrl: e.WANGGE_PUBLIC_URL?.replace(/\/$/, '') ?? null,
+    publicUrl,
   };
+}
+
+/** proxy-addr's names for address ranges, accepted beside addresses and CIDRs. */
+const RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** WANGGE_TRUST_PROXY: '' → false; '1' → one hop; '10.0.0.1, 10.1.0.0/16' → those peers. */
+export function parseTrustProxy(value: string): false | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === '0' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = v.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!RANGE_NAMES.includes(entry) && (family === 0 || rest.length > 0 || !bitsOk)) {
+      throw new Error(
+        `Invalid settings in the environment:\n  WANGGE_TRUST_PROXY: ${JSON.stringify(entry)} is not an address, a CIDR, a hop count or one of ${RANGE_NAMES.join(', ')}`,
+      );
+    }
+  }
+  return entries;
 }

@@ -10,6 +10,7 @@ import { newSecret } from '../../platform/auth/secrets.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { Conflict, Invalid, Unauthorized } from '../../platform/errors.js';
+import { normalizeDeep } from '../../platform/text.js';
 import type { CaseActor, Cases } from '../cases/cases.service.js';
 import { principalOfUser } from '../org/org.service.js';
 import { findArea } from '../places/places.service.js';
@@ -54,7 +55,10 @@ export class DevicesService {
     } catch {
       throw new Invalid('invalid_json', 'The alarm is not valid JSON.');
     }
-    const parsed = Alarm.safeParse(body);
+    // The signature covers the raw bytes, so the edge leaves this body alone; normalise it here, once.
+    const text = normalizeDeep(body);
+    if (!text.ok) throw new Invalid('invalid_text', `${text.path}: not valid Unicode text.`);
+    const parsed = Alarm.safeParse(text.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Invalid('invalid_alarm', `${issue?.path.join('.')}: ${issue?.message}`);

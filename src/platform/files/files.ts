@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import type { DB } from '../db/schema.js';
 import { Invalid, NotFound, TooLarge } from '../errors.js';
+import { pdfHasActiveContent } from './pdf.js';
 
 export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
   'image/jpeg': 'jpg',
@@ -61,30 +62,42 @@ export class FileStore {
         `The file's content is ${sniffed?.mime ?? 'not a known type'}; send one of ${accept.join(', ')}.`,
       );
     }
+    if (sniffed.mime === 'application/pdf' && pdfHasActiveContent(bytes)) {
+      throw new Invalid('pdf_active_content', 'The PDF contains JavaScript; it is refused for safety.');
+    }
     const hash = createHash('sha256').update(bytes).digest('hex');
+    // Everything that can refuse the file runs before anything is written.
+    let thumb: Buffer | null = null;
     let meta = { width: null as number | null, height: null as number | null, thumbnail: false };
     if (IMAGE_TYPES.includes(sniffed.mime)) {
       try {
         const image = sharp(bytes, { failOn: 'error' });
         const m = await image.metadata();
-        const thumb = await image
+        thumb = await image
           .rotate()
           .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
           .webp()
           .toBuffer();
-        await writeOnce(this.pathOf(hash, true), thumb);
         meta = { width: m.width ?? null, height: m.height ?? null, thumbnail: true };
       } catch {
         throw new Invalid('file_corrupt', 'The image cannot be read; it may be damaged.');
       }
     }
-    await writeOnce(this.pathOf(hash), bytes);
     const row = { hash, mime: sniffed.mime, size: bytes.length, ...meta };
-    await this.db
-      .insertInto('attachments')
-      .values({ ...row, original_name: originalName.slice(0, 200), created_by: userId })
-      .onConflict((oc) => oc.column('hash').doNothing())
-      .execute();
+    // A failure after writing (the row insert) takes back what this call wrote: no file without its row.
+    const written: string[] = [];
+    try {
+      if (thumb && (await writeOnce(this.pathOf(hash, true), thumb))) written.push(this.pathOf(hash, true));
+      if (await writeOnce(this.pathOf(hash), bytes)) written.push(this.pathOf(hash));
+      await this.db
+        .insertInto('attachments')
+        .values({ ...row, original_name: originalName.slice(0, 200), created_by: userId })
+        .onConflict((oc) => oc.column('hash').doNothing())
+        .execute();
+    } catch (err) {
+      await Promise.all(written.map(removeFile));
+      throw err;
+    }
     return row;
   }
 
@@ -118,14 +131,29 @@ export class FileStore {
   }
 }
 
-/** Content-addressed: an existing file already has these bytes; write via a temp name so readers never see half a file. */
-async function writeOnce(file: string, bytes: Buffer): Promise<void> {
+/**
+ * Content-addressed: an existing file already has these bytes. Writes via a temp name so readers never
+ * see half a file; true when this call created the file.
+ */
+async function writeOnce(file: string, bytes: Buffer): Promise<boolean> {
   try {
     await fs.access(file);
-    return;
+    return false;
   } catch {}
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(tmp, bytes);
-  await fs.rename(tmp, file);
+  try {
+    await fs.writeFile(tmp, bytes);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await removeFile(tmp);
+    throw err;
+  }
+  return true;
+}
+
+/** Removes a file and, when that leaves it empty, its folder. */
+async function removeFile(file: string): Promise<void> {
+  await fs.rm(file, { force: true });
+  await fs.rmdir(path.dirname(file)).catch(() => undefined);
 }

@@ -18,6 +18,7 @@ import {
 import type { Access, Principal, Role } from '../auth/roles.js';
 import { DomainError, Forbidden, Unauthorized } from '../errors.js';
 import { localize, pickLocale } from '../i18n/messages.js';
+import { normalizeRequest, strictJsonParser } from './edge.js';
 
 export const SESSION_COOKIE = 'wg_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -55,6 +56,13 @@ export interface AppOptions {
   tileOrigin?: string | null;
   bodyLimit?: number;
   maxUploadBytes?: number;
+  /**
+   * Which peers may speak for the client in X-Forwarded-For (so that `req.ip`, used by the login and
+   * portal limits, is the real client): false (default), a hop count, or addresses/CIDRs.
+   */
+  trustProxy?: false | number | readonly string[];
+  /** Send Strict-Transport-Security (only when the public address is https). */
+  hsts?: boolean;
 }
 
 /** The principal of an authenticated route; routes that admit the public must not call this. */
@@ -65,16 +73,28 @@ export function principalOf(req: FastifyRequest): Principal {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Fastify's trustProxy. A hop count trusts the nearest `n` hops whoever they are (Fastify itself turns a
+ * bare number into "trust nothing"), so it is only safe when the server is reachable through the proxy alone.
+ */
+function trustProxyOption(
+  tp: AppOptions['trustProxy'],
+): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_addr, hop) => hop < tp;
+  return tp ? [...tp] : false;
+}
+
 export async function createApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    trustProxy: false,
+    trustProxy: trustProxyOption(opts.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  strictJsonParser(app);
 
   await app.register(cookie);
   // One file per multipart request; larger files fail with 413 before they are read whole.
@@ -95,6 +115,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       },
     },
     crossOriginEmbedderPolicy: false,
+    // HSTS only when the public address is https; over plain http it would lock browsers out.
+    hsts: opts.hsts ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
   });
   await app.register(swagger, {
     openapi: {
@@ -122,11 +144,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }
   });
 
+  // Who is calling and whether they may, before the body is even read: an anonymous or wrong-role
+  // caller learns nothing of the schemas (401/403 before any validation message).
   app.addHook('onRequest', async (req) => {
     req.principal = await authenticate(req, opts.authenticator);
-  });
-
-  app.addHook('preHandler', async (req) => {
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const p = req.principal;
@@ -144,6 +165,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
     }
   });
+
+  // Text made canonical once, before validation: what is stored, hashed and shown is the same string.
+  app.addHook('preValidation', normalizeRequest);
 
   app.setErrorHandler((err, req, reply) => {
     const locale = pickLocale(req.headers['accept-language']);
@@ -219,10 +243,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return app;
 }
 
+/** Tokens and session ids are printable ASCII; anything else (a NUL from a percent-decoded cookie) is no credential. */
+const CREDENTIAL = /^[\x21-\x7e]{1,512}$/;
+
 async function authenticate(req: FastifyRequest, auth: Authenticator): Promise<Principal | null> {
   const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return auth.fromToken(header.slice(7).trim());
+  if (header?.startsWith('Bearer ')) {
+    const token = header.slice(7).trim();
+    return CREDENTIAL.test(token) ? auth.fromToken(token) : null;
+  }
   const cookieValue = req.cookies[SESSION_COOKIE];
-  if (cookieValue) return auth.fromSession(cookieValue);
+  if (cookieValue) return CREDENTIAL.test(cookieValue) ? auth.fromSession(cookieValue) : null;
   return null;
 }

@@ -4,6 +4,11 @@ export type Locale = 'zh-CN' | 'en';
 const zh: Record<string, string> = {
   invalid_request: '请求内容不正确',
   invalid_json: '请求体不是有效的 JSON',
+  invalid_text: '文本包含无效字符（不是有效的 Unicode 文本），请检查后重新输入',
+  repeated_parameter: '查询参数 {name} 重复出现，每个参数只能给一次',
+  invalid_page: '分页参数 {name} 应为非负整数',
+  invalid_multipart: '上传内容格式不正确（multipart 边界或分段已损坏），请重新上传',
+  pdf_active_content: 'PDF 中含有脚本（JavaScript），出于安全原因不予接收',
   body_too_large: '请求体过大',
   unsupported_media_type: '不支持的内容类型',
   not_found: '未找到',
