@@ -57,7 +57,10 @@ export function auditRowHash(r: Omit<AuditChainRow, 'hash'>): string {
 }
 
 /** Checks rows in id order, continuing from `prev`; answers the first broken link or null. */
-export function firstBrokenLink(rows: readonly AuditChainRow[], prev = AUDIT_GENESIS_HASH): BrokenLink | null {
+export function firstBrokenLink(
+  rows: readonly AuditChainRow[],
+  prev = AUDIT_GENESIS_HASH,
+): BrokenLink | null {
   for (const r of rows) {
     if (r.prev_hash !== prev)
       return { table: 'audit_log', id: r.id, field: 'prev_hash', expected: prev, found: r.prev_hash };

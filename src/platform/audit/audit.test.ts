@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../db/testing.js';
-import { verifyAuditChain } from './audit-chain.js';
 import { recordAudit, SYSTEM_ACTOR } from './audit.js';
+import { verifyAuditChain } from './audit-chain.js';
 
 describeEachStore('audit log: append-only hash chain', (store) => {
   it('stays one linear chain when many transactions write audit rows at once', async () => {
@@ -58,7 +58,12 @@ describeEachStore('audit log: append-only hash chain', (store) => {
     const { db } = store();
     for (let i = 0; i < 3; i++)
       await recordAudit(db, SYSTEM_ACTOR, { action: 'create', entity: 'test', entityId: `t${i}` });
-    const rows = await db.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').limit(3).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['id', 'hash'])
+      .orderBy('id', 'desc')
+      .limit(3)
+      .execute();
     const victim = rows[1];
     if (!victim) throw new Error('no rows');
     await db.transaction().execute(async (trx) => {
