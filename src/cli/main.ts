@@ -1,4 +1,7 @@
-/** The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo, import divisions|grids. */
+/**
+ * The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo,
+ * import divisions|grids, cases verify, verify (every hash chain), backup and restore.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -7,6 +10,8 @@ import { Cases } from '../modules/cases/cases.service.js';
 import { seedCatalogue } from '../modules/cases/catalogue.service.js';
 import { Places } from '../modules/places/places.service.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
+import { backupDatabase } from '../platform/backup/backup.js';
+import { restoreDatabase } from '../platform/backup/restore.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
@@ -14,6 +19,7 @@ import { FileStore } from '../platform/files/files.js';
 import { OPEN311_DEMO_KEY, type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
+import { describeVerify, verifyEverything } from './verify.js';
 
 function progressBar() {
   let bar: SingleBar | null = null;
@@ -206,19 +212,67 @@ program
   .option('--case <id>', 'only this case (its uuid)')
   .action(async (opts: { case?: string }) =>
     withStore(async (store) => {
-      const config = loadConfig();
-      const cases = new Cases(
-        store.db,
-        new Places(store.db),
-        new FileStore(store.db, path.join(config.dataDir, 'files')),
-      );
-      const r = await cases.queries.verifyChains(opts.case);
+      const r = await casesService(store).queries.verifyChains(opts.case);
       for (const b of r.broken)
         console.error(`  case ${b.number} (${b.caseId}): event ${b.seq}: ${b.problem}`);
       console.log(
         `checked ${r.checked} case(s): ${r.broken.length ? `${r.broken.length} broken chain(s)` : 'all chains hold'}`,
       );
       if (r.broken.length) process.exitCode = 1;
+    }),
+  );
+
+function casesService(store: { db: Awaited<ReturnType<typeof openAndMigrate>>['db'] }): Cases {
+  const config = loadConfig();
+  return new Cases(store.db, new Places(store.db), new FileStore(store.db, filesDir(config)));
+}
+
+function filesDir(config: Config): string {
+  return path.join(config.dataDir, 'files');
+}
+
+program
+  .command('verify')
+  .description(
+    're-compute every hash chain (case events and the audit log); names the first broken link, exits 1',
+  )
+  .action(async () =>
+    withStore(async (store) => {
+      const r = await verifyEverything(store.db, casesService(store).queries);
+      const { errors, summary } = describeVerify(r);
+      for (const e of errors) console.error(`  ${e}`);
+      for (const s of summary) console.log(s);
+      if (!r.ok) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('backup <file>')
+  .description('write a consistent snapshot of every table and the uploaded files into one archive (.wgz)')
+  .action(async (file: string) =>
+    withStore(async (store) => {
+      const r = await backupDatabase(store.db, filesDir(loadConfig()), file);
+      const rows = r.tables.reduce((n, t) => n + t.rows, 0);
+      console.log(
+        `backed up ${rows} rows in ${r.tables.length} tables and ${r.files.length} files (schema ${r.schemaVersion}) to ${file}`,
+      );
+    }),
+  );
+
+program
+  .command('restore <file>')
+  .description(
+    'restore an archive of `wangge backup` into this store (empty unless --force), in one transaction',
+  )
+  .option('--force', 'replace the data the store holds')
+  .action(async (file: string, opts: { force?: boolean }) =>
+    withStore(async (store) => {
+      const r = await restoreDatabase(store.db, filesDir(loadConfig()), file, { force: opts.force });
+      const rows = r.tables.reduce((n, t) => n + t.rows, 0);
+      console.log(
+        `restored ${rows} rows in ${r.tables.length} tables and ${r.files.length} files from ${file}`,
+      );
+      console.log('run `wangge verify` to check the hash chains of the restored copy');
     }),
   );
 

@@ -16,6 +16,11 @@ export const SYSTEM_ACTOR = { userId: null, displayName: 'system' } as const;
 
 export type AuditActor = Pick<Principal, 'userId' | 'displayName'> | typeof SYSTEM_ACTOR;
 
+/**
+ * Appends one row to the audit chain. The insert trigger (0010_audit.sql) takes the chain-head lock,
+ * which the transaction then holds until it ends: call this as the last write of the transaction, so
+ * other writers of audit rows wait only for the commit.
+ */
 export async function recordAudit(
   trx: Transaction<DB> | Kysely<DB>,
   actor: AuditActor,

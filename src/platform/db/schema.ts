@@ -20,6 +20,9 @@ export interface AuditLogTable {
   entity_id: string;
   before: Json;
   after: Json;
+  /** Hash chain (0010_audit.sql): set by the insert trigger, never by the writer. */
+  prev_hash: Generated<string>;
+  hash: Generated<string>;
 }
 
 export interface SettingsTable {
