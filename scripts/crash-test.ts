@@ -30,9 +30,9 @@ const env = process.env;
 const SEED = Number(env.CRASH_SEED ?? 20261202);
 const CLIENTS = Number(env.CRASH_CLIENTS ?? 4);
 const KILLS = Number(env.CRASH_KILLS ?? 4);
-/** How long the load runs between two kills, in ms (each gap is drawn between min and max). */
-const GAP_MIN = Number(env.CRASH_GAP_MIN_MS ?? 400);
-const GAP_MAX = Number(env.CRASH_GAP_MAX_MS ?? 2500);
+/** After a restart and one acknowledgement per client, the kill waits this long, in ms (drawn between min and max). */
+const GAP_MIN = Number(env.CRASH_GAP_MIN_MS ?? 0);
+const GAP_MAX = Number(env.CRASH_GAP_MAX_MS ?? 1500);
 const STORES = (env.CRASH_STORES ?? 'pglite,postgres').split(',').filter(Boolean) as StoreKind[];
 
 /** mulberry32: a small seeded PRNG so the kill moments repeat from one run to the next. */
@@ -215,6 +215,7 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
     /** Acknowledged transitions: case id → highest version acknowledged. */
     const transitionAcks = new Map<string, number>();
     let resent = 0;
+    let acks = 0;
     let up = true;
     let stopping = false;
 
@@ -266,6 +267,7 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
             const first = intakeAcks.get(key);
             if (first && first !== res.json.id) mismatches.push(`${key}: ${first} then ${res.json.id}`);
             intakeAcks.set(key, res.json.id);
+            acks++;
             mine.push({ id: res.json.id, version: res.json.version, step: 0 });
           } else {
             throw new Error(`intake ${key}: ${res.status} ${JSON.stringify(res.json)}`);
@@ -284,6 +286,7 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
           if (res.status === 200) {
             c.version = res.json.version;
             c.step++;
+            acks++;
             transitionAcks.set(c.id, Math.max(transitionAcks.get(c.id) ?? 0, c.version));
           } else {
             throw new Error(`transition ${key}: ${res.status} ${JSON.stringify(res.json)}`);
@@ -297,13 +300,17 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
     const watched = workers.map((p) => p.catch((e) => failed.push(e)));
     let kills = 0;
     for (; kills < KILLS && failed.length === 0; kills++) {
+      // let the restarted server acknowledge some work first, so each kill lands in the middle of traffic
+      const before = acks;
+      while (acks < before + CLIENTS && failed.length === 0) await sleep(20);
       await sleep(GAP_MIN + killAt() * (GAP_MAX - GAP_MIN));
       up = false;
       await server.kill('SIGKILL');
       await server.start();
       up = true;
     }
-    await sleep(GAP_MIN);
+    const before = acks;
+    while (acks < before + CLIENTS && failed.length === 0) await sleep(20);
     stopping = true;
     await Promise.all(watched);
     if (failed.length) {

@@ -23,6 +23,7 @@ import {
   requestArb,
   type Snapshot,
   snapshotTables,
+  sweepRequests,
   validArb,
 } from './fuzz.js';
 import { wholeCellCentre } from './grid-cells.js';
@@ -78,7 +79,19 @@ class Referee {
     this.baselineXid = await nextXid(db);
   }
 
-  async run(what: string, send: () => Promise<Reply>): Promise<Reply> {
+  /** Failure → the route and kind of input it belongs to, so a report groups the same fault once. */
+  private groups = new Map<string, string>();
+
+  async run(what: string, send: () => Promise<Reply>, group = what): Promise<Reply> {
+    const before = this.failures.length;
+    try {
+      return await this.check(what, send);
+    } finally {
+      for (const f of this.failures.slice(before)) this.groups.set(f, `${f.split(':')[0]} ${group}`);
+    }
+  }
+
+  private async check(what: string, send: () => Promise<Reply>): Promise<Reply> {
     await this.fresh();
     const filesBefore = listFiles(this.ctx().dataDir);
     const res = await send();
@@ -111,15 +124,12 @@ class Referee {
     // the same failure on many inputs is one line with a count
     const grouped = new Map<string, { n: number; first: string }>();
     for (const f of this.failures) {
-      const key = f
-        .replace(/\?.*? \[/, ' [')
-        .replace(/ body=.*$/, '')
-        .replace(/ → .*$/, '');
+      const key = this.groups.get(f) ?? f;
       const g = grouped.get(key);
       if (g) g.n++;
       else grouped.set(key, { n: 1, first: f });
     }
-    const lines = [...grouped.values()].map((g) => `  ${g.n > 1 ? `(×${g.n}) ` : ''}${g.first}`);
+    const lines = [...grouped].map(([key, g]) => `  ${key} ×${g.n}, e.g. ${g.first}`);
     return `${title}: seed ${SEED}, ${this.requests} requests (${statuses.join(' ')}), ${this.snapshots} table snapshots (${Math.round(this.snapshotMs / 1000)} s), ${this.failures.length} failures${lines.length ? `:\n${lines.join('\n')}` : ''}`;
   }
 }
@@ -293,12 +303,27 @@ describeApi('fuzz: every route from the OpenAPI document, anonymous and staff', 
         ...fc.sample(validRequestArb(op, realmOf(op)), { seed: SEED + i, numRuns: VALID_RUNS }),
         ...fc.sample(arb, { seed: SEED + i, numRuns: RUNS }),
       ];
+      const sweep = sweepRequests(op, requests[0] as FuzzRequest);
       const staff = staffFor.get(`${op.method} ${op.path}`) ?? 'admin';
       for (const r of requests) {
-        await referee.run(`anonymous ${describeRequest(r)}`, () => anonymous(r));
+        const group = `${op.method} ${op.path} [${r.label}]`;
+        await referee.run(`anonymous ${describeRequest(r)}`, () => anonymous(r), `anonymous ${group}`);
         // logging out ends the session: that call gets a session of its own
         const c = op.path === '/api/auth/logout' ? await ctx().login(staff) : (clients.get(staff) as Client);
-        await referee.run(`${staff} ${describeRequest(r)}`, () => asStaff(c, r));
+        await referee.run(`${staff} ${describeRequest(r)}`, () => asStaff(c, r), `${staff} ${group}`);
+      }
+      // the sweep once, by whoever the route admits (public routes: anonymous)
+      const publicRoute = op.path.startsWith('/api/public') || op.path.startsWith('/open311');
+      for (const r of sweep) {
+        const group = `${op.method} ${op.path} [${r.label}]`;
+        if (publicRoute)
+          await referee.run(`anonymous ${describeRequest(r)}`, () => anonymous(r), `anonymous ${group}`);
+        else
+          await referee.run(
+            `${staff} ${describeRequest(r)}`,
+            () => asStaff(clients.get(staff) as Client, r),
+            `${staff} ${group}`,
+          );
       }
     }
     await referee.chains('after fuzzing every route');
