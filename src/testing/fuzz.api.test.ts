@@ -11,21 +11,9 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { type ApiContext, type Client, describeApi, multipart, nextAddress } from './api.js';
-import {
-  describeRequest,
-  diffSnapshots,
-  type FuzzRequest,
-  listFiles,
-  nextXid,
-  type Operation,
-  operationsOf,
-  type Realm,
-  requestArb,
-  type Snapshot,
-  snapshotTables,
-  sweepRequests,
-  validArb,
-} from './fuzz.js';
+import { describeRequest, type FuzzRequest, requestArb, sweepRequests } from './fuzz.js';
+import { type Operation, operationsOf, type Realm, validArb } from './fuzz-schema.js';
+import { diffSnapshots, listFiles, nextXid, type Snapshot, snapshotTables } from './fuzz-state.js';
 import { wholeCellCentre } from './grid-cells.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
