@@ -85,7 +85,8 @@ class Referee {
     const res = await send();
     this.requests++;
     this.byStatus.set(res.status, (this.byStatus.get(res.status) ?? 0) + 1);
-    if (res.status >= 500) this.failures.push(`5xx ${res.status}: ${what} → ${res.body.slice(0, 200)}`);
+    if (res.status >= 500)
+      this.failures.push(`5xx ${res.status}: ${what} → ${res.body.replace(/\s+/g, ' ').slice(0, 200)}`);
     if (res.status >= 400 && res.status < 500) {
       this.refused++;
       const db = this.ctx().store.db;
@@ -287,8 +288,29 @@ describeApi('fuzz: every route from the OpenAPI document, anonymous and staff', 
     for (const [i, op] of ops.entries()) {
       const arb = requestArb(op, realmOf(op));
       // a few requests the schema accepts, with real ids, so the handlers are reached; then the hostile ones
+      // every real id or code of the route's path once (e.g. a district, a street, a grid for /api/areas/{code})
+      const reals = op.params
+        .filter((p) => p.in === 'path')
+        .flatMap((p) =>
+          (realmOf(op).byName[p.name] ?? []).map((v) => {
+            const r = fc.sample(validRequestArb(op, realmOf(op)), {
+              seed: SEED + i,
+              numRuns: 1,
+            })[0] as FuzzRequest;
+            const at = op.path.split('/').indexOf(`{${p.name}}`);
+            const [pathPart = '', query] = r.url.split('?');
+            const segments = pathPart.split('/');
+            segments[at] = encodeURIComponent(v);
+            return {
+              ...r,
+              url: segments.join('/') + (query ? `?${query}` : ''),
+              label: `valid, real ${p.name}`,
+            };
+          }),
+        );
       const requests = [
         ...fc.sample(validRequestArb(op, realmOf(op)), { seed: SEED + i, numRuns: VALID_RUNS }),
+        ...reals,
         ...fc.sample(arb, { seed: SEED + i, numRuns: RUNS }),
       ];
       const sweep = sweepRequests(op, requests[0] as FuzzRequest);
