@@ -242,6 +242,11 @@ export function validArb(s: Schema, realm?: Realm, name?: string): fc.Arbitrary<
   const base = validArbInner(s, realm);
   if (real?.length && (s.type === 'string' || s.type === undefined))
     return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...real) }, { weight: 1, arbitrary: base });
+  if (real?.length && (s.type === 'number' || s.type === 'integer'))
+    return fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...real.map(Number)) },
+      { weight: 1, arbitrary: base },
+    );
   return base;
 }
 
