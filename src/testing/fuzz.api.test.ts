@@ -19,6 +19,8 @@ import { wholeCellCentre } from './grid-cells.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 3);
+/** Prints every request whose description contains this text, with its status (debugging a route). */
+const TRACE = process.env.FUZZ_TRACE ?? '';
 const SEQUENCES = Number(process.env.FUZZ_SEQUENCES ?? 12);
 const STAFF = [
   'admin',
@@ -83,6 +85,7 @@ class Referee {
     await this.fresh();
     const filesBefore = listFiles(this.ctx().dataDir);
     const res = await send();
+    if (TRACE && what.includes(TRACE)) console.log(`trace ${res.status} ${what.slice(0, 200)}`);
     this.requests++;
     this.byStatus.set(res.status, (this.byStatus.get(res.status) ?? 0) + 1);
     if (res.status >= 500)
