@@ -38,6 +38,8 @@ export interface ApiContext {
   server: Server;
   store: Database;
   seed: SeedReport;
+  /** The server's data directory (the file store lives under it). */
+  dataDir: string;
   /** A client with no credentials. */
   anonymous: Client;
   /** Logs in as a demo user (cookie session + CSRF token). */
@@ -100,6 +102,7 @@ export function describeApi(title: string, body: (ctx: () => ApiContext, kind: S
         server,
         store: store(),
         seed,
+        dataDir,
         anonymous: client(server, {}),
         async login(username, password = DEMO_PASSWORD) {
           const res = await server.app.inject({
