@@ -148,6 +148,8 @@ export class DevicesService {
   async registerDevice(p: Principal, d: DeviceCreateT): Promise<{ id: string; secret: string }> {
     const grid = await findArea(this.db, d.areaCode);
     if (grid?.level !== 'grid') throw new Invalid('unknown_grid', `There is no grid ${d.areaCode}.`);
+    if (!(await principalOfUser(this.db, { id: d.userId }, d.name)))
+      throw new Invalid('unknown_user', `There is no user ${d.userId} for the device to act as.`);
     const secret = newSecret('whsec_');
     await this.db.transaction().execute(async (trx) => {
       const store = new ChannelsStore(trx);

@@ -21,6 +21,19 @@ function sendError(reply: FastifyReply, format: Format, status: number, descript
   return send(reply, format, 'errors', [toError(status, description)], status);
 }
 
+/** Any failure as the spec's error array, in the requested format (JSON when the file names none). */
+function sendFailure(req: FastifyRequest, reply: FastifyReply, err: unknown) {
+  const format = splitFormat((req.params as { file?: string }).file ?? '')?.format ?? 'json';
+  if (err instanceof Open311Error) return sendError(reply, format, err.status, err.message);
+  const status = err instanceof DomainError ? err.status : (err as { statusCode?: number }).statusCode;
+  if (status !== undefined && status < 500) {
+    const message = err instanceof Error ? err.message : 'invalid request';
+    return sendError(reply, format, status === 403 || status === 404 ? status : 400, message);
+  }
+  req.log.error({ err }, 'open311 failed');
+  return sendError(reply, format, 500, 'internal error; it has been logged');
+}
+
 /** Runs a handler, turning every failure into the spec's error array in the requested format. */
 function open311(
   handler: (req: FastifyRequest, reply: FastifyReply, format: Format, name: string) => Promise<unknown>,
@@ -32,13 +45,7 @@ function open311(
     try {
       return await handler(req, reply, parsed.format, parsed.name);
     } catch (err) {
-      if (err instanceof Open311Error) return sendError(reply, parsed.format, err.status, err.message);
-      if (err instanceof DomainError && err.status < 500) {
-        const status = err.status === 403 || err.status === 404 ? err.status : 400;
-        return sendError(reply, parsed.format, status, err.message);
-      }
-      req.log.error({ err }, 'open311 failed');
-      return sendError(reply, parsed.format, 500, 'internal error; it has been logged');
+      return sendFailure(req, reply, err);
     }
   };
 }
@@ -51,6 +58,9 @@ export function registerOpen311Routes(app: App, open311Service: Open311Service):
   const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
 
   app.register(async (scope) => {
+    // What fails before a handler runs (the edge's checks of text and query parameters) answers in
+    // the spec's format too.
+    scope.setErrorHandler((err, req, reply) => sendFailure(req, reply, err));
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 64 * 1024 },
