@@ -1,6 +1,6 @@
 /** HTTP routes of the cases module: catalogue, intake, transitions, lists, detail, attachments, views. */
 import { z } from 'zod';
-import type { Role } from '../../platform/auth/roles.js';
+import { ROLES, type Role } from '../../platform/auth/roles.js';
 import { Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
 import { type App, principalOf } from '../../platform/http/app.js';
@@ -32,16 +32,7 @@ import {
 import { deleteView, listViews, saveView } from './views.service.js';
 
 const ADMIN: readonly Role[] = ['admin'];
-const STAFF: readonly Role[] = [
-  'inspector',
-  'operator',
-  'shift_lead',
-  'dispatcher',
-  'handler',
-  'supervisor',
-  'leader',
-  'admin',
-];
+const STAFF: readonly Role[] = ROLES;
 
 const Created = z.object({
   id: z.string(),

@@ -1,21 +1,12 @@
 /** HTTP routes of the notifications module: the caller's unit's inbox. Validate → call the service → shape. */
 import { z } from 'zod';
-import type { Role } from '../../platform/auth/roles.js';
+import { ROLES, type Role } from '../../platform/auth/roles.js';
 import { type App, principalOf } from '../../platform/http/app.js';
 import { Notification, NotificationIdParams } from './notifications.schemas.js';
 import type { Notifications } from './notifications.service.js';
 
 /** Every staff role: anyone working for a unit may read that unit's inbox. */
-const STAFF: readonly Role[] = [
-  'inspector',
-  'operator',
-  'shift_lead',
-  'dispatcher',
-  'handler',
-  'supervisor',
-  'leader',
-  'admin',
-];
+const STAFF: readonly Role[] = ROLES;
 
 export function registerNotificationsRoutes(app: App, notifications: Notifications): void {
   app.get(
