@@ -49,7 +49,7 @@ export function strictJsonParser(app: FastifyInstance): void {
       done(invalidText('body'), undefined);
       return;
     }
-    parseJson(req, text, done);
+    void parseJson(req, text, done); // the default parser is synchronous and answers through done
   });
 }
 
