@@ -106,7 +106,10 @@ describeApi('the edge: text, query strings, paging, multipart, access before val
     it('refuses a repeated query parameter with 400 (Open311 and the API)', async () => {
       const open311 = await ctx().anonymous.get('/open311/v2/requests.json?status=open&status=closed');
       expect(open311.status).toBe(400);
-      expect(open311.json.error).toMatchObject({ code: 'repeated_parameter', details: { name: 'status' } });
+      // Open311 answers in the spec's error array, in the format the URL asks for.
+      expect(open311.json).toEqual([
+        { code: 400, description: 'The query parameter status is given more than once.' },
+      ]);
       expect((await inspector.get('/api/cases?q=a&q=b')).json.error.code).toBe('repeated_parameter');
     });
 
@@ -122,7 +125,9 @@ describeApi('the edge: text, query strings, paging, multipart, access before val
     ])('refuses %s with 400 invalid_page', async (url) => {
       const res = await inspector.get(url);
       expect(res.status).toBe(400);
-      expect(res.json.error.code).toBe('invalid_page');
+      if (url.startsWith('/open311/'))
+        expect(String(res.body)).toMatch(/must be a whole number below 1000000000/);
+      else expect(res.json.error.code).toBe('invalid_page');
     });
 
     it('still pages with whole numbers', async () => {
