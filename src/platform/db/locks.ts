@@ -12,7 +12,8 @@ import type { Db } from './store.js';
  * namespace) everywhere, so that two transactions never wait for each other in a circle.
  */
 export async function lockName(trx: Db, namespace: string, name: string): Promise<void> {
-  // Outside a transaction the lock would be released as soon as it is taken.
-  if (!trx.isTransaction) throw new Error(`lockName(${namespace}) needs a transaction`);
   await sql`select pg_advisory_xact_lock(hashtext(${namespace}), hashtext(${name}))`.execute(trx);
+  // Outside a transaction the lock was released as soon as it was taken. (Checked after the query so
+  // that a store method built on this still shows its SQL in the snapshot.)
+  if (!trx.isTransaction) throw new Error(`lockName(${namespace}) needs a transaction`);
 }
