@@ -7,7 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
 import { localDate } from '../../platform/calendar/working-time.js';
-import { withIdempotency } from '../../platform/db/idempotency.js';
+import { type IdempotencyCaller, idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
@@ -35,8 +35,18 @@ export interface FiledCase {
 }
 
 export interface FileOptions {
-  /** A resend with the same key (by the same user) answers the first result and writes nothing. */
+  /** A resend with the same key (by the same caller) answers the first result and writes nothing. */
   idempotencyKey?: string;
+  /**
+   * Whose key it is, when the principal is shared by many callers (the portal's machine account files
+   * every citizen's report): without it, the principal's user.
+   */
+  caller?: IdempotencyCaller;
+  /**
+   * Runs first inside the intake's transaction: a channel's limit is counted only by a case that is
+   * really written — a refusal after it, or a failure, rolls the count back. Throwing refuses the case.
+   */
+  admit?: (trx: Transaction<DB>) => Promise<void>;
   /**
    * Runs inside the intake's transaction after the case is written: a channel records its own rows
    * (a device message) with the case, all or nothing. Throwing rolls the case back too.
@@ -70,10 +80,12 @@ export class CaseIntake {
   ): Promise<FiledCase & { replayed: boolean }> {
     // Read before writing: the embedded store has a single connection.
     const prepared = await this.prepare(p, input, opts.located);
+    const owner = idempotencyOwner(opts.caller ?? { user: p.userId });
     const { result, replayed } = await withIdempotency(
       this.engine.db,
-      { owner: p.userId, key: opts.idempotencyKey, request: canonicalJson(input), order: 'last' },
+      { owner, key: opts.idempotencyKey, request: canonicalJson(input), order: 'last' },
       async (trx) => {
+        if (opts.admit) await opts.admit(trx);
         const created = await this.insert(trx, prepared);
         if (opts.onCreated) await opts.onCreated(trx, created);
         return created;

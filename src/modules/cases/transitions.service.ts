@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
-import { withIdempotency } from '../../platform/db/idempotency.js';
+import { idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { Conflict, Forbidden, Invalid } from '../../platform/errors.js';
@@ -67,7 +67,11 @@ export class CaseTransitions {
     const place = body.lon !== undefined && body.lat !== undefined ? { lon: body.lon, lat: body.lat } : null;
     const { result, replayed } = await withIdempotency(
       this.engine.db,
-      { owner: p.userId, key: idempotencyKey, request: canonicalJson({ caseId, body }) },
+      {
+        owner: idempotencyOwner({ user: p.userId }),
+        key: idempotencyKey,
+        request: canonicalJson({ caseId, body }),
+      },
       (trx) => this.apply(trx, row, command, actor, place),
     );
     return { ...result, replayed };

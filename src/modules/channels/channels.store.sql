@@ -66,6 +66,10 @@ update "device_messages"
   where "device_id" = $2 and "message_id" = $3;
 -- params: "00000000-0000-4000-8000-000000000001", "hydrant-01", "m-1"
 
+-- ChannelsStore.lockSubmissions
+select pg_advisory_xact_lock(hashtext($1), hashtext($2));
+-- params: "portal_source", "report:127.0.0.1"
+
 -- ChannelsStore.recentAlarmCaseIds
 select "case_id"
   from "device_messages"

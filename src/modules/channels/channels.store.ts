@@ -4,6 +4,7 @@
  */
 import { type Insertable, sql } from 'kysely';
 import { containsPattern } from '../../platform/db/like.js';
+import { lockName } from '../../platform/db/locks.js';
 import type { DevicesTable, PublicSubmissionsTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
@@ -106,6 +107,16 @@ export class ChannelsStore {
   }
 
   // ---------- public submissions (portal limits) ----------
+
+  /**
+   * Makes this address's and this device's submissions of a kind wait for each other until the
+   * transaction ends, so that counting then recording is exact. Always the address first, then the
+   * device: two submissions never wait for each other in a circle.
+   */
+  async lockSubmissions(kind: SubmissionKind, source: string, device: string): Promise<void> {
+    await lockName(this.db, 'portal_source', `${kind}:${source}`);
+    await lockName(this.db, 'portal_device', `${kind}:${device}`);
+  }
 
   async countSubmissions(
     kind: SubmissionKind,
@@ -252,6 +263,7 @@ export const SQL_EXAMPLES: SqlExamples<ChannelsStore> = {
   recordMessage: ['hydrant-01', 'm-1', 'pressure_low'],
   linkMessage: ['hydrant-01', 'm-1', ID],
   recentAlarmCaseIds: ['hydrant-01', 'pressure_low', AT],
+  lockSubmissions: ['report', '127.0.0.1', 'device-0001'],
   countSubmissions: ['report', { column: 'source', value: '127.0.0.1' }, AT],
   recordSubmission: ['report', '127.0.0.1', 'device-0001', AT],
   searchGazetteer: ['120101', '步行街'],

@@ -117,7 +117,6 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     await expectError({ ...ok, service_code: 'event.9999' }, 404);
     await expectError({ api_key: OPEN311_DEMO_KEY, service_code: 'event.0102' }, 400);
     await expectError({ ...ok, description: '垃'.repeat(4001) }, 400);
-    await expectError({ ...ok, description: '<script>alert(1)</script>' }, 400);
     await expectError({ ...ok, lat: '39.9087', long: '116.3975' }, 400); // Beijing: in no grid here
     await expectError({ ...ok, lat: 'north', long: '117' }, 400);
     await expectError({ ...ok, jurisdiction_id: '120102' }, 404); // not a district of this test installation

@@ -9,7 +9,7 @@ import { type Cases, FINAL_STATES, INTAKE_ROLES, type LocatedPlace } from '../ca
 import { listCategories } from '../cases/catalogue.service.js';
 import { principalFromToken } from '../org/auth.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
-import { hasMarkup, type readForm, toRequest, toService, toServiceDefinition } from './open311.js';
+import { type readForm, toRequest, toService, toServiceDefinition } from './open311.js';
 import { PUBLIC_KINDS } from './portal.service.js';
 
 const DEFAULT_DAYS = 90;
@@ -147,14 +147,7 @@ export class Open311Service {
     if (!service) throw new Open311Error(404, `service_code ${f.serviceCode} not found`);
     const description = f.description ?? '';
     if (description.length > 4000) throw new Open311Error(400, 'description is longer than 4000 characters');
-    for (const [field, value] of [
-      ['description', description],
-      ['address_string', f.addressString ?? ''],
-      ['first_name', f.firstName ?? ''],
-      ['last_name', f.lastName ?? ''],
-    ] as const) {
-      if (hasMarkup(value)) throw new Open311Error(400, `${field} must be plain text, without HTML`);
-    }
+    // Text is kept as sent, markup included: every answer shows it as text (JSON strings, escaped XML).
     const place = await this.placeOf(f, district);
     const reporterName = [f.firstName, f.lastName].filter(Boolean).join(' ');
     const created = await this.cases.intake.file(

@@ -161,13 +161,9 @@ export function readForm(body: URLSearchParams) {
   };
 }
 
-/** Markup is not plain text: the spec's description is text, and the public channels refuse HTML. */
-export function hasMarkup(s: string): boolean {
-  return /<\s*\/?\s*[a-zA-Z!?][^>]*>/.test(s);
-}
-
 // ---------- XML ----------
 
+// processEntities escapes < > & ' " in every value: text sent with markup comes back as text.
 const builder = new XMLBuilder({
   ignoreAttributes: true,
   format: true,

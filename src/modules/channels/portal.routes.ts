@@ -74,7 +74,7 @@ export function registerPortalRoutes(
       const file = await req.file();
       if (!file) throw new Invalid('file_empty', 'Attach the photo as the multipart field "file".');
       const bytes = await file.toBuffer();
-      await portal.admit('upload', req.ip, device);
+      await portal.admit('upload', { source: req.ip, device });
       const stored = await files.save(bytes, file.filename, null, IMAGE_TYPES);
       return reply.status(201).send({ hash: stored.hash });
     },
@@ -91,10 +91,9 @@ export function registerPortalRoutes(
       },
     },
     async (req, reply) => {
-      const device = deviceOf(req);
+      const caller = { source: req.ip, device: deviceOf(req) };
       const key = req.headers['idempotency-key'];
-      await portal.admit('report', req.ip, device);
-      const created = await portal.submitReport(req.body, typeof key === 'string' ? key : undefined);
+      const created = await portal.submitReport(req.body, caller, typeof key === 'string' ? key : undefined);
       return reply.status(created.replayed ? 200 : 201).send(created);
     },
   );
@@ -123,9 +122,6 @@ export function registerPortalRoutes(
         response: { 200: PublicTimeline },
       },
     },
-    async (req) => {
-      await portal.admit('rating', req.ip, deviceOf(req));
-      return portal.rate(req.params.code, req.body);
-    },
+    async (req) => portal.rate(req.params.code, req.body, { source: req.ip, device: deviceOf(req) }),
   );
 }

@@ -3,7 +3,7 @@
  * code, follow a public timeline (no staff names, no personal data, no internal notes), rate the result.
  * No captcha: limits per address and per device, counted in the database so every process sees them.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Invalid, NotFound, TooMany } from '../../platform/errors.js';
@@ -47,15 +47,17 @@ const STEP_LABELS: Record<string, string> = {
   resume: '恢复办理',
 };
 
-export class PortalService {
-  private readonly store: ChannelsStore;
+/** A citizen as the limits and idempotency keys know them: network address and the page's device id. */
+export interface PublicCaller {
+  source: string;
+  device: string;
+}
 
+export class PortalService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly cases: Cases,
-  ) {
-    this.store = new ChannelsStore(db);
-  }
+  ) {}
 
   /** What citizens can report, in plain words. */
   async services() {
@@ -64,21 +66,36 @@ export class PortalService {
       .map((c) => ({ code: c.code, name: c.name, group: c.majorName, kind: c.kind }));
   }
 
-  /** Counts this address's and device's recent submissions of a kind; refuses past the limit, else records one. */
-  async admit(kind: SubmissionKind, source: string, device: string, now = new Date()): Promise<void> {
+  /**
+   * Admits one submission in its own transaction: counted even if what follows is refused (an upload:
+   * receiving the bytes was the cost).
+   */
+  async admit(kind: SubmissionKind, caller: PublicCaller): Promise<void> {
+    await this.db.transaction().execute((trx) => this.admitIn(trx, kind, caller));
+  }
+
+  /**
+   * Counts this address's and device's submissions of a kind in the last hour; refuses past the
+   * limit, else records one — in the caller's transaction, so a submission that is then refused or
+   * fails leaves no count. Exact under parallel requests: the address and the device are locked until
+   * the transaction ends.
+   */
+  private async admitIn(trx: Transaction<DB>, kind: SubmissionKind, { source, device }: PublicCaller) {
+    const now = new Date();
     const since = new Date(now.getTime() - 3_600_000);
+    const store = new ChannelsStore(trx);
+    await store.lockSubmissions(kind, source, device);
     if (
-      (await this.store.countSubmissions(kind, { column: 'source', value: source }, since)) >=
+      (await store.countSubmissions(kind, { column: 'source', value: source }, since)) >=
         LIMITS[kind].source ||
-      (await this.store.countSubmissions(kind, { column: 'device', value: device }, since)) >=
-        LIMITS[kind].device
+      (await store.countSubmissions(kind, { column: 'device', value: device }, since)) >= LIMITS[kind].device
     ) {
       throw new TooMany(
         'too_many_submissions',
         'Too many submissions from here in the last hour; please try again later or call 12345.',
       );
     }
-    await this.store.recordSubmission(kind, source, device, now);
+    await store.recordSubmission(kind, source, device, now);
   }
 
   async portalPrincipal(): Promise<Principal> {
@@ -87,7 +104,11 @@ export class PortalService {
     return p;
   }
 
-  async submitReport(input: PublicReportT, idempotencyKey: string | undefined) {
+  /**
+   * Files a citizen's report. Counted against the hourly limits only if the case is written; the
+   * Idempotency-Key is this caller's own (address + device), never another citizen's.
+   */
+  async submitReport(input: PublicReportT, caller: PublicCaller, idempotencyKey: string | undefined) {
     const category = await this.cases.category(input.serviceCode).catch(() => null);
     if (!category?.active || !PUBLIC_KINDS.includes(category.kind)) {
       throw new Invalid('unknown_category', `There is no service ${input.serviceCode} on the portal.`);
@@ -107,7 +128,7 @@ export class PortalService {
         source: 'portal',
         ...(input.contact?.name || input.contact?.phone ? { reporter: input.contact } : {}),
       },
-      { idempotencyKey },
+      { idempotencyKey, caller, admit: (trx) => this.admitIn(trx, 'report', caller) },
     );
     return { trackingCode: created.trackingCode, number: created.number, replayed: created.replayed };
   }
@@ -133,20 +154,19 @@ export class PortalService {
   }
 
   /** A citizen rates a closed report; unsatisfied sends it back for rework (重办). */
-  async rate(code: string, input: PublicRatingT): Promise<PublicTimelineT> {
+  async rate(code: string, input: PublicRatingT, caller: PublicCaller): Promise<PublicTimelineT> {
     const row = await this.cases.queries.rowByTrackingCode(code);
     if (!row || !PUBLIC_KINDS.includes(row.kind))
       throw new NotFound('tracking_not_found', 'No report with this tracking code.');
-    await this.db
-      .transaction()
-      .execute((trx) =>
-        this.cases.transitions.apply(
-          trx,
-          row,
-          { type: 'rate', rating: input.rating, comment: input.comment },
-          CITIZEN_CASE_ACTOR,
-        ),
+    await this.db.transaction().execute(async (trx) => {
+      await this.admitIn(trx, 'rating', caller);
+      await this.cases.transitions.apply(
+        trx,
+        row,
+        { type: 'rate', rating: input.rating, comment: input.comment },
+        CITIZEN_CASE_ACTOR,
       );
+    });
     return this.track(code);
   }
 }

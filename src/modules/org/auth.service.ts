@@ -35,44 +35,41 @@ export class Auth {
     this.store = new OrgStore(db);
   }
 
+  /**
+   * Checks a password login. Every refusal of a user — unknown, inactive, locked, wrong password — is
+   * the same 401 at the same cost, so the answer never tells which usernames exist or are locked.
+   *
+   * Parallel attempts are decided as if they came one after another: the per-address count is taken
+   * under a lock on the address, each failure is counted by one atomic update, and a success only
+   * clears the count if the account is not locked at that moment. So 19 wrong passwords and the right
+   * one sent together lock the account, and the right one gets in only if fewer than 5 failures were
+   * counted before it.
+   */
   async login(input: { username: string; password: string; source: string }): Promise<LoginResult> {
     const now = this.clock();
-    const since = new Date(now.getTime() - AUTH_LIMITS.windowMs);
-    if ((await this.store.countAttempts(input.source, since)) >= AUTH_LIMITS.attemptsPerSource) {
-      throw new TooMany(
-        'too_many_attempts',
-        'Too many login attempts from this address; wait a few minutes.',
+    await this.admitAttempt(input.source, now);
+    const refused = () =>
+      new Unauthorized(
+        'invalid_credentials',
+        'Wrong username or password (5 failures in a row lock the account for 15 minutes).',
       );
-    }
-    await this.store.insertAttempt(input.source, now);
-
     const user = await this.store.userByUsername(input.username.toLowerCase());
-    if (!user?.active) {
+    if (!user?.active || (user.locked_until && user.locked_until > now)) {
       await verifyPassword(await DUMMY_PASSWORD_HASH, input.password); // same cost as a real check
-      throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
-    }
-    if (user.locked_until && user.locked_until > now) {
-      throw new TooMany(
-        'account_locked',
-        `Too many failed logins; the account is locked until ${user.locked_until.toISOString()}.`,
-      );
+      throw refused();
     }
     if (!(await verifyPassword(user.password_hash, input.password))) {
-      const failures = user.failed_logins + 1;
-      const lock = failures >= AUTH_LIMITS.failuresToLock;
-      await this.store.setLoginFailures(
-        user.id,
-        lock ? 0 : failures,
-        lock ? new Date(now.getTime() + AUTH_LIMITS.lockMs) : user.locked_until,
-      );
-      throw new Unauthorized('invalid_credentials', 'Wrong username or password.');
+      const lockUntil = new Date(now.getTime() + AUTH_LIMITS.lockMs);
+      await this.store.countLoginFailure(user.id, now, AUTH_LIMITS.failuresToLock, lockUntil);
+      throw refused();
     }
     const sessionToken = newSecret();
     const csrf = newSecret();
     const expiresAt = new Date(now.getTime() + AUTH_LIMITS.sessionMs);
     await this.db.transaction().execute(async (trx) => {
       const store = new OrgStore(trx);
-      await store.setLoginFailures(user.id, 0, null);
+      // Locked by parallel failures while this password was being checked: refused like any failure.
+      if (!(await store.clearLoginFailures(user.id, now))) throw refused();
       await store.insertSession({ id: sha256(sessionToken), userId: user.id, csrf, expiresAt });
       await store.deleteExpiredSessions(now);
     });
@@ -81,6 +78,22 @@ export class Auth {
       expiresAt,
       principal: toPrincipal(user, 'session', csrf, sha256(sessionToken)),
     };
+  }
+
+  /** Counts one attempt from this address, or refuses it past the limit (exact under parallel attempts). */
+  private async admitAttempt(source: string, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - AUTH_LIMITS.windowMs);
+    await this.db.transaction().execute(async (trx) => {
+      const store = new OrgStore(trx);
+      await store.lockAttemptsFrom(source);
+      if ((await store.countAttempts(source, since)) >= AUTH_LIMITS.attemptsPerSource) {
+        throw new TooMany(
+          'too_many_attempts',
+          'Too many login attempts from this address; wait a few minutes.',
+        );
+      }
+      await store.insertAttempt(source, now);
+    });
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -20,11 +20,24 @@ select *
   where "username" = $1 and "active" = $2;
 -- params: "admin", true
 
+-- OrgStore.clearLoginFailures
+update "users"
+  set "failed_logins" = $1, "locked_until" = $2
+  where "id" = $3 and ("locked_until" is null or "locked_until" <= $4)
+  returning "id";
+-- params: 0, null, "00000000-0000-4000-8000-000000000001", Date
+
 -- OrgStore.countAttempts
 select count(*) as "n"
   from "login_attempts"
   where "source" = $1 and "at" > $2;
 -- params: "127.0.0.1", Date
+
+-- OrgStore.countLoginFailure
+update "users"
+  set "failed_logins" = case when coalesce(locked_until > $1, false) then failed_logins when failed_logins + 1 >= $2 then 0 else failed_logins + 1 end, "locked_until" = case when coalesce(locked_until > $3, false) then locked_until when failed_logins + 1 >= $4 then $5::timestamptz else locked_until end
+  where "id" = $6;
+-- params: Date, 5, Date, 5, Date, "00000000-0000-4000-8000-000000000001"
 
 -- OrgStore.deleteAttemptsBefore
 delete from "login_attempts"
@@ -103,6 +116,10 @@ select "id", "name", "created_at", "last_used_at"
   order by "created_at";
 -- params: "00000000-0000-4000-8000-000000000001"
 
+-- OrgStore.lockAttemptsFrom
+select pg_advisory_xact_lock(hashtext($1), hashtext($2));
+-- params: "login_source", "127.0.0.1"
+
 -- OrgStore.revokeToken
 update "api_tokens"
   set "revoked_at" = $1
@@ -123,12 +140,6 @@ select "users".*, "sessions"."csrf_token", "sessions"."expires_at"
   inner join "users" on "users"."id" = "sessions"."user_id"
   where "sessions"."id" = $1 and "users"."active" = $2;
 -- params: "hash", true
-
--- OrgStore.setLoginFailures
-update "users"
-  set "failed_logins" = $1, "locked_until" = $2
-  where "id" = $3;
--- params: 1, null, "00000000-0000-4000-8000-000000000001"
 
 -- OrgStore.tokenUser
 select "users".*, "api_tokens"."id" as "token_id", "api_tokens"."last_used_at"

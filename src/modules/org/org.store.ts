@@ -3,6 +3,7 @@
  * responsibility_rules. Scope filters are SQL (`like scope || '%'`); callers get rows, not domain objects.
  */
 import { type Insertable, sql, type Updateable } from 'kysely';
+import { lockName } from '../../platform/db/locks.js';
 import type { ResponsibilityRulesTable, UnitsTable, UnitType, UsersTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
@@ -162,13 +163,36 @@ export class OrgStore {
       .execute();
   }
 
-  /** Failed-login bookkeeping (no updated_at: it is not an edit of the user). */
-  async setLoginFailures(id: string, failures: number, lockedUntil: Date | null): Promise<void> {
+  // Failed-login bookkeeping (no updated_at: it is not an edit of the user). Each is one statement so
+  // that parallel logins of one account are applied one after another by the row lock.
+
+  /**
+   * One more consecutive failure; the `failuresToLock`th locks the account until `lockUntil` and starts
+   * the count again. A failure while the account is locked (at `now`) changes nothing.
+   */
+  async countLoginFailure(id: string, now: Date, failuresToLock: number, lockUntil: Date): Promise<void> {
+    const lockedNow = sql<boolean>`coalesce(locked_until > ${now}, false)`;
+    const locks = sql<boolean>`failed_logins + 1 >= ${failuresToLock}`;
     await this.db
       .updateTable('users')
-      .set({ failed_logins: failures, locked_until: lockedUntil })
+      .set({
+        failed_logins: sql<number>`case when ${lockedNow} then failed_logins when ${locks} then 0 else failed_logins + 1 end`,
+        locked_until: sql<Date | null>`case when ${lockedNow} then locked_until when ${locks} then ${lockUntil}::timestamptz else locked_until end`,
+      })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** A successful login clears the count, unless the account is locked at `now`: then false. */
+  async clearLoginFailures(id: string, now: Date): Promise<boolean> {
+    const row = await this.db
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   // ---------- sessions and login attempts ----------
@@ -207,6 +231,11 @@ export class OrgStore {
 
   async deleteExpiredSessions(now: Date): Promise<void> {
     await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  }
+
+  /** Makes the attempts of one address wait for each other until the transaction ends. */
+  async lockAttemptsFrom(source: string): Promise<void> {
+    await lockName(this.db, 'login_source', source);
   }
 
   async countAttempts(source: string, since: Date): Promise<number> {
@@ -373,7 +402,9 @@ export const SQL_EXAMPLES: SqlExamples<OrgStore> = {
     },
   ],
   updateUser: [ID, { display_name: '王', active: false }],
-  setLoginFailures: [ID, 1, null],
+  countLoginFailure: [ID, AT, 5, AT],
+  clearLoginFailures: [ID, AT],
+  lockAttemptsFrom: ['127.0.0.1'],
   insertSession: [{ id: 'hash', userId: ID, csrf: 'csrf', expiresAt: AT }],
   sessionUser: ['hash'],
   deleteSession: ['hash'],

@@ -8,7 +8,13 @@
  *   by the case version would answer the resend 409 instead of the first result).
  * - `claim: 'last'` does the work and then stores key and answer in one statement; a concurrent resend
  *   blocks on that insert, finds the key taken, rolls its own work back and answers the stored result.
- *   One statement fewer, for work that cannot conflict with itself (creating a new case).
+ *   One statement fewer, for work that cannot conflict with itself (creating a new case). A resend that
+ *   arrives after the first answer is stored gets that answer without doing the work again, and a
+ *   concurrent resend whose own work fails (say, a limit the first request just used up) answers the
+ *   first result too, once that is stored.
+ *
+ * Keys belong to a caller: `owner` comes from `idempotencyOwner`, so the same key sent by two callers
+ * names two requests — one citizen's key never replays another citizen's tracking code.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -16,6 +22,20 @@ import { Invalid } from '../errors.js';
 import type { DB } from './schema.js';
 
 class KeyTaken extends Error {}
+
+/** Who sent the key: each caller has its own key space. */
+export type IdempotencyCaller =
+  /** A staff user (cookie session), or the user behind an API token (Open311, field devices). */
+  | { user: string }
+  /** A citizen on the public portal, known only by network address and the browser's device id. */
+  | { source: string; device: string };
+
+/** The stored owner of a caller's keys. Users keep their id (as stored before); public callers a hash. */
+export function idempotencyOwner(caller: IdempotencyCaller): string {
+  if ('user' in caller) return caller.user;
+  const who = createHash('sha256').update(`${caller.source}\n${caller.device}`).digest('hex');
+  return `public:${who}`;
+}
 
 export async function withIdempotency<T extends object>(
   db: Kysely<DB>,
@@ -32,13 +52,16 @@ export async function withIdempotency<T extends object>(
       .onConflict((oc) => oc.columns(['owner', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
-  const prior = async (q: Kysely<DB> | Transaction<DB>) => {
-    const row = await q
+  const find = (q: Kysely<DB> | Transaction<DB>) =>
+    q
       .selectFrom('idempotency_keys')
       .select(['request_hash', 'response'])
       .where('owner', '=', owner)
       .where('key', '=', key)
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+  const prior = async (q: Kysely<DB> | Transaction<DB>, found?: Awaited<ReturnType<typeof find>>) => {
+    const row = found ?? (await find(q));
+    if (!row) throw new Error(`idempotency key ${key} vanished`);
     if (row.request_hash !== requestHash) {
       throw new Invalid(
         'idempotency_key_reused',
@@ -49,6 +72,8 @@ export async function withIdempotency<T extends object>(
   };
 
   if (claim.order === 'last') {
+    const earlier = await find(db);
+    if (earlier) return prior(db, earlier);
     try {
       return await db.transaction().execute(async (trx) => {
         const result = await work(trx);
@@ -57,6 +82,9 @@ export async function withIdempotency<T extends object>(
       });
     } catch (err) {
       if (err instanceof KeyTaken) return prior(db);
+      // A concurrent resend may have failed only because the first request's work got there first.
+      const stored = await find(db);
+      if (stored?.request_hash === requestHash) return prior(db, stored);
       throw err;
     }
   }
