@@ -65,6 +65,19 @@ export interface AppOptions {
   hsts?: boolean;
 }
 
+/** One registered route and who may call it: the rows of the authorization matrix (src/testing/authz-matrix.json). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+const routeTables = new WeakMap<object, RouteEntry[]>();
+
+/** Every route of the app (HEAD twins of GET routes left out), in registration order. */
+export function routeTable(app: FastifyInstance | App): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** The principal of an authenticated route; routes that admit the public must not call this. */
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw new Unauthorized('unauthenticated', 'Log in first.');
@@ -137,8 +150,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     transformObject: jsonSchemaTransformObject, // the named (recursive) schemas the $refs point to
   });
 
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
   // Deny by default: a route under /api that does not declare who may call it is a programming error.
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
+    }
     if (route.url.startsWith('/api/') && route.config?.access === undefined) {
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
     }
