@@ -7,6 +7,7 @@
  *   npx tsx scripts/authz-matrix.ts          # add missing rows, refresh `declared`
  *   npx tsx scripts/authz-matrix.ts --check  # exit 1 when the file would change (CI)
  *   npx tsx scripts/authz-matrix.ts --prune  # also drop rows of routes that no longer exist
+ *   npx tsx scripts/authz-matrix.ts --doc    # also rewrite the roles table in docs/SECURITY.md
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,11 +20,15 @@ import { routeTable } from '../src/platform/http/app.js';
 import { buildServer } from '../src/server.js';
 import {
   type AuthzMatrix,
+  DOC_BEGIN,
+  DOC_END,
+  DOC_FILE,
   MATRIX_FILE,
   type MatrixRow,
   PRINCIPALS,
   routeKey,
   serializeMatrix,
+  summarizeMatrix,
 } from '../src/testing/authz-matrix.js';
 
 async function main(): Promise<void> {
@@ -88,6 +93,15 @@ async function main(): Promise<void> {
     return;
   }
   fs.writeFileSync(file, after);
+  if (args.has('--doc')) {
+    const doc = path.join(projectRoot, DOC_FILE);
+    const text = fs.readFileSync(doc, 'utf8');
+    const start = text.indexOf(DOC_BEGIN);
+    const end = text.indexOf(DOC_END);
+    if (start < 0 || end < 0) throw new Error(`${DOC_FILE} has no ${DOC_BEGIN} … ${DOC_END} section`);
+    fs.writeFileSync(doc, text.slice(0, start) + summarizeMatrix(matrix) + text.slice(end + DOC_END.length));
+    console.log(`${DOC_FILE}: roles table rewritten from the matrix`);
+  }
   console.log(`${MATRIX_FILE}: ${live.size} routes, ${added} new row(s) to fill in, ${stale.length} stale`);
 }
 

@@ -27,6 +27,8 @@ const envSchema = z.object({
   WANGGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(10),
   /** The address the public reaches this server at (for Open311 discovery), e.g. https://wangge.example.gov.cn */
   WANGGE_PUBLIC_URL: z.string().url().optional(),
+  /** Which Open311 endpoint this server is (discovery lists it); API keys work only on their own. */
+  WANGGE_OPEN311_ENDPOINT: z.enum(['production', 'test']).default('production'),
   WANGGE_LOG: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -45,6 +47,7 @@ export type Config = {
   logLevel: string;
   maxUploadBytes: number;
   publicUrl: string | null;
+  open311Endpoint: 'production' | 'test';
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.WANGGE_LOG,
     maxUploadBytes: Math.round(e.WANGGE_MAX_UPLOAD_MB * 1024 * 1024),
     publicUrl,
+    open311Endpoint: e.WANGGE_OPEN311_ENDPOINT,
   };
 }
 

@@ -97,6 +97,21 @@ export interface ApiTokensTable {
   revoked_at: Timestamp | null;
 }
 
+/** Open311 API keys (migration 0012): a principal of their own, valid only on Open311. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  endpoint: 'production' | 'test';
+  jurisdiction: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  rotated_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface LoginAttemptsTable {
   source: string;
   at: Generated<Date>;
@@ -426,6 +441,7 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  api_keys: ApiKeysTable;
   login_attempts: LoginAttemptsTable;
   responsibility_rules: ResponsibilityRulesTable;
   categories: CategoriesTable;

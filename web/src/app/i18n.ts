@@ -22,6 +22,7 @@ const zh = {
     users: '用户',
     rules: '职责规则',
     audit: '审计日志',
+    apiKeys: 'Open311 接口密钥',
   },
   role: {
     inspector: '网格员',
@@ -132,6 +133,7 @@ const en: typeof zh = {
     users: 'Users',
     rules: 'Responsibility rules',
     audit: 'Audit log',
+    apiKeys: 'Open311 API keys',
   },
   role: {
     inspector: 'Grid worker',

@@ -6,6 +6,7 @@ import {
   EnvironmentOutlined,
   FileSearchOutlined,
   FlagOutlined,
+  KeyOutlined,
   NotificationOutlined,
   PhoneOutlined,
   ProfileOutlined,
@@ -86,6 +87,13 @@ export const MENU: MenuEntry[] = [
     icon: <BranchesOutlined />,
     roles: ['admin', 'dispatcher', 'shift_lead', 'supervisor'],
     page: lazy(() => import('../features/org/RulesPage')),
+  },
+  {
+    path: '/api-keys',
+    labelKey: 'menu.apiKeys',
+    icon: <KeyOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/org/ApiKeysPage')),
   },
   {
     path: '/audit',

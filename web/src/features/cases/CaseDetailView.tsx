@@ -85,7 +85,17 @@ export function CaseDetailView() {
           <Descriptions.Item label={t('cases.suggested')}>{c.suggestedUnitName ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('cases.due')}>{formatTime(c.dueAt)}</Descriptions.Item>
           <Descriptions.Item label={t('cases.reporter')}>
-            {c.reporterHidden ? t('cases.reporterHidden') : c.reporter ? <Reporter r={c.reporter} /> : '—'}
+            {c.reporterHidden ? (
+              t('cases.reporterHidden')
+            ) : c.reporter ? (
+              <Reporter
+                caseId={c.id}
+                r={c.reporter}
+                revealable={(c as CaseDetail & { reporterRevealable?: boolean }).reporterRevealable ?? false}
+              />
+            ) : (
+              '—'
+            )}
           </Descriptions.Item>
           {c.category.attributes
             .filter((a) => c.attributes[a.code] !== undefined)
@@ -186,18 +196,39 @@ export function CaseDetailView() {
   );
 }
 
-/** A citizen's contact, masked until the worker asks to see it (for a call back). */
-function Reporter({ r }: { r: { name?: string; phone?: string } }) {
-  const [shown, setShown] = useState(false);
-  const masked = r.phone?.replace(/^(\d{3})\d+(\d{4})$/, '$1****$2');
+/**
+ * A citizen's contact as the server sends it: masked (138****1234). Who may call back asks the server for
+ * it in clear; the server checks their role and unit and writes the view to the audit trail.
+ */
+function Reporter({
+  caseId,
+  r,
+  revealable,
+}: {
+  caseId: string;
+  r: { name?: string; phone?: string };
+  revealable: boolean;
+}) {
+  const [clear, setClear] = useState<{ name?: string; phone?: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const shown = clear ?? r;
   return (
-    <span>
-      {r.name ?? ''} {shown ? r.phone : masked}{' '}
-      {r.phone && !shown && (
-        <Button size="small" type="link" onClick={() => setShown(true)}>
+    <span data-testid="case-reporter">
+      {shown.name ?? ''} {shown.phone ?? ''}{' '}
+      {revealable && !clear && (
+        <Button
+          size="small"
+          type="link"
+          onClick={() =>
+            void get<{ reporter: { name?: string; phone?: string } }>(`/api/cases/${caseId}/reporter`)
+              .then((x) => setClear(x.reporter))
+              .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+          }
+        >
           显示
         </Button>
       )}
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
     </span>
   );
 }
