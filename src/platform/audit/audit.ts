@@ -4,7 +4,16 @@ import type { Principal } from '../auth/roles.js';
 import type { DB } from '../db/schema.js';
 
 export interface AuditEntry {
-  action: 'create' | 'update' | 'delete' | 'import' | 'seed' | 'token_create' | 'token_revoke';
+  action:
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'import'
+    | 'seed'
+    | 'token_create'
+    | 'token_revoke'
+    /** Someone saw personal data in clear (a reporter's phone, a caller's history): who, which, from where. */
+    | 'view_personal';
   entity: string;
   entityId: string;
   before?: unknown;
