@@ -65,6 +65,6 @@ export interface ApiKeyPrincipal {
   endpoint: 'production' | 'test';
   /** The district code the key may file requests in. */
   jurisdiction: string;
-  /** The machine account its requests are filed as. */
-  userId: string;
+  /** Who its requests are filed as: the Open311 machine account, confined to the jurisdiction. */
+  filer: Principal;
 }
