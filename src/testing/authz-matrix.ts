@@ -87,15 +87,27 @@ function passes(c: Cell): boolean {
  * record, ◐ only on some (inside the caller's street, unit or case kind), ✗ never.
  */
 export function summarizeMatrix(m: AuthzMatrix): string {
-  const head = `| route | ${m.principals.join(' | ')} |`;
-  const rule = `| --- | ${m.principals.map(() => ':-:').join(' | ')} |`;
-  const rows = Object.entries(m.routes).map(([key, row]) => {
-    const marks = m.principals.map((_, i) => {
+  const rows = Object.entries(m.routes).map(([key, row]) => [
+    `\`${key}\``,
+    ...m.principals.map((_, i) => {
       const cells = Object.values(row.cells).map((v) => v[i] as Cell);
       const n = cells.filter(passes).length;
       return n === cells.length ? '✓' : n === 0 ? '✗' : '◐';
-    });
-    return `| \`${key}\` | ${marks.join(' | ')} |`;
-  });
-  return [DOC_BEGIN, head, rule, ...rows, DOC_END].join('\n');
+    }),
+  ]);
+  // Laid out as a Markdown formatter would (aligned, marks centred), so formatting the file changes nothing.
+  const widths = ['route', ...m.principals].map((h, c) =>
+    Math.max(3, h.length, ...rows.map((r) => (r[c] ?? '').length)),
+  );
+  const centre = (s: string, w: number) => {
+    const left = Math.floor((w - s.length) / 2);
+    return ' '.repeat(left) + s + ' '.repeat(w - s.length - left);
+  };
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const head = line(['route', ...m.principals].map((h, c) => h.padEnd(widths[c] ?? 0)));
+  const rule = line(widths.map((w, c) => (c === 0 ? '-'.repeat(w) : `:${'-'.repeat(w - 2)}:`)));
+  const body = rows.map((r) =>
+    line(r.map((s, c) => (c === 0 ? s.padEnd(widths[c] ?? 0) : centre(s, widths[c] ?? 0)))),
+  );
+  return [DOC_BEGIN, head, rule, ...body, DOC_END].join('\n');
 }
