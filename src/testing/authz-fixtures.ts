@@ -168,6 +168,7 @@ export async function buildPrincipals(ctx: ApiContext, fx: Fixtures, open311Key:
   return callers;
 }
 
+const colour = (fx: Fixtures) => `#${(0x100000 + ++fx.seq * 7919).toString(16).slice(-6)}`;
 const png = (colour: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: colour } })
     .png()
@@ -612,8 +613,9 @@ export const PROBES: Record<string, Record<string, Build>> = {
   ),
   'GET /api/cases/whistle-board': { any: () => ({ method: 'GET', url: '/api/cases/whistle-board' }) },
   'POST /api/attachments': {
-    any: async () => {
-      const m = multipart('p.png', await png('#123456'), 'image/png');
+    // A photo of its own per caller: the probes of a row run together.
+    any: async (fx) => {
+      const m = multipart('p.png', await png(colour(fx)), 'image/png');
       return { method: 'POST', url: '/api/attachments', payload: m.payload, headers: m.headers };
     },
   },
@@ -823,7 +825,7 @@ export const PROBES: Record<string, Record<string, Build>> = {
   },
   'POST /api/public/uploads': {
     any: async (fx) => {
-      const m = multipart('p.png', await png('#654321'), 'image/png');
+      const m = multipart('p.png', await png(colour(fx)), 'image/png');
       return {
         method: 'POST',
         url: '/api/public/uploads',

@@ -37,6 +37,8 @@ describe('who sees a reporter', () => {
     expect(reporterAccess(who(['handler'], unitA), petition)).toBe('reveal');
     expect(reporterAccess(who(['operator'], 'hotline'), petition)).toBe('reveal');
     expect(reporterAccess(who(['operator']), petition)).toBe('hidden');
+    expect(reporterAccess(who(['inspector'], unitA), petition)).toBe('hidden');
+    expect(reporterAccess(who(['leader'], 'hotline'), petition)).toBe('hidden');
     expect(reporterAccess(who(['shift_lead', 'admin'], null, ''), petition)).toBe('hidden');
   });
 });

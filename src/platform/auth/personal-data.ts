@@ -54,17 +54,20 @@ export const INTAKE_ROLES: readonly Role[] = ['operator', 'shift_lead'];
  * - `reveal`: masked in the detail, and in clear on request (audited);
  * - `masked`: masked only;
  * - `hidden`: not at all (a petitioner's identity, to everyone but the petition's units).
- * Intake roles of the case's area and the unit handling it need a reporter's contact (to take the call,
- * to call back); for petitions (信访) only the unit handling it and the unit that registered it.
+ * Intake roles of the case's area and the handlers of the unit handling it need a reporter's contact (to
+ * take the call, to call back); for petitions (信访) only the handlers of the unit handling it and the
+ * intake staff of the unit that registered it.
  */
 export function reporterAccess(
   p: Pick<Principal, 'roles' | 'scope' | 'unitId'>,
   c: CaseForPrivacy,
 ): 'reveal' | 'masked' | 'hidden' {
-  const ownUnit =
-    !!p.unitId && (c.assignedUnitId === p.unitId || (c.kind === 'petition' && c.createdUnitId === p.unitId));
-  if (c.kind === 'petition') return ownUnit ? 'reveal' : 'hidden';
-  if (c.assignedUnitId === p.unitId && p.unitId && p.roles.includes('handler')) return 'reveal';
-  const intake = p.roles.some((r) => INTAKE_ROLES.includes(r)) && c.areaCode.startsWith(p.scope);
-  return intake ? 'reveal' : 'masked';
+  const intake = p.roles.some((r) => INTAKE_ROLES.includes(r));
+  const handling = !!p.unitId && c.assignedUnitId === p.unitId && p.roles.includes('handler');
+  if (c.kind === 'petition') {
+    const registering = !!p.unitId && c.createdUnitId === p.unitId && intake;
+    return handling || registering ? 'reveal' : 'hidden';
+  }
+  if (handling) return 'reveal';
+  return intake && c.areaCode.startsWith(p.scope) ? 'reveal' : 'masked';
 }
