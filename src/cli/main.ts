@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { Cases } from '../modules/cases/cases.service.js';
 import { seedCatalogue } from '../modules/cases/catalogue.service.js';
+import { ApiKeys } from '../modules/org/api-keys.service.js';
 import { Places } from '../modules/places/places.service.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
 import { backupDatabase } from '../platform/backup/backup.js';
@@ -16,7 +17,7 @@ import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
 import { FileStore } from '../platform/files/files.js';
-import { OPEN311_DEMO_KEY, type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
+import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 import { describeVerify, verifyEverything } from './verify.js';
@@ -88,7 +89,14 @@ async function serve(config: Config, seed: boolean): Promise<void> {
   }
   if (seed) {
     console.log(`\nCitizen portal: ${url}/portal   Field app: ${url}/field`);
-    console.log(`Open311 GeoReport v2: ${url}/open311/v2/discovery.json\napi_key: ${OPEN311_DEMO_KEY}`);
+    console.log(`Open311 GeoReport v2: ${url}/open311/v2/discovery.json`);
+    // A key is random per installation and kept only as a hash: it can be shown only when it is made.
+    const key = report ? report.open311Key : await new ApiKeys(store.db).ensureInstallationKey();
+    console.log(
+      key
+        ? `api_key: ${key}\n  (shown this once; only its hash is kept — rotate it in the console: 管理 → Open311 接口密钥)`
+        : 'api_key: shown when it was made; make or rotate keys in the console (管理 → Open311 接口密钥)',
+    );
   }
   const stop = async () => {
     await server.close();

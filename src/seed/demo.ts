@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { seedCatalogue } from '../modules/cases/catalogue.service.js';
+import { ApiKeys, OPEN311_USERNAME } from '../modules/org/api-keys.service.js';
 import { DEMO_USERS, demoRules, demoUnits } from '../modules/org/demo-org.js';
 import { type DivisionRow, parseDivisionsCsv } from '../modules/places/divisions-csv.js';
 import { bboxOf, generateGrids } from '../modules/places/grid-generator.js';
@@ -28,12 +29,6 @@ export const BOUNDARIES_FILE = path.join(
 );
 export const DEMO_PASSWORD = process.env.WANGGE_DEMO_PASSWORD || 'wangge-demo-2026';
 
-/**
- * The demo's Open311 api_key, derived from the demo password so `npm start` can print it on every
- * start while only its hash is stored (like every API token).
- */
-export const OPEN311_DEMO_KEY = `wg_open311_${sha256(`open311:${DEMO_PASSWORD}`).slice(0, 32)}`;
-
 export interface SeedReport {
   districts: number;
   streets: number;
@@ -42,6 +37,8 @@ export interface SeedReport {
   units: number;
   users: { username: string; displayName: string; roles: readonly string[] }[];
   password: string;
+  /** The installation's Open311 api_key, made at random now: shown this once, stored only hashed. */
+  open311Key: string | null;
 }
 
 type Progress = (step: string, done: number, total: number) => void;
@@ -194,24 +191,19 @@ export async function seedDemo(
         })
         .execute();
     }
-    // A machine user for the Open311 channel (津心办 and other systems), with the demo api_key.
+    // A machine user for the Open311 channel (津心办 and other systems); its key is made below, at random.
     const hotline = ids.get('120101-12345');
     if (hotline) {
-      const { id } = await trx
+      await trx
         .insertInto('users')
         .values({
-          username: 'open311',
+          username: OPEN311_USERNAME,
           display_name: 'Open311 接口',
           password_hash: await hashPassword(newSecret()),
           roles: ['operator'],
           unit_id: hotline,
           scope: '120101',
         })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('api_tokens')
-        .values({ user_id: id, name: 'Open311 demo key', token_hash: sha256(OPEN311_DEMO_KEY) })
         .execute();
     }
     await seedCatalogue(trx);
@@ -238,6 +230,8 @@ export async function seedDemo(
       after: { areas: areas.length, units: units.length, rules: rules.length },
     });
   });
+  const jurisdiction = districts.find((d) => d.code === '120101')?.code ?? districts[0]?.code;
+  const open311Key = jurisdiction ? await new ApiKeys(db).ensureInstallationKey(jurisdiction) : null;
   const seededUsers = DEMO_USERS.filter((u) => units.some((x) => x.code === u.unitCode));
   return {
     districts: districts.length,
@@ -247,6 +241,7 @@ export async function seedDemo(
     units: units.length,
     users: seededUsers.map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles })),
     password: DEMO_PASSWORD,
+    open311Key,
   };
 }
 

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { projectRoot } from '../platform/config.js';
 import { routeTable } from '../platform/http/app.js';
-import { OPEN311_DEMO_KEY } from '../seed/demo.js';
 import { describeApi } from './api.js';
 import {
   type Answer,
@@ -85,8 +84,10 @@ describeApi('authorization matrix', (ctx) => {
   let callers: Map<PrincipalName, Caller>;
 
   beforeAll(async () => {
-    fx = await buildFixtures(ctx(), OPEN311_DEMO_KEY);
-    callers = await buildPrincipals(ctx(), fx, OPEN311_DEMO_KEY);
+    const key = ctx().seed.open311Key;
+    if (!key) throw new Error('the seed made no Open311 key');
+    fx = await buildFixtures(ctx(), key);
+    callers = await buildPrincipals(ctx(), fx, key);
   });
 
   it('has one reviewed row per route, a probe per row, and no undecided cell', () => {

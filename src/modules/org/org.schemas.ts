@@ -139,3 +139,26 @@ export const AuditRow = z.object({
   before: z.unknown(),
   after: z.unknown(),
 });
+
+// ---------- Open311 API keys ----------
+
+export const ApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The key's first characters, to recognise it; the key itself is shown only when made or rotated. */
+  prefix: z.string(),
+  endpoint: z.enum(['production', 'test']),
+  jurisdiction: z.string(),
+  createdAt: z.string(),
+  rotatedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiKeyT = z.infer<typeof ApiKey>;
+export const NewApiKey = ApiKey.extend({ key: z.string() });
+export const ApiKeyCreate = z.object({
+  name: z.string().trim().min(1).max(60),
+  endpoint: z.enum(['production', 'test']).default('production'),
+  jurisdiction: z.string().regex(/^\d{6}$/, 'a district code (6 digits)'),
+});
+export type ApiKeyCreateT = z.infer<typeof ApiKeyCreate>;
