@@ -146,9 +146,13 @@ export class Org {
     return unitInScope(this.store, p, id);
   }
 
-  /** The active units among `ids` with their names (other modules check the units they are given). */
-  activeUnits(ids: readonly string[]): Promise<{ id: string; name: string }[]> {
-    return this.store.activeUnits(ids);
+  /**
+   * The active units among `ids` with their names and areas (other modules check the units they are
+   * given: that they exist, and that they are within the caller's reach — `unitInScope`).
+   */
+  async activeUnits(ids: readonly string[]): Promise<{ id: string; name: string; areaCode: string }[]> {
+    const rows = await this.store.activeUnits(ids);
+    return rows.map((r) => ({ id: r.id, name: r.name, areaCode: r.area_code }));
   }
 
   /** Names of these units by id (active or not). */

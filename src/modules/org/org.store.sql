@@ -9,7 +9,7 @@ select "r"."id", "r"."position", "r"."category_pattern", "r"."area_prefix", "r".
 -- params: true
 
 -- OrgStore.activeUnits
-select "id", "name"
+select "id", "name", "area_code"
   from "units"
   where "id" in ($1) and "active" = $2;
 -- params: "00000000-0000-4000-8000-000000000001", true

@@ -93,7 +93,7 @@ export class OrgStore {
   activeUnits(ids: readonly string[]) {
     return this.db
       .selectFrom('units')
-      .select(['id', 'name'])
+      .select(['id', 'name', 'area_code'])
       .where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000'])
       .where('active', '=', true)
       .execute();

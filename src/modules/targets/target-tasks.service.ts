@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
-import type { Principal } from '../../platform/auth/roles.js';
+import { type Principal, unitInScope } from '../../platform/auth/roles.js';
 import { localDate } from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
@@ -16,7 +16,7 @@ import { TargetsStore } from './targets.store.js';
 
 /** What tasks need from org: which units exist and are active, and unit names. */
 export interface UnitDirectory {
-  activeUnits(ids: readonly string[]): Promise<{ id: string; name: string }[]>;
+  activeUnits(ids: readonly string[]): Promise<{ id: string; name: string; areaCode: string }[]>;
   unitNames(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
@@ -53,6 +53,9 @@ export class TargetTasks {
       if (doc.closed_at) throw new Conflict('year_closed', 'The year of this document is closed.');
       if (found.length !== units.length)
         throw new Invalid('unit_not_found', 'A named unit does not exist or is inactive.');
+      const outside = found.filter((u) => !unitInScope(p.scope, u.areaCode));
+      if (outside.length)
+        throw new Forbidden('scope_outside', `Unit ${outside[0]?.name} is outside your scope ${p.scope}.`);
       if (
         input.targetIds.length &&
         (await store.countAccepted(doc.id, input.targetIds)) !== new Set(input.targetIds).size
