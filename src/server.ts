@@ -92,7 +92,11 @@ export async function buildServer(
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
   registerHotlineRoutes(app, new HotlineService(db, cases, places));
   const publicUrl = () => config.publicUrl ?? `http://localhost:${config.port}`;
-  registerOpen311Routes(app, new Open311Service(db, cases, places, publicUrl));
+  const open311Keys = {
+    endpoint: config.open311Endpoint,
+    authenticate: (key: string) => apiKeys.authenticate(key, config.open311Endpoint),
+  };
+  registerOpen311Routes(app, new Open311Service(db, cases, places, publicUrl, open311Keys));
 
   const handlers = caseJobHandlers(cases);
   const worker = `${os.hostname()}:${process.pid}`;

@@ -72,6 +72,9 @@ export interface Fixtures {
   taskB: string;
   urgingA: string;
   urgingB: string;
+  /** Notifications of unit A and of unit B (the urgings above notify the tasks' units). */
+  noteA: number;
+  noteB: number;
   seq: number;
 }
 
@@ -212,6 +215,8 @@ export async function buildFixtures(ctx: ApiContext, open311Key: string): Promis
     taskB: '',
     urgingA: '',
     urgingB: '',
+    noteA: 0,
+    noteB: 0,
     seq: 0,
   };
 
@@ -337,6 +342,17 @@ export async function buildFixtures(ctx: ApiContext, open311Key: string): Promis
     ).json.id as string;
   fx.urgingA = await urge(fx.taskA);
   fx.urgingB = await urge(fx.taskB);
+  const noteOf = async (unitId: string) =>
+    (
+      await db
+        .selectFrom('notifications')
+        .select('id')
+        .where('unit_id', '=', unitId)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow()
+    ).id;
+  fx.noteA = await noteOf(fx.unitA);
+  fx.noteB = await noteOf(fx.unitB);
   return fx;
 }
 
@@ -635,6 +651,10 @@ export const PROBES: Record<string, Record<string, Build>> = {
     other: (fx) => ({ method: 'DELETE', url: `/api/case-views/${fx.viewOther}` }),
   },
   'GET /api/notifications': { any: () => ({ method: 'GET', url: '/api/notifications' }) },
+  'POST /api/notifications/:id/read': {
+    own: (fx) => ({ method: 'POST', url: `/api/notifications/${fx.noteA}/read`, payload: {} }),
+    other: (fx) => ({ method: 'POST', url: `/api/notifications/${fx.noteB}/read`, payload: {} }),
+  },
 
   // ---- targets ----
   'GET /api/targets/documents': {

@@ -17,6 +17,7 @@ import {
   DuplicateQuery,
   IdempotencyHeaders,
   IdParams,
+  RevealedReporter,
   SavedView,
   SavedViewCreate,
   TransitionBody,
@@ -203,6 +204,20 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     },
     async (req) =>
       cases.transitions.transition(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
+  );
+  app.get(
+    '/api/cases/:id/reporter',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'The reporter in clear, for intake staff of the area and the handling unit (audited: who, when, from where)',
+        params: IdParams,
+        response: { 200: RevealedReporter },
+      },
+    },
+    async (req) => cases.queries.revealReporter(principalOf(req), req.params.id, { ip: req.ip }),
   );
   app.get(
     '/api/cases/:id/verify',

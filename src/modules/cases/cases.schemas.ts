@@ -245,8 +245,11 @@ export const CaseDetail = CaseSummary.extend({
   whistle: z.unknown(),
   mergedInto: z.string().nullable(),
   merged: z.array(z.object({ id: z.string(), number: z.string(), title: z.string() })),
+  /** Masked (138****1234); `GET /api/cases/:id/reporter` gives it in clear to who needs it. */
   reporter: z.object({ name: z.string().optional(), phone: z.string().optional() }).nullable(),
   reporterHidden: z.boolean(),
+  /** Whether the caller may ask for the reporter in clear (audited). */
+  reporterRevealable: z.boolean(),
   category: Category,
   attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
   mediaUrl: z.string().nullable(),
@@ -270,3 +273,9 @@ export const SavedView = z.object({
   filters: z.record(z.string(), z.string()),
 });
 export const SavedViewCreate = SavedView.omit({ id: true });
+
+export const RevealedReporter = z.object({
+  reporter: z
+    .object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })
+    .nullable(),
+});

@@ -5,8 +5,8 @@
 select "e"."id"
   from "case_events" as "e"
   inner join "cases" as "c" on "c"."id" = "e"."case_id"
-  where $1 = any(e.evidence) and ("c"."area_code" like $2 or "c"."assigned_unit_id" = $3 or c.whistle -> 'units' @> $4::jsonb);
--- params: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]"
+  where $1 = any(e.evidence) and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
+-- params: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"
 
 -- CasesStore.caseById
 select *
@@ -78,16 +78,16 @@ insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_id
 select count(*) as "total"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."state" in ($4, $5) and ("c"."number" = $6 or "c"."title" like $7 or "c"."address" like $8) and "c"."state" = $9 and "c"."checked" = $10 and "cat"."check_required" = $11;
--- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "filed", "dispatched", "road", "%road%", "%road%", "handled", false, true
+  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and ("c"."number" = $6 or "c"."title" like $7 or "c"."address" like $8) and "c"."state" = $9 and "c"."checked" = $10 and "cat"."check_required" = $11;
+-- params: "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", "filed", "dispatched", "road", "%road%", "%road%", "handled", false, true
 select "c"."id", "c"."number", "c"."kind", "c"."category_code", "cat"."name" as "category_name", "cat"."urgency", "c"."state", "c"."version", "c"."title", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."assigned_unit_id", "c"."due_at", "c"."step_started_at", "c"."step_unit", "c"."created_at", "c"."whistle"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."state" in ($4, $5) and ("c"."number" = $6 or "c"."title" like $7 or "c"."address" like $8) and "c"."state" = $9 and "c"."checked" = $10 and "cat"."check_required" = $11
+  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and ("c"."number" = $6 or "c"."title" like $7 or "c"."address" like $8) and "c"."state" = $9 and "c"."checked" = $10 and "cat"."check_required" = $11
   order by "c"."created_at" desc, "c"."id"
   limit $12
   offset $13;
--- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "filed", "dispatched", "road", "%road%", "%road%", "handled", false, true, 50, 0
+-- params: "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", "filed", "dispatched", "road", "%road%", "%road%", "handled", false, true, 50, 0
 
 -- CasesStore.mergedInto
 select "id", "number", "title"
@@ -98,9 +98,9 @@ select "id", "number", "title"
 -- CasesStore.nearbyOpenCases
 select "c"."id", "c"."number", "c"."title", "c"."state", "c"."lon", "c"."lat", similarity(c.title || ' ' || c.description, $1) as "sim"
   from "cases" as "c"
-  where "c"."category_code" = $2 and "c"."state" not in ($3, $4, $5) and "c"."lon" >= $6 and "c"."lon" <= $7 and "c"."lat" >= $8 and "c"."lat" <= $9 and ("c"."area_code" like $10 or "c"."assigned_unit_id" = $11 or c.whistle -> 'units' @> $12::jsonb)
+  where "c"."category_code" = $2 and "c"."state" not in ($3, $4, $5) and "c"."lon" >= $6 and "c"."lon" <= $7 and "c"."lat" >= $8 and "c"."lat" <= $9 and ("c"."assigned_unit_id" = $10 or c.whistle -> 'units' @> $11::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $12))
   limit $13;
--- params: "text", "component.0101", "closed", "rejected", "merged", 117, 118, 39, 40, "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", 200
+-- params: "text", "component.0101", "closed", "rejected", "merged", 117, 118, 39, 40, "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", 200
 
 -- CasesStore.openCaseIds
 select "id"
@@ -141,5 +141,5 @@ select "id", "name", "filters"
 -- CasesStore.visibleCase
 select "c".*
   from "cases" as "c"
-  where "c"."id" = $1 and ("c"."area_code" like $2 or "c"."assigned_unit_id" = $3 or c.whistle -> 'units' @> $4::jsonb);
--- params: "00000000-0000-4000-8000-000000000001", "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]"
+  where "c"."id" = $1 and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
+-- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"

@@ -4,7 +4,7 @@
  * the same `trx`.
  */
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
-import type { Principal } from '../../platform/auth/roles.js';
+import { type Principal, seesByUnitOnly } from '../../platform/auth/roles.js';
 import { containsPattern } from '../../platform/db/like.js';
 import type { CaseEventsTable, CasesTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
@@ -13,8 +13,8 @@ import { type CaseState, FINAL_STATES } from './workflow.js';
 
 export type CaseRow = Selectable<CasesTable>;
 export type CaseEventRow = Selectable<CaseEventsTable>;
-/** Who is asking, for the visibility filter. */
-export type Viewer = Pick<Principal, 'scope' | 'unitId'>;
+/** Who is asking, for the visibility filter (roles: a handling unit's staff see by unit, not by area). */
+export type Viewer = Pick<Principal, 'scope' | 'unitId'> & { roles?: Principal['roles'] };
 /** The Open311 request filter, already checked by the channel. */
 export interface PublicCaseFilter {
   kinds: readonly string[];
@@ -28,21 +28,31 @@ export interface PublicCaseFilter {
   offset: number;
 }
 
-/** Cases a staff user may see: inside their scope, assigned to their unit, or their unit summoned (吹哨). */
+/**
+ * Cases a staff user may see: inside their scope, assigned to their unit, or their unit summoned (吹哨).
+ * A handling unit's staff (only the `handler` role) see by unit alone: cases sent to their unit now or
+ * before (a dispatch event names it), or summoning it — never the rest of their area.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the helper works on any select over `cases as c`
 function visible<Q extends { where: (...args: any[]) => Q }>(q: Q, v: Viewer): Q {
-  if (v.scope === '') return q;
   const unitId = v.unitId;
+  const byUnit = seesByUnitOnly(v.roles ?? []);
+  if (v.scope === '' && !byUnit) return q;
   // biome-ignore lint/suspicious/noExplicitAny: expression builder of the caller's query
   return q.where((eb: any) =>
     eb.or([
-      eb('c.area_code', 'like', `${v.scope}%`),
+      ...(byUnit ? [] : [eb('c.area_code', 'like', `${v.scope}%`)]),
       ...(unitId
         ? [
             eb('c.assigned_unit_id', '=', unitId),
             sql<boolean>`c.whistle -> 'units' @> ${JSON.stringify([{ unitId }])}::jsonb`,
+            ...(byUnit
+              ? [
+                  sql<boolean>`exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = ${unitId})`,
+                ]
+              : []),
           ]
-        : []),
+        : [sql<boolean>`false`]),
     ]),
   );
 }
@@ -382,7 +392,7 @@ export class CasesStore {
 const ID = '00000000-0000-4000-8000-000000000001';
 const AT = new Date('2026-03-10T02:00:00Z');
 const HASH = 'a'.repeat(64);
-const VIEWER: Viewer = { scope: '120101', unitId: ID };
+const VIEWER: Viewer = { scope: '120101', unitId: ID, roles: ['handler'] };
 export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   visibleCase: [VIEWER, ID],
   caseById: [ID, { lock: true }],

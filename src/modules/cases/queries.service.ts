@@ -3,9 +3,12 @@
  * caller may take now, the whistle board, possible duplicates, attachment access, chain verification —
  * and the few reads the channels need (a caller's history, the public timeline, Open311 requests).
  */
+
+import { recordAudit } from '../../platform/audit/audit.js';
+import { maskReporter, reporterAccess } from '../../platform/auth/personal-data.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { TimeUnit } from '../../platform/calendar/working-time.js';
-import { NotFound } from '../../platform/errors.js';
+import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
 import { unitNames } from '../org/org.service.js';
 import { areaNames } from '../places/places.service.js';
@@ -18,6 +21,15 @@ import { type DeadlineLevel, deadlineLevel } from './deadlines.js';
 import { metresBetween } from './distance.js';
 import { verifyChain } from './hash-chain.js';
 import { availableActions } from './workflow.js';
+
+function privacyOf(row: CaseRow) {
+  return {
+    kind: row.kind,
+    areaCode: row.area_code,
+    assignedUnitId: row.assigned_unit_id,
+    createdUnitId: row.created_unit_id,
+  };
+}
 
 export class CaseQueries {
   private readonly store: CasesStore;
@@ -100,9 +112,8 @@ export class CaseQueries {
     ]);
     const areas = await areaNames(this.engine.db, [row.area_code]);
     const merged = await this.store.mergedInto(id);
-    const reporterVisible =
-      row.kind !== 'petition' ||
-      (!!p.unitId && [row.created_unit_id, row.assigned_unit_id].includes(p.unitId));
+    // The server sends only what the caller may see: a reporter masked, or (petitions) not at all.
+    const access = reporterAccess(p, privacyOf(row));
     return {
       id: row.id,
       number: row.number,
@@ -137,8 +148,9 @@ export class CaseQueries {
       whistle: namedWhistle(row.whistle, names),
       mergedInto: row.merged_into,
       merged,
-      reporter: reporterVisible ? row.reporter : null,
-      reporterHidden: !reporterVisible && row.reporter !== null,
+      reporter: access !== 'hidden' && row.reporter ? maskReporter(row.reporter) : null,
+      reporterHidden: access === 'hidden' && row.reporter !== null,
+      reporterRevealable: access === 'reveal' && row.reporter !== null,
       createdAt: row.created_at.toISOString(),
       category,
       attributes: row.attributes,
@@ -228,6 +240,27 @@ export class CaseQueries {
   // ---------- reads for the channels ----------
 
   /** A caller's earlier cases by phone (hotline 来电历史), inside the operator's scope, petitions excluded. */
+  /**
+   * The reporter in clear, for who needs it to take the call or call back (`reporterAccess`); every such
+   * view is written to the audit trail: who, when, which case, from which address.
+   */
+  async revealReporter(p: Principal, id: string, from: { ip: string }) {
+    const row = await this.visibleRow(p, id);
+    if (reporterAccess(p, privacyOf(row)) !== 'reveal') {
+      throw new Forbidden(
+        'personal_data_forbidden',
+        "Your role does not need this reporter's personal data.",
+      );
+    }
+    await recordAudit(this.engine.db, p, {
+      action: 'view_personal',
+      entity: 'case',
+      entityId: row.id,
+      after: { fields: Object.keys(row.reporter ?? {}), number: row.number, ip: from.ip },
+    });
+    return { reporter: row.reporter };
+  }
+
   async callerHistory(scope: string, phone: string) {
     const rows = await this.store.casesByReporterPhone(phone, scope);
     return rows.map((r) => ({

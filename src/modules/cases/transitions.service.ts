@@ -4,7 +4,7 @@
  * its hash-chained event in one transaction, guarded by the case version (optimistic concurrency).
  */
 import type { Transaction } from 'kysely';
-import type { Principal } from '../../platform/auth/roles.js';
+import { type Principal, unitInScope } from '../../platform/auth/roles.js';
 import { idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
@@ -12,7 +12,7 @@ import { Conflict, Forbidden, Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
 import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { notify } from '../notifications/notifications.service.js';
-import { activeUnitIds } from '../org/org.service.js';
+import { activeUnitAreas } from '../org/org.service.js';
 import { type CaseActor, caseActorOf } from './case-actor.js';
 import type { CaseEngine } from './case-engine.js';
 import { patchColumns, snapshotOf, splitPayload } from './case-rows.js';
@@ -88,11 +88,11 @@ export class CaseTransitions {
             'No responsible unit is known; choose one (manual dispatch).',
           );
         }
-        await this.requireUnits([unitId]);
+        await this.requireUnits(p, [unitId]);
         return { type: 'dispatch', unitId, mode: body.mode, note: body.note };
       }
       case 'whistle':
-        await this.requireUnits(body.unitIds);
+        await this.requireUnits(p, body.unitIds);
         return body;
       case 'merge': {
         const target = await this.queries.visibleRow(p, body.intoCaseId).catch(() => {
@@ -121,10 +121,15 @@ export class CaseTransitions {
     }
   }
 
-  private async requireUnits(ids: readonly string[]): Promise<void> {
-    const found = await activeUnitIds(this.engine.db, ids);
+  /** The named units exist and are active, and lie within the caller's reach (`unitInScope`). */
+  private async requireUnits(p: Viewer, ids: readonly string[]): Promise<void> {
+    const found = await activeUnitAreas(this.engine.db, ids);
     if (found.size !== new Set(ids).size)
       throw new Invalid('unit_not_found', 'A named unit does not exist or is inactive.');
+    for (const [id, area] of found) {
+      if (!unitInScope(p.scope, area))
+        throw new Forbidden('scope_outside', `Unit ${id} is outside your scope ${p.scope || '(all)'}.`);
+    }
   }
 
   /** Decides and writes one transition inside `trx`; used by the API, the portal and the jobs (escalation). */

@@ -16,20 +16,22 @@ import {
 import type { HotlineService } from './hotline.service.js';
 
 const HOTLINE: readonly Role[] = ['operator', 'shift_lead', 'admin'];
+/** A caller's history is personal data: intake staff only (docs/SECURITY.md). */
+const INTAKE: readonly Role[] = ['operator', 'shift_lead'];
 
 export function registerHotlineRoutes(app: App, hotline: HotlineService): void {
   app.get(
     '/api/hotline/callers/:phone/cases',
     {
-      config: { access: HOTLINE },
+      config: { access: INTAKE },
       schema: {
         tags: ['hotline'],
-        summary: "A caller's earlier cases (by the number they call from)",
+        summary: "A caller's earlier cases (by the number they call from); intake staff only, audited",
         params: CallerParams,
         response: { 200: CallerCase.array() },
       },
     },
-    async (req) => hotline.callerHistory(principalOf(req), req.params.phone),
+    async (req) => hotline.callerHistory(principalOf(req), req.params.phone, { ip: req.ip }),
   );
   app.get(
     '/api/hotline/places',

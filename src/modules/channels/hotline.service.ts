@@ -5,11 +5,12 @@
  */
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
-import type { Principal } from '../../platform/auth/roles.js';
+import { maskPhone } from '../../platform/auth/personal-data.js';
+import { type Principal, unitInScope } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import type { Cases } from '../cases/cases.service.js';
-import { unitNames } from '../org/org.service.js';
+import { activeUnitAreas, unitNames } from '../org/org.service.js';
 import { type Places, searchAreas } from '../places/places.service.js';
 import type { GazetteerEntryCreateT, KbEntryCreateT } from './channels.schemas.js';
 import { ChannelsStore } from './channels.store.js';
@@ -27,9 +28,18 @@ export class HotlineService {
     this.store = new ChannelsStore(db);
   }
 
-  /** A caller's earlier cases, by the number they call from (inside the operator's scope). */
-  async callerHistory(p: Principal, phone: string) {
+  /**
+   * A caller's earlier cases, by the number they call from (inside the operator's scope). Who looked a
+   * number up, when and from where goes to the audit trail (the number itself only masked).
+   */
+  async callerHistory(p: Principal, phone: string, from: { ip: string }) {
     const rows = await this.cases.queries.callerHistory(p.scope, phone);
+    await recordAudit(this.db, p, {
+      action: 'view_personal',
+      entity: 'caller',
+      entityId: maskPhone(phone),
+      after: { cases: rows.map((r) => r.number), ip: from.ip },
+    });
     return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
   }
 
@@ -111,8 +121,10 @@ export class HotlineService {
   }
 
   async addKbEntry(p: Principal, e: KbEntryCreateT) {
-    if (!(await unitNames(this.db, [e.ownerUnitId])).has(e.ownerUnitId))
-      throw new NotFound('unit_not_found', 'No such unit.');
+    const owner = (await activeUnitAreas(this.db, [e.ownerUnitId])).get(e.ownerUnitId);
+    if (owner === undefined) throw new NotFound('unit_not_found', 'No such unit.');
+    if (!unitInScope(p.scope, owner))
+      throw new Forbidden('scope_outside', `The owning unit is outside your scope ${p.scope}.`);
     return this.db.transaction().execute(async (trx) => {
       const row = await new ChannelsStore(trx).insertKb({ ...e, updatedBy: p.userId });
       await recordAudit(trx, p, { action: 'create', entity: 'kb_entry', entityId: row.id, after: e });

@@ -6,7 +6,6 @@ import { XMLParser } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { projectRoot } from '../../platform/config.js';
-import { OPEN311_DEMO_KEY } from '../../seed/demo.js';
 import { describeApi } from '../../testing/api.js';
 import { wholeCellCentre } from '../../testing/grid-cells.js';
 
@@ -45,9 +44,14 @@ describeApi('Open311 GeoReport v2', (ctx) => {
       (await sql<{ n: number }>`select count(*)::int as n from cases`.execute(ctx().store.db)).rows[0]?.n,
     );
 
+  /** The installation's key, made at random by the seed (only its hash is stored). */
+  let OPEN311_KEY: string;
+
   beforeAll(async () => {
     const centre = await wholeCellCentre(ctx().store.db, '120101001');
     point = { lat: String(centre.lat), long: String(centre.lon) };
+    OPEN311_KEY = ctx().seed.open311Key ?? '';
+    expect(OPEN311_KEY).toMatch(/^wg_o311_[A-Za-z0-9_-]{43}$/);
   });
 
   it('answers discovery in JSON and XML with exact content types', async () => {
@@ -105,7 +109,7 @@ describeApi('Open311 GeoReport v2', (ctx) => {
 
   it('refuses bad submissions with the spec’s error arrays, creating nothing', async () => {
     const before = await cases();
-    const ok = { api_key: OPEN311_DEMO_KEY, service_code: 'event.0102', ...point, description: '路边有垃圾' };
+    const ok = { api_key: OPEN311_KEY, service_code: 'event.0102', ...point, description: '路边有垃圾' };
     const expectError = async (fields: Record<string, string>, status: number, file = 'requests.json') => {
       const res = await post(file, fields);
       expect(res.statusCode, res.body).toBe(status);
@@ -115,11 +119,11 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     await expectError({ ...ok, api_key: 'wg_wrong' }, 403);
     await expectError({ ...ok, api_key: '' }, 403, 'requests.xml');
     await expectError({ ...ok, service_code: 'event.9999' }, 404);
-    await expectError({ api_key: OPEN311_DEMO_KEY, service_code: 'event.0102' }, 400);
+    await expectError({ api_key: OPEN311_KEY, service_code: 'event.0102' }, 400);
     await expectError({ ...ok, description: '垃'.repeat(4001) }, 400);
     await expectError({ ...ok, lat: '39.9087', long: '116.3975' }, 400); // Beijing: in no grid here
     await expectError({ ...ok, lat: 'north', long: '117' }, 400);
-    await expectError({ ...ok, jurisdiction_id: '120102' }, 404); // not a district of this test installation
+    await expectError({ ...ok, jurisdiction_id: '120102' }, 403); // the key is for 120101 only
     await expectError({ ...ok, service_code: 'component.0101' }, 400); // cover_state is required
     await expectError({ ...ok, service_code: 'component.0101', 'attribute[cover_state]': 'stolen' }, 400);
     await expectError({ ...ok, 'attribute[colour]': 'red' }, 400);
@@ -129,7 +133,7 @@ describeApi('Open311 GeoReport v2', (ctx) => {
 
   it('takes a request, then shows it by id, by token and in the list — JSON and XML carrying the same data', async () => {
     const res = await post('requests.json', {
-      api_key: OPEN311_DEMO_KEY,
+      api_key: OPEN311_KEY,
       jurisdiction_id: '120101',
       service_code: 'component.0101',
       'attribute[cover_state]': 'missing',
@@ -172,12 +176,59 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     expect((await get('/open311/v2/requests.json?start_date=yesterday')).statusCode).toBe(400);
     expect((await get('/open311/v2/requests/000.json')).statusCode).toBe(404);
     const viaXml = await post('requests.xml', {
-      api_key: OPEN311_DEMO_KEY,
+      api_key: OPEN311_KEY,
       service_code: 'event.0104',
       ...point,
       description: '道路不洁',
     });
     expect(viaXml.headers['content-type']).toBe('text/xml; charset=utf-8');
     expect(xml.parse(viaXml.body).service_requests.request[0].service_request_id).toMatch(/^120101/);
+  });
+
+  it('takes API keys as a principal of their own: Open311 only, one endpoint and jurisdiction, rotatable', async () => {
+    const submit = (api_key: string) =>
+      post('requests.json', { api_key, service_code: 'event.0102', ...point, description: '路边有垃圾' });
+    // Never a staff credential: the key as a Bearer token gets 401 on the staff API.
+    const bearer = (url: string) =>
+      ctx().server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${OPEN311_KEY}` } });
+    for (const url of ['/api/auth/me', '/api/cases', '/api/hotline/callers/13800000000/cases'])
+      expect((await bearer(url)).statusCode, url).toBe(401);
+    // And a staff API token is never an Open311 api_key.
+    const admin = await ctx().login('admin');
+    const users = (await admin.get('/api/users')).json as { id: string; username: string }[];
+    const operator = users.find((u) => u.username === 'operator');
+    const staffToken = (await admin.post(`/api/users/${operator?.id}/tokens`, { name: 'staff' })).json.token;
+    expect((await submit(staffToken)).statusCode).toBe(403);
+    // A key for the test endpoint is refused by this production server.
+    const testKey = (
+      await admin.post('/api/api-keys', { name: '测试', endpoint: 'test', jurisdiction: '120101' })
+    ).json;
+    expect(testKey.key).toMatch(/^wg_o311_/);
+    expect((await submit(testKey.key)).statusCode).toBe(403);
+    // Rotation: the new secret works at once, the old one no longer does; revocation ends the new one.
+    const made = await admin.post('/api/api-keys', {
+      name: '津心办',
+      endpoint: 'production',
+      jurisdiction: '120101',
+    });
+    expect(made.status).toBe(201);
+    expect((await submit(made.json.key)).statusCode).toBe(200);
+    const rotated = await admin.post(`/api/api-keys/${made.json.id}/rotate`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.key).not.toBe(made.json.key);
+    expect((await submit(made.json.key)).statusCode).toBe(403);
+    expect((await submit(rotated.json.key)).statusCode).toBe(200);
+    expect((await admin.delete(`/api/api-keys/${made.json.id}`)).status).toBe(204);
+    expect((await submit(rotated.json.key)).statusCode).toBe(403);
+    // Listed without their secrets; only hashes are stored.
+    const listed = (await admin.get('/api/api-keys')).json as {
+      id: string;
+      prefix: string;
+      revokedAt: string | null;
+    }[];
+    expect(JSON.stringify(listed)).not.toContain(rotated.json.key);
+    expect(listed.find((k) => k.id === made.json.id)?.revokedAt).not.toBeNull();
+    const stored = await sql<{ key_hash: string }>`select key_hash from api_keys`.execute(ctx().store.db);
+    expect(stored.rows.every((r) => /^[0-9a-f]{64}$/.test(r.key_hash))).toBe(true);
   });
 });

@@ -4,10 +4,10 @@
  * Failures are `Open311Error`s carrying the spec's status; the routes write them as error arrays.
  */
 import type { Kysely } from 'kysely';
+import type { ApiKeyPrincipal } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
-import { type Cases, FINAL_STATES, INTAKE_ROLES, type LocatedPlace } from '../cases/cases.service.js';
+import { type Cases, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
 import { listCategories } from '../cases/catalogue.service.js';
-import { principalFromToken } from '../org/auth.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
 import { type readForm, toRequest, toService, toServiceDefinition } from './open311.js';
 import { PUBLIC_KINDS } from './portal.service.js';
@@ -29,25 +29,33 @@ export class Open311Error extends Error {
 type Query = Record<string, string | undefined>;
 type Form = ReturnType<typeof readForm>;
 
+/** How an `api_key` becomes a principal: org's API keys, bound to this server's endpoint. */
+export interface ApiKeyCheck {
+  readonly endpoint: 'production' | 'test';
+  authenticate(key: string): Promise<ApiKeyPrincipal | null>;
+}
+
 export class Open311Service {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly cases: Cases,
     private readonly places: Places,
     private readonly publicUrl: () => string,
+    private readonly keys: ApiKeyCheck,
   ) {}
 
   discovery() {
     return {
       changeset: CHANGESET,
       contact: 'Wangge 网格 — the district command centre',
-      key_service: 'API keys are issued by the district administrator (Wangge API tokens).',
+      key_service:
+        'API keys are issued by the district administrator, for one endpoint (production or test) and one jurisdiction.',
       endpoints: [
         {
           specification: 'http://wiki.open311.org/GeoReport_v2',
           url: `${this.publicUrl()}${OPEN311_BASE}`,
           changeset: CHANGESET,
-          type: 'production',
+          type: this.keys.endpoint,
           formats: ['text/xml', 'application/json'],
         },
       ],
@@ -135,13 +143,17 @@ export class Open311Service {
     return [{ service_request_id: c.number, token: c.trackingCode }];
   }
 
-  /** POST requests: an API token with an intake role files a case of a public service. */
+  /**
+   * POST requests: an Open311 API key (never a staff token) files a case of a public service in its own
+   * jurisdiction, as the Open311 machine account.
+   */
   async submit(f: Form) {
-    const p = f.apiKey ? await principalFromToken(this.db, f.apiKey) : null;
-    if (!p) throw new Open311Error(403, 'api_key is missing or not valid');
-    if (!p.roles.some((r) => INTAKE_ROLES.includes(r)))
-      throw new Open311Error(403, 'this api_key may not submit requests');
-    const district = await this.jurisdiction(f.jurisdictionId);
+    const key = f.apiKey ? await this.keys.authenticate(f.apiKey) : null;
+    if (!key) throw new Open311Error(403, 'api_key is missing or not valid for this endpoint');
+    if (f.jurisdictionId && f.jurisdictionId !== key.jurisdiction)
+      throw new Open311Error(403, `this api_key is for jurisdiction ${key.jurisdiction}`);
+    const p = key.filer;
+    const district = await this.jurisdiction(key.jurisdiction);
     if (!f.serviceCode) throw new Open311Error(400, 'service_code is required');
     const service = (await this.publicCategories()).find((s) => s.code === f.serviceCode);
     if (!service) throw new Open311Error(404, `service_code ${f.serviceCode} not found`);

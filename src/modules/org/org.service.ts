@@ -436,6 +436,13 @@ export async function unitNames(db: Db, ids: readonly (string | null)[]): Promis
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** Of the given unit ids, those of active units, with their area codes. */
+export async function activeUnitAreas(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await new OrgStore(db).activeUnits(ids);
+  return new Map(rows.map((r) => [r.id, r.area_code]));
+}
+
 /** Of the given unit ids, those of active units. */
 export async function activeUnitIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
