@@ -140,4 +140,40 @@ describeApi('authorization matrix', (ctx) => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('writes every view of personal data in clear to the audit trail: who, when, which record, from where', async () => {
+    const operator = callers.get('operator') as Caller;
+    const own = fx.cases.own;
+    const revealed = await operator.send({ method: 'GET', url: `/api/cases/${own.id}/reporter` });
+    expect(revealed.json).toEqual({ reporter: { name: '王女士', phone: own.phone } });
+    const masked = await operator.send({ method: 'GET', url: `/api/cases/${own.id}` });
+    expect(masked.json).toMatchObject({
+      reporter: { name: '王**', phone: '138****0001' },
+      reporterRevealable: true,
+    });
+    await operator.send({ method: 'GET', url: `/api/hotline/callers/${own.phone}/cases` });
+    const audit = async (entity: string, entityId: string) =>
+      (await fx.admin.send({ method: 'GET', url: `/api/audit?entity=${entity}&entityId=${entityId}` })).json;
+    const views = await audit('case', own.id);
+    expect(views[0]).toMatchObject({
+      action: 'view_personal',
+      actorId: fx.users.operator,
+      entity: 'case',
+      entityId: own.id,
+      after: { ip: expect.stringMatching(/^127\./), number: own.number },
+    });
+    expect(Date.now() - new Date(views[0].at).getTime()).toBeLessThan(60_000);
+    const lookups = await audit('caller', '138****0001');
+    expect(lookups[0]).toMatchObject({
+      action: 'view_personal',
+      actorId: fx.users.operator,
+      after: { cases: [own.number], ip: expect.stringMatching(/^127\./) },
+    });
+    // A refused reveal leaves no trace of personal data and writes nothing.
+    const before = (await audit('case', fx.cases.petition.id)).length;
+    expect(
+      (await operator.send({ method: 'GET', url: `/api/cases/${fx.cases.petition.id}/reporter` })).status,
+    ).toBe(403);
+    expect((await audit('case', fx.cases.petition.id)).length).toBe(before);
+  });
 });
