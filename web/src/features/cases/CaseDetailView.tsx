@@ -88,11 +88,7 @@ export function CaseDetailView() {
             {c.reporterHidden ? (
               t('cases.reporterHidden')
             ) : c.reporter ? (
-              <Reporter
-                caseId={c.id}
-                r={c.reporter}
-                revealable={(c as CaseDetail & { reporterRevealable?: boolean }).reporterRevealable ?? false}
-              />
+              <Reporter caseId={c.id} r={c.reporter} revealable={c.reporterRevealable} />
             ) : (
               '—'
             )}
