@@ -22,7 +22,14 @@ function invalidText(where: string): Invalid {
 
 /** A canonical copy of a JSON-like value, or a 400 naming the first string that is not valid Unicode. */
 function canonical<T>(value: T, context: string): T {
-  const r = normalizeDeep(value);
+  let r: ReturnType<typeof normalizeDeep<T>>;
+  try {
+    r = normalizeDeep(value);
+  } catch (err) {
+    // JSON nested deeper than the stack (a megabyte of `[`): a refusal, not a 500.
+    if (err instanceof RangeError) throw new Invalid('invalid_request', `${context} is nested too deeply.`);
+    throw err;
+  }
   if (!r.ok) throw invalidText(r.path ? `${context}.${r.path}` : context);
   return r.value;
 }
