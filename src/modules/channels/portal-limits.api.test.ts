@@ -5,7 +5,6 @@
 import ExcelJS from 'exceljs';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, expect, it } from 'vitest';
-import { OPEN311_DEMO_KEY } from '../../seed/demo.js';
 import { describeApi } from '../../testing/api.js';
 import { wholeCellCentre } from '../../testing/grid-cells.js';
 import { LIMITS } from './portal.service.js';
@@ -140,7 +139,7 @@ describeApi('citizen portal limits, idempotency and markup', (ctx) => {
       url: '/open311/v2/requests.json',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({
-        api_key: OPEN311_DEMO_KEY,
+        api_key: ctx().seed.open311Key ?? '',
         service_code: 'event.0102',
         lat: String(centre.lat),
         long: String(centre.lon),
