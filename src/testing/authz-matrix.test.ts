@@ -16,7 +16,6 @@ import {
   buildPrincipals,
   type Caller,
   type Fixtures,
-  PROBES,
   type Req,
 } from './authz-fixtures.js';
 import {
@@ -30,6 +29,7 @@ import {
   routeKey,
   summarizeMatrix,
 } from './authz-matrix.js';
+import { PROBES } from './authz-probes.js';
 
 const matrix = JSON.parse(fs.readFileSync(path.join(projectRoot, MATRIX_FILE), 'utf8')) as AuthzMatrix;
 
@@ -99,7 +99,7 @@ describeApi('authorization matrix', (ctx) => {
     expect(Object.keys(matrix.routes).sort(), 'run npx tsx scripts/authz-matrix.ts').toEqual(live);
     for (const [key, row] of Object.entries(matrix.routes)) {
       const probes = PROBES[key];
-      expect(probes, `no probe for ${key} in authz-fixtures.ts`).toBeDefined();
+      expect(probes, `no probe for ${key} in authz-probes.ts`).toBeDefined();
       expect(Object.keys(row.cells).sort(), `variants of ${key}`).toEqual(Object.keys(probes ?? {}).sort());
       for (const [variant, cells] of Object.entries(row.cells)) {
         expect(cells, `${key} ${variant}`).toHaveLength(PRINCIPALS.length);

@@ -9,6 +9,7 @@ import type { ApiKeyPrincipal } from '../../platform/auth/roles.js';
 import { hashPassword, newSecret, sha256 } from '../../platform/auth/secrets.js';
 import type { ApiKeysTable, DB } from '../../platform/db/schema.js';
 import { NotFound } from '../../platform/errors.js';
+import { ApiKeysStore } from './api-keys.store.js';
 import type { ApiKeyCreateT, ApiKeyT } from './org.schemas.js';
 import { OrgStore } from './org.store.js';
 
@@ -52,16 +53,15 @@ export class ApiKeys {
   ) {}
 
   async list(): Promise<ApiKeyT[]> {
-    return (await new OrgStore(this.db).apiKeys()).map(toApiKey);
+    return (await new ApiKeysStore(this.db).apiKeys()).map(toApiKey);
   }
 
   /** Makes a key; the answer carries the key itself, the only time it is shown. */
   async create(actor: AuditActor, input: ApiKeyCreateT): Promise<ApiKeyT & { key: string }> {
     return this.db.transaction().execute(async (trx) => {
-      const store = new OrgStore(trx);
-      const userId = await this.machineUser(store, input.jurisdiction);
+      const userId = await this.machineUser(new OrgStore(trx), input.jurisdiction);
       const { key, hash, prefix } = mint();
-      const row = await store.insertApiKey({
+      const row = await new ApiKeysStore(trx).insertApiKey({
         name: input.name,
         key_hash: hash,
         key_prefix: prefix,
@@ -83,7 +83,7 @@ export class ApiKeys {
   /** A new secret for the key at once; the old one stops working. */
   async rotate(actor: AuditActor, id: string): Promise<ApiKeyT & { key: string }> {
     return this.db.transaction().execute(async (trx) => {
-      const store = new OrgStore(trx);
+      const store = new ApiKeysStore(trx);
       const { key, hash, prefix } = mint();
       const row = await store.rotateApiKey(id, hash, prefix, this.clock());
       if (!row) throw new NotFound('api_key_not_found', `No live API key ${id}.`);
@@ -99,7 +99,7 @@ export class ApiKeys {
 
   async revoke(actor: AuditActor, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const store = new OrgStore(trx);
+      const store = new ApiKeysStore(trx);
       if (!(await store.revokeApiKey(id, this.clock())))
         throw new NotFound('api_key_not_found', `No live API key ${id}.`);
       await recordAudit(trx, actor, { action: 'token_revoke', entity: 'api_key', entityId: id });
@@ -109,7 +109,7 @@ export class ApiKeys {
   /** The key's principal when it is live and made for this endpoint; otherwise null. */
   async authenticate(key: string, endpoint: 'production' | 'test'): Promise<ApiKeyPrincipal | null> {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const store = new OrgStore(this.db);
+    const store = new ApiKeysStore(this.db);
     const row = await store.liveApiKey(sha256(key));
     if (!row || row.endpoint !== endpoint) return null;
     const now = this.clock();
@@ -142,10 +142,9 @@ export class ApiKeys {
    * first after the upgrade that retired the demo's derived key). Answers the key when it made one.
    */
   async ensureInstallationKey(jurisdiction?: string): Promise<string | null> {
-    const store = new OrgStore(this.db);
-    if ((await store.apiKeys()).some((k) => !k.revoked_at)) return null;
+    if ((await new ApiKeysStore(this.db).apiKeys()).some((k) => !k.revoked_at)) return null;
     // Without a district named, the one the Open311 machine account serves (an upgraded installation).
-    const district = jurisdiction ?? (await store.userByUsername(OPEN311_USERNAME))?.scope;
+    const district = jurisdiction ?? (await new OrgStore(this.db).userByUsername(OPEN311_USERNAME))?.scope;
     if (!district || !/^\d{6}$/.test(district)) return null;
     const made = await this.create(
       { userId: null, displayName: 'system' },

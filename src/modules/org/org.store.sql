@@ -20,11 +20,6 @@ select *
   where "username" = $1 and "active" = $2;
 -- params: "admin", true
 
--- OrgStore.apiKeys
-select "id", "name", "key_prefix", "endpoint", "jurisdiction", "created_at", "rotated_at", "last_used_at", "revoked_at"
-  from "api_keys"
-  order by "created_at";
-
 -- OrgStore.clearLoginFailures
 update "users"
   set "failed_logins" = $1, "locked_until" = $2
@@ -75,12 +70,6 @@ select "id"
   where "type" = $1 and "area_code" = $2 and "active" = $3;
 -- params: "hotline_center", "120101", true
 
--- OrgStore.insertApiKey
-insert into "api_keys" ("name", "key_hash", "key_prefix", "endpoint", "jurisdiction", "user_id")
-  values ($1, $2, $3, $4, $5, $6)
-  returning "id", "name", "key_prefix", "endpoint", "jurisdiction", "created_at", "rotated_at", "last_used_at", "revoked_at";
--- params: "Open311", "hash", "wg_o311_abcd", "production", "120101", "00000000-0000-4000-8000-000000000001"
-
 -- OrgStore.insertAttempt
 insert into "login_attempts" ("source", "at")
   values ($1, $2);
@@ -119,13 +108,6 @@ insert into "users" ("username", "display_name", "password_hash", "roles", "unit
 select max("position") as "max"
   from "responsibility_rules";
 
--- OrgStore.liveApiKey
-select "k"."id", "k"."name", "k"."endpoint", "k"."jurisdiction", "k"."user_id", "k"."last_used_at", "u"."unit_id"
-  from "api_keys" as "k"
-  inner join "users" as "u" on "u"."id" = "k"."user_id"
-  where "k"."key_hash" = $1 and "k"."revoked_at" is null and "u"."active" = $2;
--- params: "hash", true
-
 -- OrgStore.liveTokenInScope
 select "api_tokens"."id", "api_tokens"."user_id"
   from "api_tokens"
@@ -144,24 +126,11 @@ select "id", "name", "created_at", "last_used_at"
 select pg_advisory_xact_lock(hashtext($1), hashtext($2));
 -- params: "login_source", "127.0.0.1"
 
--- OrgStore.revokeApiKey
-update "api_keys"
-  set "revoked_at" = $1
-  where "id" = $2 and "revoked_at" is null;
--- params: Date, "00000000-0000-4000-8000-000000000001"
-
 -- OrgStore.revokeToken
 update "api_tokens"
   set "revoked_at" = $1
   where "id" = $2;
 -- params: Date, "00000000-0000-4000-8000-000000000001"
-
--- OrgStore.rotateApiKey
-update "api_keys"
-  set "key_hash" = $1, "key_prefix" = $2, "rotated_at" = $3
-  where "id" = $4 and "revoked_at" is null
-  returning "id", "name", "key_prefix", "endpoint", "jurisdiction", "created_at", "rotated_at", "last_used_at", "revoked_at";
--- params: "hash", "wg_o311_abcd", Date, "00000000-0000-4000-8000-000000000001"
 
 -- OrgStore.rulesInScope
 select "r"."id", "r"."position", "r"."category_pattern", "r"."area_prefix", "r"."unit_id", "units"."name" as "unit_name", "r"."note"
@@ -184,12 +153,6 @@ select "users".*, "api_tokens"."id" as "token_id", "api_tokens"."last_used_at"
   inner join "users" on "users"."id" = "api_tokens"."user_id"
   where "api_tokens"."token_hash" = $1 and "api_tokens"."revoked_at" is null and "users"."active" = $2;
 -- params: "hash", true
-
--- OrgStore.touchApiKey
-update "api_keys"
-  set "last_used_at" = $1
-  where "id" = $2;
--- params: Date, "00000000-0000-4000-8000-000000000001"
 
 -- OrgStore.touchToken
 update "api_tokens"

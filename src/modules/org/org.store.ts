@@ -1,16 +1,10 @@
 /**
- * The org module's only access to its tables: units, users, sessions, api_tokens, api_keys, login_attempts,
- * responsibility_rules. Scope filters are SQL (`like scope || '%'`); callers get rows, not domain objects.
+ * The org module's access to its tables: units, users, sessions, api_tokens, login_attempts,
+ * responsibility_rules (api_keys: api-keys.store.ts). Scope filters are SQL (`like scope || '%'`); callers get rows, not domain objects.
  */
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { lockName } from '../../platform/db/locks.js';
-import type {
-  ApiKeysTable,
-  ResponsibilityRulesTable,
-  UnitsTable,
-  UnitType,
-  UsersTable,
-} from '../../platform/db/schema.js';
+import type { ResponsibilityRulesTable, UnitsTable, UnitType, UsersTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
 const USER_COLUMNS = [
@@ -23,18 +17,6 @@ const USER_COLUMNS = [
   'users.scope',
   'users.active',
   'users.locked_until',
-] as const;
-
-const API_KEY_COLUMNS = [
-  'id',
-  'name',
-  'key_prefix',
-  'endpoint',
-  'jurisdiction',
-  'created_at',
-  'rotated_at',
-  'last_used_at',
-  'revoked_at',
 ] as const;
 
 const RULE_COLUMNS = [
@@ -327,53 +309,6 @@ export class OrgStore {
     await this.db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId).execute();
   }
 
-  // ---------- Open311 API keys ----------
-
-  apiKeys() {
-    return this.db.selectFrom('api_keys').select(API_KEY_COLUMNS).orderBy('created_at').execute();
-  }
-
-  insertApiKey(values: Insertable<ApiKeysTable>) {
-    return this.db.insertInto('api_keys').values(values).returning(API_KEY_COLUMNS).executeTakeFirstOrThrow();
-  }
-
-  /** A new secret for a live key; undefined when there is none. */
-  rotateApiKey(id: string, keyHash: string, keyPrefix: string, at: Date) {
-    return this.db
-      .updateTable('api_keys')
-      .set({ key_hash: keyHash, key_prefix: keyPrefix, rotated_at: at })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .returning(API_KEY_COLUMNS)
-      .executeTakeFirst();
-  }
-
-  async revokeApiKey(id: string, at: Date): Promise<boolean> {
-    const r = await this.db
-      .updateTable('api_keys')
-      .set({ revoked_at: at })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  /** The live key behind a hash, with its machine account's unit (the account must be active). */
-  liveApiKey(keyHash: string) {
-    return this.db
-      .selectFrom('api_keys as k')
-      .innerJoin('users as u', 'u.id', 'k.user_id')
-      .select(['k.id', 'k.name', 'k.endpoint', 'k.jurisdiction', 'k.user_id', 'k.last_used_at', 'u.unit_id'])
-      .where('k.key_hash', '=', keyHash)
-      .where('k.revoked_at', 'is', null)
-      .where('u.active', '=', true)
-      .executeTakeFirst();
-  }
-
-  async touchApiKey(id: string, at: Date): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
-  }
-
   /** The district's 12345 hotline centre (热线分中心), which registers what partner systems file. */
   async hotlineCentreOf(district: string): Promise<string | undefined> {
     const row = await this.db
@@ -496,21 +431,6 @@ export const SQL_EXAMPLES: SqlExamples<OrgStore> = {
   revokeToken: [ID, AT],
   tokenUser: ['hash'],
   touchToken: [ID, AT],
-  apiKeys: [],
-  insertApiKey: [
-    {
-      name: 'Open311',
-      key_hash: 'hash',
-      key_prefix: 'wg_o311_abcd',
-      endpoint: 'production',
-      jurisdiction: '120101',
-      user_id: ID,
-    },
-  ],
-  rotateApiKey: [ID, 'hash', 'wg_o311_abcd', AT],
-  revokeApiKey: [ID, AT],
-  liveApiKey: ['hash'],
-  touchApiKey: [ID, AT],
   hotlineCentreOf: ['120101'],
   rulesInScope: ['120101', ID],
   lastRulePosition: [],
