@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import { type Principal, unitInScope } from '../../platform/auth/roles.js';
-import { idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
+import { earlierAnswer, idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { Conflict, Forbidden, Invalid } from '../../platform/errors.js';
@@ -54,6 +54,13 @@ export class CaseTransitions {
     body: TransitionT & { version: number; lon?: number; lat?: number },
     idempotencyKey?: string,
   ): Promise<TransitionResult & { replayed: boolean }> {
+    const claim = {
+      owner: idempotencyOwner({ user: p.userId }),
+      key: idempotencyKey,
+      request: canonicalJson({ caseId, body }),
+    };
+    const earlier = await earlierAnswer<TransitionResult>(this.engine.db, claim);
+    if (earlier) return { ...earlier, replayed: true };
     const row = await this.queries.visibleRow(p, caseId);
     if (body.version !== row.version) {
       throw new Conflict(
@@ -65,14 +72,8 @@ export class CaseTransitions {
     const command = await this.resolveCommand(p, row, body);
     const actor = caseActorOf(p, roleFor(p, command.type));
     const place = body.lon !== undefined && body.lat !== undefined ? { lon: body.lon, lat: body.lat } : null;
-    const { result, replayed } = await withIdempotency(
-      this.engine.db,
-      {
-        owner: idempotencyOwner({ user: p.userId }),
-        key: idempotencyKey,
-        request: canonicalJson({ caseId, body }),
-      },
-      (trx) => this.apply(trx, row, command, actor, place),
+    const { result, replayed } = await withIdempotency(this.engine.db, claim, (trx) =>
+      this.apply(trx, row, command, actor, place),
     );
     return { ...result, replayed };
   }

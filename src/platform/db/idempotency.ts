@@ -37,6 +37,31 @@ export function idempotencyOwner(caller: IdempotencyCaller): string {
   return `public:${who}`;
 }
 
+/**
+ * The answer stored for an earlier request with this key, or null. A resend after a lost answer must get
+ * it back even when the state it checks first (a case's version) has since moved on because of it.
+ */
+export async function earlierAnswer<T extends object>(
+  db: Kysely<DB>,
+  claim: { owner: string; key: string | undefined; request: string },
+): Promise<T | null> {
+  if (!claim.key) return null;
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'response', 'status'])
+    .where('owner', '=', claim.owner)
+    .where('key', '=', claim.key)
+    .executeTakeFirst();
+  if (!row || row.status === 0) return null;
+  if (row.request_hash !== createHash('sha256').update(claim.request).digest('hex')) {
+    throw new Invalid(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different request; use a new key.',
+    );
+  }
+  return row.response as T;
+}
+
 export async function withIdempotency<T extends object>(
   db: Kysely<DB>,
   claim: { owner: string; key: string | undefined; request: string; order?: 'first' | 'last' },
