@@ -25,6 +25,7 @@ import { Places } from './modules/places/places.service.js';
 import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
 import { Targets } from './modules/targets/targets.service.js';
+import { registerBackupRoutes } from './platform/backup/backup.routes.js';
 import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
@@ -97,6 +98,10 @@ export async function buildServer(
     authenticate: (key: string) => apiKeys.authenticate(key, config.open311Endpoint),
   };
   registerOpen311Routes(app, new Open311Service(db, cases, places, publicUrl, open311Keys));
+  registerBackupRoutes(app, db, {
+    files: path.join(config.dataDir, 'files'),
+    backups: path.join(config.dataDir, 'backups'),
+  });
 
   const handlers = caseJobHandlers(cases);
   const worker = `${os.hostname()}:${process.pid}`;

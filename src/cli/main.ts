@@ -97,6 +97,10 @@ async function serve(config: Config, seed: boolean): Promise<void> {
         ? `api_key: ${key}\n  (shown this once; only its hash is kept — rotate it in the console: 管理 → Open311 接口密钥)`
         : 'api_key: shown when it was made; make or rotate keys in the console (管理 → Open311 接口密钥)',
     );
+    if (report?.deviceSecrets.length) {
+      console.log('Demo device signing secrets (shown this once; rotate: POST /api/devices/{id}/rotate):');
+      for (const d of report.deviceSecrets) console.log(`  ${d.id.padEnd(12)} ${d.secret}`);
+    }
   }
   const stop = async () => {
     await server.close();

@@ -15,7 +15,7 @@ import {
   upsertAreas,
 } from '../modules/places/places.service.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.js';
-import { hashPassword, newSecret, sha256 } from '../platform/auth/secrets.js';
+import { hashPassword, newSecret } from '../platform/auth/secrets.js';
 import { projectRoot } from '../platform/config.js';
 import type { DB, GeoJsonGeometry } from '../platform/db/schema.js';
 
@@ -39,6 +39,8 @@ export interface SeedReport {
   password: string;
   /** The installation's Open311 api_key, made at random now: shown this once, stored only hashed. */
   open311Key: string | null;
+  /** The demo devices' signing secrets, made at random now: shown this once (admins can rotate them). */
+  deviceSecrets: { id: string; secret: string }[];
 }
 
 type Progress = (step: string, done: number, total: number) => void;
@@ -138,6 +140,7 @@ export async function seedDemo(
   const units = demoUnits(districts, streets, communities);
   const rules = demoRules(districts, streets);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  let deviceSecrets: SeedReport['deviceSecrets'] = [];
 
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < areas.length; i += 2000) {
@@ -207,7 +210,7 @@ export async function seedDemo(
         .execute();
     }
     await seedCatalogue(trx);
-    await seedDevices(trx, ids);
+    deviceSecrets = await seedDevices(trx, ids);
     await seedKnowledgeBase(trx, ids);
     if (hotline) {
       // The citizen portal's machine account (reports from the public are filed as it).
@@ -242,14 +245,15 @@ export async function seedDemo(
     users: seededUsers.map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles })),
     password: DEMO_PASSWORD,
     open311Key,
+    deviceSecrets,
   };
 }
 
-/** Demo alarm rules, a machine account for devices, and two devices in 劝业场街道 (their secrets derive from the demo password). */
-async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<void> {
+/** Demo alarm rules, a machine account for devices, and two devices in 劝业场街道 with random secrets. */
+async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<SeedReport['deviceSecrets']> {
   const centre = ids.get('120101-zhzx');
   const grid = await firstGridUnder(trx, '120101001');
-  if (!centre || !grid) return;
+  if (!centre || !grid) return [];
   await trx
     .insertInto('alarm_rules')
     .values([
@@ -280,17 +284,23 @@ async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<v
     .returning('id')
     .executeTakeFirstOrThrow();
   const [w, s, e, n] = (grid.bbox ?? [0, 0, 0, 0]) as [number, number, number, number];
+  const devices = [
+    {
+      id: 'SMK-HP-0001',
+      type: 'smoke_detector',
+      name: '劝业场街道老旧小区烟感',
+      secret: newSecret('whsec_'),
+    },
+    { id: 'WL-HP-0001', type: 'water_level', name: '劝业场街道下穿通道水位计', secret: newSecret('whsec_') },
+  ];
   await trx
     .insertInto('devices')
     .values(
-      [
-        ['SMK-HP-0001', 'smoke_detector', '劝业场街道老旧小区烟感'],
-        ['WL-HP-0001', 'water_level', '劝业场街道下穿通道水位计'],
-      ].map(([id, type, name]) => ({
-        id: id as string,
-        type: type as string,
-        name: name as string,
-        secret: `whsec_${sha256(`device:${id}:${DEMO_PASSWORD}`).slice(0, 32)}`,
+      devices.map(({ id, type, name, secret }) => ({
+        id,
+        type,
+        name,
+        secret,
         area_code: grid.code,
         lon: (w + e) / 2,
         lat: (s + n) / 2,
@@ -298,6 +308,7 @@ async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<v
       })),
     )
     .execute();
+  return devices.map(({ id, secret }) => ({ id, secret }));
 }
 
 /** A few answers the hotline gives every day (咨询), owned by the units that know them. */

@@ -151,6 +151,9 @@ export const WORK_PROBES: Record<string, Record<string, Build>> = {
       },
     }),
   },
+  'POST /api/devices/:id/rotate': {
+    any: () => ({ method: 'POST', url: '/api/devices/SMK-HP-0001/rotate', payload: {} }),
+  },
   'GET /api/alarm-rules': { any: () => ({ method: 'GET', url: '/api/alarm-rules' }) },
   'POST /api/alarm-rules': {
     any: (fx) => ({

@@ -188,6 +188,11 @@ export const PROBES: Record<string, Record<string, Build>> = {
   'DELETE /api/api-keys/:id': {
     any: async (fx) => ({ method: 'DELETE', url: `/api/api-keys/${await throwawayKey(fx)}` }),
   },
+  'GET /api/backups': { any: () => ({ method: 'GET', url: '/api/backups' }) },
+  'POST /api/backups': { any: () => ({ method: 'POST', url: '/api/backups', payload: {} }) },
+  'GET /api/backups/:name': {
+    any: async (fx) => ({ method: 'GET', url: `/api/backups/${await oneBackup(fx)}` }),
+  },
   'GET /api/audit': { any: () => ({ method: 'GET', url: '/api/audit?limit=5' }) },
 
   // ---- places ----
@@ -335,6 +340,19 @@ function probeCategory(code: string) {
     signLimit: limit,
     handleLimit: limit,
   };
+}
+
+const backups = new WeakMap<Fixtures, Promise<string>>();
+/** One archive per fixture, made by its administrator the first time a probe needs it. */
+function oneBackup(fx: Fixtures): Promise<string> {
+  let name = backups.get(fx);
+  if (!name) {
+    name = ok(fx.admin.send({ method: 'POST', url: '/api/backups', payload: {} }), 'backup').then(
+      (r) => r.json.name as string,
+    );
+    backups.set(fx, name);
+  }
+  return name;
 }
 
 async function throwawayKey(fx: Fixtures): Promise<string> {

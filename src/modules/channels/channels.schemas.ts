@@ -173,6 +173,7 @@ export const DeviceCreate = z.object({
   userId: z.uuid(),
 });
 export type DeviceCreateT = z.infer<typeof DeviceCreate>;
+export const DeviceParams = z.object({ id: DeviceCreate.shape.id });
 export const Device = z.object({
   id: z.string(),
   type: z.string(),

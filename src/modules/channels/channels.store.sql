@@ -105,6 +105,12 @@ select "k"."id", "k"."question", "k"."answer", "k"."tags", "k"."review_on", "k".
   limit $7;
 -- params: "垃圾分类", true, "%垃圾分类%", "%垃圾分类%", "%垃圾分类%", "垃圾分类", 10
 
+-- ChannelsStore.setDeviceSecret
+update "devices"
+  set "secret" = $1
+  where "id" = $2;
+-- params: "whsec_y", "hydrant-01"
+
 -- ChannelsStore.upsertAlarmRule
 insert into "alarm_rules" ("device_type", "alarm_type", "category_code", "dedupe_minutes")
   values ($1, $2, $3, $4)

@@ -32,6 +32,12 @@ export class ChannelsStore {
     await this.db.insertInto('devices').values(d).execute();
   }
 
+  /** Replaces a device's signing secret; false when there is no such device. */
+  async setDeviceSecret(id: string, secret: string): Promise<boolean> {
+    const r = await this.db.updateTable('devices').set({ secret }).where('id', '=', id).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
   devices() {
     return this.db
       .selectFrom('devices')
@@ -254,6 +260,7 @@ export const SQL_EXAMPLES: SqlExamples<ChannelsStore> = {
       user_id: ID,
     },
   ],
+  setDeviceSecret: ['hydrant-01', 'whsec_y'],
   devices: [],
   alarmRule: ['hydrant', 'pressure_low'],
   alarmRules: [],

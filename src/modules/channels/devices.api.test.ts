@@ -124,4 +124,27 @@ describeApi('device alarms: signed webhook, replay, de-duplication', (ctx) => {
     expect(res.json()).toEqual({ outcome: 'no_rule', caseId: null, number: null });
     expect(await count()).toBe(1);
   });
+
+  it('rotates a secret: the old one stops working at once, the new one signs', async () => {
+    const admin = await ctx().login('admin');
+    const old = secret;
+    const res = await admin.post(`/api/devices/${DEVICE}/rotate`, {});
+    expect(res.status).toBe(200);
+    expect(res.json.secret).toMatch(/^whsec_/);
+    expect(res.json.secret).not.toBe(old);
+    expect((await send(alarm('battery_low'), { secret: old })).statusCode).toBe(401);
+    secret = res.json.secret;
+    expect((await send(alarm('battery_low'))).statusCode).toBe(200);
+    expect((await admin.post('/api/devices/NOPE-0001/rotate', {})).status).toBe(404);
+    expect((await (await ctx().login('dispatcher')).post(`/api/devices/${DEVICE}/rotate`, {})).status).toBe(
+      403,
+    );
+  });
+
+  it('gives the demo devices random secrets, not ones anyone could derive', async () => {
+    const rows = await ctx().store.db.selectFrom('devices').select(['id', 'secret']).execute();
+    const demo = rows.filter((r) => r.id.endsWith('-HP-0001'));
+    expect(demo).toHaveLength(2);
+    for (const d of demo) expect(d.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+  });
 });

@@ -8,6 +8,7 @@ import {
   AlarmRuleCreate,
   Device,
   DeviceCreate,
+  DeviceParams,
   DeviceSecret,
 } from './channels.schemas.js';
 import type { DevicesService } from './devices.service.js';
@@ -70,6 +71,19 @@ export function registerDeviceRoutes(app: App, devices: DevicesService): void {
       },
     },
     async (req, reply) => reply.status(201).send(await devices.registerDevice(principalOf(req), req.body)),
+  );
+  app.post(
+    '/api/devices/:id/rotate',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['channels'],
+        summary: 'Give a device a new signing secret (shown once); the old one stops working',
+        params: DeviceParams,
+        response: { 200: DeviceSecret },
+      },
+    },
+    async (req) => devices.rotateDeviceSecret(principalOf(req), req.params.id),
   );
   app.get(
     '/api/alarm-rules',

@@ -9,7 +9,7 @@ import type { Principal } from '../../platform/auth/roles.js';
 import { newSecret } from '../../platform/auth/secrets.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
-import { Conflict, Invalid, Unauthorized } from '../../platform/errors.js';
+import { Conflict, Invalid, NotFound, Unauthorized } from '../../platform/errors.js';
 import { normalizeDeep } from '../../platform/text.js';
 import type { CaseActor, Cases } from '../cases/cases.service.js';
 import { principalOfUser } from '../org/org.service.js';
@@ -168,6 +168,22 @@ export class DevicesService {
       await recordAudit(trx, p, { action: 'create', entity: 'device', entityId: d.id, after: { ...d } });
     });
     return { id: d.id, secret };
+  }
+
+  /** Gives a device a new signing secret, answered once; the old one stops working at once. */
+  async rotateDeviceSecret(p: Principal, id: string): Promise<{ id: string; secret: string }> {
+    const secret = newSecret('whsec_');
+    await this.db.transaction().execute(async (trx) => {
+      if (!(await new ChannelsStore(trx).setDeviceSecret(id, secret)))
+        throw new NotFound('device_not_found', `There is no device ${id}.`);
+      await recordAudit(trx, p, {
+        action: 'update',
+        entity: 'device',
+        entityId: id,
+        after: { secret: 'rotated' },
+      });
+    });
+    return { id, secret };
   }
 
   alarmRules() {

@@ -36,8 +36,16 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (!opts.dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir, { extensions: { pg_trgm } });
+  const onDisk = !opts.dataDir.startsWith('memory://');
+  if (onDisk) fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  const release = onDisk ? claimEmbeddedStore(opts.dataDir) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(opts.dataDir, { extensions: { pg_trgm } });
+  } catch (e) {
+    release();
+    throw e;
+  }
   const pool = new pg.Pool(createPgConfig(pglite));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -46,6 +54,46 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
     async close() {
       await db.destroy();
       await pglite.close();
+      release();
     },
   };
+}
+
+/** Raised when another live process has the embedded store open. */
+export class StoreInUse extends Error {}
+
+/**
+ * The embedded store is one process's files: a second process opening them (a CLI command while the
+ * server runs) would corrupt them. A lock file next to them names the holder; a holder that is no
+ * longer alive (killed) leaves a lock that the next opener takes over.
+ */
+function claimEmbeddedStore(dataDir: string): () => void {
+  const lock = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(fs.readFileSync(lock, 'utf8'));
+    if (holder === process.pid) return () => {};
+    if (holder > 0 && isAlive(holder))
+      throw new StoreInUse(
+        `The embedded store ${dataDir} is in use by process ${holder} (a running Wangge server?). ` +
+          'Stop it first, or take a live backup from the console (管理 → 备份) / POST /api/backups. ' +
+          `If no such process is Wangge, delete ${lock}.`,
+      );
+    fs.rmSync(lock, { force: true });
+  }
+  throw new StoreInUse(`Could not take the lock ${lock} on the embedded store.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -29,6 +29,8 @@ const zh: Record<string, string> = {
   scope_outside: '超出您的管辖范围',
   personal_data_forbidden: '您的岗位无需查看该反映人的个人信息',
   api_key_not_found: '接口密钥不存在或已停用',
+  device_not_found: '设备不存在',
+  backup_not_found: '备份文件不存在',
   invalid_geojson: '网格文件校验未通过，未导入任何数据',
   internal: '服务器内部错误，请稍后再试',
   file_too_large: '文件超过上传大小限制',

@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
+  DatabaseOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
   FlagOutlined,
@@ -94,6 +95,13 @@ export const MENU: MenuEntry[] = [
     icon: <KeyOutlined />,
     roles: ['admin'],
     page: lazy(() => import('../features/org/ApiKeysPage')),
+  },
+  {
+    path: '/backups',
+    labelKey: 'menu.backups',
+    icon: <DatabaseOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/org/BackupsPage')),
   },
   {
     path: '/audit',
