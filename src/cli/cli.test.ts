@@ -17,7 +17,7 @@ function wangge(...args: string[]) {
     {
       env,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     },
   );
   return { status: r.status, out: r.stdout, err: r.stderr };
@@ -45,7 +45,7 @@ describe('wangge CLI (embedded store)', () => {
     const refused = wangge('import', 'divisions', bad);
     expect(refused.status).toBe(1);
     expect(refused.err).toContain('line 3: expected 4 comma-separated fields');
-  }, 180_000); // three CLI processes, each migrating a fresh store: slow on a loaded 2-core machine
+  }, 600_000); // three CLI processes, each migrating a fresh store: slow on a loaded 2-core machine
 
   it('names the feature of an invalid grid file and exits non-zero', () => {
     const bad = path.join(dataDir, 'bad.geojson');
