@@ -32,6 +32,7 @@ import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { FileStore } from './platform/files/files.js';
 import { type App, createApp } from './platform/http/app.js';
+import { registerHealthRoutes } from './platform/http/health.js';
 import { runDueJobs } from './platform/jobs/jobs.js';
 
 export const WEB_DIR = path.join(projectRoot, 'dist/web');
@@ -76,8 +77,9 @@ export async function buildServer(
       fromToken: (t) => auth.principalFromToken(t),
     },
   });
+  registerHealthRoutes(app, db, store.kind);
   const places = new Places(db);
-  const files = new FileStore(db, path.join(config.dataDir, 'files'), config.maxUploadBytes);
+  const files = new FileStore(db, config.filesDir, config.maxUploadBytes);
   const org = new Org(db, places);
   const apiKeys = new ApiKeys(db);
   const targets = new Targets(db, places);
@@ -99,7 +101,7 @@ export async function buildServer(
   };
   registerOpen311Routes(app, new Open311Service(db, cases, places, publicUrl, open311Keys));
   registerBackupRoutes(app, db, {
-    files: path.join(config.dataDir, 'files'),
+    files: config.filesDir,
     backups: path.join(config.dataDir, 'backups'),
   });
 

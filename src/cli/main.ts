@@ -240,7 +240,7 @@ function casesService(store: { db: Awaited<ReturnType<typeof openAndMigrate>>['d
 }
 
 function filesDir(config: Config): string {
-  return path.join(config.dataDir, 'files');
+  return config.filesDir;
 }
 
 program

@@ -29,6 +29,8 @@ const envSchema = z.object({
   WANGGE_PUBLIC_URL: z.string().url().optional(),
   /** Which Open311 endpoint this server is (discovery lists it); API keys work only on their own. */
   WANGGE_OPEN311_ENDPOINT: z.enum(['production', 'test']).default('production'),
+  /** Where uploads live; a directory every server process shares (e.g. an NFS mount). Default WANGGE_DATA/files. */
+  WANGGE_FILES: z.string().optional(),
   WANGGE_LOG: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -36,6 +38,8 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
+  /** The uploads' directory (shared by every process of an installation). */
+  filesDir: string;
   databaseUrl: string | undefined;
   tileUrl: string | null;
   tileAttribution: string | null;
@@ -63,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.WANGGE_DATA),
+    filesDir: path.resolve(e.WANGGE_FILES ?? path.join(e.WANGGE_DATA, 'files')),
     databaseUrl: e.DATABASE_URL,
     tileUrl: e.WANGGE_TILE_URL || null,
     tileAttribution: e.WANGGE_TILE_ATTRIBUTION || null,

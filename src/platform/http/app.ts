@@ -228,6 +228,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return send(e.statusCode, 'invalid_request', e.message ?? 'Invalid request.');
     }
+    if (isDatabaseUnavailable(err)) {
+      // The database is restarting, failing over or unreachable: nothing was written; try again.
+      req.log.warn({ err }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return send(503, 'database_unavailable', 'The database is not reachable just now; try again shortly.');
+    }
     req.log.error({ err }, 'unhandled error');
     return send(500, 'internal', 'Internal error; it has been logged.');
   });
@@ -273,4 +279,25 @@ async function authenticate(req: FastifyRequest, auth: Authenticator): Promise<P
   const cookieValue = req.cookies[SESSION_COOKIE];
   if (cookieValue) return CREDENTIAL.test(cookieValue) ? auth.fromSession(cookieValue) : null;
   return null;
+}
+
+/** SQLSTATE classes and socket errors that mean "the database is away", not "the request is wrong". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return (
+    typeof e.message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(e.message)
+  );
 }

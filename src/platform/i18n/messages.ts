@@ -10,6 +10,7 @@ const zh: Record<string, string> = {
   invalid_multipart: '上传内容格式不正确（multipart 边界或分段已损坏），请重新上传',
   pdf_active_content: 'PDF 中含有脚本（JavaScript），出于安全原因不予接收',
   body_too_large: '请求体过大',
+  database_unavailable: '数据库暂时无法连接，请稍后重试',
   unsupported_media_type: '不支持的内容类型',
   not_found: '未找到',
   route_not_found: '没有这个接口',
