@@ -4,7 +4,7 @@ import { parseHolidayNotice } from './holiday-notice.js';
 import { addTimeLimit, localDate, recountDue } from './working-time.js';
 
 /** A 2027 schedule as an administrator might enter it (元旦 and 春节 are what the tests lean on). */
-export const NOTICE_2027 = `一、元旦：1月1日（周五）至3日（周日）放假调休，共3天。
+const NOTICE_2027 = `一、元旦：1月1日（周五）至3日（周日）放假调休，共3天。
 二、春节：2月6日（星期六）至14日（星期日）放假调休，共9天。2月20日（星期六）上班。`;
 const Y2027 = parseHolidayNotice(NOTICE_2027, 2027);
 
