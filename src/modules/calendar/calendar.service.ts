@@ -168,7 +168,8 @@ export class Calendars {
   /** Picks up a change another process made (called by the housekeeping timer). */
   async reload(): Promise<void> {
     const book = await loadCalendarBook(this.db, this.baseDutyHours);
-    if (JSON.stringify(book.data) !== JSON.stringify(this.cases.calendar.data)) this.cases.adoptCalendar(book);
+    if (JSON.stringify(book.data) !== JSON.stringify(this.cases.calendar.data))
+      this.cases.adoptCalendar(book);
   }
 
   /** Holidays are the same for the whole installation: only an administrator over everything sets them. */
