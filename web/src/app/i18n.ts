@@ -23,6 +23,7 @@ const zh = {
     rules: '职责规则',
     audit: '审计日志',
     apiKeys: 'Open311 接口密钥',
+    calendar: '工作日历',
   },
   role: {
     inspector: '网格员',
@@ -134,6 +135,7 @@ const en: typeof zh = {
     rules: 'Responsibility rules',
     audit: 'Audit log',
     apiKeys: 'Open311 API keys',
+    calendar: 'Working calendar',
   },
   role: {
     inspector: 'Grid worker',

@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
   FlagOutlined,
@@ -94,6 +95,13 @@ export const MENU: MenuEntry[] = [
     icon: <KeyOutlined />,
     roles: ['admin'],
     page: lazy(() => import('../features/org/ApiKeysPage')),
+  },
+  {
+    path: '/calendar',
+    labelKey: 'menu.calendar',
+    icon: <CalendarOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/calendar/CalendarPage')),
   },
   {
     path: '/audit',
