@@ -2,8 +2,8 @@
 import { z } from 'zod';
 
 /** The years a calendar can hold (the State Council publishes one notice a year). */
-const Year = z.number().int().min(2000).max(2100);
-export const YearParams = z.object({ year: z.string().regex(/^\d{4}$/, 'a four-digit year') });
+const Year = z.number().int().min(2000).max(2099);
+export const YearParams = z.object({ year: z.string().regex(/^20\d{2}$/, 'a year from 2000 to 2099') });
 export const DistrictParams = z.object({
   district: z.string().regex(/^\d{6}$/, 'a district code of 6 digits'),
 });

@@ -262,7 +262,7 @@ function YearDialog(props: {
       <Space direction="vertical" style={{ width: '100%' }}>
         <Space>
           {t('calendar.year')}
-          <InputNumber min={2000} max={2100} value={year} onChange={(v) => setYear(v ?? props.defaultYear)} />
+          <InputNumber min={2000} max={2099} value={year} onChange={(v) => setYear(v ?? props.defaultYear)} />
           <Segmented<Source>
             value={source}
             onChange={(s) => {
