@@ -2,6 +2,8 @@
 
 import os from 'node:os';
 import path from 'node:path';
+import { registerCalendarRoutes } from './modules/calendar/calendar.routes.js';
+import { Calendars, loadCalendarBook } from './modules/calendar/calendar.service.js';
 import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
@@ -84,11 +86,16 @@ export async function buildServer(
   const apiKeys = new ApiKeys(db);
   const targets = new Targets(db, places);
   const targetTasks = new TargetTasks(db, org, files);
-  const cases = new Cases(db, places, files, await loadCasesOptions(db));
+  const casesOptions = await loadCasesOptions(db);
+  const baseDutyHours = casesOptions.dutyHoursByDistrict ?? {};
+  const calendar = await loadCalendarBook(db, baseDutyHours);
+  const cases = new Cases(db, places, files, { ...casesOptions, calendar });
+  const calendars = new Calendars(db, cases, baseDutyHours);
   registerOrgRoutes(app, org, auth, { secureCookies: config.secureCookies });
   registerApiKeyRoutes(app, apiKeys);
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
+  registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks);
   registerNotificationsRoutes(app, new Notifications(db));
   registerDeviceRoutes(app, new DevicesService(db, cases));
@@ -110,6 +117,8 @@ export async function buildServer(
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {
     auth.pruneLoginAttempts().catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
+    // Another process may have changed the working calendar: count in the stored one.
+    calendars.reload().catch((err: unknown) => app.log.warn({ err }, 'calendar reload failed'));
     targetTasks
       .sendProgressReminders()
       .catch((err: unknown) => app.log.warn({ err }, 'progress reminders failed'));

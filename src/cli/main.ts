@@ -3,7 +3,6 @@
  * import divisions|grids, cases verify, verify (every hash chain), backup and restore.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { Cases } from '../modules/cases/cases.service.js';

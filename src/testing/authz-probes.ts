@@ -23,6 +23,9 @@ import {
 import { WORK_PROBES } from './authz-probes-work.js';
 import type { CellCentre } from './grid-cells.js';
 
+const PROBE_YEAR = { holidays: [{ date: '2099-01-01', name: '元旦' }], workdays: [] };
+const PROBE_YEAR_2098 = { holidays: [{ date: '2098-01-01', name: '元旦' }], workdays: [] };
+
 export const PROBES: Record<string, Record<string, Build>> = {
   // ---- org: auth ----
   'POST /api/auth/login': {
@@ -194,6 +197,35 @@ export const PROBES: Record<string, Record<string, Build>> = {
     any: async (fx) => ({ method: 'GET', url: `/api/backups/${await oneBackup(fx)}` }),
   },
   'GET /api/audit': { any: () => ({ method: 'GET', url: '/api/audit?limit=5' }) },
+
+  // ---- working calendar (probes change nothing a case counts with: far-off years, the default hours) ----
+  'GET /api/calendar': { any: () => ({ method: 'GET', url: '/api/calendar' }) },
+  'POST /api/calendar/parse': {
+    any: () => ({
+      method: 'POST',
+      url: '/api/calendar/parse',
+      payload: { year: 2099, format: 'notice', text: '一、元旦：1月1日至3日放假，共3天。' },
+    }),
+  },
+  'PUT /api/calendar/years/:year': {
+    any: () => ({ method: 'PUT', url: '/api/calendar/years/2099', payload: PROBE_YEAR }),
+  },
+  'DELETE /api/calendar/years/:year': {
+    any: async (fx) => {
+      await ok(
+        fx.admin.send({ method: 'PUT', url: '/api/calendar/years/2098', payload: PROBE_YEAR_2098 }),
+        'calendar year',
+      );
+      return { method: 'DELETE', url: '/api/calendar/years/2098' };
+    },
+  },
+  'PUT /api/calendar/duty-hours/:district': {
+    any: () => ({
+      method: 'PUT',
+      url: '/api/calendar/duty-hours/120101',
+      payload: { periods: ['08:30-12:00', '13:30-17:30'] },
+    }),
+  },
 
   // ---- places ----
   'GET /api/areas/tree': { any: () => ({ method: 'GET', url: '/api/areas/tree' }) },

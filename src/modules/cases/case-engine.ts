@@ -3,12 +3,8 @@
  * the decision context, and the writing of a hash-chained event with its deadline job. Built once.
  */
 import type { Kysely } from 'kysely';
-import {
-  addTimeLimit,
-  createWorkingCalendar,
-  type TimeUnit,
-  type WorkingCalendar,
-} from '../../platform/calendar/working-time.js';
+import { CalendarBook } from '../../platform/calendar/calendar-book.js';
+import { addTimeLimit, type TimeUnit, type WorkingCalendar } from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { NotFound } from '../../platform/errors.js';
@@ -34,6 +30,8 @@ export const CASES_SETTINGS_KEY = 'cases';
 export interface CasesOptions {
   /** Duty hours per district code (per-district setting); others use the default. */
   dutyHoursByDistrict?: Readonly<Record<string, readonly string[]>>;
+  /** The working calendar (the calendar module's book); without it, chinese-days and the duty hours above. */
+  calendar?: CalendarBook;
   escalateMultiple?: number;
   now?: () => Date;
 }
@@ -52,9 +50,9 @@ export async function loadCasesOptions(db: Db): Promise<CasesOptions> {
 type StepClock = { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null };
 
 export class CaseEngine {
-  private readonly calendars = new Map<string, WorkingCalendar>();
   private catalogue: { at: number; byCode: Promise<Map<string, CategoryT>> } | null = null;
-  private readonly defaultCalendar = createWorkingCalendar();
+  /** The calendar deadlines are counted in; replaced (`adoptCalendar`) when administrators change it. */
+  calendar: CalendarBook;
   readonly escalateMultiple: number;
   readonly now: () => Date;
 
@@ -65,9 +63,8 @@ export class CaseEngine {
     this.escalateMultiple = opts.escalateMultiple ?? DEFAULT_ESCALATE_MULTIPLE;
     this.now = opts.now ?? (() => new Date());
     // Build every district calendar now, so a malformed duty-hours setting stops the start, loudly.
-    for (const [district, hours] of Object.entries(opts.dutyHoursByDistrict ?? {})) {
-      this.calendars.set(district, createWorkingCalendar({ dutyHours: hours }));
-    }
+    this.calendar =
+      opts.calendar ?? new CalendarBook({ years: [], dutyHours: opts.dutyHoursByDistrict ?? {} });
   }
 
   /**
@@ -93,7 +90,7 @@ export class CaseEngine {
   }
 
   calendarFor(areaCode: string): WorkingCalendar {
-    return this.calendars.get(areaCode.slice(0, 6)) ?? this.defaultCalendar;
+    return this.calendar.calendarFor(areaCode);
   }
 
   decideContext(areaCode: string, category: CategoryT, now: Date): DecideContext {

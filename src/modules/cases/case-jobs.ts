@@ -14,6 +14,12 @@ import { CasesStore } from './cases.store.js';
 import type { DeadlineMark } from './deadlines.js';
 import { FINAL_STATES } from './workflow.js';
 
+const PREVIOUS_MARK: Record<DeadlineMark, DeadlineMark | null> = {
+  warning: null,
+  overdue: 'warning',
+  escalate: 'overdue',
+};
+
 async function currentStep(trx: Db, payload: Record<string, unknown>) {
   const row = await new CasesStore(trx).caseById(String(payload.caseId), { lock: true });
   if (!row || (FINAL_STATES as readonly string[]).includes(row.state) || row.state === 'suspended')
@@ -32,6 +38,17 @@ export function caseJobHandlers(cases: Cases): Record<string, JobHandler> {
       const row = await currentStep(trx, payload);
       if (!row) return;
       const mark = payload.mark as DeadlineMark;
+      const clock = {
+        dueAt: row.due_at,
+        stepStartedAt: row.step_started_at,
+        stepUnit: row.step_unit as TimeUnit | null,
+      };
+      // A calendar change may have moved the due time later: the mark then waits for its new moment.
+      const due = cases.engine.nextMark(row.area_code, clock, PREVIOUS_MARK[mark]);
+      if (due && due.mark === mark && due.at > now) {
+        await enqueueJobs(trx, [{ type: 'deadline', runAt: due.at, payload }]);
+        return;
+      }
       if (mark === 'escalate') {
         await cases.transitions.apply(
           trx,
@@ -64,11 +81,6 @@ export function caseJobHandlers(cases: Cases): Record<string, JobHandler> {
             message: `${label}：${row.number} ${row.title}`,
           },
         ]);
-      const clock = {
-        dueAt: row.due_at,
-        stepStartedAt: row.step_started_at,
-        stepUnit: row.step_unit as TimeUnit | null,
-      };
       const next = cases.engine.nextMark(row.area_code, clock, mark);
       if (next)
         await enqueueJobs(trx, [

@@ -208,6 +208,8 @@ export const CaseSummary = z.object({
   assignedUnitName: z.string().nullable(),
   dueAt: Iso.nullable(),
   deadline: z.enum(['none', 'green', 'yellow', 'red']),
+  /** The due time counts working days past the last date whose holidays are known (暂定): it may move. */
+  deadlineProvisional: z.boolean(),
   urgency: z.string(),
   createdAt: Iso,
   whistle: z.unknown(),

@@ -5,12 +5,17 @@
  * `cases.queries.list(…)` — so each file stays one job, and there is one object to pass around.
  */
 import type { Kysely } from 'kysely';
+import type { Principal } from '../../platform/auth/roles.js';
+import type { CalendarBook } from '../../platform/calendar/calendar-book.js';
 import type { WorkingCalendar } from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
+import type { Db } from '../../platform/db/store.js';
 import type { FileStore } from '../../platform/files/files.js';
 import type { Places } from '../places/places.service.js';
+import { caseActorOf } from './case-actor.js';
 import { CaseEngine, type CasesOptions } from './case-engine.js';
 import type { CategoryT } from './cases.schemas.js';
+import { CaseDeadlineRecount, type RecountResult } from './deadline-recount.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
 import { CaseTransitions } from './transitions.service.js';
@@ -23,6 +28,7 @@ export {
   SYSTEM_CASE_ACTOR,
 } from './case-actor.js';
 export { CASES_SETTINGS_KEY, type CasesOptions, loadCasesOptions } from './case-engine.js';
+export { DEADLINE_RECOUNT_EVENT, type RecountResult } from './deadline-recount.service.js';
 export type { FiledCase, FileOptions, LocatedPlace } from './intake.service.js';
 export type { TimelineRecord, TransitionResult } from './transitions.service.js';
 export { FINAL_STATES } from './workflow.js';
@@ -32,9 +38,11 @@ export class Cases {
   readonly intake: CaseIntake;
   readonly queries: CaseQueries;
   readonly transitions: CaseTransitions;
+  private readonly recount: CaseDeadlineRecount;
 
   constructor(db: Kysely<DB>, places: Places, files: FileStore, opts: CasesOptions = {}) {
     this.engine = new CaseEngine(db, opts);
+    this.recount = new CaseDeadlineRecount(this.engine);
     this.queries = new CaseQueries(this.engine, files);
     this.intake = new CaseIntake(this.engine, places, files);
     this.transitions = new CaseTransitions(this.engine, this.queries, files);
@@ -52,6 +60,30 @@ export class Cases {
 
   calendarFor(areaCode: string): WorkingCalendar {
     return this.engine.calendarFor(areaCode);
+  }
+
+  /** The working calendar deadlines are counted in now. */
+  get calendar(): CalendarBook {
+    return this.engine.calendar;
+  }
+
+  /** Counts deadlines in `book` from now on (after a calendar change has committed). */
+  adoptCalendar(book: CalendarBook): void {
+    this.engine.calendar = book;
+  }
+
+  /**
+   * Counts every open working-time deadline (counted so far under `before`) again under `after`, inside the caller's transaction, and
+   * records each move on its case's timeline; call `adoptCalendar(after)` once the transaction commits.
+   */
+  recomputeDeadlines(
+    trx: Db,
+    before: CalendarBook,
+    after: CalendarBook,
+    p: Principal,
+    reason: string,
+  ): Promise<RecountResult> {
+    return this.recount.recount(trx, before, after, caseActorOf(p, 'admin'), reason);
   }
 
   get escalateMultiple(): number {

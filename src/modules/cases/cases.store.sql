@@ -108,6 +108,14 @@ select "id"
   where "id" in ($1) and "state" not in ($2, $3, $4);
 -- params: "00000000-0000-4000-8000-000000000001", "closed", "rejected", "merged"
 
+-- CasesStore.openWorkingClockCases
+select *
+  from "cases"
+  where "state" not in ($1, $2, $3) and "due_at" is not null and "step_unit" in ($4, $5)
+  order by "created_at" for
+  update;
+-- params: "closed", "rejected", "merged", "work_day", "work_hour"
+
 -- CasesStore.publicCases
 select "c"."id", "c"."number", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url"
   from "cases" as "c"

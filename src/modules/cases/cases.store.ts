@@ -242,6 +242,19 @@ export class CasesStore {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Open cases whose clock counts working time, locked: what a calendar change may move. */
+  openWorkingClockCases(): Promise<CaseRow[]> {
+    return this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('state', 'not in', OPEN)
+      .where('due_at', 'is not', null)
+      .where('step_unit', 'in', ['work_day', 'work_hour'])
+      .orderBy('created_at')
+      .forUpdate()
+      .execute();
+  }
+
   caseHeads(caseId?: string) {
     let q = this.db.selectFrom('cases').select(['id', 'number']).orderBy('created_at');
     if (caseId) q = q.where('id', '=', caseId);
@@ -448,6 +461,7 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
     { category: 'component.0101', text: 'text', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },
   ],
   openCaseIds: [[ID]],
+  openWorkingClockCases: [],
   caseHeads: [ID],
   casesByReporterPhone: ['13800000000', '120101'],
   caseWithCategoryByTrackingCode: ['ABCDEFGHJK'],

@@ -4,6 +4,7 @@
  * Time zone: Asia/Shanghai, a fixed UTC+8 (China has had no daylight saving since 1991).
  */
 import chineseDays from 'chinese-days';
+import { type HolidayYear, weekday } from './holiday-year.js';
 
 export type TimeUnit = 'work_hour' | 'work_day' | 'natural_hour' | 'natural_day';
 export interface TimeLimit {
@@ -49,19 +50,37 @@ export function parseDutyHours(periods: readonly string[]): DutyPeriod[] {
 }
 
 /**
- * A calendar: statutory working days from `chinese-days`, with a district's own overrides
- * (`{'2026-06-01': false}` for an extra day off, `true` for an extra working day).
+ * A calendar: statutory working days from `chinese-days`, or, for a year an administrator entered
+ * (`years`), from that entry alone — its holidays off, its make-up days on, other days Monday to Friday;
+ * then a district's own overrides (`{'2026-06-01': false}` for an extra day off, `true` for an extra
+ * working day).
  */
 export function createWorkingCalendar(
-  opts: { dutyHours?: readonly string[]; overrides?: Readonly<Record<string, boolean>> } = {},
+  opts: {
+    dutyHours?: readonly string[];
+    overrides?: Readonly<Record<string, boolean>>;
+    years?: readonly HolidayYear[];
+  } = {},
 ): WorkingCalendar {
   const duty = parseDutyHours(opts.dutyHours ?? DEFAULT_DUTY_HOURS);
   const cache = new Map<string, boolean>();
+  const entered = new Map<string, Map<string, boolean>>();
+  for (const y of opts.years ?? []) {
+    const days = new Map<string, boolean>();
+    for (const d of y.holidays) days.set(d.date, false);
+    for (const d of y.workdays) days.set(d.date, true);
+    entered.set(String(y.year), days);
+  }
   return {
     duty,
     isWorkingDay(ymd) {
       const override = opts.overrides?.[ymd];
       if (override !== undefined) return override;
+      const year = entered.get(ymd.slice(0, 4));
+      if (year) {
+        const wd = weekday(ymd);
+        return year.get(ymd) ?? (wd !== 0 && wd !== 6);
+      }
       let v = cache.get(ymd);
       if (v === undefined) {
         v = chineseDays.isWorkday(ymd);
@@ -100,7 +119,7 @@ export function addTimeLimit(start: Date, limit: TimeLimit, cal: WorkingCalendar
     case 'natural_day':
       return new Date(t0 + limit.value * DAY_MS);
     case 'work_hour':
-      return addDutyMinutes(t0, limit.value * 60, cal);
+      return addDutyMs(t0, limit.value * 60 * MINUTE_MS, cal);
     case 'work_day':
       return addWorkingDays(t0, limit.value, cal);
     default: {
@@ -110,9 +129,9 @@ export function addTimeLimit(start: Date, limit: TimeLimit, cal: WorkingCalendar
   }
 }
 
-/** Walks duty periods from `t0`, consuming `minutes` of duty time; time outside duty does not count. */
-function addDutyMinutes(t0: number, minutes: number, cal: WorkingCalendar): Date {
-  let remaining = minutes * MINUTE_MS;
+/** Walks duty periods from `t0`, consuming `ms` of duty time; time outside duty does not count. */
+function addDutyMs(t0: number, ms: number, cal: WorkingCalendar): Date {
+  let remaining = ms;
   let day = localMidnight(t0);
   for (let i = 0; i < MAX_DAYS; i++, day += DAY_MS) {
     if (!cal.isWorkingDay(localDate(day))) continue;
@@ -138,17 +157,62 @@ function addWorkingDays(t0: number, days: number, cal: WorkingCalendar): Date {
   const whole = Math.floor(days);
   const fraction = days - whole;
   const dutyPerDay = cal.duty.reduce((s, p) => s + p.end - p.start, 0);
-  if (whole === 0) return addDutyMinutes(t0, fraction * dutyPerDay, cal);
+  if (whole === 0) return addDutyMs(t0, fraction * dutyPerDay * MINUTE_MS, cal);
   let day = localMidnight(t0);
   let counted = 0;
   for (let i = 0; i < MAX_DAYS; i++) {
     day += DAY_MS;
     if (cal.isWorkingDay(localDate(day)) && ++counted === whole) {
       const endOfDuty = day + (cal.duty[cal.duty.length - 1] as DutyPeriod).end * MINUTE_MS;
-      return fraction > 0 ? addDutyMinutes(endOfDuty, fraction * dutyPerDay, cal) : new Date(endOfDuty);
+      return fraction > 0
+        ? addDutyMs(endOfDuty, fraction * dutyPerDay * MINUTE_MS, cal)
+        : new Date(endOfDuty);
     }
   }
   throw new RangeError('no working day found within ten years: check the calendar');
+}
+
+/**
+ * The due time a step would have under calendar `after`, given the due time it got under `before`: the
+ * same amount of its own kind of time (N whole working days, or duty hours) counted again from its
+ * start. Natural time does not depend on the calendar and is answered unchanged. Used when
+ * administrators enter a year's holidays or change duty hours, so every open deadline tells the truth.
+ */
+export function recountDue(
+  start: Date,
+  due: Date,
+  unit: TimeUnit,
+  before: WorkingCalendar,
+  after: WorkingCalendar,
+): Date {
+  if (unit === 'natural_hour' || unit === 'natural_day' || due <= start) return due;
+  // A due time moved off duty (a resumed step shifts it by natural time) recounts to an equal one under
+  // the same calendar; it changes only when the new calendar counts differently.
+  const same = recount(start, due, unit, before, before);
+  const moved = recount(start, due, unit, before, after);
+  return same.getTime() === moved.getTime() ? due : moved;
+}
+
+function recount(
+  start: Date,
+  due: Date,
+  unit: 'work_day' | 'work_hour',
+  before: WorkingCalendar,
+  after: WorkingCalendar,
+): Date {
+  if (unit === 'work_day') {
+    // Whole working days when the due time is the end of duty of a working day after the start day.
+    const dueDay = localMidnight(due.getTime());
+    const endOfDuty = dueDay + (before.duty[before.duty.length - 1] as DutyPeriod).end * MINUTE_MS;
+    if (endOfDuty === due.getTime() && before.isWorkingDay(localDate(dueDay))) {
+      let n = 0;
+      for (let d = localMidnight(start.getTime()) + DAY_MS; d <= dueDay; d += DAY_MS) {
+        if (before.isWorkingDay(localDate(d))) n++;
+      }
+      if (n > 0) return addTimeLimit(start, { value: n, unit: 'work_day' }, after);
+    }
+  }
+  return addDutyMs(start.getTime(), workingMsBetween(start, due, before), after);
 }
 
 /** Duty time between two instants, in milliseconds (0 when b ≤ a). */

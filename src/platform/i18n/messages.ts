@@ -104,6 +104,15 @@ const zh: Record<string, string> = {
   period_outside_task: '报送月份不在任务期限内',
   urging_not_found: '督办通知不存在',
   already_answered: '该督办通知已回复',
+  calendar_date_invalid: '“{date}”不是有效日期（应为 YYYY-MM-DD）',
+  calendar_date_outside_year: '{date} 不在 {year} 年内',
+  calendar_day_twice: '{date} 重复出现',
+  calendar_day_both: '{date} 既是放假日又是调休上班日',
+  calendar_workday_not_weekend: '{date} 本来就是工作日，调休上班日应在周末',
+  calendar_no_holidays: '没有找到 {year} 年的放假安排',
+  calendar_year_conflict: '{year} 年的放假安排已录入且内容不同；如需修改请选择覆盖',
+  calendar_year_not_found: '尚未录入 {year} 年的放假安排',
+  calendar_duty_hours: '值班时间不正确：{reason}',
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {

@@ -836,6 +836,312 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The working calendar: entered years, duty hours, the last covered date, next year missing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            builtInUntil: string;
+                            coveredUntil: string;
+                            defaultDutyHours: string[];
+                            dutyHours: {
+                                district: string;
+                                periods: string[];
+                            }[];
+                            nextYear: number;
+                            nextYearMissing: boolean;
+                            years: {
+                                holidays: {
+                                    date: string;
+                                    name: string;
+                                }[];
+                                workdays: {
+                                    date: string;
+                                    name: string;
+                                }[];
+                                year: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/duty-hours/{district}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a district's daily duty hours; open deadlines are counted again */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    district: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        periods: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calendar: {
+                                builtInUntil: string;
+                                coveredUntil: string;
+                                defaultDutyHours: string[];
+                                dutyHours: {
+                                    district: string;
+                                    periods: string[];
+                                }[];
+                                nextYear: number;
+                                nextYearMissing: boolean;
+                                years: {
+                                    holidays: {
+                                        date: string;
+                                        name: string;
+                                    }[];
+                                    workdays: {
+                                        date: string;
+                                        name: string;
+                                    }[];
+                                    year: number;
+                                }[];
+                            };
+                            checked: number;
+                            moved: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read a year's holidays from the State Council notice text or an .ics file (stores nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        format: "notice" | "ics";
+                        text: string;
+                        year: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            holidays: {
+                                date: string;
+                                name: string;
+                            }[];
+                            workdays: {
+                                date: string;
+                                name: string;
+                            }[];
+                            year: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enter a year's holidays and make-up working days; open deadlines are counted again */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        holidays: {
+                            date: string;
+                            name: string;
+                        }[];
+                        reason?: string;
+                        replace?: boolean;
+                        workdays: {
+                            date: string;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calendar: {
+                                builtInUntil: string;
+                                coveredUntil: string;
+                                defaultDutyHours: string[];
+                                dutyHours: {
+                                    district: string;
+                                    periods: string[];
+                                }[];
+                                nextYear: number;
+                                nextYearMissing: boolean;
+                                years: {
+                                    holidays: {
+                                        date: string;
+                                        name: string;
+                                    }[];
+                                    workdays: {
+                                        date: string;
+                                        name: string;
+                                    }[];
+                                    year: number;
+                                }[];
+                            };
+                            checked: number;
+                            moved: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove an entered year; open deadlines are counted again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calendar: {
+                                builtInUntil: string;
+                                coveredUntil: string;
+                                defaultDutyHours: string[];
+                                dutyHours: {
+                                    district: string;
+                                    periods: string[];
+                                }[];
+                                nextYear: number;
+                                nextYearMissing: boolean;
+                                years: {
+                                    holidays: {
+                                        date: string;
+                                        name: string;
+                                    }[];
+                                    workdays: {
+                                        date: string;
+                                        name: string;
+                                    }[];
+                                    year: number;
+                                }[];
+                            };
+                            checked: number;
+                            moved: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/case-views": {
         parameters: {
             query?: never;
@@ -990,6 +1296,7 @@ export interface paths {
                                 createdAt: string;
                                 /** @enum {string} */
                                 deadline: "none" | "green" | "yellow" | "red";
+                                deadlineProvisional: boolean;
                                 dueAt: string | null;
                                 id: string;
                                 kind: string;
@@ -1201,6 +1508,7 @@ export interface paths {
                             createdAt: string;
                             /** @enum {string} */
                             deadline: "none" | "green" | "yellow" | "red";
+                            deadlineProvisional: boolean;
                             description: string;
                             dispatchMode: string | null;
                             dueAt: string | null;
@@ -1604,6 +1912,7 @@ export interface paths {
                             createdAt: string;
                             /** @enum {string} */
                             deadline: "none" | "green" | "yellow" | "red";
+                            deadlineProvisional: boolean;
                             dueAt: string | null;
                             id: string;
                             kind: string;

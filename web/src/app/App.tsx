@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { setApiLanguage } from '../api/client';
 import LoginPage from '../features/auth/LoginPage';
+import CalendarWarning from '../features/calendar/CalendarWarning';
 import { AuthProvider, useAuth } from './auth';
 import i18n from './i18n';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -62,6 +63,7 @@ function Shell() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 16 }}>
+          {me.roles.includes('admin') && <CalendarWarning />}
           <Suspense fallback={<Spin />}>
             <Routes>
               {entries.map((m) => (

@@ -24,6 +24,7 @@ const zh = {
     audit: '审计日志',
     apiKeys: 'Open311 接口密钥',
     backups: '备份',
+    calendar: '工作日历',
   },
   role: {
     inspector: '网格员',
@@ -136,6 +137,7 @@ const en: typeof zh = {
     audit: 'Audit log',
     apiKeys: 'Open311 API keys',
     backups: 'Backups',
+    calendar: 'Working calendar',
   },
   role: {
     inspector: 'Grid worker',

@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   DatabaseOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
@@ -102,6 +103,13 @@ export const MENU: MenuEntry[] = [
     icon: <DatabaseOutlined />,
     roles: ['admin'],
     page: lazy(() => import('../features/org/BackupsPage')),
+  },
+  {
+    path: '/calendar',
+    labelKey: 'menu.calendar',
+    icon: <CalendarOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/calendar/CalendarPage')),
   },
   {
     path: '/audit',

@@ -56,6 +56,11 @@ export function CaseDetailView() {
             {c.deadline !== 'none' && (
               <Tag color={DEADLINE_COLORS[c.deadline]}>{t(`cases.levels.${c.deadline}`)}</Tag>
             )}
+            {c.deadlineProvisional && (
+              <Tag title={t('cases.provisionalHint')} data-testid="deadline-provisional">
+                {t('cases.provisional')}
+              </Tag>
+            )}
           </Space>
         }
         extra={<Link to="/cases">{t('cases.list')}</Link>}
@@ -151,6 +156,11 @@ export function CaseDetailView() {
                     {e.note && <div style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}
                     {typeof e.payload.reason === 'string' && <div>{e.payload.reason}</div>}
                     {typeof e.payload.text === 'string' && <div>{e.payload.text}</div>}
+                    {e.type === 'deadline_recount' && typeof e.payload.dueAt === 'string' && (
+                      <div>
+                        {formatTime(String(e.payload.previousDueAt))} → {formatTime(e.payload.dueAt)}
+                      </div>
+                    )}
                   </div>
                 ),
               }))}

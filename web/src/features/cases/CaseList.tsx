@@ -213,9 +213,16 @@ export function CaseList() {
                 d === 'none' ? (
                   '—'
                 ) : (
-                  <Tag color={DEADLINE_COLORS[d]} title={r.dueAt ?? ''}>
-                    {t(`cases.levels.${d}`)}
-                  </Tag>
+                  <>
+                    <Tag color={DEADLINE_COLORS[d]} title={r.dueAt ?? ''}>
+                      {t(`cases.levels.${d}`)}
+                    </Tag>
+                    {r.deadlineProvisional && (
+                      <Tag title={t('cases.provisionalHint')} data-testid="deadline-provisional">
+                        {t('cases.provisional')}
+                      </Tag>
+                    )}
+                  </>
                 ),
             },
             {

@@ -39,6 +39,8 @@ const zh = {
     merged: '已合并',
   },
   levels: { none: '—', green: '正常', yellow: '即将超时', red: '已超时' },
+  provisional: '暂定',
+  provisionalHint: '时限晚于已公布节假日的最后一天，公布后可能调整',
   views: '保存的视图',
   saveView: '保存当前筛选',
   viewName: '视图名称',
@@ -115,6 +117,7 @@ const zh = {
     whistle_rate: '评价报到单位',
     report: '上报',
     merge_in: '并入案件',
+    deadline_recount: '工作日历调整，时限重算',
   },
   field: {
     note: '说明',
@@ -188,6 +191,8 @@ const en: typeof zh = {
     merged: 'Merged',
   },
   levels: { none: '—', green: 'On time', yellow: 'Due soon', red: 'Overdue' },
+  provisional: 'Provisional',
+  provisionalHint: 'Due after the last date whose holidays are announced; it may move once they are',
   views: 'Saved views',
   saveView: 'Save these filters',
   viewName: 'View name',
@@ -264,6 +269,7 @@ const en: typeof zh = {
     whistle_rate: 'Rate summoned units',
     report: 'Reported',
     merge_in: 'Case merged in',
+    deadline_recount: 'Deadline counted again (working calendar changed)',
   },
   field: {
     note: 'Note',
