@@ -12,6 +12,12 @@ export const CASE_KINDS = [
   'hazard',
   'incident',
 ] as const;
+/** 公开范围: none = not published; status = category and status; text = also the (masked) description. */
+export const PUBLICATION_LEVELS = ['none', 'status', 'text'] as const;
+export type PublicationLevel = (typeof PUBLICATION_LEVELS)[number];
+/** How precisely the public sees a case's point: exact, or the centre of its grid. */
+export const POINT_PRECISIONS = ['exact', 'grid'] as const;
+export type PointPrecision = (typeof POINT_PRECISIONS)[number];
 
 export const Limit = z.object({ value: z.number().positive().max(10_000), unit: z.enum(TIME_UNITS) });
 const text = (max: number) => z.string().trim().max(max);
@@ -48,6 +54,12 @@ export const Category = z.object({
   active: z.boolean().default(true),
   /** Extra fields asked at intake (Open311 service attributes). */
   attributes: z.array(CategoryAttribute).max(20).default([]),
+  /** 公开范围: what the public sees of its cases (none / status / text); rules in channels/publication.ts. */
+  publication: z.enum(PUBLICATION_LEVELS).default('status'),
+  /** Hotline (12345) calls of this category are published too (withheld by default). */
+  publishHotline: z.boolean().default(false),
+  /** Points shown to the public: exact, or snapped to the centre of their grid. */
+  pointPrecision: z.enum(POINT_PRECISIONS).default('grid'),
 });
 export type CategoryT = z.infer<typeof Category>;
 export const CategoryPatch = Category.omit({
@@ -126,11 +138,16 @@ export const DuplicateQuery = z.object({
 
 const note = text(2000).optional();
 const reason = text(2000);
+/**
+ * 公开答复: a reply written for the public (Open311 status_notes, the portal's timeline). Notes and
+ * reasons stay internal; only this is ever published, with personal data masked.
+ */
+const publicReply = text(2000).optional();
 export const Transition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('verify_request'), note }),
   z.object({ type: z.literal('verify_report'), found: z.boolean(), note: reason }),
   z.object({ type: z.literal('file'), note }),
-  z.object({ type: z.literal('reject'), reason }),
+  z.object({ type: z.literal('reject'), reason, publicReply }),
   z.object({ type: z.literal('merge'), intoCaseId: z.uuid(), note }),
   z.object({
     type: z.literal('dispatch'),
@@ -155,7 +172,7 @@ export const Transition = z.discriminatedUnion('type', [
     note: reason,
     evidence: z.array(Hash).max(9).optional(),
   }),
-  z.object({ type: z.literal('close'), note, answeredOnCall: z.boolean().optional() }),
+  z.object({ type: z.literal('close'), note, answeredOnCall: z.boolean().optional(), publicReply }),
   z.object({ type: z.literal('reopen'), reason }),
   z.object({
     type: z.literal('rate'),
