@@ -62,12 +62,25 @@ export const Category = z.object({
   pointPrecision: z.enum(POINT_PRECISIONS).default('grid'),
 });
 export type CategoryT = z.infer<typeof Category>;
-export const CategoryPatch = Category.omit({
-  code: true,
-  kind: true,
-  majorCode: true,
-  minorCode: true,
-}).partial();
+/** A shape's fields without their defaults: zod 4 applies a default even inside `.partial()`. */
+function withoutDefaults<S extends z.ZodRawShape>(shape: S) {
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s]),
+  ) as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] };
+}
+/** A PATCH changes only the fields it names (a default would silently reset the others). */
+export const CategoryPatch = z
+  .object(
+    withoutDefaults(
+      Category.omit({
+        code: true,
+        kind: true,
+        majorCode: true,
+        minorCode: true,
+      }).shape,
+    ),
+  )
+  .partial();
 export type CategoryPatchT = z.infer<typeof CategoryPatch>;
 export const CategoryParams = z.object({ code: z.string().max(40) });
 
