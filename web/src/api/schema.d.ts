@@ -1075,6 +1075,18 @@ export interface paths {
                                 /** @default  */
                                 nameEn: string;
                                 /**
+                                 * @default grid
+                                 * @enum {string}
+                                 */
+                                pointPrecision: "exact" | "grid";
+                                /**
+                                 * @default status
+                                 * @enum {string}
+                                 */
+                                publication: "none" | "status" | "text";
+                                /** @default false */
+                                publishHotline: boolean;
+                                /**
                                  * @default rules
                                  * @enum {string}
                                  */
@@ -1246,6 +1258,7 @@ export interface paths {
                         /** @enum {string} */
                         type: "file";
                     } | {
+                        publicReply?: string;
                         reason: string;
                         /** @enum {string} */
                         type: "reject";
@@ -1309,6 +1322,7 @@ export interface paths {
                     } | {
                         answeredOnCall?: boolean;
                         note?: string;
+                        publicReply?: string;
                         /** @enum {string} */
                         type: "close";
                     } | {
@@ -1594,6 +1608,18 @@ export interface paths {
                             /** @default  */
                             nameEn: string;
                             /**
+                             * @default grid
+                             * @enum {string}
+                             */
+                            pointPrecision: "exact" | "grid";
+                            /**
+                             * @default status
+                             * @enum {string}
+                             */
+                            publication: "none" | "status" | "text";
+                            /** @default false */
+                            publishHotline: boolean;
+                            /**
                              * @default rules
                              * @enum {string}
                              */
@@ -1668,6 +1694,18 @@ export interface paths {
                         /** @default  */
                         nameEn?: string;
                         /**
+                         * @default grid
+                         * @enum {string}
+                         */
+                        pointPrecision?: "exact" | "grid";
+                        /**
+                         * @default status
+                         * @enum {string}
+                         */
+                        publication?: "none" | "status" | "text";
+                        /** @default false */
+                        publishHotline?: boolean;
+                        /**
                          * @default rules
                          * @enum {string}
                          */
@@ -1737,6 +1775,18 @@ export interface paths {
                             /** @default  */
                             nameEn: string;
                             /**
+                             * @default grid
+                             * @enum {string}
+                             */
+                            pointPrecision: "exact" | "grid";
+                            /**
+                             * @default status
+                             * @enum {string}
+                             */
+                            publication: "none" | "status" | "text";
+                            /** @default false */
+                            publishHotline: boolean;
+                            /**
                              * @default rules
                              * @enum {string}
                              */
@@ -1787,9 +1837,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @default true */
                         active?: boolean;
-                        /** @default [] */
                         attributes?: {
                             code: string;
                             /** @enum {string} */
@@ -1801,44 +1849,37 @@ export interface paths {
                                 name: string;
                             }[];
                         }[];
-                        /** @default true */
                         checkRequired?: boolean;
-                        /** @default  */
                         closingCriterion?: string;
                         fileLimit?: {
                             /** @enum {string} */
                             unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
                             value: number;
                         };
-                        /** @default  */
                         filingCriterion?: string;
                         handleLimit?: {
                             /** @enum {string} */
                             unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
                             value: number;
                         };
-                        /** @default  */
                         keywords?: string;
                         majorName?: string;
-                        /** @default  */
                         majorNameEn?: string;
                         name?: string;
-                        /** @default  */
                         nameEn?: string;
-                        /**
-                         * @default rules
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
+                        pointPrecision?: "exact" | "grid";
+                        /** @enum {string} */
+                        publication?: "none" | "status" | "text";
+                        publishHotline?: boolean;
+                        /** @enum {string} */
                         route?: "rules" | "street";
                         signLimit?: {
                             /** @enum {string} */
                             unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
                             value: number;
                         };
-                        /**
-                         * @default normal
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
                         urgency?: "normal" | "urgent" | "critical";
                     };
                 };
@@ -1894,6 +1935,18 @@ export interface paths {
                             name: string;
                             /** @default  */
                             nameEn: string;
+                            /**
+                             * @default grid
+                             * @enum {string}
+                             */
+                            pointPrecision: "exact" | "grid";
+                            /**
+                             * @default status
+                             * @enum {string}
+                             */
+                            publication: "none" | "status" | "text";
+                            /** @default false */
+                            publishHotline: boolean;
                             /**
                              * @default rules
                              * @enum {string}
@@ -2680,6 +2733,10 @@ export interface paths {
                             group: string;
                             kind: string;
                             name: string;
+                            /** @enum {string} */
+                            pointPrecision: "exact" | "grid";
+                            /** @enum {string} */
+                            publication: "none" | "status" | "text";
                         }[];
                     };
                 };
@@ -2729,6 +2786,7 @@ export interface paths {
                             timeline: {
                                 at: string;
                                 label: string;
+                                reply: string | null;
                                 step: string;
                             }[];
                             trackingCode: string;
@@ -2791,6 +2849,7 @@ export interface paths {
                             timeline: {
                                 at: string;
                                 label: string;
+                                reply: string | null;
                                 step: string;
                             }[];
                             trackingCode: string;
