@@ -57,6 +57,8 @@ run('citizen portal (Chromium, phone screen)', () => {
     await page.getByTestId('portal-service').click();
     await page.keyboard.type('暴露垃圾');
     await page.keyboard.press('Enter');
+    // Before writing, the citizen is told what the public will see of this report (公开范围).
+    expect(await page.getByTestId('portal-publication').textContent()).toContain('公开类别和办理状态');
     await page.getByTestId('portal-locate').click();
     await page.getByTestId('portal-point').waitFor();
     await page.getByTestId('portal-description').fill('小区东门外垃圾堆放三天无人清运');
@@ -76,14 +78,16 @@ run('citizen portal (Chromium, phone screen)', () => {
     await staff(code, 'handler', { type: 'sign' }, unit.id);
     await staff(code, 'handler', { type: 'feedback', note: '已清运', evidence: ['e'.repeat(64)] }, unit.id);
     await staff(code, 'inspector', { type: 'check', pass: true, note: '已清理' });
-    await staff(code, 'shift_lead', { type: 'close' });
+    await staff(code, 'shift_lead', { type: 'close', note: '回访满意', publicReply: '问题已解决，感谢您的反映' });
 
     await page.goto(`/portal/track/${code}`);
     await page.getByTestId('portal-state').getByText('已办结').waitFor();
     const timeline = (await page.getByTestId('portal-timeline').textContent()) ?? '';
     for (const step of ['已提交', '已受理', '已派单', '处置单位已接单', '已处置', '已核查', '已办结'])
       expect(timeline).toContain(step);
-    expect(timeline).not.toMatch(/shift_lead|handler|已清运/); // no staff names, no internal notes
+    expect(timeline).not.toMatch(/shift_lead|handler|已清运|回访满意/); // no staff names, no internal notes
+    // Only the public reply (公开答复) is shown.
+    expect(await page.getByTestId('portal-reply').textContent()).toBe('答复：问题已解决，感谢您的反映');
     await page.getByText('不满意').click();
     await page.getByTestId('portal-rate').click();
     await page.getByTestId('portal-state').getByText('办理中').waitFor();

@@ -190,6 +190,12 @@ export async function buildFixtures(ctx: ApiContext, open311Key: string): Promis
     id: string;
     code: string;
   }[];
+  // The probe cases are hotline calls (filed by the operator), which Open311 withholds unless their
+  // category opts in (0016): opt in, so the Open311 rows probe access rather than the publication policy.
+  await ok(
+    admin.send({ method: 'PATCH', url: '/api/categories/event.0102', payload: { publishHotline: true } }),
+    'publish hotline calls of event.0102',
+  );
   const unit = (code: string) => {
     const u = units.find((x) => x.code === code);
     if (!u) throw new Error(`no unit ${code}`);

@@ -88,7 +88,7 @@ export type Command =
   | { type: 'verify_request'; note?: string }
   | { type: 'verify_report'; found: boolean; note: string }
   | { type: 'file'; note?: string }
-  | { type: 'reject'; reason: string }
+  | { type: 'reject'; reason: string; publicReply?: string }
   | { type: 'merge'; intoCaseId: string; note?: string }
   | { type: 'dispatch'; unitId: string; mode: 'auto' | 'manual' | 'forced'; note?: string }
   | { type: 'sign'; note?: string }
@@ -99,7 +99,7 @@ export type Command =
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; note?: string }
   | { type: 'check'; pass: boolean; note: string; evidence?: string[] }
-  | { type: 'close'; note?: string; answeredOnCall?: boolean }
+  | { type: 'close'; note?: string; answeredOnCall?: boolean; publicReply?: string }
   | { type: 'reopen'; reason: string }
   | { type: 'rate'; rating: Rating; comment?: string }
   | { type: 'urge'; note: string }

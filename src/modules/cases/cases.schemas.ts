@@ -12,6 +12,12 @@ export const CASE_KINDS = [
   'hazard',
   'incident',
 ] as const;
+/** 公开范围: none = not published; status = category and status; text = also the (masked) description. */
+export const PUBLICATION_LEVELS = ['none', 'status', 'text'] as const;
+export type PublicationLevel = (typeof PUBLICATION_LEVELS)[number];
+/** How precisely the public sees a case's point: exact, or the centre of its grid. */
+export const POINT_PRECISIONS = ['exact', 'grid'] as const;
+export type PointPrecision = (typeof POINT_PRECISIONS)[number];
 
 export const Limit = z.object({ value: z.number().positive().max(10_000), unit: z.enum(TIME_UNITS) });
 const text = (max: number) => z.string().trim().max(max);
@@ -48,14 +54,33 @@ export const Category = z.object({
   active: z.boolean().default(true),
   /** Extra fields asked at intake (Open311 service attributes). */
   attributes: z.array(CategoryAttribute).max(20).default([]),
+  /** 公开范围: what the public sees of its cases (none / status / text); rules in channels/publication.ts. */
+  publication: z.enum(PUBLICATION_LEVELS).default('status'),
+  /** Hotline (12345) calls of this category are published too (withheld by default). */
+  publishHotline: z.boolean().default(false),
+  /** Points shown to the public: exact, or snapped to the centre of their grid. */
+  pointPrecision: z.enum(POINT_PRECISIONS).default('grid'),
 });
 export type CategoryT = z.infer<typeof Category>;
-export const CategoryPatch = Category.omit({
-  code: true,
-  kind: true,
-  majorCode: true,
-  minorCode: true,
-}).partial();
+/** A shape's fields without their defaults: zod 4 applies a default even inside `.partial()`. */
+function withoutDefaults<S extends z.ZodRawShape>(shape: S) {
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s]),
+  ) as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] };
+}
+/** A PATCH changes only the fields it names (a default would silently reset the others). */
+export const CategoryPatch = z
+  .object(
+    withoutDefaults(
+      Category.omit({
+        code: true,
+        kind: true,
+        majorCode: true,
+        minorCode: true,
+      }).shape,
+    ),
+  )
+  .partial();
 export type CategoryPatchT = z.infer<typeof CategoryPatch>;
 export const CategoryParams = z.object({ code: z.string().max(40) });
 
@@ -126,11 +151,16 @@ export const DuplicateQuery = z.object({
 
 const note = text(2000).optional();
 const reason = text(2000);
+/**
+ * 公开答复: a reply written for the public (Open311 status_notes, the portal's timeline). Notes and
+ * reasons stay internal; only this is ever published, with personal data masked.
+ */
+const publicReply = text(2000).optional();
 export const Transition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('verify_request'), note }),
   z.object({ type: z.literal('verify_report'), found: z.boolean(), note: reason }),
   z.object({ type: z.literal('file'), note }),
-  z.object({ type: z.literal('reject'), reason }),
+  z.object({ type: z.literal('reject'), reason, publicReply }),
   z.object({ type: z.literal('merge'), intoCaseId: z.uuid(), note }),
   z.object({
     type: z.literal('dispatch'),
@@ -155,7 +185,7 @@ export const Transition = z.discriminatedUnion('type', [
     note: reason,
     evidence: z.array(Hash).max(9).optional(),
   }),
-  z.object({ type: z.literal('close'), note, answeredOnCall: z.boolean().optional() }),
+  z.object({ type: z.literal('close'), note, answeredOnCall: z.boolean().optional(), publicReply }),
   z.object({ type: z.literal('reopen'), reason }),
   z.object({
     type: z.literal('rate'),

@@ -117,14 +117,14 @@ select *
 -- params: "closed", "rejected", "merged", "work_day", "work_hour"
 
 -- CasesStore.publicCases
-select "c"."id", "c"."number", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url"
+select "c"."id", "c"."number", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "cat"."publication", "cat"."publish_hotline", "cat"."point_precision"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where "c"."kind" in ($1) and "c"."area_code" like $2 and "c"."created_at" >= $3 and "c"."created_at" <= $4 and "c"."category_code" in ($5) and "c"."state" not in ($6)
+  where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."category_code" in ($8) and "c"."state" not in ($9)
   order by "c"."created_at" desc, "c"."number"
-  limit $7
-  offset $8;
--- params: "component", "120101%", Date, Date, "component.0101", "closed", 1000, 0
+  limit $10
+  offset $11;
+-- params: "component", "none", "hotline", true, "120101%", Date, Date, "component.0101", "closed", 1000, 0
 
 -- CasesStore.saveView
 insert into "saved_views" ("user_id", "name", "filters")

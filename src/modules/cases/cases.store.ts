@@ -24,6 +24,11 @@ export interface PublicCaseFilter {
   to?: Date;
   categoryCodes?: readonly string[];
   states?: { in: readonly string[] } | { notIn: readonly string[] };
+  /**
+   * Only what the publication policy (公开范围, channels/publication.ts) may list: not a category set to
+   * `none`, and hotline calls only where the category opts in. Filtered here so pages stay full.
+   */
+  published?: boolean;
   limit: number;
   offset: number;
 }
@@ -316,8 +321,17 @@ export class CasesStore {
         'c.lon',
         'c.lat',
         'c.media_url',
+        'c.kind',
+        'c.source',
+        'cat.publication',
+        'cat.publish_hotline',
+        'cat.point_precision',
       ])
       .where('c.kind', 'in', [...f.kinds]);
+    if (f.published)
+      query = query
+        .where('cat.publication', '<>', 'none')
+        .where((eb) => eb.or([eb('c.source', '<>', 'hotline'), eb('cat.publish_hotline', '=', true)]));
     if (f.areaPrefix) query = query.where('c.area_code', 'like', `${f.areaPrefix}%`);
     if (f.numbers) query = query.where('c.number', 'in', [...f.numbers]);
     if (f.from) query = query.where('c.created_at', '>=', f.from);
@@ -473,6 +487,7 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
       to: AT,
       categoryCodes: ['component.0101'],
       states: { notIn: ['closed'] },
+      published: true,
       limit: 1000,
       offset: 0,
     },

@@ -29,6 +29,9 @@ export function toCategory(r: Row): CategoryT {
     keywords: r.keywords,
     active: r.active,
     attributes: r.attributes,
+    publication: r.publication,
+    publishHotline: r.publish_hotline,
+    pointPrecision: r.point_precision,
   };
 }
 
@@ -56,6 +59,9 @@ export function categoryToRow(c: CategoryT): Insertable<CategoriesTable> {
     keywords: c.keywords,
     active: c.active,
     attributes: JSON.stringify(c.attributes),
+    publication: c.publication,
+    publish_hotline: c.publishHotline,
+    point_precision: c.pointPrecision,
   };
 }
 
@@ -104,6 +110,9 @@ const COLUMNS: [keyof Row, string][] = [
   ['keywords', '关键词 keywords'],
   ['active', '启用 active'],
   ['attributes', '附加字段 attributes (JSON)'],
+  ['publication', '公开范围 publication (none/status/text)'],
+  ['publish_hotline', '公开热线诉求 publish_hotline'],
+  ['point_precision', '公开位置精度 point_precision (exact/grid)'],
 ];
 
 /** The catalogue as an XLSX workbook, one row per category. */
@@ -154,6 +163,10 @@ export async function parseCatalogueXlsx(bytes: Buffer): Promise<CategoryT[]> {
       keywords: get('keywords'),
       active: bool(get('active'), true),
       attributes: jsonCell(get('attributes'), n),
+      // Workbooks exported before 0016 have no publication columns: the cautious defaults apply.
+      publication: get('publication') || 'status',
+      publishHotline: bool(get('publish_hotline'), false),
+      pointPrecision: get('point_precision') || 'grid',
     };
     const result = Category.safeParse(candidate);
     if (!result.success) {

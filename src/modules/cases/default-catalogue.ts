@@ -29,6 +29,10 @@ export interface CategoryDef {
   keywords: string;
   active: boolean;
   attributes: CategoryAttribute[];
+  /** 公开范围 and point precision (0016); the cautious defaults for every default category. */
+  publication: 'none' | 'status' | 'text';
+  publishHotline: boolean;
+  pointPrecision: 'exact' | 'grid';
 }
 
 const wh = (value: number): TimeLimit => ({ value, unit: 'work_hour' });
@@ -261,6 +265,9 @@ function rows(
         keywords,
         active: true,
         attributes: ATTRIBUTES[name] ?? [],
+        publication: 'status' as const,
+        publishHotline: false,
+        pointPrecision: 'grid' as const,
         ...base,
       };
     }),

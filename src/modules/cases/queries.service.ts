@@ -275,11 +275,16 @@ export class CaseQueries {
     }));
   }
 
-  /** A case by its tracking code with its category name and its event types and times, or null. */
+  /** A case by its tracking code with its category name and its events' types, times and public replies, or null. */
   async byTrackingCode(code: string) {
     const c = await this.store.caseWithCategoryByTrackingCode(code);
     if (!c) return null;
-    const events = (await this.store.events(c.id)).map((e) => ({ type: e.type, at: e.at }));
+    const events = (await this.store.events(c.id)).map((e) => ({
+      type: e.type,
+      at: e.at,
+      // 公开答复 only: an event's note is the staff's and never leaves the console.
+      publicReply: typeof e.payload.publicReply === 'string' ? e.payload.publicReply : null,
+    }));
     return {
       id: c.id,
       number: c.number,
@@ -299,25 +304,33 @@ export class CaseQueries {
     return c && this.store.caseById(c.id);
   }
 
-  /** Public requests (Open311) with their assigned unit's name and the last closing/rejecting note. */
+  /**
+   * Public requests (Open311) with their assigned unit's name, the category's publication policy and the
+   * public reply (公开答复) of the last close or reject — null when reopened since. Staff notes and
+   * reasons are not read: they are never published.
+   */
   async publicRequests(f: PublicCaseFilter) {
     const rows = await this.store.publicCases(f);
     const ids = rows.map((r) => r.id);
-    const [notes, units] = await Promise.all([
-      this.store.eventsOfTypes(ids, ['reject', 'close', 'merge']),
+    const [steps, units] = await Promise.all([
+      this.store.eventsOfTypes(ids, ['reject', 'close', 'reopen']),
       unitNames(
         this.engine.db,
         rows.map((r) => r.assigned_unit_id),
       ),
     ]);
     return rows.map((r) => {
-      const last = notes.filter((n) => n.case_id === r.id).at(-1);
-      const reason = last?.payload.reason;
+      const reply = steps.filter((n) => n.case_id === r.id).at(-1)?.payload.publicReply;
       return {
         number: r.number,
         state: r.state,
+        kind: r.kind,
+        source: r.source,
         categoryCode: r.category_code,
         categoryName: r.category_name,
+        publication: r.publication,
+        publishHotline: r.publish_hotline,
+        pointPrecision: r.point_precision,
         description: r.description,
         title: r.title,
         unitName: r.assigned_unit_id ? (units.get(r.assigned_unit_id) ?? null) : null,
@@ -329,7 +342,7 @@ export class CaseQueries {
         lon: r.lon,
         lat: r.lat,
         mediaUrl: r.media_url,
-        lastNote: last?.note ?? (typeof reason === 'string' ? reason : null),
+        publicReply: typeof reply === 'string' ? reply : null,
       };
     });
   }

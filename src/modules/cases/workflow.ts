@@ -178,6 +178,9 @@ export function availableActions(c: CaseSnapshot, actor: Actor, ctx: DecideConte
 }
 
 const text = (s: unknown, min = 1): s is string => typeof s === 'string' && s.trim().length >= min;
+/** 公开答复: kept in the event only when written, so events without one hash exactly as before. */
+const publicReplyOf = (cmd: { publicReply?: string }) =>
+  text(cmd.publicReply) ? { publicReply: cmd.publicReply } : {};
 
 export function decide(c: CaseSnapshot, cmd: Command, actor: Actor, ctx: DecideContext): Decision {
   const refused = guard(c, cmd.type, actor, ctx);
@@ -203,7 +206,7 @@ export function decide(c: CaseSnapshot, cmd: Command, actor: Actor, ctx: DecideC
       return ok('filed', { ...NO_CLOCK }, { note: cmd.note ?? null });
     case 'reject':
       if (!text(cmd.reason, 2)) return invalid('reason_required', 'A reason is required to reject a case.');
-      return ok('rejected', { ...NO_CLOCK }, { reason: cmd.reason });
+      return ok('rejected', { ...NO_CLOCK }, { reason: cmd.reason, ...publicReplyOf(cmd) });
     case 'merge':
       if (!text(cmd.intoCaseId)) return invalid('merge_target_required', 'Name the case to merge into.');
       if (cmd.intoCaseId === c.id) return invalid('merge_into_self', 'A case cannot be merged into itself.');
@@ -315,7 +318,11 @@ export function decide(c: CaseSnapshot, cmd: Command, actor: Actor, ctx: DecideC
           'Closing at intake is only for a consultation answered on the call.',
         );
       }
-      return ok('closed', { ...NO_CLOCK }, { note: cmd.note ?? null, answeredOnCall: !!cmd.answeredOnCall });
+      return ok(
+        'closed',
+        { ...NO_CLOCK },
+        { note: cmd.note ?? null, answeredOnCall: !!cmd.answeredOnCall, ...publicReplyOf(cmd) },
+      );
     case 'reopen':
       if (!text(cmd.reason, 2)) return invalid('reason_required', 'Say why the case is reopened (重办).');
       return reopen(c, ctx, cmd.reason, ok);

@@ -110,6 +110,10 @@ export const PublicService = z.object({
   name: z.string(),
   group: z.string(),
   kind: z.string(),
+  /** 公开范围: whether the public will see a report of this service (none), its status, or its text. */
+  publication: z.enum(['none', 'status', 'text']),
+  /** Where the public sees its place: exactly, or the centre of its grid. */
+  pointPrecision: z.enum(['exact', 'grid']),
 });
 export const PortalAreasQuery = z.object({ level: z.enum(['district', 'street']) });
 export const AreaFeatures = z.object({
@@ -144,7 +148,15 @@ export const PublicTimeline = z.object({
   canRate: z.boolean(),
   rating: z.string().nullable(),
   createdAt: Instant,
-  timeline: z.array(z.object({ step: z.string(), label: z.string(), at: Instant })),
+  timeline: z.array(
+    z.object({
+      step: z.string(),
+      label: z.string(),
+      at: Instant,
+      /** 公开答复 the staff wrote for the public at this step (personal data masked); never their notes. */
+      reply: z.string().nullable(),
+    }),
+  ),
 });
 export type PublicTimelineT = z.infer<typeof PublicTimeline>;
 

@@ -8,6 +8,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { projectRoot } from '../../platform/config.js';
 import { describeApi } from '../../testing/api.js';
 import { wholeCellCentre } from '../../testing/grid-cells.js';
+import { centroidOf } from '../places/centroid.js';
 
 const SCHEMAS = path.join(projectRoot, 'data/open311-schema');
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -52,6 +53,13 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     point = { lat: String(centre.lat), long: String(centre.lon) };
     OPEN311_KEY = ctx().seed.open311Key ?? '';
     expect(OPEN311_KEY).toMatch(/^wg_o311_[A-Za-z0-9_-]{43}$/);
+    // Categories publish status only by default (0016); the round-trip below needs every field.
+    const admin = await ctx().login('admin');
+    const opened = await admin.patch('/api/categories/component.0101', {
+      publication: 'text',
+      pointPrecision: 'exact',
+    });
+    expect(opened.status, JSON.stringify(opened.json)).toBe(200);
   });
 
   it('answers discovery in JSON and XML with exact content types', async () => {
@@ -230,5 +238,140 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     expect(listed.find((k) => k.id === made.json.id)?.revokedAt).not.toBeNull();
     const stored = await sql<{ key_hash: string }>`select key_hash from api_keys`.execute(ctx().store.db);
     expect(stored.rows.every((r) => /^[0-9a-f]{64}$/.test(r.key_hash))).toBe(true);
+  });
+
+  it('publishes by the category’s policy (公开范围): none → absent and 404, status → no text, text → masked; points snapped; only public replies', async () => {
+    const admin = await ctx().login('admin');
+    const policy = async (code: string, body: object) =>
+      expect((await admin.patch(`/api/categories/${code}`, body)).status).toBe(200);
+    await policy('event.0103', { publication: 'none' });
+    await policy('event.0105', { publication: 'status' }); // points snapped to the grid: the default
+    await policy('event.0106', { publication: 'text', pointPrecision: 'grid' });
+    await policy('request.0101', { publication: 'text', pointPrecision: 'exact' });
+    // A point inside the cell but off its centre, so that snapping shows.
+    const centre = { lat: Number(point.lat), lon: Number(point.long) };
+    const off = { lat: String(centre.lat + 0.0002), long: String(centre.lon - 0.0002) };
+    const file = async (service_code: string, description: string) => {
+      const res = await post('requests.json', { api_key: OPEN311_KEY, service_code, ...off, description });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json()[0].service_request_id as string;
+    };
+    const hidden = await file('event.0103', '楼道里堆满杂物，业主电话13812345678');
+    const statusOnly = await file('event.0105', '河面漂浮垃圾，联系人13812345678');
+    const masked = await file(
+      'event.0106',
+      '有人焚烧树叶，我的手机13812345678，身份证12010119900307123X，邮箱zhang.san@example.com',
+    );
+    const answered = await file('request.0101', '想咨询垃圾分类投放时间');
+    const one = async (id: string) => {
+      const json = await get(`/open311/v2/requests/${id}.json`);
+      const x = await get(`/open311/v2/requests/${id}.xml`);
+      return { json, x, xml: x.statusCode === 200 ? xml.parse(x.body).service_requests.request[0] : null };
+    };
+    const list = async (code: string) => {
+      const json = (await get(`/open311/v2/requests.json?service_code=${code}`)).json();
+      const x = xml.parse((await get(`/open311/v2/requests.xml?service_code=${code}`)).body).service_requests;
+      return { json, xml: x.request ?? [] };
+    };
+
+    // none: not listed, 404 on direct fetch, in both formats.
+    const none = await one(hidden);
+    expect([none.json.statusCode, none.x.statusCode]).toEqual([404, 404]);
+    expect(none.json.json()).toEqual([{ code: 404, description: expect.stringContaining(hidden) }]);
+    expect(xml.parse(none.x.body).errors.error[0].code).toBe('404');
+    const noneList = await list('event.0103');
+    expect([noneList.json, noneList.xml]).toEqual([[], []]);
+    expect((await get('/open311/v2/requests.json')).body).not.toContain(hidden);
+
+    // status: category and status, no description; the point snapped to the grid's centre.
+    const status = await one(statusOnly);
+    valid('requests.json', status.json.json());
+    expect(status.json.json()[0]).toMatchObject({
+      service_request_id: statusOnly,
+      service_code: 'event.0105',
+      status: 'open',
+      description: null,
+      address: null,
+      media_url: null,
+    });
+    // The centre of the case's grid: its centroid, as the places module computes it.
+    const grid = await ctx()
+      .store.db.selectFrom('areas')
+      .select('geometry')
+      .where('code', '=', status.json.json()[0].address_id)
+      .executeTakeFirstOrThrow();
+    const gridCentre = grid.geometry && centroidOf(grid.geometry);
+    expect(gridCentre?.lat).toBeCloseTo(centre.lat, 4);
+    expect(status.json.json()[0].lat).toBeCloseTo(gridCentre?.lat ?? 0, 6);
+    expect(status.json.json()[0].long).toBeCloseTo(gridCentre?.lon ?? 0, 6);
+    expect(status.json.json()[0].lat).not.toBe(Number(off.lat));
+    expect(status.xml.description).toBe('');
+    expect(Number(status.xml.lat)).toBe(status.json.json()[0].lat);
+    expect(status.json.body + status.x.body).not.toContain('13812345678');
+    const statusList = await list('event.0105');
+    expect(statusList.json.map((r: { description: unknown }) => r.description)).toEqual([null]);
+    expect(statusList.xml.map((r: { description: unknown }) => r.description)).toEqual(['']);
+
+    // text: the description, masked, the same in JSON and XML, list and single request.
+    const text = await one(masked);
+    valid('requests.json', text.json.json());
+    const shown = text.json.json()[0].description as string;
+    expect(shown).toBe('有人焚烧树叶，我的手机138****5678，身份证1****************X，邮箱z***@example.com');
+    expect(text.xml.description).toBe(shown);
+    expect(text.json.json()[0].lat).toBe(status.json.json()[0].lat); // grid precision: the same centre
+    const textList = await list('event.0106');
+    expect(textList.json[0].description).toBe(shown);
+    expect(textList.xml[0].description).toBe(shown);
+    for (const body of [text.json.body, text.x.body, JSON.stringify(textList)])
+      expect(body).not.toMatch(/13812345678|12010119900307123X|zhang\.san@/);
+
+    // exact precision keeps the reported point.
+    const exact = await one(answered);
+    expect(exact.json.json()[0].lat).toBe(Number(off.lat));
+
+    // Staff notes are never published; a public reply (公开答复) is, masked, in status_notes.
+    const operator = await ctx().login('operator');
+    const caseOf = async (number: string) =>
+      ctx()
+        .store.db.selectFrom('cases')
+        .select(['id', 'version'])
+        .where('number', '=', number)
+        .executeTakeFirstOrThrow();
+    const c = await caseOf(answered);
+    const closed = await operator.post(`/api/cases/${c.id}/transitions`, {
+      version: c.version,
+      type: 'close',
+      answeredOnCall: true,
+      note: '已办结：回访满意',
+      publicReply: '每日 7:00-9:00、18:00-20:00 定时投放；详询社区 022-23456789',
+    });
+    expect(closed.status, JSON.stringify(closed.json)).toBe(200);
+    const after = await one(answered);
+    const notes = after.json.json()[0].status_notes as string;
+    expect(notes).toBe('已办结：每日 7:00-9:00、18:00-20:00 定时投放；详询社区 022-****6789');
+    expect(after.xml.status_notes).toBe(notes);
+    expect(after.json.body + after.x.body).not.toContain('回访满意');
+    const lead = await ctx().login('shift_lead');
+    const s = await caseOf(statusOnly);
+    const rejected = await lead.post(`/api/cases/${s.id}/transitions`, {
+      version: s.version,
+      type: 'reject',
+      reason: '内部核查：重复上报，上报人有纠纷',
+    });
+    expect(rejected.status, JSON.stringify(rejected.json)).toBe(200);
+    const rejectedNow = await one(statusOnly);
+    expect(rejectedNow.json.json()[0]).toMatchObject({ status: 'closed', status_notes: '不予立案' });
+    expect(rejectedNow.json.body + rejectedNow.x.body).not.toContain('内部核查');
+
+    // Hotline calls are withheld unless the category opts in, whatever its level.
+    await ctx()
+      .store.db.updateTable('cases')
+      .set({ source: 'hotline' })
+      .where('number', '=', masked)
+      .execute();
+    expect((await one(masked)).json.statusCode).toBe(404);
+    expect((await list('event.0106')).json).toEqual([]);
+    await policy('event.0106', { publishHotline: true });
+    expect((await one(masked)).json.json()[0].description).toBe(shown);
   });
 });

@@ -10,7 +10,7 @@ import { type Cases, FINAL_STATES, type LocatedPlace } from '../cases/cases.serv
 import { listCategories } from '../cases/catalogue.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
 import { type readForm, toRequest, toService, toServiceDefinition } from './open311.js';
-import { PUBLIC_KINDS } from './portal.service.js';
+import { PUBLIC_KINDS, publicView } from './publication.js';
 
 const DEFAULT_DAYS = 90;
 const MAX_RESULTS = 1000;
@@ -127,8 +127,16 @@ export class Open311Service {
     });
   }
 
+  /** The requests the publication policy lets out, each with only what it lets out (publication.ts). */
   private async found(f: Parameters<Cases['queries']['publicRequests']>[0]) {
-    return (await this.cases.queries.publicRequests(f)).map(toRequest);
+    const rows = await this.cases.queries.publicRequests({ ...f, published: true });
+    const centres = await this.places.gridCentres(
+      rows.filter((r) => r.pointPrecision === 'grid').map((r) => r.areaCode),
+    );
+    return rows.flatMap((r) => {
+      const view = publicView(r, centres.get(r.areaCode) ?? null);
+      return view ? [toRequest({ ...r, ...view })] : [];
+    });
   }
 
   async request(id: string, jurisdictionId: string | undefined) {

@@ -79,24 +79,28 @@ const STATE_NOTES: Record<string, string> = {
   merged: '与其他诉求合并办理',
 };
 
+/** A request as published: the policy (publication.ts) has already withheld or masked its fields. */
 export interface RequestRow {
   number: string;
   state: string;
   categoryCode: string;
   categoryName: string;
-  description: string;
-  title: string;
+  /** Masked; null unless the category publishes text. */
+  description: string | null;
   unitName: string | null;
   createdAt: Date;
   updatedAt: Date;
   dueAt: Date | null;
-  address: string;
+  /** Masked; null unless the category publishes text. */
+  address: string | null;
+  /** The grid's code. */
   areaCode: string;
+  /** At the category's precision (exact or the grid's centre). */
   lon: number | null;
   lat: number | null;
   mediaUrl: string | null;
-  /** A public note of the last step (reject reason, closing note), if any. */
-  lastNote: string | null;
+  /** 公开答复 of the last close or reject, masked; staff notes never come here. */
+  publicReply: string | null;
 }
 
 export function toRequest(r: RequestRow) {
@@ -105,10 +109,10 @@ export function toRequest(r: RequestRow) {
   return {
     service_request_id: r.number,
     status: closed ? ('closed' as const) : ('open' as const),
-    status_notes: r.lastNote ? `${note}：${r.lastNote}` : note,
+    status_notes: r.publicReply ? `${note}：${r.publicReply}` : note,
     service_name: r.categoryName,
     service_code: r.categoryCode,
-    description: (r.description || r.title).slice(0, 4000),
+    description: r.description === null ? null : r.description.slice(0, 4000),
     agency_responsible: r.unitName,
     service_notice: null,
     requested_datetime: w3c(r.createdAt) ?? '',

@@ -36,6 +36,9 @@ describeApi('citizen portal limits, idempotency and markup', (ctx) => {
   beforeAll(async () => {
     const { lon, lat } = await wholeCellCentre(ctx().store.db, '120101003');
     point = { lon, lat };
+    // The markup tests read the text back from Open311: the category must publish it (0016).
+    const admin = await ctx().login('admin');
+    expect((await admin.patch('/api/categories/event.0102', { publication: 'text' })).status).toBe(200);
   });
 
   it(`takes exactly ${LIMITS.report.device} of ${LIMITS.report.device + 4} parallel reports from one device`, async () => {

@@ -32,8 +32,15 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     const services = (await ctx().anonymous.get('/api/public/services')).json as {
       code: string;
       kind: string;
+      publication: string;
+      pointPrecision: string;
     }[];
     expect(services.some((s) => s.code === 'event.0102')).toBe(true);
+    // Each says how much of a report the public will see (公开范围): the cautious default until edited.
+    expect(services.find((s) => s.code === 'event.0102')).toMatchObject({
+      publication: 'status',
+      pointPrecision: 'grid',
+    });
     expect(services.some((s) => s.kind === 'petition')).toBe(false);
     const map = (await ctx().anonymous.get('/api/public/areas.geojson?level=street')).json;
     expect(map.features.length).toBeGreaterThan(3);
@@ -78,7 +85,7 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
       service: '暴露垃圾',
       closed: false,
       canRate: false,
-      timeline: [{ step: 'report', label: '已提交' }],
+      timeline: [{ step: 'report', label: '已提交', reply: null }],
     });
     expect(t.body).not.toMatch(/王女士|13900000000|受理员|portal/);
     expect((await ctx().anonymous.get('/api/public/track/AAAAAAAAAA')).status).toBe(404);
@@ -135,8 +142,22 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     await step(handler, { type: 'feedback', note: '已清理', evidence: [up.json.hash] });
     // The demo inspector's scope is another street: record the on-site check directly.
     await db.updateTable('cases').set({ checked: true }).where('id', '=', row.id).execute();
-    await step(lead, { type: 'close' });
-    expect((await ctx().anonymous.get(`/api/public/track/${trackingCode}`)).json.canRate).toBe(true);
+    await step(lead, {
+      type: 'close',
+      note: '已办结：回访满意，居民王某情绪激动',
+      publicReply: '垃圾已清运，感谢反映；如再有问题请拨 13912345678',
+    });
+    const tracked = await ctx().anonymous.get(`/api/public/track/${trackingCode}`);
+    expect(tracked.json.canRate).toBe(true);
+    // Only the public reply (公开答复) is shown, masked; the staff's notes never are.
+    expect(tracked.json.timeline.at(-1)).toEqual({
+      step: 'close',
+      label: '已办结',
+      at: expect.any(String),
+      reply: '垃圾已清运，感谢反映；如再有问题请拨 139****5678',
+    });
+    expect(tracked.json.timeline.slice(0, -1).every((e: { reply: unknown }) => e.reply === null)).toBe(true);
+    expect(tracked.body).not.toMatch(/回访满意|王某|已清理|13912345678/);
     const rated = await send(`/api/public/track/${trackingCode}/rate`, {
       rating: 'unsatisfied',
       comment: '还有垃圾',
@@ -147,5 +168,31 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     expect((await send(`/api/public/track/${trackingCode}/rate`, { rating: 'satisfied' })).statusCode).toBe(
       409,
     );
+  });
+
+  it('a report in a category the public does not see (none) is tracked by its receipt only, never listed', async () => {
+    device = 5;
+    const admin = await ctx().login('admin');
+    expect((await admin.patch('/api/categories/event.0103', { publication: 'none' })).status).toBe(200);
+    const services = (await ctx().anonymous.get('/api/public/services')).json as {
+      code: string;
+      publication: string;
+    }[];
+    expect(services.find((s) => s.code === 'event.0103')?.publication).toBe('none');
+    const res = await report({ serviceCode: 'event.0103', description: '楼下渣土堆放，我家电话13812345678' });
+    expect(res.statusCode, res.body).toBe(201);
+    const { trackingCode, number } = res.json();
+    // The tracking code is the reporter's receipt: steps and times, never the text.
+    const t = await ctx().anonymous.get(`/api/public/track/${trackingCode}`);
+    expect(t.json).toMatchObject({ number, closed: false, timeline: [{ step: 'report', reply: null }] });
+    expect(t.body).not.toMatch(/楼下|我家|13812345678/);
+    // Open311 does not publish it: absent from the list, 404 by id.
+    const one = await ctx().server.app.inject({ method: 'GET', url: `/open311/v2/requests/${number}.json` });
+    expect(one.statusCode).toBe(404);
+    const list = await ctx().server.app.inject({
+      method: 'GET',
+      url: '/open311/v2/requests.json?service_code=event.0103',
+    });
+    expect(list.json()).toEqual([]);
   });
 });

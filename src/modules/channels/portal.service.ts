@@ -12,11 +12,10 @@ import { listCategories } from '../cases/catalogue.service.js';
 import { principalOfUser } from '../org/org.service.js';
 import type { PublicRatingT, PublicReportT, PublicTimelineT } from './channels.schemas.js';
 import { ChannelsStore, type SubmissionKind } from './channels.store.js';
+import { maskPersonalData, PUBLIC_KINDS } from './publication.js';
 
 /** The portal's machine account: the cases citizens report are filed as it. */
 export const PORTAL_USERNAME = 'portal';
-/** Kinds of case the public may report and follow: not petitions, proposals or disputes. */
-export const PUBLIC_KINDS: readonly string[] = ['component', 'event', 'request'];
 /** Per hour: reports per address / per device, uploads per address. */
 export const LIMITS = {
   report: { source: 10, device: 5 },
@@ -59,11 +58,18 @@ export class PortalService {
     private readonly cases: Cases,
   ) {}
 
-  /** What citizens can report, in plain words. */
+  /** What citizens can report, in plain words, and how much of a report the public will see (公开范围). */
   async services() {
     return (await listCategories(this.db))
       .filter((c) => PUBLIC_KINDS.includes(c.kind))
-      .map((c) => ({ code: c.code, name: c.name, group: c.majorName, kind: c.kind }));
+      .map((c) => ({
+        code: c.code,
+        name: c.name,
+        group: c.majorName,
+        kind: c.kind,
+        publication: c.publication,
+        pointPrecision: c.pointPrecision,
+      }));
   }
 
   /**
@@ -133,7 +139,11 @@ export class PortalService {
     return { trackingCode: created.trackingCode, number: created.number, replayed: created.replayed };
   }
 
-  /** The public timeline of a report. */
+  /**
+   * The public timeline of a report. The tracking code is the reporter's receipt, not a listing, so it
+   * answers whatever the category's publication level — but only with what `status` shows (steps and
+   * times, never the text or the point) and the public replies (公开答复), masked; staff notes never.
+   */
   async track(code: string): Promise<PublicTimelineT> {
     const c = await this.cases.queries.byTrackingCode(code);
     if (!c || !PUBLIC_KINDS.includes(c.kind))
@@ -149,7 +159,12 @@ export class PortalService {
       createdAt: c.createdAt.toISOString(),
       timeline: c.events
         .filter((e) => STEP_LABELS[e.type])
-        .map((e) => ({ step: e.type, label: STEP_LABELS[e.type] as string, at: e.at.toISOString() })),
+        .map((e) => ({
+          step: e.type,
+          label: STEP_LABELS[e.type] as string,
+          at: e.at.toISOString(),
+          reply: e.publicReply ? maskPersonalData(e.publicReply) : null,
+        })),
     };
   }
 

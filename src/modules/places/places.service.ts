@@ -7,6 +7,7 @@ import type { AreaLevel, DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { readSetting, writeSetting } from '../../platform/settings.js';
+import { centroidOf } from './centroid.js';
 import { parseDivisionsCsv } from './divisions-csv.js';
 import { validateGridImport } from './grid-import.js';
 import { GridLocator, isInChina, toWgs84 } from './locator.js';
@@ -32,6 +33,8 @@ export class Places {
     version: string;
     checkedAt: number;
     names: Map<string, string>;
+    /** Each grid's centre (形心), where the public sees a case snapped to its grid. */
+    centres: Map<string, { lon: number; lat: number }>;
   } | null = null;
   private building: Promise<void> | null = null;
 
@@ -134,6 +137,17 @@ export class Places {
     };
   }
 
+  /** The centres of these grids (those with geometry); for publishing a point at grid precision. */
+  async gridCentres(codes: readonly string[]): Promise<Map<string, { lon: number; lat: number }>> {
+    const loc = await this.currentLocator();
+    const found = new Map<string, { lon: number; lat: number }>();
+    for (const code of codes) {
+      const c = loc.centres.get(code);
+      if (c) found.set(code, c);
+    }
+    return found;
+  }
+
   private async currentLocator() {
     const now = Date.now();
     if (this.locator && now - this.locator.checkedAt < STALE_CHECK_MS) return this.locator;
@@ -170,6 +184,12 @@ export class Places {
       version,
       checkedAt: Date.now(),
       names: new Map(names.map((n) => [n.code, n.name])),
+      centres: new Map(
+        grids.flatMap((g) => {
+          const c = g.geometry && centroidOf(g.geometry);
+          return c ? [[g.code, c] as const] : [];
+        }),
+      ),
     };
   }
 

@@ -154,6 +154,10 @@ export interface CategoriesTable {
   active: Generated<boolean>;
   updated_at: Generated<Date>;
   attributes: ColumnType<CategoryAttribute[], string | undefined, string>;
+  /** 公开范围 (0016): what the public may see of this category's cases. */
+  publication: Generated<'none' | 'status' | 'text'>;
+  publish_hotline: Generated<boolean>;
+  point_precision: Generated<'exact' | 'grid'>;
 }
 
 /** An extra field a category asks for (an Open311 service attribute). */

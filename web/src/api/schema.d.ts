@@ -1486,6 +1486,18 @@ export interface paths {
                                 /** @default  */
                                 nameEn: string;
                                 /**
+                                 * @default grid
+                                 * @enum {string}
+                                 */
+                                pointPrecision: "exact" | "grid";
+                                /**
+                                 * @default status
+                                 * @enum {string}
+                                 */
+                                publication: "none" | "status" | "text";
+                                /** @default false */
+                                publishHotline: boolean;
+                                /**
                                  * @default rules
                                  * @enum {string}
                                  */
@@ -1658,6 +1670,7 @@ export interface paths {
                         /** @enum {string} */
                         type: "file";
                     } | {
+                        publicReply?: string;
                         reason: string;
                         /** @enum {string} */
                         type: "reject";
@@ -1721,6 +1734,7 @@ export interface paths {
                     } | {
                         answeredOnCall?: boolean;
                         note?: string;
+                        publicReply?: string;
                         /** @enum {string} */
                         type: "close";
                     } | {
@@ -2007,6 +2021,18 @@ export interface paths {
                             /** @default  */
                             nameEn: string;
                             /**
+                             * @default grid
+                             * @enum {string}
+                             */
+                            pointPrecision: "exact" | "grid";
+                            /**
+                             * @default status
+                             * @enum {string}
+                             */
+                            publication: "none" | "status" | "text";
+                            /** @default false */
+                            publishHotline: boolean;
+                            /**
                              * @default rules
                              * @enum {string}
                              */
@@ -2081,6 +2107,18 @@ export interface paths {
                         /** @default  */
                         nameEn?: string;
                         /**
+                         * @default grid
+                         * @enum {string}
+                         */
+                        pointPrecision?: "exact" | "grid";
+                        /**
+                         * @default status
+                         * @enum {string}
+                         */
+                        publication?: "none" | "status" | "text";
+                        /** @default false */
+                        publishHotline?: boolean;
+                        /**
                          * @default rules
                          * @enum {string}
                          */
@@ -2150,6 +2188,18 @@ export interface paths {
                             /** @default  */
                             nameEn: string;
                             /**
+                             * @default grid
+                             * @enum {string}
+                             */
+                            pointPrecision: "exact" | "grid";
+                            /**
+                             * @default status
+                             * @enum {string}
+                             */
+                            publication: "none" | "status" | "text";
+                            /** @default false */
+                            publishHotline: boolean;
+                            /**
                              * @default rules
                              * @enum {string}
                              */
@@ -2200,9 +2250,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @default true */
                         active?: boolean;
-                        /** @default [] */
                         attributes?: {
                             code: string;
                             /** @enum {string} */
@@ -2214,44 +2262,37 @@ export interface paths {
                                 name: string;
                             }[];
                         }[];
-                        /** @default true */
                         checkRequired?: boolean;
-                        /** @default  */
                         closingCriterion?: string;
                         fileLimit?: {
                             /** @enum {string} */
                             unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
                             value: number;
                         };
-                        /** @default  */
                         filingCriterion?: string;
                         handleLimit?: {
                             /** @enum {string} */
                             unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
                             value: number;
                         };
-                        /** @default  */
                         keywords?: string;
                         majorName?: string;
-                        /** @default  */
                         majorNameEn?: string;
                         name?: string;
-                        /** @default  */
                         nameEn?: string;
-                        /**
-                         * @default rules
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
+                        pointPrecision?: "exact" | "grid";
+                        /** @enum {string} */
+                        publication?: "none" | "status" | "text";
+                        publishHotline?: boolean;
+                        /** @enum {string} */
                         route?: "rules" | "street";
                         signLimit?: {
                             /** @enum {string} */
                             unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
                             value: number;
                         };
-                        /**
-                         * @default normal
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
                         urgency?: "normal" | "urgent" | "critical";
                     };
                 };
@@ -2307,6 +2348,18 @@ export interface paths {
                             name: string;
                             /** @default  */
                             nameEn: string;
+                            /**
+                             * @default grid
+                             * @enum {string}
+                             */
+                            pointPrecision: "exact" | "grid";
+                            /**
+                             * @default status
+                             * @enum {string}
+                             */
+                            publication: "none" | "status" | "text";
+                            /** @default false */
+                            publishHotline: boolean;
                             /**
                              * @default rules
                              * @enum {string}
@@ -3134,6 +3187,10 @@ export interface paths {
                             group: string;
                             kind: string;
                             name: string;
+                            /** @enum {string} */
+                            pointPrecision: "exact" | "grid";
+                            /** @enum {string} */
+                            publication: "none" | "status" | "text";
                         }[];
                     };
                 };
@@ -3183,6 +3240,7 @@ export interface paths {
                             timeline: {
                                 at: string;
                                 label: string;
+                                reply: string | null;
                                 step: string;
                             }[];
                             trackingCode: string;
@@ -3245,6 +3303,7 @@ export interface paths {
                             timeline: {
                                 at: string;
                                 label: string;
+                                reply: string | null;
                                 step: string;
                             }[];
                             trackingCode: string;

@@ -110,6 +110,12 @@ function ActionDialog(props: { c: CaseDetail; type: string; onClose(done: boolea
       <Input.TextArea rows={3} maxLength={2000} data-testid="action-note" />
     </Form.Item>
   );
+  // 公开答复: the only words of a step that the public (Open311, the portal) ever sees.
+  const publicReply = (
+    <Form.Item name="publicReply" label={t('cases.field.publicReply')}>
+      <Input.TextArea rows={2} maxLength={2000} data-testid="action-public-reply" />
+    </Form.Item>
+  );
 
   const fields = () => {
     if (NOTE_ONLY.has(type)) return note();
@@ -129,6 +135,12 @@ function ActionDialog(props: { c: CaseDetail; type: string; onClose(done: boolea
           </>
         );
       case 'reject':
+        return (
+          <>
+            {note('reason', required)}
+            {publicReply}
+          </>
+        );
       case 'suspend':
       case 'reopen':
         return note('reason', required);
@@ -272,6 +284,7 @@ function ActionDialog(props: { c: CaseDetail; type: string; onClose(done: boolea
               </Form.Item>
             )}
             {note()}
+            {publicReply}
           </>
         );
       case 'rate':

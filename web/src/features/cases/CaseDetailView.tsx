@@ -155,6 +155,12 @@ export function CaseDetailView() {
                     <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
                     {e.note && <div style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}
                     {typeof e.payload.reason === 'string' && <div>{e.payload.reason}</div>}
+                    {typeof e.payload.publicReply === 'string' && (
+                      <div>
+                        <Tag color="blue">{t('cases.publicReply')}</Tag>
+                        {e.payload.publicReply}
+                      </div>
+                    )}
                     {typeof e.payload.text === 'string' && <div>{e.payload.text}</div>}
                     {e.type === 'deadline_recount' && typeof e.payload.dueAt === 'string' && (
                       <div>

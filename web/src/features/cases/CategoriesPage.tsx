@@ -22,6 +22,9 @@ import { useAction, useList } from '../org/useList';
 import './strings';
 
 const UNITS = ['work_hour', 'work_day', 'natural_hour', 'natural_day'] as const;
+/** 公开范围 (what Open311 and the portal show of a category's cases) and the precision of its points. */
+const PUBLICATIONS = ['none', 'status', 'text'] as const;
+const PRECISIONS = ['exact', 'grid'] as const;
 
 export default function CategoriesPage() {
   const { t } = useTranslation();
@@ -97,6 +100,20 @@ export default function CategoriesPage() {
             title: t('cases.checkRequired'),
             dataIndex: 'checkRequired',
             render: (b: boolean) => (b ? '✓' : ''),
+          },
+          {
+            title: t('cases.publication'),
+            render: (_, c) => (
+              <Space size={2} wrap>
+                <Tag
+                  color={c.publication === 'none' ? 'default' : c.publication === 'text' ? 'green' : 'blue'}
+                >
+                  {t(`cases.publications.${c.publication}`)}
+                </Tag>
+                {c.publication !== 'none' && <Tag>{t(`cases.precisions.${c.pointPrecision}`)}</Tag>}
+                {c.publishHotline && <Tag color="orange">{t('cases.publishHotline')}</Tag>}
+              </Space>
+            ),
           },
           {
             title: t('units.status'),
@@ -201,6 +218,24 @@ function EditCategory(props: { c: Category; onClose(): void; onSave(v: Partial<C
             <Switch />
           </Form.Item>
           <Form.Item name="active" label={t('common.active')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Space>
+        <Space wrap>
+          <Form.Item name="publication" label={t('cases.publication')}>
+            <Select
+              style={{ width: 200 }}
+              data-testid="category-publication"
+              options={PUBLICATIONS.map((p) => ({ value: p, label: t(`cases.publications.${p}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="pointPrecision" label={t('cases.pointPrecision')}>
+            <Select
+              style={{ width: 140 }}
+              options={PRECISIONS.map((p) => ({ value: p, label: t(`cases.precisions.${p}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="publishHotline" label={t('cases.publishHotline')} valuePropName="checked">
             <Switch />
           </Form.Item>
         </Space>

@@ -21,9 +21,11 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { formatTime } from '../../app/format';
+import './strings';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -54,6 +56,9 @@ interface Service {
   code: string;
   name: string;
   group: string;
+  /** 公开范围: how much of a report the public will see. */
+  publication: 'none' | 'status' | 'text';
+  pointPrecision: 'exact' | 'grid';
 }
 interface Tracked {
   trackingCode: string;
@@ -63,7 +68,8 @@ interface Tracked {
   canRate: boolean;
   rating: string | null;
   createdAt: string;
-  timeline: { step: string; label: string; at: string }[];
+  /** `reply`: a public reply (公开答复) the staff wrote at that step, masked by the server. */
+  timeline: { step: string; label: string; at: string; reply: string | null }[];
 }
 
 const shell = { maxWidth: 520, margin: '0 auto', padding: 12 } as const;
@@ -139,6 +145,8 @@ function ReportPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const key = useMemo(() => crypto.randomUUID(), []);
+  const [form] = Form.useForm();
+  const serviceCode: string | undefined = Form.useWatch('serviceCode', form);
   useEffect(() => {
     void call<Service[]>('GET', '/api/public/services').then(setServices);
   }, []);
@@ -183,7 +191,7 @@ function ReportPage() {
   }));
   return (
     <Card>
-      <Form layout="vertical" onFinish={(v) => void submit(v)}>
+      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
         <Form.Item
           name="serviceCode"
           label="遇到了什么问题"
@@ -197,6 +205,7 @@ function ReportPage() {
             data-testid="portal-service"
           />
         </Form.Item>
+        <PublicationNote service={services.find((s) => s.code === serviceCode)} />
         <Form.Item label="问题位置" required>
           <Space direction="vertical" style={{ width: '100%' }}>
             <Button onClick={locate} data-testid="portal-locate">
@@ -270,6 +279,7 @@ const STATE_LABELS: Record<string, string> = { closed: '已办结', rejected: '�
 
 function TrackPage() {
   const { code = '' } = useParams();
+  const { t: tr } = useTranslation();
   const [t, setT] = useState<Tracked | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rating, setRating] = useState('satisfied');
@@ -304,7 +314,22 @@ function TrackPage() {
       >
         <Timeline
           data-testid="portal-timeline"
-          items={t.timeline.map((e, i) => ({ key: i, children: `${e.label} · ${formatTime(e.at)}` }))}
+          items={t.timeline.map((e, i) => ({
+            key: i,
+            children: (
+              <>
+                {`${e.label} · ${formatTime(e.at)}`}
+                {e.reply && (
+                  <Typography.Paragraph
+                    style={{ whiteSpace: 'pre-wrap', margin: 0 }}
+                    data-testid="portal-reply"
+                  >
+                    {tr('portal.reply', { reply: e.reply })}
+                  </Typography.Paragraph>
+                )}
+              </>
+            ),
+          }))}
         />
       </Card>
       {t.canRate && (
@@ -332,5 +357,22 @@ function TrackPage() {
         </Card>
       )}
     </Space>
+  );
+}
+
+/** What the public will see of a report of this service (公开范围), shown before the citizen writes it. */
+function PublicationNote(props: { service: Service | undefined }) {
+  const { t } = useTranslation();
+  const s = props.service;
+  if (!s) return null;
+  const precision = s.publication === 'none' ? '' : ` ${t(`portal.precision.${s.pointPrecision}`)}`;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={{ marginBottom: 16 }}
+      data-testid="portal-publication"
+      title={`${t(`portal.publication.${s.publication}`)}${precision}`}
+    />
   );
 }
