@@ -101,6 +101,7 @@ const zh: Record<string, string> = {
   period_outside_task: '报送月份不在任务期限内',
   urging_not_found: '督办通知不存在',
   already_answered: '该督办通知已回复',
+  notification_not_found: '通知不存在',
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {
