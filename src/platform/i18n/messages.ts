@@ -102,7 +102,18 @@ const zh: Record<string, string> = {
   urging_not_found: '督办通知不存在',
   already_answered: '该督办通知已回复',
   notification_not_found: '通知不存在',
+  too_many_views: '最多保存50个列表视图，请先删除一个',
+  view_not_found: '列表视图不存在',
+  unknown_user: '设备对应的用户不存在',
+  backup_corrupt: '备份文件已损坏或不是网格的备份',
+  backup_schema: '备份的数据库版本与本系统不一致',
+  restore_not_empty: '目标数据库不是空的，恢复只能写入空数据库',
 };
+
+/** The codes that have a zh-CN message (English comes from each error itself). */
+export function messageCodes(): string[] {
+  return Object.keys(zh);
+}
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {
   if (!acceptLanguage) return 'zh-CN';

@@ -263,7 +263,7 @@ export const LANG_KEY = 'wangge.lang';
 function firstLanguage(): 'zh-CN' | 'en' {
   const stored = localStorage.getItem(LANG_KEY);
   if (stored === 'en' || stored === 'zh-CN') return stored;
-  return (navigator.language ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+  return (globalThis.navigator?.language ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
 }
 export const initialLanguage = firstLanguage();
 
