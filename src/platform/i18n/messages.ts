@@ -107,6 +107,11 @@ const zh: Record<string, string> = {
   unknown_user: '设备对应的用户不存在',
   backup_corrupt: '备份文件已损坏或不是网格的备份',
   backup_schema: '备份的数据库版本与本系统不一致',
+  unknown_command: '不支持的操作',
+  merge_target_required: '请填写要合并到的案件',
+  limit_required: '请填写大于零的延长时间',
+  report_minutes: '报到时限应为 1 到 1440 分钟',
+  no_whistle: '该案件尚未吹哨',
   restore_not_empty: '目标数据库不是空的，恢复只能写入空数据库',
 };
 
