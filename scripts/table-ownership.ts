@@ -12,6 +12,7 @@ export const MIGRATION_OWNERS: Readonly<Record<string, string>> = {
   portal: 'channels', // 0008_portal.sql: the citizen portal is a channel
   hotline: 'channels', // 0009_hotline.sql: the hotline console is a channel
   api_keys: 'org', // 0012_api_keys.sql: Open311 API keys are credentials, kept with users and tokens
+  notification_prefs: 'notifications', // 0015_notification_prefs.sql: who wants to be told what
 };
 
 /**

@@ -349,6 +349,18 @@ export const PROBES: Record<string, Record<string, Build>> = {
     own: (fx) => ({ method: 'POST', url: `/api/notifications/${fx.noteA}/read`, payload: {} }),
     other: (fx) => ({ method: 'POST', url: `/api/notifications/${fx.noteB}/read`, payload: {} }),
   },
+  'GET /api/notifications/unread-count': {
+    any: () => ({ method: 'GET', url: '/api/notifications/unread-count' }),
+  },
+  'POST /api/notifications/read-all': {
+    any: () => ({ method: 'POST', url: '/api/notifications/read-all', payload: {} }),
+  },
+  'GET /api/notifications/preferences': {
+    any: () => ({ method: 'GET', url: '/api/notifications/preferences' }),
+  },
+  'PUT /api/notifications/preferences': {
+    any: () => ({ method: 'PUT', url: '/api/notifications/preferences', payload: { muted: ['warning'] } }),
+  },
 
   ...WORK_PROBES,
 };

@@ -65,20 +65,19 @@ export function caseJobHandlers(cases: Cases): Record<string, JobHandler> {
               unitId: centre,
               caseId: row.id,
               kind: 'escalated',
-              message: `超时升级：${row.number} ${row.title}`,
+              params: { number: row.number, title: row.title },
             },
           ]);
         return;
       }
       const unit = row.assigned_unit_id ?? (await commandCentre(trx, row.area_code));
-      const label = mark === 'warning' ? '即将超时' : '已超时';
       if (unit)
         await notify(trx, [
           {
             unitId: unit,
             caseId: row.id,
             kind: mark,
-            message: `${label}：${row.number} ${row.title}`,
+            params: { number: row.number, title: row.title },
           },
         ]);
       const next = cases.engine.nextMark(row.area_code, clock, mark);
@@ -96,7 +95,7 @@ export function caseJobHandlers(cases: Cases): Record<string, JobHandler> {
               unitId: u.unitId,
               caseId: row.id,
               kind: 'whistle_late',
-              message: `吹哨报到超时：${row.number} ${row.title}`,
+              params: { number: row.number, title: row.title },
             },
           ]);
       }

@@ -213,7 +213,7 @@ export class CaseTransitions {
           unitId: row.assigned_unit_id,
           caseId: row.id,
           kind: 'urged',
-          message: `督办：${row.number} ${command.note}`,
+          params: { number: row.number, note: command.note ?? '' },
         },
       ]);
     }

@@ -1,10 +1,16 @@
-/** The notifications module's only access to its table `notifications` (messages to a unit's inbox). */
+/**
+ * The notifications module's only access to its tables: `notifications` (messages to a unit's inbox) and
+ * `notification_prefs` (the kinds each user has switched off).
+ */
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
-export interface NotificationInsert {
+export interface NotificationRow {
   unitId: string;
   kind: string;
+  /** The zh-CN text (for rows without params, the only text). */
   message: string;
+  /** What the kind's text is filled with when it is read in the reader's language. */
+  params: Readonly<Record<string, string>> | null;
   caseId?: string | null;
   /** When set, (unit, kind, ref) is sent once: a second insert with the same triple does nothing. */
   ref?: string | null;
@@ -14,7 +20,7 @@ export class NotificationsStore {
   constructor(private readonly db: Db) {}
 
   /** Inserts the rows; those with a ref already sent are skipped. Returns how many were inserted. */
-  async insert(rows: readonly NotificationInsert[]): Promise<number> {
+  async insert(rows: readonly NotificationRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const res = await this.db
       .insertInto('notifications')
@@ -23,6 +29,7 @@ export class NotificationsStore {
           unit_id: r.unitId,
           kind: r.kind,
           message: r.message,
+          params: r.params ? JSON.stringify(r.params) : null,
           case_id: r.caseId ?? null,
           ref: r.ref ?? null,
         })),
@@ -32,16 +39,26 @@ export class NotificationsStore {
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   }
 
-  /** A unit's latest notifications, newest first. */
-  listForUnit(unitId: string, limit: number) {
-    return this.db
+  /** A unit's latest notifications, newest first, leaving out the muted kinds. */
+  listForUnit(unitId: string, limit: number, muted: readonly string[]) {
+    let q = this.db
       .selectFrom('notifications')
-      .select(['id', 'case_id', 'kind', 'message', 'created_at', 'read_at'])
+      .select(['id', 'case_id', 'kind', 'message', 'params', 'created_at', 'read_at'])
+      .where('unit_id', '=', unitId);
+    if (muted.length > 0) q = q.where('kind', 'not in', muted);
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** How many of a unit's notifications are unread, leaving out the muted kinds. */
+  async unreadCount(unitId: string, muted: readonly string[]): Promise<number> {
+    let q = this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('unit_id', '=', unitId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
+      .where('read_at', 'is', null);
+    if (muted.length > 0) q = q.where('kind', 'not in', muted);
+    const row = await q.executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** Marks one of the unit's notifications read; false when the unit has no such notification. */
@@ -54,12 +71,59 @@ export class NotificationsStore {
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
+
+  /** Marks every unread notification of the unit read, except the muted kinds; returns how many. */
+  async markAllRead(unitId: string, muted: readonly string[], at: Date): Promise<number> {
+    let q = this.db
+      .updateTable('notifications')
+      .set({ read_at: at })
+      .where('unit_id', '=', unitId)
+      .where('read_at', 'is', null);
+    if (muted.length > 0) q = q.where('kind', 'not in', muted);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  /** The kinds a user has switched off (none when the user never chose). */
+  async mutedKinds(userId: string): Promise<string[]> {
+    const row = await this.db
+      .selectFrom('notification_prefs')
+      .select('muted_kinds')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.muted_kinds ?? [];
+  }
+
+  /** Replaces the kinds a user has switched off. */
+  async setMutedKinds(userId: string, kinds: readonly string[], at: Date): Promise<void> {
+    await this.db
+      .insertInto('notification_prefs')
+      .values({ user_id: userId, muted_kinds: [...kinds], updated_at: at })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ muted_kinds: [...kinds], updated_at: at }))
+      .execute();
+  }
 }
 
 const UNIT = '00000000-0000-4000-8000-000000000001';
+const USER = '00000000-0000-4000-8000-000000000002';
+const AT = new Date('2026-05-01T00:00:00Z');
 
 export const SQL_EXAMPLES: SqlExamples<NotificationsStore> = {
-  insert: [[{ unitId: UNIT, kind: 'progress_due', message: '请报送进度', ref: 'task:2026-05' }]],
-  listForUnit: [UNIT, 100],
-  markRead: [UNIT, 1, new Date('2026-05-01T00:00:00Z')],
+  insert: [
+    [
+      {
+        unitId: UNIT,
+        kind: 'progress_due',
+        message: '请于2026-05-05前报送进度：示例任务',
+        params: { dueOn: '2026-05-05', title: '示例任务' },
+        ref: 'task:2026-05',
+      },
+    ],
+  ],
+  listForUnit: [UNIT, 100, ['progress_due']],
+  unreadCount: [UNIT, ['progress_due']],
+  markRead: [UNIT, 1, AT],
+  markAllRead: [UNIT, ['progress_due'], AT],
+  mutedKinds: [USER],
+  setMutedKinds: [USER, ['progress_due', 'progress_late'], AT],
 };

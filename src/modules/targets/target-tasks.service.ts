@@ -131,8 +131,8 @@ export class TargetTasks {
         trx,
         [task.lead_unit_id, ...task.co_unit_ids].map((unitId) => ({
           unitId,
-          kind: 'target_urged',
-          message: `督办：${task.title} — ${notice}`,
+          kind: 'target_urged' as const,
+          params: { title: task.title, notice },
         })),
       );
       return row;
@@ -252,9 +252,7 @@ export class TargetTasks {
           unitId: t.lead_unit_id,
           kind: late ? 'progress_late' : 'progress_due',
           ref: `${t.id}:${due.period}`,
-          message: late
-            ? `进度报送已逾期：${t.title}（${due.period}）`
-            : `请于${due.dueOn}前报送进度：${t.title}`,
+          params: { title: t.title, period: due.period, dueOn: due.dueOn },
         },
       ]);
     }

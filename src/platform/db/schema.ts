@@ -278,8 +278,15 @@ export interface NotificationsTable {
   case_id: string | null;
   kind: string;
   message: string;
+  params: JsonOf<Record<string, string> | null>;
   created_at: Generated<Date>;
   read_at: Timestamp | null;
+}
+
+export interface NotificationPrefsTable {
+  user_id: string;
+  muted_kinds: Generated<string[]>;
+  updated_at: Generated<Date>;
 }
 
 export interface JobsTable {
@@ -455,6 +462,7 @@ export interface DB {
   attachments: AttachmentsTable;
   saved_views: SavedViewsTable;
   notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
   jobs: JobsTable;
   target_documents: TargetDocumentsTable;
   targets: TargetsTable;

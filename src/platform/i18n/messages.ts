@@ -113,7 +113,24 @@ const zh: Record<string, string> = {
   calendar_year_conflict: '{year} 年的放假安排已录入且内容不同；如需修改请选择覆盖',
   calendar_year_not_found: '尚未录入 {year} 年的放假安排',
   calendar_duty_hours: '值班时间不正确：{reason}',
+  notification_not_found: '通知不存在',
+  too_many_views: '最多保存50个列表视图，请先删除一个',
+  view_not_found: '列表视图不存在',
+  unknown_user: '设备对应的用户不存在',
+  backup_corrupt: '备份文件已损坏或不是网格的备份',
+  backup_schema: '备份的数据库版本与本系统不一致',
+  unknown_command: '不支持的操作',
+  merge_target_required: '请填写要合并到的案件',
+  limit_required: '请填写大于零的延长时间',
+  report_minutes: '报到时限应为 1 到 1440 分钟',
+  no_whistle: '该案件尚未吹哨',
+  restore_not_empty: '目标数据库不是空的，恢复只能写入空数据库',
 };
+
+/** The codes that have a zh-CN message (English comes from each error itself). */
+export function messageCodes(): string[] {
+  return Object.keys(zh);
+}
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {
   if (!acceptLanguage) return 'zh-CN';

@@ -2960,7 +2960,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Warnings, overdue marks, escalations and reminders for the caller's unit */
+        /** Warnings, overdue marks, escalations and reminders for the caller's unit, in the caller's language (Accept-Language), without the kinds the caller switched off */
         get: {
             parameters: {
                 query?: never;
@@ -3026,6 +3026,150 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notification choices: every kind and the ones switched off */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the notification kinds the caller does not want to be told about */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every notification the caller sees read; answers how many were marked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's unit's notifications are unread (the kinds the caller wants) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -12,6 +12,7 @@ import { AuthProvider, useAuth } from './auth';
 import i18n from './i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 import { menuFor } from './menu';
+import { NotificationBell } from './NotificationBell';
 
 const PortalApp = lazy(() => import('../features/portal/PortalApp'));
 const FieldApp = lazy(() => import('../features/field/FieldApp'));
@@ -58,6 +59,7 @@ function Shell() {
             ))}
             {me.unitName && <Typography.Text type="secondary">{me.unitName}</Typography.Text>}
             <Tag color="blue">{me.scopeName}</Tag>
+            <NotificationBell />
             <LanguageSwitch />
             <Button onClick={() => void logout()}>{t('app.logout')}</Button>
           </Space>

@@ -73,6 +73,26 @@ const zh = {
     copied: '已复制',
     none: '无',
     all: '全部',
+    show: '显示',
+  },
+  notifications: {
+    title: '通知',
+    inbox: '通知列表',
+    readAll: '全部标为已读',
+    markRead: '标为已读',
+    empty: '暂无通知',
+    settings: '通知设置',
+    settingsHint: '选择要接收的通知类型（只影响您自己，单位同事各自设置）。',
+    kinds: {
+      warning: '即将超时',
+      overdue: '已超时',
+      escalated: '超时升级',
+      whistle_late: '吹哨报到超时',
+      urged: '案件督办',
+      target_urged: '任务督办',
+      progress_due: '进度报送提醒',
+      progress_late: '进度报送逾期',
+    },
   },
   units: {
     code: '单位编码',
@@ -186,6 +206,27 @@ const en: typeof zh = {
     copied: 'Copied',
     none: 'None',
     all: 'All',
+    show: 'Show',
+  },
+  notifications: {
+    title: 'Notifications',
+    inbox: 'Inbox',
+    readAll: 'Mark all read',
+    markRead: 'Mark read',
+    empty: 'No notifications',
+    settings: 'Settings',
+    settingsHint:
+      'Choose what you want to be told about (only for you; colleagues in your unit choose their own).',
+    kinds: {
+      warning: 'Due soon',
+      overdue: 'Overdue',
+      escalated: 'Escalated',
+      whistle_late: 'Summoned unit late',
+      urged: 'Case urged',
+      target_urged: 'Task urged',
+      progress_due: 'Progress report due',
+      progress_late: 'Progress report late',
+    },
   },
   units: {
     code: 'Code',
@@ -222,7 +263,13 @@ const en: typeof zh = {
 };
 
 export const LANG_KEY = 'wangge.lang';
-export const initialLanguage = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh-CN';
+/** The remembered choice; on a first visit, English when the browser prefers it, else zh-CN. */
+function firstLanguage(): 'zh-CN' | 'en' {
+  const stored = localStorage.getItem(LANG_KEY);
+  if (stored === 'en' || stored === 'zh-CN') return stored;
+  return (globalThis.navigator?.language ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+}
+export const initialLanguage = firstLanguage();
 
 void i18n.use(initReactI18next).init({
   resources: { 'zh-CN': { translation: zh }, en: { translation: en } },

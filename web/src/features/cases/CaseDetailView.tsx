@@ -221,6 +221,7 @@ function Reporter({
   r: { name?: string; phone?: string };
   revealable: boolean;
 }) {
+  const { t } = useTranslation();
   const [clear, setClear] = useState<{ name?: string; phone?: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const shown = clear ?? r;
@@ -237,7 +238,7 @@ function Reporter({
               .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
           }
         >
-          显示
+          {t('common.show')}
         </Button>
       )}
       {error && <Typography.Text type="danger">{error}</Typography.Text>}

@@ -19,10 +19,15 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { type CaseSummary, type Category, client, type Located, ok } from '../../api/client';
 import { useAuth } from '../../app/auth';
+import { formatTime } from '../../app/format';
+import { LanguageSwitch } from '../../app/LanguageSwitch';
 import LoginPage from '../auth/LoginPage';
 import { discard, enqueue, loadOutbox, type Outgoing, shrinkPhoto, syncOutbox } from './queue';
+import '../cases/strings';
+import './strings';
 
 const CACHE = 'wangge.field.cache';
 type Cache = {
@@ -59,6 +64,7 @@ async function cases(queue: 'check' | 'verify' | 'mine', limit: number): Promise
 }
 
 function Field() {
+  const { t, i18n } = useTranslation();
   const { me } = useAuth();
   const { message } = App.useApp();
   const [online, setOnline] = useState(navigator.onLine);
@@ -95,10 +101,10 @@ function Field() {
     setSyncing(false);
     setOutbox(loadOutbox());
     if (r.sent) {
-      void message.success(`已同步 ${r.sent} 条`);
+      void message.success(t('field.synced', { count: r.sent }));
       void refresh();
     }
-  }, [message, refresh]);
+  }, [message, refresh, t]);
 
   useEffect(() => {
     const up = () => {
@@ -132,37 +138,45 @@ function Field() {
             {me?.displayName}
           </Typography.Title>
           <Typography.Text type="secondary" data-testid="my-grid">
-            我的网格：{me?.scopeName}（{me?.scope}）
+            {t('field.myGrid', { name: me?.scopeName, code: me?.scope })}
           </Typography.Text>
         </div>
         <Space data-testid="sync-state">
-          <Badge status={online ? 'success' : 'default'} text={online ? '在线' : '离线'} />
-          {waiting > 0 ? <Tag color="orange">{waiting} 条待同步</Tag> : <Tag color="green">已全部同步</Tag>}
+          <Badge
+            status={online ? 'success' : 'default'}
+            text={online ? t('field.online') : t('field.offline')}
+          />
+          {waiting > 0 ? (
+            <Tag color="orange">{t('field.waiting', { count: waiting })}</Tag>
+          ) : (
+            <Tag color="green">{t('field.allSynced')}</Tag>
+          )}
+          <LanguageSwitch />
         </Space>
       </Space>
       <Tabs
         items={[
           {
             key: 'report',
-            label: '上报',
+            label: t('field.tabReport'),
             children: <ReportForm categories={cache.categories} online={online} onQueued={queued} />,
           },
           {
             key: 'tasks',
-            label: `任务 (${cache.check.length})`,
+            label: t('field.tabTasks', { count: cache.check.length }),
             children: <Tasks cache={cache} onQueued={queued} />,
           },
           {
             key: 'outbox',
-            label: `待同步 (${outbox.length})`,
+            label: t('field.tabOutbox', { count: outbox.length }),
             children: (
               <Space direction="vertical" style={{ width: '100%' }}>
                 <Button onClick={() => void sync()} loading={syncing} disabled={!online}>
-                  立即同步
+                  {t('field.syncNow')}
                 </Button>
                 <List
                   dataSource={outbox}
-                  locale={{ emptyText: '没有待同步的内容' }}
+                  locale={{ emptyText: t('field.outboxEmpty') }}
                   renderItem={(x) => (
                     <List.Item
                       actions={
@@ -177,7 +191,7 @@ function Field() {
                                   setOutbox(loadOutbox());
                                 }}
                               >
-                                删除
+                                {t('field.discard')}
                               </Button>,
                             ]
                           : []
@@ -187,11 +201,13 @@ function Field() {
                         title={x.label}
                         description={
                           x.refused ? (
-                            <Typography.Text type="danger">未被接受：{x.lastError}</Typography.Text>
+                            <Typography.Text type="danger">
+                              {t('field.refused', { error: x.lastError })}
+                            </Typography.Text>
                           ) : x.attempts ? (
-                            `已重试 ${x.attempts} 次：${x.lastError}`
+                            t('field.retried', { count: x.attempts, error: x.lastError })
                           ) : (
-                            '等待网络'
+                            t('field.waitingNetwork')
                           )
                         }
                       />
@@ -200,7 +216,7 @@ function Field() {
                 />
                 {cache.at && (
                   <Typography.Text type="secondary">
-                    任务数据更新于 {new Date(cache.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
+                    {t('field.cachedAt', { at: formatTime(cache.at, i18n.language) })}
                   </Typography.Text>
                 )}
               </Space>
@@ -217,6 +233,7 @@ function ReportForm(props: {
   online: boolean;
   onQueued(item: Omit<Outgoing, 'key' | 'createdAt' | 'attempts'>): void;
 }) {
+  const { t } = useTranslation();
   const [form] = Form.useForm<{ categoryCode: string; note: string }>();
   const [fix, setFix] = useState<{ lon: number; lat: number; accuracy: number } | null>(null);
   const [located, setLocated] = useState<Located | null>(null);
@@ -239,20 +256,23 @@ function ReportForm(props: {
             () => setLocated(null),
           );
       },
-      () => setError('无法获取定位，请检查定位权限'),
+      () => setError(t('field.noFix')),
       { enableHighAccuracy: true, timeout: 15_000 },
     );
 
   const submit = (v: { categoryCode: string; note: string }) => {
-    if (!fix) return setError('请先定位');
+    if (!fix) return setError(t('field.locateFirst'));
     const category = props.categories.find((c) => c.code === v.categoryCode);
     props.onQueued({
-      label: `上报：${category?.name ?? v.categoryCode} ${v.note.slice(0, 20)}`,
+      label: t('field.reportLabel', {
+        category: category?.name ?? v.categoryCode,
+        note: v.note.slice(0, 20),
+      }),
       url: '/api/cases',
       body: {
         categoryCode: v.categoryCode,
         title: v.note.slice(0, 60),
-        description: `${v.note}\n（定位精度 ${fix.accuracy} 米）`,
+        description: `${v.note}\n${t('field.accuracyNote', { metres: fix.accuracy })}`,
         lon: fix.lon,
         lat: fix.lat,
         evidence: [],
@@ -266,7 +286,11 @@ function ReportForm(props: {
   return (
     <Card size="small">
       <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item name="categoryCode" label="问题类别" rules={[{ required: true, message: '请选择类别' }]}>
+        <Form.Item
+          name="categoryCode"
+          label={t('field.category')}
+          rules={[{ required: true, message: t('field.categoryRequired') }]}
+        >
           <Select
             showSearch
             optionFilterProp="label"
@@ -278,16 +302,16 @@ function ReportForm(props: {
         </Form.Item>
         <Space direction="vertical" style={{ width: '100%', marginBottom: 12 }}>
           <Button onClick={locate} data-testid="field-locate">
-            定位
+            {t('field.locate')}
           </Button>
           {fix && (
             <Typography.Text data-testid="field-fix">
-              {fix.lat.toFixed(6)}, {fix.lon.toFixed(6)} · 精度 {fix.accuracy} 米{' '}
+              {fix.lat.toFixed(6)}, {fix.lon.toFixed(6)} · {t('field.accuracy', { metres: fix.accuracy })}{' '}
               {located
                 ? `· ${located.community.name} ${located.grid.code}`
                 : props.online
                   ? ''
-                  : '· 离线，网格待联网后确定'}
+                  : t('field.offlineGrid')}
             </Typography.Text>
           )}
           <input
@@ -297,17 +321,21 @@ function ReportForm(props: {
             data-testid="field-photo"
             onChange={(e) => {
               const f = e.target.files?.[0];
-              if (f) void shrinkPhoto(f).then(setPhoto, () => setError('照片无法读取'));
+              if (f) void shrinkPhoto(f).then(setPhoto, () => setError(t('field.photoUnreadable')));
             }}
           />
           {photo && <img src={photo} alt="" style={{ width: 120, borderRadius: 4 }} />}
         </Space>
-        <Form.Item name="note" label="说明" rules={[{ required: true, min: 2, message: '请简要说明' }]}>
+        <Form.Item
+          name="note"
+          label={t('field.note')}
+          rules={[{ required: true, min: 2, message: t('field.noteRequired') }]}
+        >
           <Input.TextArea rows={3} maxLength={500} data-testid="field-note" />
         </Form.Item>
         {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
         <Button type="primary" htmlType="submit" block size="large" data-testid="field-submit">
-          上报
+          {t('field.submit')}
         </Button>
       </Form>
     </Card>
@@ -354,12 +382,13 @@ function Tasks(props: {
   cache: Cache;
   onQueued(item: Omit<Outgoing, 'key' | 'createdAt' | 'attempts'>): void;
 }) {
+  const { t } = useTranslation();
   const [from, setFrom] = useState<{ lon: number; lat: number } | null>(null);
   const stops = [...props.cache.verify, ...props.cache.check];
   const route = patrolRoute(from, stops);
   const act = (c: CaseSummary, label: string, body: Record<string, unknown>) =>
     props.onQueued({
-      label: `${label}：${c.number}`,
+      label: t('field.actionLabel', { action: label, number: c.number }),
       url: `/api/cases/${c.id}/transitions`,
       body: { ...body, version: c.version },
     });
@@ -367,7 +396,7 @@ function Tasks(props: {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card
         size="small"
-        title="巡查路线（待核实、待核查）"
+        title={t('field.route')}
         extra={
           <Button
             size="small"
@@ -377,13 +406,13 @@ function Tasks(props: {
               )
             }
           >
-            从当前位置排序
+            {t('field.sortFromHere')}
           </Button>
         }
       >
         <List
           dataSource={route}
-          locale={{ emptyText: '暂无任务' }}
+          locale={{ emptyText: t('field.noTasks') }}
           renderItem={({ c, leg }, i) => (
             <List.Item
               actions={
@@ -394,27 +423,27 @@ function Tasks(props: {
                         size="small"
                         type="primary"
                         onClick={() =>
-                          act(c, '核实属实', {
+                          act(c, t('field.verifyTrue'), {
                             type: 'verify_report',
                             found: true,
-                            note: '现场核实：情况属实',
+                            note: t('field.verifyTrueNote'),
                           })
                         }
                       >
-                        属实
+                        {t('field.foundTrue')}
                       </Button>,
                       <Button
                         key="n"
                         size="small"
                         onClick={() =>
-                          act(c, '核实不属实', {
+                          act(c, t('field.verifyFalse'), {
                             type: 'verify_report',
                             found: false,
-                            note: '现场核实：未发现问题',
+                            note: t('field.verifyFalseNote'),
                           })
                         }
                       >
-                        不属实
+                        {t('field.foundFalse')}
                       </Button>,
                     ]
                   : [
@@ -423,38 +452,46 @@ function Tasks(props: {
                         size="small"
                         type="primary"
                         onClick={() =>
-                          act(c, '核查通过', { type: 'check', pass: true, note: '现场核查：已处置到位' })
+                          act(c, t('field.checkPass'), {
+                            type: 'check',
+                            pass: true,
+                            note: t('field.checkPassNote'),
+                          })
                         }
                       >
-                        核查通过
+                        {t('field.checkPass')}
                       </Button>,
                       <Button
                         key="no"
                         size="small"
                         danger
                         onClick={() =>
-                          act(c, '核查不通过', { type: 'check', pass: false, note: '现场核查：未处置到位' })
+                          act(c, t('field.checkFail'), {
+                            type: 'check',
+                            pass: false,
+                            note: t('field.checkFailNote'),
+                          })
                         }
                       >
-                        不通过
+                        {t('field.fail')}
                       </Button>,
                     ]
               }
             >
               <List.Item.Meta
                 title={`${i + 1}. ${c.title}`}
-                description={`${c.state === 'verifying' ? '待核实' : '待核查'} · ${c.areaName}${leg !== null ? ` · 下一站 ${leg} 米` : ''}`}
+                description={`${c.state === 'verifying' ? t('field.toVerify') : t('field.toCheck')} · ${c.areaName}${leg !== null ? t('field.nextStop', { metres: leg }) : ''}`}
               />
             </List.Item>
           )}
         />
       </Card>
-      <Card size="small" title="我的上报">
+      <Card size="small" title={t('field.mine')}>
         <List
           dataSource={props.cache.mine}
           renderItem={(c) => (
             <List.Item>
-              {c.title} · {c.state}
+              {c.title} · {t(`cases.states.${c.state}`, { defaultValue: c.state })}
             </List.Item>
           )}
         />

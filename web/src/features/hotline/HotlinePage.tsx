@@ -21,11 +21,13 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Category, type Duplicate, get, type MapSettings, post } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { useList } from '../org/useList';
 import { AreaMap } from '../places/AreaMap';
+import './strings';
 
 interface Place {
   kind: string;
@@ -68,6 +70,7 @@ function useDebounced<T>(value: T, ms = 300): T {
 }
 
 export default function HotlinePage() {
+  const { t } = useTranslation();
   const { me } = useAuth();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
@@ -145,7 +148,7 @@ export default function HotlinePage() {
 
   const register = async (closeOnCall: boolean) => {
     const v = await form.validateFields();
-    if (!place) return void message.error('请选择地点');
+    if (!place) return void message.error(t('hotline.placeRequired'));
     setBusy(true);
     try {
       const c = await api<{ id: string; number: string; version: number }>(
@@ -168,10 +171,10 @@ export default function HotlinePage() {
           type: 'close',
           version: c.version,
           answeredOnCall: true,
-          note: answers[0]?.answer.slice(0, 500) ?? '当场答复',
+          note: answers[0]?.answer.slice(0, 500) ?? t('hotline.answeredOnCall'),
         });
       }
-      setCreated(`${c.number}${closeOnCall ? '（已直接办结）' : ''}`);
+      setCreated(`${c.number}${closeOnCall ? t('hotline.closedOnCall') : ''}`);
       reset();
     } catch (e) {
       void message.error(e instanceof Error ? e.message : String(e));
@@ -184,8 +187,8 @@ export default function HotlinePage() {
     <Row gutter={16}>
       <Col xs={24} lg={12}>
         <Card
-          title="热线受理"
-          extra={<Typography.Text type="secondary">Ctrl+Enter 登记</Typography.Text>}
+          title={t('hotline.title')}
+          extra={<Typography.Text type="secondary">{t('hotline.shortcut')}</Typography.Text>}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void register(false);
           }}
@@ -198,7 +201,7 @@ export default function HotlinePage() {
               onClose={() => setCreated(null)}
               title={
                 <span style={{ fontSize: 20 }} data-testid="hotline-created">
-                  已登记：{created}
+                  {t('hotline.created', { number: created })}
                 </span>
               }
               style={{ marginBottom: 12 }}
@@ -208,7 +211,7 @@ export default function HotlinePage() {
             <Space.Compact style={{ width: '100%' }}>
               <Form.Item
                 name="phone"
-                label="来电号码"
+                label={t('hotline.phone')}
                 rules={[{ required: true, pattern: /^[0-9+-]{3,20}$/ }]}
                 style={{ width: '60%' }}
               >
@@ -221,14 +224,14 @@ export default function HotlinePage() {
                   data-testid="hotline-phone"
                 />
               </Form.Item>
-              <Form.Item name="name" label="称呼" style={{ width: '40%' }}>
+              <Form.Item name="name" label={t('hotline.name')} style={{ width: '40%' }}>
                 <Input maxLength={30} />
               </Form.Item>
             </Space.Compact>
             {earlier.length > 0 && (
               <Alert
                 type="info"
-                title={`该来电人此前反映过 ${earlier.length} 件`}
+                title={t('hotline.earlier', { count: earlier.length })}
                 description={earlier.slice(0, 5).map((e) => (
                   <div key={e.id}>
                     {e.number} {e.title} <Tag>{e.state}</Tag> {formatTime(e.createdAt)}
@@ -237,7 +240,7 @@ export default function HotlinePage() {
                 style={{ marginBottom: 12 }}
               />
             )}
-            <Form.Item name="categoryCode" label="诉求类别" rules={[{ required: true }]}>
+            <Form.Item name="categoryCode" label={t('hotline.category')} rules={[{ required: true }]}>
               <Select
                 showSearch
                 optionFilterProp="label"
@@ -245,14 +248,14 @@ export default function HotlinePage() {
                 data-testid="hotline-category"
               />
             </Form.Item>
-            <Form.Item label="地点" required>
+            <Form.Item label={t('hotline.place')} required>
               <AutoComplete
                 value={placeQuery}
                 onChange={setPlaceQuery}
                 data-testid="hotline-place"
                 options={placeOptions.map((p, i) => ({
                   value: String(i),
-                  label: `${p.name}（${p.kind === 'landmark' ? '地标' : p.detail}）`,
+                  label: `${p.name} (${p.kind === 'landmark' ? t('hotline.landmark') : p.detail})`,
                 }))}
                 onSelect={(i: string) => {
                   const p = placeOptions[Number(i)];
@@ -261,7 +264,7 @@ export default function HotlinePage() {
                     setPlaceQuery(p.name);
                   }
                 }}
-                placeholder="输入地名、小区、地标，或在地图上点选"
+                placeholder={t('hotline.placeHint')}
               />
               {place && (
                 <Typography.Text type="secondary" data-testid="hotline-point">
@@ -269,18 +272,23 @@ export default function HotlinePage() {
                 </Typography.Text>
               )}
             </Form.Item>
-            <Form.Item name="description" label="诉求内容" rules={[{ required: true, min: 4 }]}>
+            <Form.Item
+              name="description"
+              label={t('hotline.description')}
+              rules={[{ required: true, min: 4 }]}
+            >
               <Input.TextArea rows={4} maxLength={4000} data-testid="hotline-description" />
             </Form.Item>
             {duplicates.length > 0 && (
               <Alert
                 type="warning"
                 showIcon
-                title="附近已有同类在办案件，可能重复"
+                title={t('hotline.duplicates')}
                 data-testid="hotline-duplicates"
                 description={duplicates.map((d) => (
                   <div key={d.id}>
-                    {d.number} {d.title} {d.distanceM !== null ? `· ${d.distanceM} 米` : ''}
+                    {d.number} {d.title}{' '}
+                    {d.distanceM !== null ? `· ${t('hotline.metres', { metres: d.distanceM })}` : ''}
                   </div>
                 ))}
                 style={{ marginBottom: 12 }}
@@ -293,21 +301,21 @@ export default function HotlinePage() {
                 onClick={() => void register(false)}
                 data-testid="hotline-submit"
               >
-                登记派单
+                {t('hotline.register')}
               </Button>
               {isConsultation && (
                 <Button loading={busy} onClick={() => void register(true)}>
-                  咨询已答复，直接办结
+                  {t('hotline.closeOnCall')}
                 </Button>
               )}
-              <Button onClick={reset}>清空</Button>
+              <Button onClick={reset}>{t('hotline.clear')}</Button>
             </Space>
           </Form>
         </Card>
       </Col>
       <Col xs={24} lg={12}>
         {answers.length > 0 && (
-          <Card size="small" title="知识库" style={{ marginBottom: 12 }}>
+          <Card size="small" title={t('hotline.knowledge')} style={{ marginBottom: 12 }}>
             <List
               dataSource={answers}
               renderItem={(a) => (
@@ -315,12 +323,13 @@ export default function HotlinePage() {
                   <List.Item.Meta
                     title={
                       <span>
-                        {a.question} {a.reviewDue && <Tag color="red">待复核</Tag>}
+                        {a.question} {a.reviewDue && <Tag color="red">{t('hotline.reviewDue')}</Tag>}
                       </span>
                     }
                     description={
                       <span style={{ whiteSpace: 'pre-wrap' }}>
-                        {a.answer}（{a.ownerUnitName}，复核 {a.reviewOn}）
+                        {a.answer}
+                        {t('hotline.answerSource', { unit: a.ownerUnitName, on: a.reviewOn })}
                       </span>
                     }
                   />
@@ -338,8 +347,8 @@ export default function HotlinePage() {
               bbox={placeBox}
               marker={place ? [place.lon, place.lat] : null}
               onPoint={(lon, lat) => {
-                setPlace({ name: '地图点选', lon, lat });
-                setPlaceQuery('地图点选');
+                setPlace({ name: t('hotline.mapPoint'), lon, lat });
+                setPlaceQuery(t('hotline.mapPoint'));
               }}
             />
           )}

@@ -25,6 +25,7 @@ import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { formatTime } from '../../app/format';
+import { LanguageSwitch } from '../../app/LanguageSwitch';
 import './strings';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -75,11 +76,15 @@ interface Tracked {
 const shell = { maxWidth: 520, margin: '0 auto', padding: 12 } as const;
 
 export default function PortalApp() {
+  const { t } = useTranslation();
   return (
     <div style={shell}>
-      <Typography.Title level={3} style={{ marginTop: 8 }}>
-        网格 · 市民反映
-      </Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between', alignItems: 'center' }}>
+        <Typography.Title level={3} style={{ marginTop: 8 }} data-testid="portal-title">
+          {t('portal.title')}
+        </Typography.Title>
+        <LanguageSwitch />
+      </Space>
       <Routes>
         <Route path="/portal" element={<ReportPage />} />
         <Route path="/portal/track/:code" element={<TrackPage />} />
@@ -137,6 +142,7 @@ function PickMap(props: { point: [number, number] | null; onPick(p: [number, num
 }
 
 function ReportPage() {
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [services, setServices] = useState<Service[]>([]);
@@ -153,11 +159,11 @@ function ReportPage() {
   const locate = () =>
     navigator.geolocation.getCurrentPosition(
       (p) => setPoint([p.coords.longitude, p.coords.latitude]),
-      () => setError('无法获取位置，请在地图上点选'),
+      () => setError(t('portal.noLocation')),
       { enableHighAccuracy: true, timeout: 10_000 },
     );
   const submit = async (v: { serviceCode: string; description: string; name?: string; phone?: string }) => {
-    if (!point) return setError('请在地图上点选问题位置，或使用当前位置');
+    if (!point) return setError(t('portal.placeRequired'));
     setBusy(true);
     setError(null);
     try {
@@ -194,39 +200,39 @@ function ReportPage() {
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
         <Form.Item
           name="serviceCode"
-          label="遇到了什么问题"
-          rules={[{ required: true, message: '请选择问题类型' }]}
+          label={t('portal.problem')}
+          rules={[{ required: true, message: t('portal.problemRequired') }]}
         >
           <Select
             showSearch
             optionFilterProp="label"
             options={groups}
-            placeholder="例如：暴露垃圾、路灯不亮"
+            placeholder={t('portal.problemPlaceholder')}
             data-testid="portal-service"
           />
         </Form.Item>
         <PublicationNote service={services.find((s) => s.code === serviceCode)} />
-        <Form.Item label="问题位置" required>
+        <Form.Item label={t('portal.place')} required>
           <Space direction="vertical" style={{ width: '100%' }}>
             <Button onClick={locate} data-testid="portal-locate">
-              使用我的位置
+              {t('portal.useMyLocation')}
             </Button>
             <PickMap point={point} onPick={setPoint} />
             {point && (
               <Typography.Text type="secondary" data-testid="portal-point">
-                已选位置 {point[1].toFixed(5)}, {point[0].toFixed(5)}
+                {t('portal.picked')} {point[1].toFixed(5)}, {point[0].toFixed(5)}
               </Typography.Text>
             )}
           </Space>
         </Form.Item>
         <Form.Item
           name="description"
-          label="描述"
-          rules={[{ required: true, min: 5, message: '请用几句话描述问题' }]}
+          label={t('portal.description')}
+          rules={[{ required: true, min: 5, message: t('portal.descriptionRequired') }]}
         >
           <Input.TextArea rows={4} maxLength={2000} showCount data-testid="portal-description" />
         </Form.Item>
-        <Form.Item label="照片（最多3张）">
+        <Form.Item label={t('portal.photos')}>
           <Upload
             accept="image/jpeg,image/png,image/webp"
             listType="picture"
@@ -245,17 +251,19 @@ function ReportPage() {
                 });
             }}
           >
-            <Button>拍照或选择照片</Button>
+            <Button>{t('portal.addPhoto')}</Button>
           </Upload>
         </Form.Item>
-        <Typography.Paragraph type="secondary">
-          联系方式可不填；填写后仅工作人员可见，用于回访。
-        </Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('portal.contactNote')}</Typography.Paragraph>
         <Space wrap>
-          <Form.Item name="name" label="称呼">
+          <Form.Item name="name" label={t('portal.name')}>
             <Input maxLength={30} />
           </Form.Item>
-          <Form.Item name="phone" label="手机号" rules={[{ pattern: /^1\d{10}$/, message: '11位手机号' }]}>
+          <Form.Item
+            name="phone"
+            label={t('portal.phone')}
+            rules={[{ pattern: /^1\d{10}$/, message: t('portal.phoneRule') }]}
+          >
             <Input maxLength={11} inputMode="numeric" />
           </Form.Item>
         </Space>
@@ -268,18 +276,18 @@ function ReportPage() {
           loading={busy}
           data-testid="portal-submit"
         >
-          提交
+          {t('portal.submit')}
         </Button>
       </Form>
     </Card>
   );
 }
 
-const STATE_LABELS: Record<string, string> = { closed: '已办结', rejected: '不予受理', merged: '已合并办理' };
+const FINAL_STATES = ['closed', 'rejected', 'merged'];
 
 function TrackPage() {
-  const { code = '' } = useParams();
   const { t: tr } = useTranslation();
+  const { code = '' } = useParams();
   const [t, setT] = useState<Tracked | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rating, setRating] = useState('satisfied');
@@ -300,17 +308,22 @@ function TrackPage() {
       {fresh && (
         <Result
           status="success"
-          title="已提交"
+          title={tr('portal.submitted')}
           subTitle={
             <span>
-              查询码 <b data-testid="tracking-code">{t.trackingCode}</b>，请保存以便查询进度
+              {tr('portal.trackingCode')} <b data-testid="tracking-code">{t.trackingCode}</b>
+              {tr('portal.keepCode')}
             </span>
           }
         />
       )}
       <Card
         title={t.service}
-        extra={<span data-testid="portal-state">{STATE_LABELS[t.state] ?? '办理中'}</span>}
+        extra={
+          <span data-testid="portal-state">
+            {FINAL_STATES.includes(t.state) ? tr(`portal.states.${t.state}`) : tr('portal.inProgress')}
+          </span>
+        }
       >
         <Timeline
           data-testid="portal-timeline"
@@ -318,7 +331,7 @@ function TrackPage() {
             key: i,
             children: (
               <>
-                {`${e.label} · ${formatTime(e.at)}`}
+                {`${tr(`portal.steps.${e.step}`, { defaultValue: e.label })} · ${formatTime(e.at)}`}
                 {e.reply && (
                   <Typography.Paragraph
                     style={{ whiteSpace: 'pre-wrap', margin: 0 }}
@@ -333,26 +346,26 @@ function TrackPage() {
         />
       </Card>
       {t.canRate && (
-        <Card title="对办理结果评价">
+        <Card title={tr('portal.rateTitle')}>
           <Radio.Group
             value={rating}
             onChange={(e) => setRating(e.target.value)}
             options={[
-              { value: 'satisfied', label: '满意' },
-              { value: 'basically', label: '基本满意' },
-              { value: 'unsatisfied', label: '不满意' },
+              { value: 'satisfied', label: tr('portal.ratings.satisfied') },
+              { value: 'basically', label: tr('portal.ratings.basically') },
+              { value: 'unsatisfied', label: tr('portal.ratings.unsatisfied') },
             ]}
           />
           <Input.TextArea
             rows={2}
             maxLength={500}
-            placeholder="意见（可选）"
+            placeholder={tr('portal.commentPlaceholder')}
             value={comment}
             onChange={(e) => setComment(e.target.value)}
             style={{ margin: '12px 0' }}
           />
           <Button type="primary" onClick={() => void rate()} data-testid="portal-rate">
-            提交评价
+            {tr('portal.rate')}
           </Button>
         </Card>
       )}
