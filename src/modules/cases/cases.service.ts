@@ -11,6 +11,7 @@ import type { FileStore } from '../../platform/files/files.js';
 import type { Places } from '../places/places.service.js';
 import { CaseEngine, type CasesOptions } from './case-engine.js';
 import type { CategoryT } from './cases.schemas.js';
+import { CaseFactsReader } from './facts.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
 import { CaseTransitions } from './transitions.service.js';
@@ -23,6 +24,8 @@ export {
   SYSTEM_CASE_ACTOR,
 } from './case-actor.js';
 export { CASES_SETTINGS_KEY, type CasesOptions, loadCasesOptions } from './case-engine.js';
+export type { CaseFacts, DispatchFact, FactFilter, StateSpan } from './facts.service.js';
+export { stateAt } from './facts.service.js';
 export type { FiledCase, FileOptions, LocatedPlace } from './intake.service.js';
 export type { TimelineRecord, TransitionResult } from './transitions.service.js';
 export { FINAL_STATES } from './workflow.js';
@@ -32,12 +35,15 @@ export class Cases {
   readonly intake: CaseIntake;
   readonly queries: CaseQueries;
   readonly transitions: CaseTransitions;
+  /** What the evaluation indicators read (案件事实), without naming the cases tables. */
+  readonly facts: CaseFactsReader;
 
   constructor(db: Kysely<DB>, places: Places, files: FileStore, opts: CasesOptions = {}) {
     this.engine = new CaseEngine(db, opts);
     this.queries = new CaseQueries(this.engine, files);
     this.intake = new CaseIntake(this.engine, places, files);
     this.transitions = new CaseTransitions(this.engine, this.queries, files);
+    this.facts = new CaseFactsReader(this.engine);
   }
 
   /** A category by code from the cached catalogue (404 `category_not_found` when there is none). */
