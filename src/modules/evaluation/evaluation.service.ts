@@ -200,8 +200,9 @@ export class Evaluation {
   // ---------- scores ----------
 
   /** Streets and departments of a district with their figures and composite score under the scheme in force. */
-  async scoreUnits(p: Principal, district: string, period: NamedPeriod) {
-    const target = await this.resolveTarget(p, { area: district });
+  async scoreUnits(p: Principal, area: string, period: NamedPeriod) {
+    const district = area.slice(0, 6);
+    const target = await this.resolveTarget(p, { area });
     const [facts, scheme] = await Promise.all([
       this.facts(p, period, target),
       this.schemeInForce(district, period.label.slice(0, 7)),
@@ -360,7 +361,8 @@ export class Evaluation {
       (f) => !isOverdue(f, month) && isOverdue(f, { ...month, end: soon }) && f.closedAt === null,
     );
     const whistles = factsNow.filter((f) => f.whistle && f.closedAt === null && f.rejectedAt === null);
-    const district = p.scope.length >= 6 && !seesByUnitOnly(p.roles) ? p.scope.slice(0, 6) : null;
+    // Streets and departments within the caller's own scope (a street user: their street).
+    const district = p.scope.length >= 6 && !seesByUnitOnly(p.roles) ? p.scope : null;
     let composite = { current: null as number | null, previous: null as number | null };
     let worstStreets: { id: string; name: string; score: number }[] = [];
     let worstDepartments: { id: string; name: string; score: number }[] = [];
