@@ -152,20 +152,20 @@ describeApi('evaluation API: indicators recount, drill-down, scope, schemes, bul
     (negative.rules[0] as { points: number }).points = -5;
     const r1 = await put(negative);
     expect(r1.status).toBe(400);
-    expect(r1.json.error.message).toMatch(/^body\.scheme\.rules\.0\.points/);
+    expect(r1.json.error.details[0].path).toBe('body.scheme.rules.0.points');
     const unknownIndicator = structuredClone(DEFAULT_SCHEME) as unknown as {
       rules: { indicator?: string }[];
     };
     (unknownIndicator.rules[0] as { indicator: string }).indicator = 'happiness';
-    expect((await put(unknownIndicator)).json.error.message).toMatch(/^body\.scheme\.rules\.0\.indicator/);
+    expect((await put(unknownIndicator)).json.error.details[0].path).toMatch(/^body\.scheme\.rules\.0/);
     const repeated = { ...DEFAULT_SCHEME, rules: [DEFAULT_SCHEME.rules[0], DEFAULT_SCHEME.rules[0]] };
-    expect((await put(repeated)).json.error.message).toMatch(/^body\.scheme\.rules\.1\.id/);
+    expect((await put(repeated)).json.error.details[0].path).toBe('body.scheme.rules.1.id');
     const text = await leader.request('PUT', '/api/evaluation/scheme', {
       district: '120101',
       period: month(),
       scheme: { ...DEFAULT_SCHEME, grades: 'x' },
     });
-    expect(text.json.error.message).toMatch(/^body\.scheme\.grades/);
+    expect(text.json.error.details[0].path).toBe('body.scheme.grades');
     const mine = { ...DEFAULT_SCHEME, name: '和平区考核方案', rules: DEFAULT_SCHEME.rules.slice(0, 2) };
     const ok = await put(mine);
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
