@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
+  DashboardOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
   FlagOutlined,
@@ -25,6 +26,14 @@ export interface MenuEntry {
 }
 
 export const MENU: MenuEntry[] = [
+  // First for the roles that oversee: their home page after login. Other roles land on their work queue.
+  {
+    path: '/dashboard',
+    labelKey: 'menu.dashboard',
+    icon: <DashboardOutlined />,
+    roles: ['leader', 'supervisor', 'shift_lead', 'dispatcher'],
+    page: lazy(() => import('../features/evaluation/EvaluationPage')),
+  },
   {
     path: '/cases',
     labelKey: 'menu.cases',
