@@ -78,7 +78,11 @@ run('citizen portal (Chromium, phone screen)', () => {
     await staff(code, 'handler', { type: 'sign' }, unit.id);
     await staff(code, 'handler', { type: 'feedback', note: '已清运', evidence: ['e'.repeat(64)] }, unit.id);
     await staff(code, 'inspector', { type: 'check', pass: true, note: '已清理' });
-    await staff(code, 'shift_lead', { type: 'close', note: '回访满意', publicReply: '问题已解决，感谢您的反映' });
+    await staff(code, 'shift_lead', {
+      type: 'close',
+      note: '回访满意',
+      publicReply: '问题已解决，感谢您的反映',
+    });
 
     await page.goto(`/portal/track/${code}`);
     await page.getByTestId('portal-state').getByText('已办结').waitFor();

@@ -15,6 +15,8 @@ import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { PortalService } from './modules/channels/portal.service.js';
+import { registerEvaluationRoutes } from './modules/evaluation/evaluation.routes.js';
+import { Evaluation } from './modules/evaluation/evaluation.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { Notifications } from './modules/notifications/notifications.service.js';
 import { registerApiKeyRoutes } from './modules/org/api-keys.routes.js';
@@ -97,6 +99,7 @@ export async function buildServer(
   registerCasesRoutes(app, cases, files);
   registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks);
+  registerEvaluationRoutes(app, new Evaluation(db, cases.facts, cases.engine.now));
   registerNotificationsRoutes(app, new Notifications(db));
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);

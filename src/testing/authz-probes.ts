@@ -3,6 +3,7 @@
  * targets and channels in authz-probes-work.ts), over the records and principals of authz-fixtures.ts.
  * A route in the matrix without a probe fails the test.
  */
+
 import { CSRF_HEADER, SESSION_COOKIE } from '../platform/http/app.js';
 import { multipart, nextAddress } from './api.js';
 import {
@@ -20,6 +21,7 @@ import {
   STREET_B,
   uniq,
 } from './authz-fixtures.js';
+import { EVALUATION_PROBES } from './authz-probes-evaluation.js';
 import { WORK_PROBES } from './authz-probes-work.js';
 import type { CellCentre } from './grid-cells.js';
 
@@ -363,6 +365,7 @@ export const PROBES: Record<string, Record<string, Build>> = {
   },
 
   ...WORK_PROBES,
+  ...EVALUATION_PROBES,
 };
 
 const probeCase = (at: CellCentre) => ({

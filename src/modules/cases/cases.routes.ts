@@ -16,6 +16,7 @@ import {
   Duplicate,
   DuplicateQuery,
   IdempotencyHeaders,
+  IdOrNumberParams,
   IdParams,
   RevealedReporter,
   SavedView,
@@ -185,7 +186,12 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     '/api/cases/:id',
     {
       config: { access: STAFF },
-      schema: { tags: ['cases'], params: IdParams, response: { 200: CaseDetail } },
+      schema: {
+        tags: ['cases'],
+        summary: 'A case by its id or its public number',
+        params: IdOrNumberParams,
+        response: { 200: CaseDetail },
+      },
     },
     async (req) => cases.queries.detail(principalOf(req), req.params.id),
   );

@@ -136,6 +136,11 @@ export const CaseQuery = z.object({
   overdue: z.enum(['1', 'true']).optional(),
   queue: z.enum(QUEUES).optional(),
   q: text(100).optional(),
+  /** Only these cases, comma-separated ids (at most 300): the cases behind an evaluation figure. */
+  ids: z
+    .string()
+    .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36}){0,299}$/i)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -217,6 +222,8 @@ export const TransitionBody = z.intersection(
 );
 
 export const IdParams = z.object({ id: z.uuid() });
+/** A case by its id or by its public number (people read numbers over the phone). */
+export const IdOrNumberParams = z.object({ id: z.union([z.uuid(), z.string().regex(/^\d{8,30}$/)]) });
 export const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(100).optional() });
 
 const Iso = z.string();

@@ -16,6 +16,7 @@ import { caseActorOf } from './case-actor.js';
 import { CaseEngine, type CasesOptions } from './case-engine.js';
 import type { CategoryT } from './cases.schemas.js';
 import { CaseDeadlineRecount, type RecountResult } from './deadline-recount.service.js';
+import { CaseFactsReader } from './facts.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
 import { CaseTransitions } from './transitions.service.js';
@@ -29,6 +30,8 @@ export {
 } from './case-actor.js';
 export { CASES_SETTINGS_KEY, type CasesOptions, loadCasesOptions } from './case-engine.js';
 export { DEADLINE_RECOUNT_EVENT, type RecountResult } from './deadline-recount.service.js';
+export type { CaseFacts, DispatchFact, FactFilter, StateSpan } from './facts.service.js';
+export { stateAt } from './facts.service.js';
 export type { FiledCase, FileOptions, LocatedPlace } from './intake.service.js';
 export type { TimelineRecord, TransitionResult } from './transitions.service.js';
 export { FINAL_STATES } from './workflow.js';
@@ -39,6 +42,8 @@ export class Cases {
   readonly queries: CaseQueries;
   readonly transitions: CaseTransitions;
   private readonly recount: CaseDeadlineRecount;
+  /** What the evaluation indicators read (案件事实), without naming the cases tables. */
+  readonly facts: CaseFactsReader;
 
   constructor(db: Kysely<DB>, places: Places, files: FileStore, opts: CasesOptions = {}) {
     this.engine = new CaseEngine(db, opts);
@@ -46,6 +51,7 @@ export class Cases {
     this.queries = new CaseQueries(this.engine, files);
     this.intake = new CaseIntake(this.engine, places, files);
     this.transitions = new CaseTransitions(this.engine, this.queries, files);
+    this.facts = new CaseFactsReader(this.engine);
   }
 
   /** A category by code from the cached catalogue (404 `category_not_found` when there is none). */

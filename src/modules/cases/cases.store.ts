@@ -39,7 +39,7 @@ export interface PublicCaseFilter {
  * before (a dispatch event names it), or summoning it — never the rest of their area.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the helper works on any select over `cases as c`
-function visible<Q extends { where: (...args: any[]) => Q }>(q: Q, v: Viewer): Q {
+export function visible<Q extends { where: (...args: any[]) => Q }>(q: Q, v: Viewer): Q {
   const unitId = v.unitId;
   const byUnit = seesByUnitOnly(v.roles ?? []);
   if (v.scope === '' && !byUnit) return q;
@@ -72,6 +72,13 @@ export class CasesStore {
   visibleCase(v: Viewer, id: string): Promise<CaseRow | undefined> {
     return visible(
       this.db.selectFrom('cases as c').selectAll('c').where('c.id', '=', id),
+      v,
+    ).executeTakeFirst();
+  }
+
+  visibleCaseByNumber(v: Viewer, number: string): Promise<CaseRow | undefined> {
+    return visible(
+      this.db.selectFrom('cases as c').selectAll('c').where('c.number', '=', number),
       v,
     ).executeTakeFirst();
   }
@@ -137,6 +144,7 @@ export class CasesStore {
     if (q.area) query = query.where('c.area_code', 'like', `${q.area}%`);
     if (q.unit) query = query.where('c.assigned_unit_id', '=', q.unit);
     if (q.overdue) query = query.where('c.due_at', '<', now);
+    if (q.ids) query = query.where('c.id', 'in', q.ids.split(','));
     if (q.q) {
       const like = containsPattern(q.q);
       query = query.where((eb) =>
@@ -422,6 +430,7 @@ const HASH = 'a'.repeat(64);
 const VIEWER: Viewer = { scope: '120101', unitId: ID, roles: ['handler'] };
 export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   visibleCase: [VIEWER, ID],
+  visibleCaseByNumber: [VIEWER, '12010120260310000001'],
   caseById: [ID, { lock: true }],
   insertCase: [
     {
@@ -467,7 +476,7 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   mergedInto: [ID],
   listCases: [
     { ...VIEWER, userId: ID },
-    { q: 'road', queue: 'check', state: 'filed,dispatched', limit: 50, offset: 0 },
+    { q: 'road', queue: 'check', state: 'filed,dispatched', ids: ID, limit: 50, offset: 0 },
     AT,
   ],
   nearbyOpenCases: [

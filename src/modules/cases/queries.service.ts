@@ -31,6 +31,8 @@ function privacyOf(row: CaseRow) {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class CaseQueries {
   private readonly store: CasesStore;
 
@@ -100,8 +102,15 @@ export class CaseQueries {
     );
   }
 
-  async detail(p: Principal, id: string) {
-    const row = await this.visibleRow(p, id);
+  /** The case by id or public number (编号); 404 when missing or outside the caller's sight. */
+  async detail(p: Principal, idOrNumber: string) {
+    const row = UUID.test(idOrNumber)
+      ? await this.visibleRow(p, idOrNumber)
+      : await this.store.visibleCaseByNumber(p, idOrNumber).then((r) => {
+          if (!r) throw new NotFound('case_not_found', 'The case does not exist or is outside your scope.');
+          return r;
+        });
+    const id = row.id;
     const now = this.engine.now();
     const category = await this.engine.category(row.category_code);
     const events = await this.store.events(id);

@@ -443,6 +443,15 @@ export interface KbEntriesTable {
   updated_at: Generated<Date>;
 }
 
+/** 0017_evaluation.sql: assessment schemes per district and first month. */
+export interface EvaluationSchemesTable {
+  district: string;
+  period: string;
+  scheme: JsonOf<Record<string, unknown>>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   audit_log: AuditLogTable;
@@ -475,4 +484,5 @@ export interface DB {
   public_submissions: PublicSubmissionsTable;
   gazetteer: GazetteerTable;
   kb_entries: KbEntriesTable;
+  evaluation_schemes: EvaluationSchemesTable;
 }

@@ -20,6 +20,7 @@ const zh: Record<string, string> = {
   forbidden: '没有权限执行此操作',
   csrf_failed: '请求缺少有效的 CSRF 令牌，请刷新页面后重试',
   area_not_found: '区域不存在或不在您的管辖范围内',
+  period_invalid: '考核周期不正确（{field}）：请给出不晚于今天的年、季度、月、日，或不超过366天的起止日期',
   outside_grids: '该位置不在任何网格内',
   outside_china: '坐标不在中国境内，请检查经纬度顺序和坐标系',
   unit_not_found: '单位不存在或不在您的管辖范围内',

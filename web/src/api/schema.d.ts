@@ -1264,6 +1264,7 @@ export interface paths {
                 query?: {
                     area?: string;
                     category?: string;
+                    ids?: string;
                     limit?: number;
                     offset?: number;
                     overdue?: "1" | "true";
@@ -1414,6 +1415,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A case by its id or its public number */
         get: {
             parameters: {
                 query?: never;
@@ -2630,6 +2632,619 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/bulletin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly bulletin (通报): rankings with ties, change on last month, worst overdue cases */
+        get: {
+            parameters: {
+                query: {
+                    district: string;
+                    period: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            district: string;
+                            districtName: string;
+                            period: {
+                                asOf: string;
+                                from: string;
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "month" | "day" | "range";
+                                label: string;
+                                to: string;
+                            };
+                            previousPeriod: {
+                                asOf: string;
+                                from: string;
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "month" | "day" | "range";
+                                label: string;
+                                to: string;
+                            };
+                            rankings: {
+                                en: string;
+                                /** @enum {string} */
+                                group: "street" | "department";
+                                key: string;
+                                rows: {
+                                    change: number | null;
+                                    id: string;
+                                    name: string;
+                                    previous: number | null;
+                                    rank: number | null;
+                                    value: number | null;
+                                }[];
+                                zh: string;
+                            }[];
+                            totals: {
+                                /** @enum {string} */
+                                better: "higher" | "lower";
+                                caseIds: string[];
+                                change: number | null;
+                                denominator: number | null;
+                                denominatorIds: string[];
+                                en: string;
+                                /** @enum {string} */
+                                family: "city" | "hotline" | "petition" | "proposal" | "whistle";
+                                key: string;
+                                numerator: number;
+                                previous: number | null;
+                                rate: number | null;
+                                zh: string;
+                            }[];
+                            worstOverdue: {
+                                cases: {
+                                    id: string;
+                                    number: string;
+                                    overdueHours: number;
+                                    title: string;
+                                }[];
+                                /** @enum {string} */
+                                group: "street" | "department";
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/bulletin.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly bulletin as an XLSX workbook */
+        get: {
+            parameters: {
+                query: {
+                    district: string;
+                    period: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The leader's home page: today, the 三率 and composite this month vs last, overdue, worst units, whistles */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            composite: {
+                                current: number | null;
+                                previous: number | null;
+                            };
+                            month: {
+                                asOf: string;
+                                from: string;
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "month" | "day" | "range";
+                                label: string;
+                                to: string;
+                            };
+                            nearlyOverdue: {
+                                caseIds: string[];
+                                count: number;
+                            };
+                            openWhistles: {
+                                caseIds: string[];
+                                count: number;
+                                unreported: number;
+                            };
+                            overdue: {
+                                caseIds: string[];
+                                count: number;
+                            };
+                            threeRates: {
+                                /** @enum {string} */
+                                better: "higher" | "lower";
+                                caseIds: string[];
+                                change: number | null;
+                                denominator: number | null;
+                                denominatorIds: string[];
+                                en: string;
+                                /** @enum {string} */
+                                family: "city" | "hotline" | "petition" | "proposal" | "whistle";
+                                key: string;
+                                numerator: number;
+                                previous: number | null;
+                                rate: number | null;
+                                zh: string;
+                            }[];
+                            today: {
+                                closed: number;
+                                closedIds: string[];
+                                intake: number;
+                                intakeIds: string[];
+                            };
+                            worstDepartments: {
+                                id: string;
+                                name: string;
+                                score: number;
+                            }[];
+                            worstStreets: {
+                                id: string;
+                                name: string;
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every indicator for a period (period=YYYY|YYYY-Qn|YYYY-MM|YYYY-MM-DD, or from/to) and an area or unit */
+        get: {
+            parameters: {
+                query?: {
+                    area?: string;
+                    from?: string;
+                    period?: string;
+                    to?: string;
+                    unit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            area: string | null;
+                            definitions: string[];
+                            figures: {
+                                /** @enum {string} */
+                                better: "higher" | "lower";
+                                caseIds: string[];
+                                denominator: number | null;
+                                denominatorIds: string[];
+                                en: string;
+                                /** @enum {string} */
+                                family: "city" | "hotline" | "petition" | "proposal" | "whistle";
+                                key: string;
+                                numerator: number;
+                                rate: number | null;
+                                zh: string;
+                            }[];
+                            period: {
+                                asOf: string;
+                                from: string;
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "month" | "day" | "range";
+                                label: string;
+                                to: string;
+                            };
+                            unavailable: {
+                                key: string;
+                                reason: string;
+                                zh: string;
+                            }[];
+                            unit: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/scheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assessment scheme in force for a district's month */
+        get: {
+            parameters: {
+                query: {
+                    district: string;
+                    period: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            district: string;
+                            period: string | null;
+                            scheme: {
+                                grades: {
+                                    /** @enum {string} */
+                                    colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                    label: string;
+                                    min: number;
+                                }[];
+                                name: string;
+                                rules: ({
+                                    appliesTo: ("street" | "department")[];
+                                    id: string;
+                                    /** @enum {string} */
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    /** @enum {string} */
+                                    kind: "rate_points";
+                                    label: string;
+                                    points: number;
+                                } | {
+                                    appliesTo: ("street" | "department")[];
+                                    deductPerPoint: number;
+                                    id: string;
+                                    /** @enum {string} */
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    /** @enum {string} */
+                                    kind: "threshold";
+                                    label: string;
+                                    points: number;
+                                    threshold: number;
+                                } | {
+                                    amount: number;
+                                    appliesTo: ("street" | "department")[];
+                                    /** @enum {string} */
+                                    fact: "rework" | "rework_3" | "return" | "overdue";
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "per_case";
+                                    label: string;
+                                })[];
+                            };
+                            /** @enum {string} */
+                            source: "stored" | "default";
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Save a district's assessment scheme from a month on (malformed weights: 400 naming the field) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        district: string;
+                        period: string;
+                        scheme: {
+                            grades: {
+                                /** @enum {string} */
+                                colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                label: string;
+                                min: number;
+                            }[];
+                            name: string;
+                            rules: ({
+                                appliesTo: ("street" | "department")[];
+                                id: string;
+                                /** @enum {string} */
+                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                /** @enum {string} */
+                                kind: "rate_points";
+                                label: string;
+                                points: number;
+                            } | {
+                                appliesTo: ("street" | "department")[];
+                                deductPerPoint: number;
+                                id: string;
+                                /** @enum {string} */
+                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                /** @enum {string} */
+                                kind: "threshold";
+                                label: string;
+                                points: number;
+                                threshold: number;
+                            } | {
+                                amount: number;
+                                appliesTo: ("street" | "department")[];
+                                /** @enum {string} */
+                                fact: "rework" | "rework_3" | "return" | "overdue";
+                                id: string;
+                                /** @enum {string} */
+                                kind: "per_case";
+                                label: string;
+                            })[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            district: string;
+                            period: string | null;
+                            scheme: {
+                                grades: {
+                                    /** @enum {string} */
+                                    colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                    label: string;
+                                    min: number;
+                                }[];
+                                name: string;
+                                rules: ({
+                                    appliesTo: ("street" | "department")[];
+                                    id: string;
+                                    /** @enum {string} */
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    /** @enum {string} */
+                                    kind: "rate_points";
+                                    label: string;
+                                    points: number;
+                                } | {
+                                    appliesTo: ("street" | "department")[];
+                                    deductPerPoint: number;
+                                    id: string;
+                                    /** @enum {string} */
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    /** @enum {string} */
+                                    kind: "threshold";
+                                    label: string;
+                                    points: number;
+                                    threshold: number;
+                                } | {
+                                    amount: number;
+                                    appliesTo: ("street" | "department")[];
+                                    /** @enum {string} */
+                                    fact: "rework" | "rework_3" | "return" | "overdue";
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "per_case";
+                                    label: string;
+                                })[];
+                            };
+                            /** @enum {string} */
+                            source: "stored" | "default";
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Composite scores per street and department, every point traced to its rule and cases */
+        get: {
+            parameters: {
+                query: {
+                    district: string;
+                    period: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departments: {
+                                figures: {
+                                    [key: string]: {
+                                        denominator: number | null;
+                                        numerator: number;
+                                        rate: number | null;
+                                    };
+                                };
+                                grade: {
+                                    /** @enum {string} */
+                                    colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                    label: string;
+                                };
+                                /** @enum {string} */
+                                group: "street" | "department";
+                                id: string;
+                                items: {
+                                    caseIds: string[];
+                                    explain: string;
+                                    indicator: string | null;
+                                    kind: string;
+                                    label: string;
+                                    points: number;
+                                    rate: number | null;
+                                    ruleId: string;
+                                }[];
+                                name: string;
+                                score: number;
+                            }[];
+                            district: string;
+                            period: {
+                                asOf: string;
+                                from: string;
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "month" | "day" | "range";
+                                label: string;
+                                to: string;
+                            };
+                            scheme: {
+                                name: string;
+                                period: string | null;
+                                /** @enum {string} */
+                                source: "stored" | "default";
+                            };
+                            streets: {
+                                figures: {
+                                    [key: string]: {
+                                        denominator: number | null;
+                                        numerator: number;
+                                        rate: number | null;
+                                    };
+                                };
+                                grade: {
+                                    /** @enum {string} */
+                                    colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                    label: string;
+                                };
+                                /** @enum {string} */
+                                group: "street" | "department";
+                                id: string;
+                                items: {
+                                    caseIds: string[];
+                                    explain: string;
+                                    indicator: string | null;
+                                    kind: string;
+                                    label: string;
+                                    points: number;
+                                    rate: number | null;
+                                    ruleId: string;
+                                }[];
+                                name: string;
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -12,6 +12,7 @@ const zh = {
     required: '请填写此项',
   },
   menu: {
+    dashboard: '领导首页',
     targets: '督查督办',
     hotline: '热线受理',
     cases: '案件',
@@ -145,6 +146,7 @@ const en: typeof zh = {
     required: 'Required',
   },
   menu: {
+    dashboard: 'Dashboard',
     targets: 'Supervision',
     hotline: 'Hotline',
     cases: 'Cases',

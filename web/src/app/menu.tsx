@@ -4,6 +4,7 @@ import {
   AuditOutlined,
   BranchesOutlined,
   CalendarOutlined,
+  DashboardOutlined,
   DatabaseOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
@@ -27,6 +28,14 @@ export interface MenuEntry {
 }
 
 export const MENU: MenuEntry[] = [
+  // First for the roles that oversee: their home page after login. Other roles land on their work queue.
+  {
+    path: '/dashboard',
+    labelKey: 'menu.dashboard',
+    icon: <DashboardOutlined />,
+    roles: ['leader', 'supervisor', 'shift_lead', 'dispatcher'],
+    page: lazy(() => import('../features/evaluation/EvaluationPage')),
+  },
   {
     path: '/cases',
     labelKey: 'menu.cases',

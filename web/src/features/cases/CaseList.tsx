@@ -21,7 +21,7 @@ const STATES = [
   'rejected',
   'merged',
 ];
-const FILTER_KEYS = ['queue', 'state', 'category', 'area', 'unit', 'overdue', 'q'] as const;
+const FILTER_KEYS = ['queue', 'state', 'category', 'area', 'unit', 'overdue', 'q', 'ids'] as const;
 const UNIT_READERS = ['admin', 'dispatcher', 'shift_lead', 'supervisor', 'leader', 'operator'];
 
 /** The queue a role works from first. */

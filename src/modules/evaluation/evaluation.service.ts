@@ -1,0 +1,419 @@
+/**
+ * Evaluation (考核评价): indicators over the case facts of a period and an area or unit, the assessment scheme
+ * a district edits, composite scores per street and department, the monthly bulletin and the leader's
+ * dashboard. Reads cases only through `CaseFactsSource` (the cases module's facts reader).
+ */
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { type Principal, seesByUnitOnly, unitInScope } from '../../platform/auth/roles.js';
+import type { DB } from '../../platform/db/schema.js';
+import { Forbidden, NotFound } from '../../platform/errors.js';
+import type { CaseFacts, FactFilter } from '../cases/cases.service.js';
+import { activeUnitAreas, unitNames } from '../org/org.service.js';
+import { areaNames, findArea } from '../places/places.service.js';
+import type { FigureQueryT, SchemeT } from './evaluation.schemas.js';
+import { Scheme } from './evaluation.schemas.js';
+import { EvaluationStore } from './evaluation.store.js';
+import {
+  type AsOf,
+  computeAll,
+  type Figure,
+  INDICATORS,
+  type IndicatorKey,
+  isOverdue,
+  UNAVAILABLE,
+} from './indicators.js';
+import { type NamedPeriod, parsePeriod, previousPeriod, todayOf } from './period.js';
+import { rank } from './ranking.js';
+import { compositeScore, DEFAULT_SCHEME, type Group, type ScoreItem } from './scheme.js';
+
+/** The one read evaluation needs from cases (`cases.facts`). */
+export interface CaseFactsSource {
+  facts(v: Pick<Principal, 'scope' | 'unitId' | 'roles'>, f: FactFilter): Promise<CaseFacts[]>;
+}
+
+export const DEFINITIONS = [
+  '应结案: filed cases closed in the period, or open at its end with their handling deadline inside it; cases deferred (缓办) at the end are left out.',
+  '按期: handling finished (反馈) before the deadline (working time from 签收, approved extensions added, suspended time left out).',
+  '满意率: satisfied or basically satisfied among the rated cases closed in the period; unrated cases are left out of the denominator.',
+  'Departments are credited with the cases last dispatched to them; streets with the cases inside them.',
+  'A rate with no cases behind it earns the rule its full points.',
+];
+
+export interface UnitScoreOut {
+  group: Group;
+  id: string;
+  name: string;
+  score: number;
+  grade: { label: string; colour: SchemeT['grades'][number]['colour'] };
+  items: ScoreItem[];
+  figures: Record<string, { rate: number | null; numerator: number; denominator: number | null }>;
+  /** Not in the API answer: for rankings and overdue lists. */
+  all: Record<IndicatorKey, Figure>;
+  facts: CaseFacts[];
+}
+
+export const periodOut = (p: NamedPeriod) => ({
+  label: p.label,
+  kind: p.kind,
+  from: p.from.toISOString(),
+  to: p.to.toISOString(),
+  asOf: p.end.toISOString(),
+});
+
+export function figureOut(key: IndicatorKey, f: Figure) {
+  const d = INDICATORS.find((x) => x.key === key);
+  if (!d) throw new Error(`unknown indicator ${key}`);
+  return { key, family: d.family, zh: d.zh, en: d.en, better: d.better, ...f };
+}
+
+export class Evaluation {
+  private readonly store: EvaluationStore;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cases: CaseFactsSource,
+    readonly now: () => Date = () => new Date(),
+  ) {
+    this.store = new EvaluationStore(db);
+  }
+
+  /** The area and unit asked for, checked: unknown or outside the caller's scope answers 404 naming the field. */
+  async resolveTarget(
+    p: Principal,
+    q: { area?: string; unit?: string },
+  ): Promise<{ area: string | null; unit: string | null }> {
+    let area: string | null = null;
+    if (q.area !== undefined) {
+      const found = await findArea(this.db, q.area);
+      const visible = !seesByUnitOnly(p.roles) && q.area.startsWith(p.scope);
+      if (!found || !visible)
+        throw new NotFound('area_not_found', `There is no area ${q.area} in your scope.`, { field: 'area' });
+      area = q.area;
+    }
+    let unit: string | null = null;
+    if (q.unit !== undefined) {
+      const areas = await activeUnitAreas(this.db, [q.unit]);
+      const unitArea = areas.get(q.unit);
+      const visible = seesByUnitOnly(p.roles)
+        ? p.unitId === q.unit
+        : unitArea !== undefined && unitInScope(p.scope, unitArea);
+      if (unitArea === undefined || !visible)
+        throw new NotFound('unit_not_found', `There is no unit ${q.unit} in your scope.`, { field: 'unit' });
+      unit = q.unit;
+    }
+    return { area, unit };
+  }
+
+  private facts(p: Principal, period: AsOf, target: { area: string | null; unit: string | null }) {
+    return this.cases.facts(p, {
+      from: period.from,
+      to: period.to,
+      ...(target.area ? { areaPrefix: target.area } : {}),
+      ...(target.unit ? { unitId: target.unit } : {}),
+    });
+  }
+
+  /** Every indicator for a period and an area or unit, each with the cases behind it. */
+  async indicators(p: Principal, q: FigureQueryT) {
+    const period = parsePeriod(q, this.now());
+    const target = await this.resolveTarget(p, q);
+    const figures = computeAll(await this.facts(p, period, target), period);
+    return {
+      period: periodOut(period),
+      area: target.area,
+      unit: target.unit,
+      figures: INDICATORS.map((d) => figureOut(d.key, figures[d.key])),
+      unavailable: [...UNAVAILABLE],
+      definitions: DEFINITIONS,
+    };
+  }
+
+  // ---------- schemes ----------
+
+  private requireDistrict(p: Principal, district: string, write: boolean): void {
+    const ok = write
+      ? district.startsWith(p.scope)
+      : district.startsWith(p.scope) || p.scope.startsWith(district);
+    if (!ok)
+      throw write && p.scope.startsWith(district)
+        ? new Forbidden('scope_outside', `Only a district-wide user edits district ${district}'s scheme.`, {
+            field: 'district',
+          })
+        : new NotFound('area_not_found', `There is no district ${district} in your scope.`, {
+            field: 'district',
+          });
+  }
+
+  /** The scheme in force for a district's month (the saved one, or the built-in default). */
+  async scheme(p: Principal, district: string, period: string) {
+    this.requireDistrict(p, district, false);
+    return this.schemeInForce(district, period);
+  }
+
+  private async schemeInForce(district: string, period: string) {
+    const row = await this.store.schemeInForce(district, period);
+    if (!row)
+      return { district, period: null, source: 'default' as const, scheme: DEFAULT_SCHEME, updatedAt: null };
+    // Stored schemes were validated when saved; parse again so a hand-edited row cannot break scoring.
+    const parsed = Scheme.safeParse(row.scheme);
+    return {
+      district,
+      period: row.period,
+      source: 'stored' as const,
+      scheme: parsed.success ? parsed.data : DEFAULT_SCHEME,
+      updatedAt: row.updated_at.toISOString(),
+    };
+  }
+
+  /** Saves a district's scheme from a month on (validated by the route's schema), audited. */
+  async saveScheme(p: Principal, input: { district: string; period: string; scheme: SchemeT }) {
+    this.requireDistrict(p, input.district, true);
+    if (!(await findArea(this.db, input.district)))
+      throw new NotFound('area_not_found', `There is no district ${input.district}.`, { field: 'district' });
+    const at = this.now();
+    const saved = await this.db.transaction().execute(async (trx) => {
+      const row = await new EvaluationStore(trx).saveScheme(
+        input.district,
+        input.period,
+        input.scheme,
+        p.userId,
+        at,
+      );
+      await recordAudit(trx, p, {
+        action: 'update',
+        entity: 'evaluation_scheme',
+        entityId: `${input.district}/${input.period}`,
+        after: input.scheme,
+      });
+      return row;
+    });
+    return {
+      district: saved.district,
+      period: saved.period,
+      source: 'stored' as const,
+      scheme: input.scheme,
+      updatedAt: saved.updated_at.toISOString(),
+    };
+  }
+
+  // ---------- scores ----------
+
+  /** Streets and departments of a district with their figures and composite score under the scheme in force. */
+  async scoreUnits(p: Principal, area: string, period: NamedPeriod) {
+    const district = area.slice(0, 6);
+    const target = await this.resolveTarget(p, { area });
+    const [facts, scheme] = await Promise.all([
+      this.facts(p, period, target),
+      this.schemeInForce(district, period.label.slice(0, 7)),
+    ]);
+    const byStreet = new Map<string, CaseFacts[]>();
+    const byUnit = new Map<string, CaseFacts[]>();
+    for (const f of facts) {
+      const street = f.areaCode.slice(0, 9);
+      byStreet.set(street, [...(byStreet.get(street) ?? []), f]);
+      if (f.unitId) byUnit.set(f.unitId, [...(byUnit.get(f.unitId) ?? []), f]);
+    }
+    const [streetNames, deptNames] = await Promise.all([
+      areaNames(this.db, [...byStreet.keys()]),
+      unitNames(this.db, [...byUnit.keys()]),
+    ]);
+    const score = (group: Group, id: string, name: string, list: CaseFacts[]): UnitScoreOut => {
+      const all = computeAll(list, period);
+      const c = compositeScore(scheme.scheme, group, all, list, period);
+      const figures: UnitScoreOut['figures'] = {};
+      for (const d of INDICATORS)
+        figures[d.key] = {
+          rate: all[d.key].rate,
+          numerator: all[d.key].numerator,
+          denominator: all[d.key].denominator,
+        };
+      return { group, id, name, ...c, figures, all, facts: list };
+    };
+    const byScore = (a: UnitScoreOut, b: UnitScoreOut) => b.score - a.score || a.name.localeCompare(b.name);
+    return {
+      scheme,
+      facts,
+      streets: [...byStreet]
+        .map(([id, list]) => score('street', id, streetNames.get(id) ?? id, list))
+        .sort(byScore),
+      departments: [...byUnit]
+        .map(([id, list]) => score('department', id, deptNames.get(id) ?? id, list))
+        .sort(byScore),
+    };
+  }
+
+  async scores(p: Principal, q: { period: string; district: string }) {
+    const period = parsePeriod({ period: q.period }, this.now());
+    const s = await this.scoreUnits(p, q.district, period);
+    const strip = ({ all: _a, facts: _f, ...rest }: UnitScoreOut) => rest;
+    return {
+      period: periodOut(period),
+      district: q.district,
+      scheme: { name: s.scheme.scheme.name, source: s.scheme.source, period: s.scheme.period },
+      streets: s.streets.map(strip),
+      departments: s.departments.map(strip),
+    };
+  }
+
+  // ---------- bulletin 通报 ----------
+
+  async bulletin(p: Principal, q: { period: string; district: string }) {
+    const period = parsePeriod({ period: q.period }, this.now());
+    const before = previousPeriod(period);
+    const [now, prev, names] = await Promise.all([
+      this.scoreUnits(p, q.district, period),
+      this.scoreUnits(p, q.district, before),
+      areaNames(this.db, [q.district]),
+    ]);
+    const totalsNow = computeAll(now.facts, period);
+    const totalsPrev = computeAll(prev.facts, before);
+    const change = (a: number | null, b: number | null) =>
+      a === null || b === null ? null : Math.round((a - b) * 100) / 100;
+    const value = (f: Figure) => (f.denominator === null ? f.numerator : f.rate);
+    const rankings = (['street', 'department'] as const).flatMap((group) => {
+      const list = group === 'street' ? now.streets : now.departments;
+      const prevById = new Map((group === 'street' ? prev.streets : prev.departments).map((u) => [u.id, u]));
+      const metrics = [
+        {
+          key: 'composite',
+          zh: '综合得分',
+          en: 'Composite score',
+          better: 'higher' as const,
+          of: (u: UnitScoreOut) => u.score,
+        },
+        ...INDICATORS.map((d) => ({
+          key: d.key,
+          zh: d.zh,
+          en: d.en,
+          better: d.better,
+          of: (u: UnitScoreOut) => value(u.all[d.key]),
+        })),
+      ];
+      return metrics.map((m) => ({
+        group,
+        key: m.key,
+        zh: m.zh,
+        en: m.en,
+        rows: rank(list, m.of, m.better).map((r) => {
+          const before = prevById.get(r.item.id);
+          const previous = before ? m.of(before) : null;
+          return {
+            id: r.item.id,
+            name: r.item.name,
+            value: r.value,
+            rank: r.rank,
+            previous,
+            change: change(r.value, previous),
+          };
+        }),
+      }));
+    });
+    const worstOverdue = [...now.streets, ...now.departments].map((u) => ({
+      group: u.group,
+      id: u.id,
+      name: u.name,
+      cases: u.facts
+        .filter((f) => isOverdue(f, period))
+        .map((f) => ({ id: f.id, number: f.number, title: f.title, overdueHours: overdueHours(f, period) }))
+        .sort((a, b) => b.overdueHours - a.overdueHours)
+        .slice(0, 5),
+    }));
+    return {
+      period: periodOut(period),
+      previousPeriod: periodOut(before),
+      district: q.district,
+      districtName: names.get(q.district) ?? q.district,
+      totals: INDICATORS.map((d) => ({
+        ...figureOut(d.key, totalsNow[d.key]),
+        previous: value(totalsPrev[d.key]),
+        change: change(value(totalsNow[d.key]), value(totalsPrev[d.key])),
+      })),
+      rankings,
+      worstOverdue,
+    };
+  }
+
+  // ---------- the leader's dashboard ----------
+
+  async dashboard(p: Principal) {
+    const now = this.now();
+    const month = parsePeriod({}, now);
+    const last = previousPeriod(month);
+    const today = todayOf(now);
+    const [factsNow, factsLast] = await Promise.all([
+      this.facts(p, month, { area: null, unit: null }),
+      this.facts(p, last, { area: null, unit: null }),
+    ]);
+    const within = (t: Date | null) => !!t && t >= today.from && t < now;
+    const intake = factsNow.filter((f) => within(f.reportedAt));
+    const closed = factsNow.filter((f) => within(f.closedAt));
+    const figNow = computeAll(factsNow, month);
+    const figLast = computeAll(factsLast, last);
+    const threeKeys: IndicatorKey[] = [
+      'hotline_response_rate',
+      'hotline_solve_rate',
+      'hotline_satisfaction_rate',
+    ];
+    const overdue = factsNow.filter((f) => isOverdue(f, month));
+    const soon = new Date(now.getTime() + 24 * 3_600_000);
+    const nearly = factsNow.filter(
+      (f) => !isOverdue(f, month) && isOverdue(f, { ...month, end: soon }) && f.closedAt === null,
+    );
+    const whistles = factsNow.filter((f) => f.whistle && f.closedAt === null && f.rejectedAt === null);
+    // Streets and departments within the caller's own scope (a street user: their street).
+    const district = p.scope.length >= 6 && !seesByUnitOnly(p.roles) ? p.scope : null;
+    let composite = { current: null as number | null, previous: null as number | null };
+    let worstStreets: { id: string; name: string; score: number }[] = [];
+    let worstDepartments: { id: string; name: string; score: number }[] = [];
+    if (district) {
+      const [s, sl] = await Promise.all([
+        this.scoreUnits(p, district, month),
+        this.scoreUnits(p, district, last),
+      ]);
+      const avg = (xs: UnitScoreOut[]) =>
+        xs.length ? Math.round((xs.reduce((a, u) => a + u.score, 0) / xs.length) * 100) / 100 : null;
+      composite = { current: avg(s.streets), previous: avg(sl.streets) };
+      const pick = (u: UnitScoreOut) => ({ id: u.id, name: u.name, score: u.score });
+      worstStreets = [...s.streets].reverse().slice(0, 5).map(pick);
+      worstDepartments = [...s.departments].reverse().slice(0, 5).map(pick);
+    }
+    return {
+      today: {
+        intake: intake.length,
+        closed: closed.length,
+        intakeIds: intake.map((f) => f.id),
+        closedIds: closed.map((f) => f.id),
+      },
+      month: periodOut(month),
+      threeRates: threeKeys.map((k) => ({
+        ...figureOut(k, figNow[k]),
+        previous: figLast[k].rate,
+        change:
+          figNow[k].rate === null || figLast[k].rate === null
+            ? null
+            : Math.round((figNow[k].rate - figLast[k].rate) * 100) / 100,
+      })),
+      composite,
+      overdue: { count: overdue.length, caseIds: overdue.map((f) => f.id) },
+      nearlyOverdue: { count: nearly.length, caseIds: nearly.map((f) => f.id) },
+      worstStreets,
+      worstDepartments,
+      openWhistles: {
+        count: whistles.length,
+        caseIds: whistles.map((f) => f.id),
+        unreported: whistles.reduce(
+          (n, f) => n + (f.whistle?.units.filter((u) => !u.reportedAt).length ?? 0),
+          0,
+        ),
+      },
+    };
+  }
+}
+
+/** Hours past the running step's deadline at the period's end. */
+function overdueHours(f: CaseFacts, p: AsOf): number {
+  const d = f.dispatches[f.dispatches.length - 1];
+  const due = f.handleDueAt ?? d?.signDueAt ?? f.fileDueAt;
+  return Math.max(0, Math.round(((p.end.getTime() - due.getTime()) / 3_600_000) * 10) / 10);
+}
