@@ -5,6 +5,10 @@ import { Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
 import { type App, principalOf } from '../../platform/http/app.js';
 import {
+  AssignBody,
+  Assignees,
+  BulkBody,
+  BulkResult,
   CaseCreate,
   CaseDetail,
   CaseList,
@@ -15,6 +19,7 @@ import {
   CategoryPatch,
   Duplicate,
   DuplicateQuery,
+  ExportQuery,
   IdempotencyHeaders,
   IdParams,
   RevealedReporter,
@@ -181,6 +186,45 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     },
     async (req) => cases.queries.whistleBoard(principalOf(req)),
   );
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(
+      `/api/cases/export.${format}`,
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['cases'],
+          summary: `The case list as ${format.toUpperCase()} (案件导出): the same filters as GET /api/cases (or ids=, a selection), the caller's scope, reporters masked, the first time each state was reached; streamed`,
+          querystring: ExportQuery,
+        },
+      },
+      async (req, reply) => {
+        const stream = await cases.exports.stream(principalOf(req), req.query, format);
+        return reply
+          .type(
+            format === 'csv'
+              ? 'text/csv; charset=utf-8'
+              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          )
+          .header('content-disposition', `attachment; filename="cases.${format}"`)
+          .header('cache-control', 'no-store')
+          .send(stream);
+      },
+    );
+  }
+  app.post(
+    '/api/cases/bulk',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'One action (sign 签收, dispatch 派遣, urge 催办, assign 分派到人) over up to 1,000 cases, each through the same rules in its own transaction; the answer says per case whether it succeeded or why not',
+        body: BulkBody,
+        response: { 200: BulkResult },
+      },
+    },
+    async (req) => cases.bulk.run(principalOf(req), req.body),
+  );
   app.get(
     '/api/cases/:id',
     {
@@ -204,6 +248,37 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     },
     async (req) =>
       cases.transitions.transition(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
+  );
+  app.get(
+    '/api/cases/:id/assignees',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "The members of the case's unit with their workload (open, overdue), for the unit's own staff, and whether the caller may assign the case",
+        params: IdParams,
+        response: { 200: Assignees },
+      },
+    },
+    async (req) => cases.assignments.assignees(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/cases/:id/assignment',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          '分派到人: the head of the unit handling the case gives it to a member of the unit (userId), or takes it back (null). `version` as loaded (409 otherwise).',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: AssignBody,
+        response: { 200: Transitioned },
+      },
+    },
+    async (req) =>
+      cases.assignments.assign(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
   );
   app.get(
     '/api/cases/:id/reporter',

@@ -2,15 +2,19 @@
  * The cases module's public face, built once in `server.ts`: intake (上报), transitions (the loop),
  * queries (lists, detail, the reads channels need), over one shared engine (clock, calendars, catalogue).
  * Callers reach the part they need — `cases.intake.file(…)`, `cases.transitions.transition(…)`,
- * `cases.queries.list(…)` — so each file stays one job, and there is one object to pass around.
+ * `cases.queries.list(…)`, `cases.assignments.assign(…)`, `cases.bulk.run(…)`, `cases.exports.stream(…)` —
+ * so each file stays one job, and there is one object to pass around.
  */
 import type { Kysely } from 'kysely';
 import type { WorkingCalendar } from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { FileStore } from '../../platform/files/files.js';
 import type { Places } from '../places/places.service.js';
+import { CaseAssignments } from './assignment.service.js';
+import { CaseBulk } from './bulk.service.js';
 import { CaseEngine, type CasesOptions } from './case-engine.js';
 import type { CategoryT } from './cases.schemas.js';
+import { CaseExports } from './export.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
 import { CaseTransitions } from './transitions.service.js';
@@ -32,12 +36,21 @@ export class Cases {
   readonly intake: CaseIntake;
   readonly queries: CaseQueries;
   readonly transitions: CaseTransitions;
+  /** 分派到人: a unit head assigns a case to a member of the unit, and sees their workload. */
+  readonly assignments: CaseAssignments;
+  /** Bulk actions over a selection, case by case through the same rules. */
+  readonly bulk: CaseBulk;
+  /** CSV / XLSX exports of the case list, streamed. */
+  readonly exports: CaseExports;
 
   constructor(db: Kysely<DB>, places: Places, files: FileStore, opts: CasesOptions = {}) {
     this.engine = new CaseEngine(db, opts);
     this.queries = new CaseQueries(this.engine, files);
     this.intake = new CaseIntake(this.engine, places, files);
     this.transitions = new CaseTransitions(this.engine, this.queries, files);
+    this.assignments = new CaseAssignments(this.engine, this.queries);
+    this.bulk = new CaseBulk(this.queries, this.transitions, this.assignments);
+    this.exports = new CaseExports(this.engine);
   }
 
   /** A category by code from the cached catalogue (404 `category_not_found` when there is none). */

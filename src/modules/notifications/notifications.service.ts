@@ -33,10 +33,10 @@ export class Notifications {
     this.store = new NotificationsStore(db);
   }
 
-  /** The caller's unit's latest notifications (none for a user without a unit). */
-  async list(p: Pick<Principal, 'unitId'>): Promise<Notification[]> {
+  /** The caller's unit's latest notifications and the caller's own (none for a user without a unit). */
+  async list(p: Pick<Principal, 'unitId' | 'userId'>): Promise<Notification[]> {
     if (!p.unitId) return [];
-    const rows = await this.store.listForUnit(p.unitId, INBOX_SIZE);
+    const rows = await this.store.listForUnit(p.unitId, p.userId, INBOX_SIZE);
     return rows.map((r) => ({
       id: Number(r.id),
       caseId: r.case_id,
@@ -48,8 +48,8 @@ export class Notifications {
   }
 
   /** Marks one notification of the caller's unit read (again is fine); 404 for another unit's. */
-  async markRead(p: Pick<Principal, 'unitId'>, id: number): Promise<void> {
-    const done = p.unitId ? await this.store.markRead(p.unitId, id, this.clock()) : false;
+  async markRead(p: Pick<Principal, 'unitId' | 'userId'>, id: number): Promise<void> {
+    const done = p.unitId ? await this.store.markRead(p.unitId, p.userId, id, this.clock()) : false;
     if (!done) throw new NotFound('notification_not_found', 'No such notification for your unit.');
   }
 }

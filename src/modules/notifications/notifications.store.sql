@@ -2,22 +2,22 @@
 -- Every query each NotificationsStore method issues for its SQL_EXAMPLES arguments ($n are parameters).
 
 -- NotificationsStore.insert
-insert into "notifications" ("unit_id", "kind", "message", "case_id", "ref")
-  values ($1, $2, $3, $4, $5)
+insert into "notifications" ("unit_id", "kind", "message", "case_id", "user_id", "ref")
+  values ($1, $2, $3, $4, $5, $6)
   on conflict ("unit_id", "kind", "ref")
   where "ref" is not null do nothing;
--- params: "00000000-0000-4000-8000-000000000001", "progress_due", "请报送进度", null, "task:2026-05"
+-- params: "00000000-0000-4000-8000-000000000001", "progress_due", "请报送进度", null, null, "task:2026-05"
 
 -- NotificationsStore.listForUnit
 select "id", "case_id", "kind", "message", "created_at", "read_at"
   from "notifications"
-  where "unit_id" = $1
+  where "unit_id" = $1 and ("user_id" is null or "user_id" = $2)
   order by "created_at" desc, "id" desc
-  limit $2;
--- params: "00000000-0000-4000-8000-000000000001", 100
+  limit $3;
+-- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", 100
 
 -- NotificationsStore.markRead
 update "notifications"
   set "read_at" = coalesce("read_at", $1)
-  where "id" = $2 and "unit_id" = $3;
--- params: Date, 1, "00000000-0000-4000-8000-000000000001"
+  where "id" = $2 and "unit_id" = $3 and ("user_id" is null or "user_id" = $4);
+-- params: Date, 1, "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001"

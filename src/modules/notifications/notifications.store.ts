@@ -6,6 +6,8 @@ export interface NotificationInsert {
   kind: string;
   message: string;
   caseId?: string | null;
+  /** For this person of the unit only (an assignee 承办人); absent = the whole unit's inbox. */
+  userId?: string | null;
   /** When set, (unit, kind, ref) is sent once: a second insert with the same triple does nothing. */
   ref?: string | null;
 }
@@ -24,6 +26,7 @@ export class NotificationsStore {
           kind: r.kind,
           message: r.message,
           case_id: r.caseId ?? null,
+          user_id: r.userId ?? null,
           ref: r.ref ?? null,
         })),
       )
@@ -32,25 +35,27 @@ export class NotificationsStore {
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   }
 
-  /** A unit's latest notifications, newest first. */
-  listForUnit(unitId: string, limit: number) {
+  /** A unit's latest notifications for the whole unit and for this user, newest first. */
+  listForUnit(unitId: string, userId: string, limit: number) {
     return this.db
       .selectFrom('notifications')
       .select(['id', 'case_id', 'kind', 'message', 'created_at', 'read_at'])
       .where('unit_id', '=', unitId)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
   }
 
-  /** Marks one of the unit's notifications read; false when the unit has no such notification. */
-  async markRead(unitId: string, id: number, at: Date): Promise<boolean> {
+  /** Marks one of the unit's notifications read; false when the unit (or this user) has no such notification. */
+  async markRead(unitId: string, userId: string, id: number, at: Date): Promise<boolean> {
     const res = await this.db
       .updateTable('notifications')
       .set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.val(at)) }))
       .where('id', '=', id)
       .where('unit_id', '=', unitId)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
@@ -60,6 +65,6 @@ const UNIT = '00000000-0000-4000-8000-000000000001';
 
 export const SQL_EXAMPLES: SqlExamples<NotificationsStore> = {
   insert: [[{ unitId: UNIT, kind: 'progress_due', message: '请报送进度', ref: 'task:2026-05' }]],
-  listForUnit: [UNIT, 100],
-  markRead: [UNIT, 1, new Date('2026-05-01T00:00:00Z')],
+  listForUnit: [UNIT, UNIT, 100],
+  markRead: [UNIT, UNIT, 1, new Date('2026-05-01T00:00:00Z')],
 };
