@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../platform/auth/roles.js';
 import { Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
 import { type App, principalOf } from '../../platform/http/app.js';
+import { localize, pickLocale } from '../../platform/i18n/messages.js';
 import {
   AssignBody,
   Assignees,
@@ -223,7 +224,19 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
         response: { 200: BulkResult },
       },
     },
-    async (req) => cases.bulk.run(principalOf(req), req.body),
+    async (req) => {
+      const done = await cases.bulk.run(principalOf(req), req.body);
+      // Each refusal in the caller's language, as an error answer would be.
+      const locale = pickLocale(req.headers['accept-language']);
+      return {
+        ...done,
+        results: done.results.map((r) =>
+          r.error
+            ? { ...r, error: { ...r.error, message: localize(r.error.code, r.error.message, locale) } }
+            : r,
+        ),
+      };
+    },
   );
   app.get(
     '/api/cases/:id',

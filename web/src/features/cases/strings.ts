@@ -2,6 +2,32 @@
 import i18n from '../../app/i18n';
 
 const zh = {
+  assignee: '承办人',
+  assign: {
+    button: '分派到人',
+    ok: '分派',
+    unassign: '收回分派',
+    head: '负责人',
+    current: '当前',
+    open: '在办',
+    overdue: '超时',
+    done: '已分派',
+  },
+  bulk: {
+    selected: '已选 {{n}} 件',
+    sign: '批量签收',
+    dispatch: '批量派遣',
+    urge: '批量督办',
+    assign: '批量分派',
+    exportCsv: '导出所选 CSV',
+    exportXlsx: '导出所选 XLSX',
+    clear: '取消选择',
+    result: '成功 {{ok}} 件，未办理 {{refused}} 件',
+    refused: '未办理的案件',
+    urgeNote: '督办内容',
+  },
+  exportCsv: '导出 CSV',
+  exportXlsx: '导出 Excel',
   list: '案件列表',
   new: '上报案件',
   number: '案件编号',
@@ -18,6 +44,8 @@ const zh = {
   overdue: '只看超时',
   queue: {
     all: '全部',
+    assigned: '我的案件',
+    myunit: '本单位案件',
     mine: '我的上报',
     file: '待立案',
     dispatch: '待派遣',
@@ -115,6 +143,8 @@ const zh = {
     whistle_rate: '评价报到单位',
     report: '上报',
     merge_in: '并入案件',
+    assign: '分派到人',
+    unassign: '收回分派',
   },
   field: {
     note: '说明',
@@ -151,6 +181,32 @@ const zh = {
 };
 
 const en: typeof zh = {
+  assignee: 'Assignee',
+  assign: {
+    button: 'Assign to a person',
+    ok: 'Assign',
+    unassign: 'Take back',
+    head: 'head',
+    current: 'current',
+    open: 'Open',
+    overdue: 'Overdue',
+    done: 'Assigned',
+  },
+  bulk: {
+    selected: '{{n}} selected',
+    sign: 'Sign all',
+    dispatch: 'Dispatch all',
+    urge: 'Urge all',
+    assign: 'Assign all',
+    exportCsv: 'Export selection (CSV)',
+    exportXlsx: 'Export selection (XLSX)',
+    clear: 'Clear selection',
+    result: '{{ok}} done, {{refused}} refused',
+    refused: 'Refused cases',
+    urgeNote: 'What is urged',
+  },
+  exportCsv: 'Export CSV',
+  exportXlsx: 'Export Excel',
   list: 'Cases',
   new: 'Report a case',
   number: 'Case no.',
@@ -167,6 +223,8 @@ const en: typeof zh = {
   overdue: 'Overdue only',
   queue: {
     all: 'All',
+    assigned: 'My cases',
+    myunit: "My unit's cases",
     mine: 'My reports',
     file: 'To file',
     dispatch: 'To dispatch',
@@ -264,6 +322,8 @@ const en: typeof zh = {
     whistle_rate: 'Rate summoned units',
     report: 'Reported',
     merge_in: 'Case merged in',
+    assign: 'Assigned to a person',
+    unassign: 'Assignment taken back',
   },
   field: {
     note: 'Note',
