@@ -3,6 +3,8 @@ import i18n from '../../app/i18n';
 
 const zh = {
   assignee: '承办人',
+  unitHead: '单位负责人',
+  unitHeadHint: '可将本单位办理的案件分派给本单位人员',
   assign: {
     button: '分派到人',
     ok: '分派',
@@ -182,6 +184,8 @@ const zh = {
 
 const en: typeof zh = {
   assignee: 'Assignee',
+  unitHead: 'Unit head',
+  unitHeadHint: "May assign the unit's cases to its members",
   assign: {
     button: 'Assign to a person',
     ok: 'Assign',
