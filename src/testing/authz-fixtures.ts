@@ -109,7 +109,7 @@ export function caller(
       try {
         json = res.body ? JSON.parse(res.body) : null;
       } catch {
-        json = null;
+        json = res.body; // not JSON (a CSV export): the text, for `find`
       }
       return { status: res.statusCode, json };
     },

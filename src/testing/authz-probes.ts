@@ -323,6 +323,30 @@ export const PROBES: Record<string, Record<string, Build>> = {
       },
     ]),
   ),
+  'GET /api/cases/:id/assignees': perCase((c) => ({ method: 'GET', url: `/api/cases/${c.id}/assignees` })),
+  // A version no case has: 409 means the case is visible and the write reached the version check.
+  'POST /api/cases/:id/assignment': perCase((c) => ({
+    method: 'POST',
+    url: `/api/cases/${c.id}/assignment`,
+    payload: { userId: c.id, version: 999 },
+  })),
+  // No probe user heads a unit: a visible case is refused for that (or its state), an invisible one as missing.
+  'POST /api/cases/bulk': perCase((c) => ({
+    method: 'POST',
+    url: '/api/cases/bulk',
+    payload: { action: 'assign', ids: [c.id], userId: c.id },
+    find: (j) =>
+      (j as { results: { error?: { code: string } }[] }).results[0]?.error?.code !== 'case_not_found',
+  })),
+  // The selection export: listed when the case's row is there, with its reporter never in clear.
+  'GET /api/cases/export.csv': perCase((c) => ({
+    method: 'GET',
+    url: `/api/cases/export.csv?ids=${c.id}`,
+    find: (body) => typeof body === 'string' && body.includes(c.number) && !body.includes(c.phone),
+  })),
+  'GET /api/cases/export.xlsx': {
+    any: () => ({ method: 'GET', url: '/api/cases/export.xlsx?area=120101001' }),
+  },
   'GET /api/cases/whistle-board': { any: () => ({ method: 'GET', url: '/api/cases/whistle-board' }) },
   'POST /api/attachments': {
     // A photo of its own per caller: the probes of a row run together.

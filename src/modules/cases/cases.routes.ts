@@ -4,7 +4,12 @@ import { ROLES, type Role } from '../../platform/auth/roles.js';
 import { Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
 import { type App, principalOf } from '../../platform/http/app.js';
+import { localize, pickLocale } from '../../platform/i18n/messages.js';
 import {
+  AssignBody,
+  Assignees,
+  BulkBody,
+  BulkResult,
   CaseCreate,
   CaseDetail,
   CaseList,
@@ -15,6 +20,7 @@ import {
   CategoryPatch,
   Duplicate,
   DuplicateQuery,
+  ExportQuery,
   IdempotencyHeaders,
   IdOrNumberParams,
   IdParams,
@@ -182,6 +188,57 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     },
     async (req) => cases.queries.whistleBoard(principalOf(req)),
   );
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(
+      `/api/cases/export.${format}`,
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['cases'],
+          summary: `The case list as ${format.toUpperCase()} (案件导出): the same filters as GET /api/cases (or ids=, a selection), the caller's scope, reporters masked, the first time each state was reached; streamed`,
+          querystring: ExportQuery,
+        },
+      },
+      async (req, reply) => {
+        const stream = await cases.exports.stream(principalOf(req), req.query, format);
+        return reply
+          .type(
+            format === 'csv'
+              ? 'text/csv; charset=utf-8'
+              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          )
+          .header('content-disposition', `attachment; filename="cases.${format}"`)
+          .header('cache-control', 'no-store')
+          .send(stream);
+      },
+    );
+  }
+  app.post(
+    '/api/cases/bulk',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'One action (sign 签收, dispatch 派遣, urge 催办, assign 分派到人) over up to 1,000 cases, each through the same rules in its own transaction; the answer says per case whether it succeeded or why not',
+        body: BulkBody,
+        response: { 200: BulkResult },
+      },
+    },
+    async (req) => {
+      const done = await cases.bulk.run(principalOf(req), req.body);
+      // Each refusal in the caller's language, as an error answer would be.
+      const locale = pickLocale(req.headers['accept-language']);
+      return {
+        ...done,
+        results: done.results.map((r) =>
+          r.error
+            ? { ...r, error: { ...r.error, message: localize(r.error.code, r.error.message, locale) } }
+            : r,
+        ),
+      };
+    },
+  );
   app.get(
     '/api/cases/:id',
     {
@@ -210,6 +267,37 @@ export function registerCasesRoutes(app: App, cases: Cases, files: FileStore): v
     },
     async (req) =>
       cases.transitions.transition(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
+  );
+  app.get(
+    '/api/cases/:id/assignees',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "The members of the case's unit with their workload (open, overdue), for the unit's own staff, and whether the caller may assign the case",
+        params: IdParams,
+        response: { 200: Assignees },
+      },
+    },
+    async (req) => cases.assignments.assignees(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/cases/:id/assignment',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['cases'],
+        summary:
+          '分派到人: the head of the unit handling the case gives it to a member of the unit (userId), or takes it back (null). `version` as loaded (409 otherwise).',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: AssignBody,
+        response: { 200: Transitioned },
+      },
+    },
+    async (req) =>
+      cases.assignments.assign(principalOf(req), req.params.id, req.body, req.headers['idempotency-key']),
   );
   app.get(
     '/api/cases/:id/reporter',

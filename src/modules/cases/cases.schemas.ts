@@ -1,5 +1,6 @@
 /** Zod schemas of the cases module: validation, TypeScript types and the OpenAPI description in one place. */
 import { z } from 'zod';
+import { Invalid } from '../../platform/errors.js';
 
 export const TIME_UNITS = ['work_hour', 'work_day', 'natural_hour', 'natural_day'] as const;
 export const CASE_KINDS = [
@@ -125,25 +126,54 @@ export const CaseCreate = z
 export type CaseCreateT = z.infer<typeof CaseCreate>;
 
 export const QUEUES = ['mine', 'file', 'verify', 'dispatch', 'inbox', 'check', 'close', 'whistle'] as const;
-export const CaseQuery = z.object({
+/** The list's filters, shared by the list, the exports and the bulk selection. */
+/** At most this many cases per bulk action or selection (more: 400, nothing done). */
+export const BULK_MAX = 1000;
+const UUID_RE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+export const CaseFilter = z.object({
   state: z.string().max(200).optional(), // comma-separated states
   category: z.string().max(40).optional(), // code prefix
   area: z
     .string()
     .regex(/^\d{1,15}$/)
     .optional(),
-  unit: z.uuid().optional(),
+  /** A unit's id, or `mine`: the caller's own unit (本单位案件). */
+  unit: z.union([z.uuid(), z.literal('mine')]).optional(),
+  /** `me` (我的案件) or a user's id: the person the case is assigned to (承办人). */
+  assignee: z.union([z.literal('me'), z.uuid()]).optional(),
   overdue: z.enum(['1', 'true']).optional(),
   queue: z.enum(QUEUES).optional(),
   q: text(100).optional(),
-  /** Only these cases, comma-separated ids (at most 300): the cases behind an evaluation figure. */
+  /**
+   * Only these cases, comma-separated ids (at most 1,000): a selection to export, or the cases behind
+   * an evaluation figure.
+   */
   ids: z
     .string()
-    .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36}){0,299}$/i)
+    .max(37 * BULK_MAX)
+    .regex(new RegExp(`^${UUID_RE}(,${UUID_RE})*$`), 'comma-separated case ids')
     .optional(),
+});
+/** What the store filters by: the query's filters, and the chosen case ids as a list. */
+export type CaseFilterT = Omit<z.infer<typeof CaseFilter>, 'ids'> & { ids?: readonly string[] };
+export const CaseQuery = CaseFilter.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
+export const ExportQuery = CaseFilter;
+export type ExportQueryT = z.infer<typeof ExportQuery>;
+
+/** The store filter of a query: its `ids` as a list of distinct ids, at most 1,000. */
+export function storeFilter<Q extends { ids?: string | undefined }>(
+  q: Q,
+): Omit<Q, 'ids'> & { ids?: string[] } {
+  const { ids, ...rest } = q;
+  if (ids === undefined) return rest;
+  const list = [...new Set(ids.toLowerCase().split(','))];
+  if (list.length > BULK_MAX)
+    throw new Invalid('too_many_cases', `Name at most ${BULK_MAX} cases at a time.`);
+  return { ...rest, ids: list };
+}
 export type CaseQueryT = z.infer<typeof CaseQuery>;
 
 export const DuplicateQuery = z.object({
@@ -243,6 +273,9 @@ export const CaseSummary = z.object({
   lat: z.number().nullable(),
   assignedUnitId: z.string().nullable(),
   assignedUnitName: z.string().nullable(),
+  /** 承办人: the member of the unit the case is assigned to, if any. */
+  assignedUserId: z.string().nullable(),
+  assignedUserName: z.string().nullable(),
   dueAt: Iso.nullable(),
   deadline: z.enum(['none', 'green', 'yellow', 'red']),
   /** The due time counts working days past the last date whose holidays are known (暂定): it may move. */
@@ -318,3 +351,56 @@ export const RevealedReporter = z.object({
     .object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })
     .nullable(),
 });
+
+/** 分派到人: give the case to a member of its unit (`userId`), or take it back (`null`). */
+export const AssignBody = z.object({
+  userId: z.uuid().nullable(),
+  version: z.number().int().min(1),
+  note: text(2000).optional(),
+});
+export type AssignBodyT = z.infer<typeof AssignBody>;
+
+/** A member of the case's unit with their workload: open cases assigned to them, and overdue among those. */
+export const Assignee = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  unitHead: z.boolean(),
+  handler: z.boolean(),
+  open: z.number(),
+  overdue: z.number(),
+});
+export const Assignees = z.object({
+  unitId: z.string().nullable(),
+  unitName: z.string().nullable(),
+  /** Whether the caller may assign this case now. */
+  canAssign: z.boolean(),
+  assignedUserId: z.string().nullable(),
+  members: z.array(Assignee),
+});
+
+export const BULK_ACTIONS = ['sign', 'dispatch', 'urge', 'assign'] as const;
+/** One action over a selection, applied case by case through the same rules (each in its own transaction). */
+export const BulkBody = z.object({
+  action: z.enum(BULK_ACTIONS),
+  ids: z.array(z.uuid()).min(1).max(BULK_MAX),
+  note: text(2000).optional(),
+  /** dispatch: the unit (manual), or none with mode auto (each case's suggested unit). */
+  unitId: z.uuid().optional(),
+  mode: z.enum(['auto', 'manual', 'forced']).optional(),
+  /** assign: the member, or null to take the cases back. */
+  userId: z.uuid().nullable().optional(),
+});
+export type BulkBodyT = z.infer<typeof BulkBody>;
+export const BulkOutcome = z.object({
+  id: z.string(),
+  ok: z.boolean(),
+  version: z.number().optional(),
+  state: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const BulkResult = z.object({
+  succeeded: z.number(),
+  refused: z.number(),
+  results: z.array(BulkOutcome),
+});
+export type BulkResultT = z.infer<typeof BulkResult>;

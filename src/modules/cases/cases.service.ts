@@ -2,7 +2,8 @@
  * The cases module's public face, built once in `server.ts`: intake (上报), transitions (the loop),
  * queries (lists, detail, the reads channels need), over one shared engine (clock, calendars, catalogue).
  * Callers reach the part they need — `cases.intake.file(…)`, `cases.transitions.transition(…)`,
- * `cases.queries.list(…)` — so each file stays one job, and there is one object to pass around.
+ * `cases.queries.list(…)`, `cases.assignments.assign(…)`, `cases.bulk.run(…)`, `cases.exports.stream(…)` —
+ * so each file stays one job, and there is one object to pass around.
  */
 import type { Kysely } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
@@ -12,10 +13,13 @@ import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import type { FileStore } from '../../platform/files/files.js';
 import type { Places } from '../places/places.service.js';
+import { CaseAssignments } from './assignment.service.js';
+import { CaseBulk } from './bulk.service.js';
 import { caseActorOf } from './case-actor.js';
 import { CaseEngine, type CasesOptions } from './case-engine.js';
 import type { CategoryT } from './cases.schemas.js';
 import { CaseDeadlineRecount, type RecountResult } from './deadline-recount.service.js';
+import { CaseExports } from './export.service.js';
 import { CaseFactsReader } from './facts.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
@@ -44,6 +48,12 @@ export class Cases {
   private readonly recount: CaseDeadlineRecount;
   /** What the evaluation indicators read (案件事实), without naming the cases tables. */
   readonly facts: CaseFactsReader;
+  /** 分派到人: a unit head assigns a case to a member of the unit, and sees their workload. */
+  readonly assignments: CaseAssignments;
+  /** Bulk actions over a selection, case by case through the same rules. */
+  readonly bulk: CaseBulk;
+  /** CSV / XLSX exports of the case list, streamed. */
+  readonly exports: CaseExports;
 
   constructor(db: Kysely<DB>, places: Places, files: FileStore, opts: CasesOptions = {}) {
     this.engine = new CaseEngine(db, opts);
@@ -52,6 +62,9 @@ export class Cases {
     this.intake = new CaseIntake(this.engine, places, files);
     this.transitions = new CaseTransitions(this.engine, this.queries, files);
     this.facts = new CaseFactsReader(this.engine);
+    this.assignments = new CaseAssignments(this.engine, this.queries);
+    this.bulk = new CaseBulk(this.queries, this.transitions, this.assignments);
+    this.exports = new CaseExports(this.engine);
   }
 
   /** A category by code from the cached catalogue (404 `category_not_found` when there is none). */

@@ -74,21 +74,6 @@ insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_id
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 -- params: "00000000-0000-4000-8000-000000000001", 1, "report", "reported", Date, "00000000-0000-4000-8000-000000000001", "name", "inspector", [], "{}", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
--- CasesStore.listCases
-select count(*) as "total"
-  from "cases" as "c"
-  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and "c"."id" in ($6) and ("c"."number" = $7 or "c"."title" like $8 or "c"."address" like $9) and "c"."state" = $10 and "c"."checked" = $11 and "cat"."check_required" = $12;
--- params: "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", "filed", "dispatched", "00000000-0000-4000-8000-000000000001", "road", "%road%", "%road%", "handled", false, true
-select "c"."id", "c"."number", "c"."kind", "c"."category_code", "cat"."name" as "category_name", "cat"."urgency", "c"."state", "c"."version", "c"."title", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."assigned_unit_id", "c"."due_at", "c"."step_started_at", "c"."step_unit", "c"."created_at", "c"."whistle"
-  from "cases" as "c"
-  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and "c"."id" in ($6) and ("c"."number" = $7 or "c"."title" like $8 or "c"."address" like $9) and "c"."state" = $10 and "c"."checked" = $11 and "cat"."check_required" = $12
-  order by "c"."created_at" desc, "c"."id"
-  limit $13
-  offset $14;
--- params: "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", "filed", "dispatched", "00000000-0000-4000-8000-000000000001", "road", "%road%", "%road%", "handled", false, true, 50, 0
-
 -- CasesStore.mergedInto
 select "id", "number", "title"
   from "cases"

@@ -5,10 +5,8 @@
  */
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { type Principal, seesByUnitOnly } from '../../platform/auth/roles.js';
-import { containsPattern } from '../../platform/db/like.js';
 import type { CaseEventsTable, CasesTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
-import type { CaseQueryT } from './cases.schemas.js';
 import { type CaseState, FINAL_STATES } from './workflow.js';
 
 export type CaseRow = Selectable<CasesTable>;
@@ -131,90 +129,6 @@ export class CasesStore {
       .select(['id', 'number', 'title'])
       .where('merged_into', '=', caseId)
       .execute();
-  }
-
-  /** One page of the case list and the total, newest first. */
-  async listCases(v: Viewer & Pick<Principal, 'userId'>, q: CaseQueryT, now: Date) {
-    let query = visible(
-      this.db.selectFrom('cases as c').innerJoin('categories as cat', 'cat.code', 'c.category_code'),
-      v,
-    );
-    if (q.state) query = query.where('c.state', 'in', q.state.split(','));
-    if (q.category) query = query.where('c.category_code', 'like', `${q.category}%`);
-    if (q.area) query = query.where('c.area_code', 'like', `${q.area}%`);
-    if (q.unit) query = query.where('c.assigned_unit_id', '=', q.unit);
-    if (q.overdue) query = query.where('c.due_at', '<', now);
-    if (q.ids) query = query.where('c.id', 'in', q.ids.split(','));
-    if (q.q) {
-      const like = containsPattern(q.q);
-      query = query.where((eb) =>
-        eb.or([eb('c.number', '=', q.q ?? ''), eb('c.title', 'like', like), eb('c.address', 'like', like)]),
-      );
-    }
-    switch (q.queue) {
-      case 'mine':
-        query = query.where('c.created_by', '=', v.userId);
-        break;
-      case 'file':
-        query = query.where('c.state', 'in', ['reported', 'verifying']);
-        break;
-      case 'verify':
-        query = query.where('c.state', '=', 'verifying');
-        break;
-      case 'dispatch':
-        query = query.where('c.state', '=', 'filed');
-        break;
-      case 'inbox':
-        query = query
-          .where('c.assigned_unit_id', '=', v.unitId)
-          .where('c.state', 'in', ['dispatched', 'handling', 'suspended']);
-        break;
-      case 'check':
-        query = query
-          .where('c.state', '=', 'handled')
-          .where('c.checked', '=', false)
-          .where('cat.check_required', '=', true);
-        break;
-      case 'whistle':
-        query = query.where('c.whistle', 'is not', null).where('c.state', 'not in', OPEN);
-        break;
-      case 'close':
-        query = query
-          .where('c.state', '=', 'handled')
-          .where((eb) => eb.or([eb('c.checked', '=', true), eb('cat.check_required', '=', false)]));
-        break;
-    }
-    const [{ total } = { total: 0 }] = await query
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .execute();
-    const rows = await query
-      .select([
-        'c.id',
-        'c.number',
-        'c.kind',
-        'c.category_code',
-        'cat.name as category_name',
-        'cat.urgency',
-        'c.state',
-        'c.version',
-        'c.title',
-        'c.address',
-        'c.area_code',
-        'c.lon',
-        'c.lat',
-        'c.assigned_unit_id',
-        'c.due_at',
-        'c.step_started_at',
-        'c.step_unit',
-        'c.created_at',
-        'c.whistle',
-      ])
-      .orderBy('c.created_at', 'desc')
-      .orderBy('c.id')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute();
-    return { total: Number(total), rows };
   }
 
   /** Open cases of a category inside a box around a point, with text similarity (pg_trgm). */
@@ -474,11 +388,6 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   ],
   events: [ID],
   mergedInto: [ID],
-  listCases: [
-    { ...VIEWER, userId: ID },
-    { q: 'road', queue: 'check', state: 'filed,dispatched', ids: ID, limit: 50, offset: 0 },
-    AT,
-  ],
   nearbyOpenCases: [
     VIEWER,
     { category: 'component.0101', text: 'text', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },

@@ -10,12 +10,14 @@ import type { Principal } from '../../platform/auth/roles.js';
 import type { TimeUnit } from '../../platform/calendar/working-time.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
+import { userNames } from '../org/members.service.js';
 import { unitNames } from '../org/org.service.js';
 import { areaNames } from '../places/places.service.js';
 import { caseActorOf } from './case-actor.js';
 import type { CaseEngine } from './case-engine.js';
+import { CaseListStore } from './case-list.store.js';
 import { snapshotOf, toHashed } from './case-rows.js';
-import type { CaseQueryT } from './cases.schemas.js';
+import { type CaseQueryT, storeFilter } from './cases.schemas.js';
 import { type CaseRow, CasesStore, type PublicCaseFilter, type Viewer } from './cases.store.js';
 import { type DeadlineLevel, deadlineLevel } from './deadlines.js';
 import { metresBetween } from './distance.js';
@@ -52,8 +54,8 @@ export class CaseQueries {
 
   async list(p: Principal, q: CaseQueryT) {
     const now = this.engine.now();
-    const { total, rows } = await this.store.listCases(p, q, now);
-    const [areas, units] = await Promise.all([
+    const { total, rows } = await new CaseListStore(this.engine.db).listCases(p, storeFilter(q), now);
+    const [areas, units, users] = await Promise.all([
       areaNames(
         this.engine.db,
         rows.map((r) => r.area_code),
@@ -61,6 +63,10 @@ export class CaseQueries {
       unitNames(
         this.engine.db,
         rows.map((r) => r.assigned_unit_id),
+      ),
+      userNames(
+        this.engine.db,
+        rows.map((r) => r.assigned_user_id),
       ),
     ]);
     return {
@@ -81,6 +87,8 @@ export class CaseQueries {
         lat: r.lat,
         assignedUnitId: r.assigned_unit_id,
         assignedUnitName: r.assigned_unit_id ? (units.get(r.assigned_unit_id) ?? null) : null,
+        assignedUserId: r.assigned_user_id,
+        assignedUserName: r.assigned_user_id ? (users.get(r.assigned_user_id) ?? null) : null,
         dueAt: r.due_at?.toISOString() ?? null,
         deadline: this.level(r, now),
         deadlineProvisional: this.engine.calendar.isProvisional(r.due_at, r.step_unit),
@@ -91,7 +99,7 @@ export class CaseQueries {
     };
   }
 
-  private level(
+  level(
     r: Pick<CaseRow, 'due_at' | 'step_started_at' | 'step_unit' | 'area_code'>,
     now: Date,
   ): DeadlineLevel {
@@ -121,6 +129,7 @@ export class CaseQueries {
       ...events.map((e) => e.actor_unit_id),
     ]);
     const areas = await areaNames(this.engine.db, [row.area_code]);
+    const users = await userNames(this.engine.db, [row.assigned_user_id]);
     const merged = await this.store.mergedInto(id);
     // The server sends only what the caller may see: a reporter masked, or (petitions) not at all.
     const access = reporterAccess(p, privacyOf(row));
@@ -145,6 +154,8 @@ export class CaseQueries {
       suggestedUnitName: names.get(row.suggested_unit_id ?? '') ?? null,
       assignedUnitId: row.assigned_unit_id,
       assignedUnitName: names.get(row.assigned_unit_id ?? '') ?? null,
+      assignedUserId: row.assigned_user_id,
+      assignedUserName: users.get(row.assigned_user_id ?? '') ?? null,
       dispatchMode: row.dispatch_mode,
       dueAt: row.due_at?.toISOString() ?? null,
       stepStartedAt: row.step_started_at?.toISOString() ?? null,

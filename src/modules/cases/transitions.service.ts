@@ -175,6 +175,10 @@ export class CaseTransitions {
       ...patchColumns(patch),
       ...(command.type === 'merge' ? { merged_into: command.intoCaseId } : {}),
       ...(event.to === 'closed' && event.from !== 'closed' ? { closed_at: now } : {}),
+      // The assignee (承办人) is a member of the unit: when the case leaves the unit, they no longer hold it.
+      ...(patch.assignedUnitId !== undefined && patch.assignedUnitId !== row.assigned_unit_id
+        ? { assigned_user_id: null }
+        : {}),
       version,
       last_hash: hash,
       updated_at: now,

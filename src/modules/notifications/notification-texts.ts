@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   'target_urged', // 督办 on a target task
   'progress_due', // 进度报送提醒
   'progress_late', // 进度报送逾期
+  'assigned', // 分派到人: a unit head gave the reader a case
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -30,6 +31,7 @@ export const NOTIFICATION_TEXTS: Record<Locale, Record<NotificationKind, string>
     target_urged: '督办：{title} — {notice}',
     progress_due: '请于{dueOn}前报送进度：{title}',
     progress_late: '进度报送已逾期：{title}（{period}）',
+    assigned: '分派给您：{number} {title}',
   },
   en: {
     warning: 'Due soon: {number} {title}',
@@ -40,6 +42,7 @@ export const NOTIFICATION_TEXTS: Record<Locale, Record<NotificationKind, string>
     target_urged: 'Urged: {title} — {notice}',
     progress_due: 'Please report progress by {dueOn}: {title}',
     progress_late: 'Progress report overdue: {title} ({period})',
+    assigned: 'Assigned to you: {number} {title}',
   },
 };
 

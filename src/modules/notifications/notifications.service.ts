@@ -30,6 +30,8 @@ export type { NotificationKind, NotificationParams } from './notification-texts.
 export type NotificationInsert = {
   unitId: string;
   caseId?: string | null;
+  /** For this person of the unit only (an assignee 承办人); absent = the whole unit's inbox. */
+  userId?: string | null;
   /** When set, (unit, kind, ref) is sent once: a second insert with the same triple does nothing. */
   ref?: string | null;
 } & (
@@ -49,6 +51,7 @@ export function notify(db: Db, rows: readonly NotificationInsert[]): Promise<num
       unitId: r.unitId,
       kind: r.kind,
       caseId: r.caseId ?? null,
+      userId: r.userId ?? null,
       ref: r.ref ?? null,
       params: r.params ?? null,
       message: r.params ? renderNotification(r.kind, r.params, 'zh-CN', r.kind) : (r.message ?? ''),
@@ -58,8 +61,8 @@ export function notify(db: Db, rows: readonly NotificationInsert[]): Promise<num
 
 const INBOX_SIZE = 100;
 
-/** Who reads: the unit's inbox, through the user's choices (none without a user). */
-type Reader = Pick<Principal, 'unitId'> & { userId?: string };
+/** Who reads: the unit's inbox and the user's own notifications, through the user's choices. */
+type Reader = Pick<Principal, 'unitId' | 'userId'>;
 
 export class Notifications {
   private readonly store: NotificationsStore;
@@ -79,7 +82,7 @@ export class Notifications {
   async list(p: Reader, locale: Locale = 'zh-CN'): Promise<Notification[]> {
     if (!p.unitId) return [];
     const muted = await this.muted(p);
-    const rows = await this.store.listForUnit(p.unitId, INBOX_SIZE, muted);
+    const rows = await this.store.listForUnit(p.unitId, p.userId, INBOX_SIZE, muted);
     return rows.map((r) => ({
       id: Number(r.id),
       caseId: r.case_id,
@@ -94,12 +97,12 @@ export class Notifications {
   async unreadCount(p: Reader): Promise<UnreadCount> {
     if (!p.unitId) return { count: 0 };
     const muted = await this.muted(p);
-    return { count: await this.store.unreadCount(p.unitId, muted) };
+    return { count: await this.store.unreadCount(p.unitId, p.userId, muted) };
   }
 
   /** Marks one notification of the caller's unit read (again is fine); 404 for another unit's. */
-  async markRead(p: Pick<Principal, 'unitId'>, id: number): Promise<void> {
-    const done = p.unitId ? await this.store.markRead(p.unitId, id, this.clock()) : false;
+  async markRead(p: Pick<Principal, 'unitId' | 'userId'>, id: number): Promise<void> {
+    const done = p.unitId ? await this.store.markRead(p.unitId, p.userId, id, this.clock()) : false;
     if (!done) throw new NotFound('notification_not_found', 'No such notification for your unit.');
   }
 
@@ -107,11 +110,11 @@ export class Notifications {
   async markAllRead(p: Reader): Promise<MarkedRead> {
     if (!p.unitId) return { marked: 0 };
     const muted = await this.muted(p);
-    return { marked: await this.store.markAllRead(p.unitId, muted, this.clock()) };
+    return { marked: await this.store.markAllRead(p.unitId, p.userId, muted, this.clock()) };
   }
 
-  private async muted(p: Reader): Promise<string[]> {
-    return p.userId ? this.store.mutedKinds(p.userId) : [];
+  private muted(p: Reader): Promise<string[]> {
+    return this.store.mutedKinds(p.userId);
   }
 
   /** The caller's choices: every kind, and those switched off. */

@@ -2,31 +2,31 @@
 -- Every query each NotificationsStore method issues for its SQL_EXAMPLES arguments ($n are parameters).
 
 -- NotificationsStore.insert
-insert into "notifications" ("unit_id", "kind", "message", "params", "case_id", "ref")
-  values ($1, $2, $3, $4, $5, $6)
+insert into "notifications" ("unit_id", "kind", "message", "params", "case_id", "user_id", "ref")
+  values ($1, $2, $3, $4, $5, $6, $7)
   on conflict ("unit_id", "kind", "ref")
   where "ref" is not null do nothing;
--- params: "00000000-0000-4000-8000-000000000001", "progress_due", "请于2026-05-05前报送进度：示例任务", "{\"dueOn\":\"2026-05-05\",\"title\":\"示例任务\"}", null, "task:2026-05"
+-- params: "00000000-0000-4000-8000-000000000001", "progress_due", "请于2026-05-05前报送进度：示例任务", "{\"dueOn\":\"2026-05-05\",\"title\":\"示例任务\"}", null, null, "task:2026-05"
 
 -- NotificationsStore.listForUnit
 select "id", "case_id", "kind", "message", "params", "created_at", "read_at"
   from "notifications"
-  where "unit_id" = $1 and "kind" not in ($2)
+  where "unit_id" = $1 and ("user_id" is null or "user_id" = $2) and "kind" not in ($3)
   order by "created_at" desc, "id" desc
-  limit $3;
--- params: "00000000-0000-4000-8000-000000000001", "progress_due", 100
+  limit $4;
+-- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", "progress_due", 100
 
 -- NotificationsStore.markAllRead
 update "notifications"
   set "read_at" = $1
-  where "unit_id" = $2 and "read_at" is null and "kind" not in ($3);
--- params: Date, "00000000-0000-4000-8000-000000000001", "progress_due"
+  where "unit_id" = $2 and ("user_id" is null or "user_id" = $3) and "read_at" is null and "kind" not in ($4);
+-- params: Date, "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", "progress_due"
 
 -- NotificationsStore.markRead
 update "notifications"
   set "read_at" = coalesce("read_at", $1)
-  where "id" = $2 and "unit_id" = $3;
--- params: Date, 1, "00000000-0000-4000-8000-000000000001"
+  where "id" = $2 and "unit_id" = $3 and ("user_id" is null or "user_id" = $4);
+-- params: Date, 1, "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
 
 -- NotificationsStore.mutedKinds
 select "muted_kinds"
@@ -43,5 +43,5 @@ insert into "notification_prefs" ("user_id", "muted_kinds", "updated_at")
 -- NotificationsStore.unreadCount
 select count(*) as "n"
   from "notifications"
-  where "unit_id" = $1 and "read_at" is null and "kind" not in ($2);
--- params: "00000000-0000-4000-8000-000000000001", "progress_due"
+  where "unit_id" = $1 and ("user_id" is null or "user_id" = $2) and "read_at" is null and "kind" not in ($3);
+-- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", "progress_due"

@@ -12,6 +12,8 @@ export interface NotificationRow {
   /** What the kind's text is filled with when it is read in the reader's language. */
   params: Readonly<Record<string, string>> | null;
   caseId?: string | null;
+  /** For this person of the unit only (an assignee 承办人); absent = the whole unit's inbox. */
+  userId?: string | null;
   /** When set, (unit, kind, ref) is sent once: a second insert with the same triple does nothing. */
   ref?: string | null;
 }
@@ -31,6 +33,7 @@ export class NotificationsStore {
           message: r.message,
           params: r.params ? JSON.stringify(r.params) : null,
           case_id: r.caseId ?? null,
+          user_id: r.userId ?? null,
           ref: r.ref ?? null,
         })),
       )
@@ -39,45 +42,49 @@ export class NotificationsStore {
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   }
 
-  /** A unit's latest notifications, newest first, leaving out the muted kinds. */
-  listForUnit(unitId: string, limit: number, muted: readonly string[]) {
+  /** A unit's latest notifications for the whole unit and for this user, newest first, leaving out the muted kinds. */
+  listForUnit(unitId: string, userId: string, limit: number, muted: readonly string[]) {
     let q = this.db
       .selectFrom('notifications')
       .select(['id', 'case_id', 'kind', 'message', 'params', 'created_at', 'read_at'])
-      .where('unit_id', '=', unitId);
+      .where('unit_id', '=', unitId)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]));
     if (muted.length > 0) q = q.where('kind', 'not in', muted);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
-  /** How many of a unit's notifications are unread, leaving out the muted kinds. */
-  async unreadCount(unitId: string, muted: readonly string[]): Promise<number> {
+  /** How many of the notifications this user sees are unread, leaving out the muted kinds. */
+  async unreadCount(unitId: string, userId: string, muted: readonly string[]): Promise<number> {
     let q = this.db
       .selectFrom('notifications')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('unit_id', '=', unitId)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
       .where('read_at', 'is', null);
     if (muted.length > 0) q = q.where('kind', 'not in', muted);
     const row = await q.executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
-  /** Marks one of the unit's notifications read; false when the unit has no such notification. */
-  async markRead(unitId: string, id: number, at: Date): Promise<boolean> {
+  /** Marks one of the unit's notifications read; false when the unit (or this user) has no such notification. */
+  async markRead(unitId: string, userId: string, id: number, at: Date): Promise<boolean> {
     const res = await this.db
       .updateTable('notifications')
       .set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.val(at)) }))
       .where('id', '=', id)
       .where('unit_id', '=', unitId)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
 
-  /** Marks every unread notification of the unit read, except the muted kinds; returns how many. */
-  async markAllRead(unitId: string, muted: readonly string[], at: Date): Promise<number> {
+  /** Marks every unread notification this user sees read, except the muted kinds; returns how many. */
+  async markAllRead(unitId: string, userId: string, muted: readonly string[], at: Date): Promise<number> {
     let q = this.db
       .updateTable('notifications')
       .set({ read_at: at })
       .where('unit_id', '=', unitId)
+      .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', userId)]))
       .where('read_at', 'is', null);
     if (muted.length > 0) q = q.where('kind', 'not in', muted);
     const res = await q.executeTakeFirst();
@@ -120,10 +127,10 @@ export const SQL_EXAMPLES: SqlExamples<NotificationsStore> = {
       },
     ],
   ],
-  listForUnit: [UNIT, 100, ['progress_due']],
-  unreadCount: [UNIT, ['progress_due']],
-  markRead: [UNIT, 1, AT],
-  markAllRead: [UNIT, ['progress_due'], AT],
+  listForUnit: [UNIT, USER, 100, ['progress_due']],
+  unreadCount: [UNIT, USER, ['progress_due']],
+  markRead: [UNIT, USER, 1, AT],
+  markAllRead: [UNIT, USER, ['progress_due'], AT],
   mutedKinds: [USER],
   setMutedKinds: [USER, ['progress_due', 'progress_late'], AT],
 };

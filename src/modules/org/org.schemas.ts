@@ -39,6 +39,8 @@ export const Me = z.object({
   scope: z.string(),
   scopeName: z.string(),
   locale: z.enum(['zh-CN', 'en']),
+  /** 单位负责人: may assign the unit's cases to its members. */
+  unitHead: z.boolean(),
 });
 export const MeResponse = z.object({ user: Me, csrfToken: z.string() });
 
@@ -74,6 +76,8 @@ export const User = z.object({
   scope: z.string(),
   active: z.boolean(),
   lockedUntil: z.string().nullable(),
+  /** 单位负责人: may assign the unit's cases to its members (set by administrators). */
+  unitHead: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 export const UserCreate = z.object({
@@ -83,6 +87,7 @@ export const UserCreate = z.object({
   roles: z.array(RoleSchema).min(1).max(8),
   unitId: Uuid.nullable().default(null),
   scope: AreaPrefix,
+  unitHead: z.boolean().default(false),
 });
 export const UserPatch = z.object({
   displayName: text(60).optional(),
@@ -91,6 +96,7 @@ export const UserPatch = z.object({
   unitId: Uuid.nullable().optional(),
   scope: AreaPrefix.optional(),
   active: z.boolean().optional(),
+  unitHead: z.boolean().optional(),
 });
 
 export const TokenCreate = z.object({ name: text(60) });

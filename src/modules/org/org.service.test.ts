@@ -151,15 +151,15 @@ describeEachStore('org services', (store) => {
     const reminder = { unitId, kind: 'progress_due', message: '请报送', ref: 'task:2026-05' };
     expect(await notify(store().db, [reminder])).toBe(1);
     expect(await notify(store().db, [reminder])).toBe(0);
-    const me = { unitId };
+    const me = { unitId, userId: '00000000-0000-4000-8000-000000000099' };
     const [n] = await inbox.list(me);
     expect(await inbox.list(me)).toHaveLength(1);
     expect(n).toMatchObject({ kind: 'progress_due', read: false });
     await inbox.markRead(me, n?.id ?? 0);
     expect((await inbox.list(me))[0]?.read).toBe(true);
-    await expect(inbox.markRead({ unitId: null }, n?.id ?? 0)).rejects.toMatchObject({
+    await expect(inbox.markRead({ unitId: null, userId: me.userId }, n?.id ?? 0)).rejects.toMatchObject({
       code: 'notification_not_found',
     });
-    expect(await inbox.list({ unitId: null })).toEqual([]);
+    expect(await inbox.list({ unitId: null, userId: me.userId })).toEqual([]);
   });
 });

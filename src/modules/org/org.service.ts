@@ -69,6 +69,7 @@ function toUser(r: UserRow): User {
     scope: r.scope,
     active: r.active,
     lockedUntil: r.locked_until ? r.locked_until.toISOString() : null,
+    unitHead: r.unit_head,
   };
 }
 
@@ -133,6 +134,7 @@ export class Org {
       scope: p.scope,
       scopeName: scopeName ?? (p.scope === '' ? '全部' : p.scope),
       locale: row.locale === 'en' ? ('en' as const) : ('zh-CN' as const),
+      unitHead: row.unit_head,
     };
   }
 
@@ -243,7 +245,10 @@ export class Org {
     if (unitId) await unitInScope(this.store, p, unitId);
   }
 
-  async createUser(p: Principal, input: z.infer<typeof UserCreate>): Promise<User> {
+  async createUser(
+    p: Principal,
+    input: Omit<z.infer<typeof UserCreate>, 'unitHead'> & { unitHead?: boolean },
+  ): Promise<User> {
     const passwordHash = await hashPassword(input.password);
     await this.checkUserFields(p, input.scope, input.unitId);
     return this.db.transaction().execute(async (trx) => {
@@ -257,6 +262,7 @@ export class Org {
         roles: [...new Set(input.roles)],
         unit_id: input.unitId,
         scope: input.scope,
+        unit_head: input.unitHead ?? false,
       });
       const user = await userInScope(store, p, id);
       await recordAudit(trx, p, { action: 'create', entity: 'user', entityId: id, after: user });
@@ -285,6 +291,7 @@ export class Org {
         ...(patch.unitId !== undefined && { unit_id: patch.unitId }),
         ...(patch.scope !== undefined && { scope: patch.scope }),
         ...(patch.active !== undefined && { active: patch.active }),
+        ...(patch.unitHead !== undefined && { unit_head: patch.unitHead }),
       });
       if (patch.active === false || passwordHash) await store.deleteSessionsOf(id);
       const after = await userInScope(store, p, id);

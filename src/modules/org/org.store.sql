@@ -172,6 +172,13 @@ select *
   where "area_code" like $1 and "id" = $2;
 -- params: "120101%", "00000000-0000-4000-8000-000000000001"
 
+-- OrgStore.unitMembers
+select "id", "display_name", "roles", "unit_head"
+  from "users"
+  where "unit_id" = $1 and "active" = $2
+  order by "display_name", "id";
+-- params: "00000000-0000-4000-8000-000000000001", true
+
 -- OrgStore.unitNames
 select "id", "name"
   from "units"
@@ -217,14 +224,20 @@ select *
 -- params: "admin"
 
 -- OrgStore.userInScope
-select "users"."id", "users"."username", "users"."display_name", "users"."roles", "users"."unit_id", "units"."name" as "unit_name", "users"."scope", "users"."active", "users"."locked_until"
+select "users"."id", "users"."username", "users"."display_name", "users"."roles", "users"."unit_id", "units"."name" as "unit_name", "users"."scope", "users"."active", "users"."locked_until", "users"."unit_head"
   from "users"
   left join "units" on "units"."id" = "users"."unit_id"
   where "users"."scope" like $1 and "users"."id" = $2;
 -- params: "120101%", "00000000-0000-4000-8000-000000000001"
 
+-- OrgStore.userNames
+select "id", "display_name"
+  from "users"
+  where "id" in ($1);
+-- params: "00000000-0000-4000-8000-000000000001"
+
 -- OrgStore.userProfile
-select "users"."locale", "units"."name" as "unit_name"
+select "users"."locale", "units"."name" as "unit_name", "users"."unit_head"
   from "users"
   left join "units" on "units"."id" = "users"."unit_id"
   where "users"."id" = $1;
@@ -237,7 +250,7 @@ select *
 -- params: "00000000-0000-4000-8000-000000000001"
 
 -- OrgStore.usersInScope
-select "users"."id", "users"."username", "users"."display_name", "users"."roles", "users"."unit_id", "units"."name" as "unit_name", "users"."scope", "users"."active", "users"."locked_until"
+select "users"."id", "users"."username", "users"."display_name", "users"."roles", "users"."unit_id", "units"."name" as "unit_name", "users"."scope", "users"."active", "users"."locked_until", "users"."unit_head"
   from "users"
   left join "units" on "units"."id" = "users"."unit_id"
   where "users"."scope" like $1

@@ -17,6 +17,7 @@ const USER_COLUMNS = [
   'users.scope',
   'users.active',
   'users.locked_until',
+  'users.unit_head',
 ] as const;
 
 const RULE_COLUMNS = [
@@ -141,9 +142,30 @@ export class OrgStore {
     return this.db
       .selectFrom('users')
       .leftJoin('units', 'units.id', 'users.unit_id')
-      .select(['users.locale', 'units.name as unit_name'])
+      .select(['users.locale', 'units.name as unit_name', 'users.unit_head'])
       .where('users.id', '=', id)
       .executeTakeFirstOrThrow();
+  }
+
+  /** The active members of a unit (for assignment 分派到人 and its workload view). */
+  unitMembers(unitId: string) {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'roles', 'unit_head'])
+      .where('unit_id', '=', unitId)
+      .where('active', '=', true)
+      .orderBy('display_name')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Display names of users by id (inactive ones too: a timeline keeps who did the work). */
+  userNames(ids: readonly string[]) {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [...ids])
+      .execute();
   }
 
   userByUsername(username: string) {
@@ -402,6 +424,8 @@ export const SQL_EXAMPLES: SqlExamples<OrgStore> = {
   usersInScope: ['120101'],
   userInScope: ['120101', ID],
   userProfile: [ID],
+  unitMembers: [ID],
+  userNames: [[ID]],
   userByUsername: ['admin'],
   insertUser: [
     {

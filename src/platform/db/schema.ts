@@ -75,6 +75,8 @@ export interface UsersTable {
   active: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
+  /** 单位负责人: may assign the unit's cases to its members (0014). */
+  unit_head: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -188,6 +190,8 @@ export interface CasesTable {
   area_code: string;
   suggested_unit_id: string | null;
   assigned_unit_id: string | null;
+  /** 承办人: the member of the assigned unit who does the work (0014); cleared when the unit changes. */
+  assigned_user_id: Generated<string | null>;
   dispatch_mode: string | null;
   due_at: Timestamp | null;
   step_started_at: Timestamp | null;
@@ -275,6 +279,8 @@ export interface NotificationsTable {
   id: Generated<number>;
   ref: string | null;
   unit_id: string;
+  /** For one person of the unit only; null = the whole unit's inbox (0014). */
+  user_id: Generated<string | null>;
   case_id: string | null;
   kind: string;
   message: string;

@@ -2,6 +2,15 @@
 export type Locale = 'zh-CN' | 'en';
 
 const zh: Record<string, string> = {
+  // 分派到人 and bulk actions (cases)
+  not_unit_head: '只有案件所在单位的负责人才能分派到人',
+  not_assignable: '只有单位正在办理（待签收、处置中、挂账）的案件才能分派到人',
+  not_assigned: '该案件尚未分派给任何人',
+  assignee_outside_unit: '承办人不是办理该案件单位的在岗人员，请从本单位人员中选择',
+  assignee_not_handler: '所选人员不承担处置工作（没有处置单位角色），请另选',
+  already_assigned: '该案件已分派给此人',
+  assignee_required: '请选择承办人（或选择收回分派）',
+  too_many_cases: '一次最多处理 1000 件案件',
   invalid_request: '请求内容不正确',
   invalid_json: '请求体不是有效的 JSON',
   invalid_text: '文本包含无效字符（不是有效的 Unicode 文本），请检查后重新输入',

@@ -635,6 +635,7 @@ export interface paths {
                                 roles: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                                 scope: string;
                                 scopeName: string;
+                                unitHead: boolean;
                                 unitId: string | null;
                                 unitName: string | null;
                                 username: string;
@@ -715,6 +716,7 @@ export interface paths {
                                 roles: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                                 scope: string;
                                 scopeName: string;
+                                unitHead: boolean;
                                 unitId: string | null;
                                 unitName: string | null;
                                 username: string;
@@ -1263,6 +1265,7 @@ export interface paths {
             parameters: {
                 query?: {
                     area?: string;
+                    assignee?: "me" | string;
                     category?: string;
                     ids?: string;
                     limit?: number;
@@ -1271,7 +1274,7 @@ export interface paths {
                     q?: string;
                     queue?: "mine" | "file" | "verify" | "dispatch" | "inbox" | "check" | "close" | "whistle";
                     state?: string;
-                    unit?: string;
+                    unit?: string | "mine";
                 };
                 header?: never;
                 path?: never;
@@ -1292,6 +1295,8 @@ export interface paths {
                                 areaName: string;
                                 assignedUnitId: string | null;
                                 assignedUnitName: string | null;
+                                assignedUserId: string | null;
+                                assignedUserName: string | null;
                                 categoryCode: string;
                                 categoryName: string;
                                 createdAt: string;
@@ -1440,6 +1445,8 @@ export interface paths {
                             areaName: string;
                             assignedUnitId: string | null;
                             assignedUnitName: string | null;
+                            assignedUserId: string | null;
+                            assignedUserName: string | null;
                             attributes: {
                                 [key: string]: string | string[];
                             };
@@ -1581,6 +1588,116 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members of the case's unit with their workload (open, overdue), for the unit's own staff, and whether the caller may assign the case */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignedUserId: string | null;
+                            canAssign: boolean;
+                            members: {
+                                displayName: string;
+                                handler: boolean;
+                                id: string;
+                                open: number;
+                                overdue: number;
+                                unitHead: boolean;
+                            }[];
+                            unitId: string | null;
+                            unitName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 分派到人: the head of the unit handling the case gives it to a member of the unit (userId), or takes it back (null). `version` as loaded (409 otherwise). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        /** Format: uuid */
+                        userId: string | null;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                seq: number;
+                                type: string;
+                            };
+                            id: string;
+                            number: string;
+                            replayed: boolean;
+                            state: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1845,6 +1962,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One action (sign 签收, dispatch 派遣, urge 催办, assign 分派到人) over up to 1,000 cases, each through the same rules in its own transaction; the answer says per case whether it succeeded or why not */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "sign" | "dispatch" | "urge" | "assign";
+                        ids: string[];
+                        /** @enum {string} */
+                        mode?: "auto" | "manual" | "forced";
+                        note?: string;
+                        /** Format: uuid */
+                        unitId?: string;
+                        /** Format: uuid */
+                        userId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            refused: number;
+                            results: {
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                                id: string;
+                                ok: boolean;
+                                state?: string;
+                                version?: number;
+                            }[];
+                            succeeded: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/duplicates": {
         parameters: {
             query?: never;
@@ -1894,6 +2075,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case list as CSV (案件导出): the same filters as GET /api/cases (or ids=, a selection), the caller's scope, reporters masked, the first time each state was reached; streamed */
+        get: {
+            parameters: {
+                query?: {
+                    area?: string;
+                    assignee?: "me" | string;
+                    category?: string;
+                    ids?: string;
+                    overdue?: "1" | "true";
+                    q?: string;
+                    queue?: "mine" | "file" | "verify" | "dispatch" | "inbox" | "check" | "close" | "whistle";
+                    state?: string;
+                    unit?: string | "mine";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case list as XLSX (案件导出): the same filters as GET /api/cases (or ids=, a selection), the caller's scope, reporters masked, the first time each state was reached; streamed */
+        get: {
+            parameters: {
+                query?: {
+                    area?: string;
+                    assignee?: "me" | string;
+                    category?: string;
+                    ids?: string;
+                    overdue?: "1" | "true";
+                    q?: string;
+                    queue?: "mine" | "file" | "verify" | "dispatch" | "inbox" | "check" | "close" | "whistle";
+                    state?: string;
+                    unit?: string | "mine";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/whistle-board": {
         parameters: {
             query?: never;
@@ -1923,6 +2192,8 @@ export interface paths {
                             areaName: string;
                             assignedUnitId: string | null;
                             assignedUnitName: string | null;
+                            assignedUserId: string | null;
+                            assignedUserName: string | null;
                             categoryCode: string;
                             categoryName: string;
                             createdAt: string;
@@ -3671,8 +3942,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
-                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
+                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
                         };
                     };
                 };
@@ -3689,7 +3960,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                        muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
                     };
                 };
             };
@@ -3701,8 +3972,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
-                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late")[];
+                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
+                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
                         };
                     };
                 };
@@ -5360,6 +5631,7 @@ export interface paths {
                             lockedUntil: string | null;
                             roles: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                             scope: string;
+                            unitHead: boolean;
                             unitId: string | null;
                             unitName: string | null;
                             username: string;
@@ -5383,6 +5655,8 @@ export interface paths {
                         password: string;
                         roles: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                         scope: string;
+                        /** @default false */
+                        unitHead?: boolean;
                         /**
                          * Format: uuid
                          * @default null
@@ -5406,6 +5680,7 @@ export interface paths {
                             lockedUntil: string | null;
                             roles: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                             scope: string;
+                            unitHead: boolean;
                             unitId: string | null;
                             unitName: string | null;
                             username: string;
@@ -5450,6 +5725,7 @@ export interface paths {
                         password?: string;
                         roles?: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                         scope?: string;
+                        unitHead?: boolean;
                         /** Format: uuid */
                         unitId?: string | null;
                     };
@@ -5469,6 +5745,7 @@ export interface paths {
                             lockedUntil: string | null;
                             roles: ("inspector" | "operator" | "shift_lead" | "dispatcher" | "handler" | "supervisor" | "leader" | "admin")[];
                             scope: string;
+                            unitHead: boolean;
                             unitId: string | null;
                             unitName: string | null;
                             username: string;

@@ -93,6 +93,7 @@ const zh = {
       target_urged: '任务督办',
       progress_due: '进度报送提醒',
       progress_late: '进度报送逾期',
+      assigned: '分派到人',
     },
   },
   units: {
@@ -228,6 +229,7 @@ const en: typeof zh = {
       target_urged: 'Task urged',
       progress_due: 'Progress report due',
       progress_late: 'Progress report late',
+      assigned: 'Assigned to me',
     },
   },
   units: {

@@ -21,6 +21,7 @@ import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { AreaMap } from '../places/AreaMap';
 import { ActionButtons } from './ActionDialog';
+import { AssignButtons } from './AssignDialog';
 import { DEADLINE_COLORS } from './strings';
 
 export function CaseDetailView() {
@@ -74,6 +75,7 @@ export function CaseDetailView() {
           ) : (
             <Typography.Text type="secondary">{t('cases.noActions')}</Typography.Text>
           )}
+          <AssignButtons c={c} onDone={load} />
         </Space>
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label={t('cases.title')}>{c.title}</Descriptions.Item>
@@ -86,6 +88,9 @@ export function CaseDetailView() {
           <Descriptions.Item label={t('cases.address')}>{c.address || '—'}</Descriptions.Item>
           <Descriptions.Item label={t('cases.unit')}>
             <span data-testid="case-unit">{c.assignedUnitName ?? '—'}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('cases.assignee')}>
+            <span data-testid="case-assignee">{c.assignedUserName ?? '—'}</span>
           </Descriptions.Item>
           <Descriptions.Item label={t('cases.suggested')}>{c.suggestedUnitName ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('cases.due')}>{formatTime(c.dueAt)}</Descriptions.Item>

@@ -1,4 +1,7 @@
-/** Case list: a queue per role (file, dispatch, inbox, check, close), filters, and saved views. */
+/**
+ * Case list: my cases (承办人 = me) and my unit's cases, a queue per role (file, dispatch, inbox, check,
+ * close), filters, saved views, exports of the filtered list, and bulk actions on a selection.
+ */
 import { App, Button, Card, Checkbox, Input, Modal, Segmented, Select, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +10,7 @@ import { type CaseSummary, type Category, get, post, type SavedView, type Unit }
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { useAction, useList } from '../org/useList';
+import { BulkBar, exportUrl } from './BulkBar';
 import { DEADLINE_COLORS } from './strings';
 
 const STATES = [
@@ -21,14 +25,29 @@ const STATES = [
   'rejected',
   'merged',
 ];
-const FILTER_KEYS = ['queue', 'state', 'category', 'area', 'unit', 'overdue', 'q', 'ids'] as const;
+const FILTER_KEYS = [
+  'queue',
+  'state',
+  'category',
+  'area',
+  'unit',
+  'assignee',
+  'overdue',
+  'q',
+  'ids',
+] as const;
+/** Views that are filters rather than queues: my cases (assignee=me) and my unit's cases (unit=mine). */
+const VIEW_FILTERS: Record<string, Record<string, string>> = {
+  assigned: { assignee: 'me' },
+  myunit: { unit: 'mine' },
+};
 const UNIT_READERS = ['admin', 'dispatcher', 'shift_lead', 'supervisor', 'leader', 'operator'];
 
-/** The queue a role works from first. */
-function defaultQueue(roles: readonly string[]): string {
+/** The queue a role works from first; a unit's people start from their own cases (the head: the unit's). */
+function defaultQueue(roles: readonly string[], unitHead: boolean): string {
   if (roles.includes('shift_lead')) return 'file';
   if (roles.includes('dispatcher') && !roles.includes('handler')) return 'dispatch';
-  if (roles.includes('handler')) return 'inbox';
+  if (roles.includes('handler')) return unitHead ? 'myunit' : 'assigned';
   if (roles.includes('inspector')) return 'check';
   return '';
 }
@@ -47,14 +66,15 @@ export function CaseList() {
   const views = useList<SavedView>('/api/case-views');
   const roles = me?.roles ?? [];
   const units = useList<Unit>(roles.some((r) => UNIT_READERS.includes(r)) ? '/api/units' : null);
-  const queue = params.get('queue') ?? defaultQueue(roles);
+  const queue = params.get('queue') ?? defaultQueue(roles, !!me?.unitHead);
+  const [selected, setSelected] = useState<CaseSummary[]>([]);
   const filters = useMemo(() => {
     const f: Record<string, string> = {};
     for (const k of FILTER_KEYS) {
-      const v = k === 'queue' ? queue : params.get(k);
+      const v = k === 'queue' ? (VIEW_FILTERS[queue] ? null : queue) : params.get(k);
       if (v) f[k] = v;
     }
-    return f;
+    return { ...f, ...VIEW_FILTERS[queue] };
   }, [params, queue]);
 
   const load = useCallback(() => {
@@ -92,7 +112,17 @@ export function CaseList() {
         ),
     });
   };
-  const queues = ['', 'mine', 'file', 'dispatch', 'inbox', 'check', 'close', 'whistle'];
+  const queues = [
+    ...(me?.unitId ? ['assigned', 'myunit'] : []),
+    '',
+    'mine',
+    'file',
+    'dispatch',
+    'inbox',
+    'check',
+    'close',
+    'whistle',
+  ];
 
   return (
     <Card
@@ -177,12 +207,22 @@ export function CaseList() {
             }}
           />
           <Button onClick={saveView}>{t('cases.saveView')}</Button>
+          <Button href={exportUrl('csv', filters)} data-testid="export-csv">
+            {t('cases.exportCsv')}
+          </Button>
+          <Button href={exportUrl('xlsx', filters)}>{t('cases.exportXlsx')}</Button>
         </Space>
+        {selected.length > 0 && <BulkBar selected={selected} onDone={load} onClear={() => setSelected([])} />}
         <Table<CaseSummary>
           rowKey="id"
           size="middle"
           loading={loading}
           dataSource={data.items}
+          rowSelection={{
+            selectedRowKeys: selected.map((c) => c.id),
+            preserveSelectedRowKeys: true,
+            onChange: (_keys, rows) => setSelected(rows.filter(Boolean)),
+          }}
           pagination={{
             current: page,
             pageSize: 20,
@@ -206,6 +246,11 @@ export function CaseList() {
               render: (s: string) => <Tag>{t(`cases.states.${s}`)}</Tag>,
             },
             { title: t('cases.unit'), dataIndex: 'assignedUnitName', render: (u: string | null) => u ?? '—' },
+            {
+              title: t('cases.assignee'),
+              dataIndex: 'assignedUserName',
+              render: (u: string | null) => u ?? '—',
+            },
             {
               title: t('cases.deadline'),
               dataIndex: 'deadline',

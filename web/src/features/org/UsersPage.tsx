@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { type ApiBody, client, ok, ROLES, type User } from '../../api/client';
 import { type CrudConfig, CrudPage } from './CrudPage';
 import { useAction } from './useList';
+import '../cases/strings'; // cases.unitHead
 
 const users: CrudConfig<User> = {
   listUrl: '/api/users',
@@ -28,6 +29,7 @@ const users: CrudConfig<User> = {
           <Tag color={u.active ? 'green' : 'default'}>
             {u.active ? t('common.active') : t('common.inactive')}
           </Tag>
+          {u.unitHead && <Tag color="blue">{t('cases.unitHead')}</Tag>}
           {u.lockedUntil && new Date(u.lockedUntil) > new Date() && (
             <Tag color="red">{t('users.locked')}</Tag>
           )}
@@ -68,6 +70,14 @@ const users: CrudConfig<User> = {
       </Form.Item>
       <Form.Item name="scope" label={t('users.scope')} rules={[{ pattern: /^(\d{6}(\d{3}){0,3})?$/ }]}>
         <Input inputMode="numeric" />
+      </Form.Item>
+      <Form.Item
+        name="unitHead"
+        label={t('cases.unitHead')}
+        valuePropName="checked"
+        extra={t('cases.unitHeadHint')}
+      >
+        <Switch data-testid="user-unit-head" />
       </Form.Item>
       {editing.id && (
         <Form.Item name="active" label={t('users.status')} valuePropName="checked">
