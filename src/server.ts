@@ -13,6 +13,9 @@ import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { PortalService } from './modules/channels/portal.service.js';
+import { registerEmergencyRoutes } from './modules/emergency/emergency.routes.js';
+import { Incidents } from './modules/emergency/incidents.service.js';
+import { Plans } from './modules/emergency/plans.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { Notifications } from './modules/notifications/notifications.service.js';
 import { registerApiKeyRoutes } from './modules/org/api-keys.routes.js';
@@ -89,6 +92,8 @@ export async function buildServer(
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, targets, targetTasks);
   registerNotificationsRoutes(app, new Notifications(db));
+  const incidents = new Incidents(db, places, org, cases.queries);
+  registerEmergencyRoutes(app, incidents, new Plans(db, incidents, places, org));
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
   registerHotlineRoutes(app, new HotlineService(db, cases, places));

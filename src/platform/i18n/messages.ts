@@ -103,6 +103,17 @@ const zh: Record<string, string> = {
   period_outside_task: '报送月份不在任务期限内',
   urging_not_found: '督办通知不存在',
   already_answered: '该督办通知已回复',
+  // emergency (应急指挥)
+  incident_not_found: '突发事件不存在或不在您的管辖范围内',
+  incident_version_conflict: '突发事件已被他人更新，请刷新后重试',
+  incident_closed: '突发事件已结束，不能再修改',
+  same_level: '事件已是该级别',
+  unknown_subtype: '事件子类不属于该事件类别',
+  unknown_unit: '单位不存在或已停用',
+  plan_not_found: '预案不存在或不在您的管辖范围内',
+  plan_does_not_fit: '预案的事件类别、级别或区域与该事件不符',
+  plan_active: '该预案已在此事件上启动，不能重复启动',
+  task_done: '该任务已完成',
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {
