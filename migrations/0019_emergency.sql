@@ -89,3 +89,32 @@ create table emergency_tasks (
   unique (activation_id, step_no)
 );
 create index emergency_tasks_incident_idx on emergency_tasks (incident_id);
+
+-- Resources (应急资源): stockpiles (物资, quantity in stock), teams (队伍, size and skills) and shelters
+-- (避难场所, capacity), each at a point located to its grid. `available` is what is not dispatched now.
+create table emergency_resources (
+  id uuid primary key default gen_random_uuid(),
+  kind text not null check (kind in ('stockpile', 'team', 'shelter')),
+  name text not null,
+  category text not null,                      -- what it is: 抽水泵, 沙袋, 消防救援队 …
+  quantity integer not null check (quantity > 0),
+  available integer not null check (available >= 0 and available <= quantity),
+  measure text not null default '',            -- 台, 袋, 人 …
+  skills text[] not null default '{}',
+  lon double precision not null,
+  lat double precision not null,
+  area_code text not null,
+  created_at timestamptz not null default now()
+);
+create index emergency_resources_area_idx on emergency_resources (area_code text_pattern_ops);
+
+create table emergency_dispatches (
+  id uuid primary key default gen_random_uuid(),
+  resource_id uuid not null references emergency_resources (id),
+  incident_id uuid not null references emergency_incidents (id),
+  quantity integer not null check (quantity > 0),
+  dispatched_at timestamptz not null,
+  dispatched_by uuid,
+  returned_at timestamptz
+);
+create index emergency_dispatches_incident_idx on emergency_dispatches (incident_id);

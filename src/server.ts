@@ -16,6 +16,7 @@ import { PortalService } from './modules/channels/portal.service.js';
 import { registerEmergencyRoutes } from './modules/emergency/emergency.routes.js';
 import { Incidents } from './modules/emergency/incidents.service.js';
 import { Plans } from './modules/emergency/plans.service.js';
+import { Resources } from './modules/emergency/resources.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { Notifications } from './modules/notifications/notifications.service.js';
 import { registerApiKeyRoutes } from './modules/org/api-keys.routes.js';
@@ -93,7 +94,12 @@ export async function buildServer(
   registerTargetsRoutes(app, targets, targetTasks);
   registerNotificationsRoutes(app, new Notifications(db));
   const incidents = new Incidents(db, places, org, cases.queries);
-  registerEmergencyRoutes(app, incidents, new Plans(db, incidents, places, org));
+  registerEmergencyRoutes(
+    app,
+    incidents,
+    new Plans(db, incidents, places, org),
+    new Resources(db, incidents, places),
+  );
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
   registerHotlineRoutes(app, new HotlineService(db, cases, places));

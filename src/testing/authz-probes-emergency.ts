@@ -1,6 +1,23 @@
 /** The authorization matrix's probes of the emergency routes (see authz-probes.ts). */
 import { type Build, type Fixtures, ok, STREET_A, STREET_B, uniq } from './authz-fixtures.js';
+import type { PrincipalName } from './authz-matrix.js';
 import type { CellCentre } from './grid-cells.js';
+
+/**
+ * Access is decided before anything is loaded, so a principal the route does not admit is probed with an
+ * id that names nothing, and no record is made for it (the suite makes fewer throwaway records).
+ */
+const NOBODY = '00000000-0000-4000-8000-0000000e0000';
+const COMMAND: readonly PrincipalName[] = ['shift_lead', 'leader', 'admin'];
+const REPORT: readonly PrincipalName[] = [
+  'inspector',
+  'operator',
+  'shift_lead',
+  'dispatcher',
+  'leader',
+  'admin',
+];
+const STAFF: readonly PrincipalName[] = [...REPORT, 'handler', 'supervisor'];
 
 /** Records shared by the read probes, made once per fixture set by the administrator. */
 interface Shared {
@@ -10,6 +27,8 @@ interface Shared {
   planB: string;
   planCodeA: string;
   planCodeB: string;
+  resourceA: string;
+  resourceB: string;
 }
 const shared = new WeakMap<Fixtures, Promise<Shared>>();
 
@@ -57,6 +76,40 @@ async function makePlan(
   return { id: r.json.id, code };
 }
 
+const probeResource = (at: CellCentre) => ({
+  kind: 'stockpile',
+  name: '探针物资库',
+  category: '探针沙袋',
+  quantity: 100_000,
+  measure: '袋',
+  lon: at.lon,
+  lat: at.lat,
+});
+
+async function makeResource(fx: Fixtures, at: CellCentre): Promise<string> {
+  const r = await ok(
+    fx.admin.send({ method: 'POST', url: '/api/emergency/resources', payload: probeResource(at) }),
+    'resource',
+  );
+  return r.json.id;
+}
+
+/** A dispatch of its own: one sack from the shared store of `side` to a new incident of `side`. */
+async function ownDispatch(fx: Fixtures, as: PrincipalName, side: 'A' | 'B'): Promise<string> {
+  if (!COMMAND.includes(as)) return NOBODY;
+  const shared = await records(fx);
+  const incident = await makeIncident(fx, side);
+  const r = await ok(
+    fx.admin.send({
+      method: 'POST',
+      url: `/api/emergency/incidents/${incident}/dispatches`,
+      payload: { resourceId: side === 'A' ? shared.resourceA : shared.resourceB, quantity: 1 },
+    }),
+    'dispatch',
+  );
+  return r.json.dispatches[0].id;
+}
+
 function records(fx: Fixtures): Promise<Shared> {
   let s = shared.get(fx);
   if (!s) {
@@ -65,6 +118,8 @@ function records(fx: Fixtures): Promise<Shared> {
       const planB = await makePlan(fx, STREET_B, fx.unitB);
       const planDistrict = await makePlan(fx, '120101', fx.unitA);
       return {
+        resourceA: await makeResource(fx, fx.gridA),
+        resourceB: await makeResource(fx, fx.gridB),
         incidentA: await makeIncident(fx, 'A'),
         incidentB: await makeIncident(fx, 'B'),
         planDistrict: planDistrict.id,
@@ -80,15 +135,26 @@ function records(fx: Fixtures): Promise<Shared> {
 
 /** An incident of its own for each writing probe (the probes of one row run at once). */
 const onOwnIncident =
-  (side: 'A' | 'B', path: string, payload: unknown): Build =>
-  async (fx) => ({
+  (
+    side: 'A' | 'B',
+    path: string,
+    payload: object | ((fx: Fixtures) => Promise<object>),
+    admits: readonly PrincipalName[],
+  ): Build =>
+  async (fx, as) => ({
     method: 'POST',
-    url: `/api/emergency/incidents/${await makeIncident(fx, side)}/${path}`,
-    payload,
+    url: `/api/emergency/incidents/${admits.includes(as) ? await makeIncident(fx, side) : NOBODY}/${path}`,
+    payload: typeof payload === 'function' ? await payload(fx) : payload,
   });
 
 /** A task of its own: an incident on `side` with a plan whose step names `unit`, activated by the administrator. */
-async function ownTask(fx: Fixtures, side: 'A' | 'B', unit: (fx: Fixtures) => string): Promise<string> {
+async function ownTask(
+  fx: Fixtures,
+  as: PrincipalName,
+  side: 'A' | 'B',
+  unit: (fx: Fixtures) => string,
+): Promise<string> {
+  if (!STAFF.includes(as)) return NOBODY;
   const incident = await makeIncident(fx, side);
   const plan = await makePlan(fx, '120101', unit(fx));
   const r = await ok(
@@ -135,46 +201,54 @@ export const EMERGENCY_PROBES: Record<string, Record<string, Build>> = {
     out: async (fx) => ({ method: 'GET', url: `/api/emergency/incidents/${(await records(fx)).incidentB}` }),
   },
   'POST /api/emergency/incidents/:id/level': {
-    in: onOwnIncident('A', 'level', { level: 3, note: '探针升级' }),
-    out: onOwnIncident('B', 'level', { level: 3, note: '探针升级' }),
+    in: onOwnIncident('A', 'level', { level: 3, note: '探针升级' }, COMMAND),
+    out: onOwnIncident('B', 'level', { level: 3, note: '探针升级' }, COMMAND),
   },
   'POST /api/emergency/incidents/:id/command': {
-    in: onOwnIncident('A', 'command', { commander: '探针总指挥' }),
-    out: onOwnIncident('B', 'command', { commander: '探针总指挥' }),
+    in: onOwnIncident('A', 'command', { commander: '探针总指挥' }, COMMAND),
+    out: onOwnIncident('B', 'command', { commander: '探针总指挥' }, COMMAND),
   },
   'POST /api/emergency/incidents/:id/notes': {
-    in: onOwnIncident('A', 'notes', { note: '探针续报' }),
-    out: onOwnIncident('B', 'notes', { note: '探针续报' }),
+    in: onOwnIncident('A', 'notes', { note: '探针续报' }, REPORT),
+    out: onOwnIncident('B', 'notes', { note: '探针续报' }, REPORT),
   },
   'POST /api/emergency/incidents/:id/cases': {
-    in: async (fx) => onOwnIncident('A', 'cases', { caseId: fx.cases.own.id })(fx, 'admin'),
-    out: async (fx) => onOwnIncident('B', 'cases', { caseId: fx.cases.out.id })(fx, 'admin'),
+    in: onOwnIncident('A', 'cases', async (fx) => ({ caseId: fx.cases.own.id }), REPORT),
+    out: onOwnIncident('B', 'cases', async (fx) => ({ caseId: fx.cases.out.id }), REPORT),
   },
   'POST /api/emergency/incidents/:id/close': {
-    in: onOwnIncident('A', 'close', { summary: '探针总结' }),
-    out: onOwnIncident('B', 'close', { summary: '探针总结' }),
+    in: onOwnIncident('A', 'close', { summary: '探针总结' }, COMMAND),
+    out: onOwnIncident('B', 'close', { summary: '探针总结' }, COMMAND),
   },
   'POST /api/emergency/incidents/:id/activations': {
-    in: async (fx) =>
-      onOwnIncident('A', 'activations', { planId: (await records(fx)).planDistrict })(fx, 'admin'),
-    out: async (fx) =>
-      onOwnIncident('B', 'activations', { planId: (await records(fx)).planDistrict })(fx, 'admin'),
+    in: onOwnIncident(
+      'A',
+      'activations',
+      async (fx) => ({ planId: (await records(fx)).planDistrict }),
+      COMMAND,
+    ),
+    out: onOwnIncident(
+      'B',
+      'activations',
+      async (fx) => ({ planId: (await records(fx)).planDistrict }),
+      COMMAND,
+    ),
   },
   'POST /api/emergency/tasks/:id/done': {
     // A task for the caller's own unit (unit A) on an incident of street A.
-    in: async (fx) => ({
+    in: async (fx, as) => ({
       method: 'POST',
-      url: `/api/emergency/tasks/${await ownTask(fx, 'A', (f) => f.unitA)}/done`,
+      url: `/api/emergency/tasks/${await ownTask(fx, as, 'A', (f) => f.unitA)}/done`,
     }),
     // A task for 城管委 on an incident of street A: only those commanding the incident complete it.
-    'unit-out': async (fx) => ({
+    'unit-out': async (fx, as) => ({
       method: 'POST',
-      url: `/api/emergency/tasks/${await ownTask(fx, 'A', (f) => f.unitCgw)}/done`,
+      url: `/api/emergency/tasks/${await ownTask(fx, as, 'A', (f) => f.unitCgw)}/done`,
     }),
     // A task for unit B on an incident of street B: not even visible.
-    out: async (fx) => ({
+    out: async (fx, as) => ({
       method: 'POST',
-      url: `/api/emergency/tasks/${await ownTask(fx, 'B', (f) => f.unitB)}/done`,
+      url: `/api/emergency/tasks/${await ownTask(fx, as, 'B', (f) => f.unitB)}/done`,
     }),
   },
   'GET /api/emergency/plans': {
@@ -218,5 +292,57 @@ export const EMERGENCY_PROBES: Record<string, Record<string, Build>> = {
         payload: body,
       };
     },
+  },
+  'GET /api/emergency/resources': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/resources',
+      find: has((await records(fx)).resourceA),
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/resources',
+      find: has((await records(fx)).resourceB),
+    }),
+  },
+  'POST /api/emergency/resources': {
+    in: (fx) => ({ method: 'POST', url: '/api/emergency/resources', payload: probeResource(fx.gridA) }),
+    out: (fx) => ({ method: 'POST', url: '/api/emergency/resources', payload: probeResource(fx.gridB) }),
+  },
+  'GET /api/emergency/resources/nearest': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: `/api/emergency/resources/nearest?lon=${fx.gridA.lon}&lat=${fx.gridA.lat}&category=${encodeURIComponent('探针沙袋')}&limit=50`,
+      find: has((await records(fx)).resourceA),
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: `/api/emergency/resources/nearest?lon=${fx.gridB.lon}&lat=${fx.gridB.lat}&category=${encodeURIComponent('探针沙袋')}&limit=50`,
+      find: has((await records(fx)).resourceB),
+    }),
+  },
+  'POST /api/emergency/incidents/:id/dispatches': {
+    in: onOwnIncident(
+      'A',
+      'dispatches',
+      async (fx) => ({ resourceId: (await records(fx)).resourceA, quantity: 1 }),
+      COMMAND,
+    ),
+    out: onOwnIncident(
+      'B',
+      'dispatches',
+      async (fx) => ({ resourceId: (await records(fx)).resourceB, quantity: 1 }),
+      COMMAND,
+    ),
+  },
+  'POST /api/emergency/dispatches/:id/return': {
+    in: async (fx, as) => ({
+      method: 'POST',
+      url: `/api/emergency/dispatches/${await ownDispatch(fx, as, 'A')}/return`,
+    }),
+    out: async (fx, as) => ({
+      method: 'POST',
+      url: `/api/emergency/dispatches/${await ownDispatch(fx, as, 'B')}/return`,
+    }),
   },
 };

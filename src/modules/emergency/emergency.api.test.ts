@@ -43,7 +43,7 @@ describeApi('emergency API', (ctx) => {
     ...patch,
   });
   const count = async (
-    table: 'emergency_incidents' | 'emergency_plans' | 'emergency_tasks' | 'emergency_events',
+    table: 'emergency_incidents' | 'emergency_plans' | 'emergency_tasks' | 'emergency_events' | 'emergency_dispatches',
   ) =>
     Number(
       (
@@ -288,5 +288,82 @@ describeApi('emergency API', (ctx) => {
       caseId: '00000000-0000-4000-8000-00000000beef',
     });
     expect(missing.status).toBe(404);
+  });
+
+  it('finds the nearest resources by distance, kind, category and quantity; dispatches and returns them', async () => {
+    const [near, far] = (await wholeCellCentres(ctx().store.db, '120101001')).slice(0, 2) as [
+      CellCentre,
+      CellCentre,
+    ];
+    const make = async (
+      name: string,
+      at: CellCentre,
+      quantity: number,
+      kind = 'stockpile',
+      category = '抽水泵',
+    ) => {
+      const r = await shiftLead.post('/api/emergency/resources', {
+        kind,
+        name,
+        category,
+        quantity,
+        measure: '台',
+        lon: at.lon,
+        lat: at.lat,
+      });
+      expect(r.status).toBe(201);
+      return r.json.id as string;
+    };
+    const pumpsNear = await make('近处泵站', near, 2);
+    const pumpsFar = await make('远处物资库', far, 20);
+    const team = await make('消防救援队', far, 12, 'team', '消防救援队');
+    const q = (extra: string) =>
+      shiftLead.get(`/api/emergency/resources/nearest?lon=${near.lon}&lat=${near.lat}${extra}`);
+    const pumps = (await q('&kind=stockpile&category=抽水泵')).json as {
+      id: string;
+      distanceMetres: number;
+    }[];
+    expect(pumps.map((r) => r.id)).toEqual([pumpsNear, pumpsFar]);
+    expect(pumps[0]?.distanceMetres).toBeLessThan(pumps[1]?.distanceMetres ?? 0);
+    // Needing 5 pumps: the near store holds only 2.
+    expect(
+      ((await q('&kind=stockpile&category=抽水泵&quantity=5')).json as { id: string }[]).map((r) => r.id),
+    ).toEqual([pumpsFar]);
+    expect(((await q('&kind=team')).json as { id: string }[]).map((r) => r.id)).toEqual([team]);
+    expect((await q('&kind=spaceship')).status).toBe(400);
+
+    const id = (await shiftLead.post('/api/emergency/incidents', incident(near))).json.id;
+    const sent = await shiftLead.post(`/api/emergency/incidents/${id}/dispatches`, {
+      resourceId: pumpsFar,
+      quantity: 15,
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.json.dispatches).toMatchObject([{ resourceId: pumpsFar, quantity: 15, returnedAt: null }]);
+    expect(sent.json.events.at(-1)).toMatchObject({ type: 'resource_dispatched', payload: { quantity: 15 } });
+    // More than is left (5): 400, nothing dispatched, stock unchanged.
+    const dispatches = await count('emergency_dispatches');
+    const over = await shiftLead.post(`/api/emergency/incidents/${id}/dispatches`, {
+      resourceId: pumpsFar,
+      quantity: 6,
+    });
+    expect(over.status).toBe(400);
+    expect(over.json.error.code).toBe('over_dispatch');
+    expect(await count('emergency_dispatches')).toBe(dispatches);
+    const stock = async () =>
+      (
+        (await shiftLead.get('/api/emergency/resources?kind=stockpile')).json as {
+          id: string;
+          available: number;
+        }[]
+      ).find((r) => r.id === pumpsFar)?.available;
+    expect(await stock()).toBe(5);
+    const back = await shiftLead.post(`/api/emergency/dispatches/${sent.json.dispatches[0].id}/return`);
+    expect(back.status).toBe(200);
+    expect(back.json.dispatches[0].returnedAt).not.toBeNull();
+    expect(await stock()).toBe(20);
+    expect(
+      (await shiftLead.post(`/api/emergency/dispatches/${sent.json.dispatches[0].id}/return`)).status,
+    ).toBe(409);
+    expect(back.json.chainOk).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import {
   ActivateBody,
   CaseLink,
   CommandChange,
+  DispatchBody,
   IdParams,
   IncidentClose,
   IncidentCreate,
@@ -14,13 +15,19 @@ import {
   IncidentQuery,
   IncidentSummary,
   LevelChange,
+  NearestQuery,
+  NearestResource,
   Plan,
   PlanCodeParams,
   PlanCreate,
   PlanRevise,
+  Resource,
+  ResourceCreate,
+  ResourceQuery,
 } from './emergency.schemas.js';
 import type { Incidents } from './incidents.service.js';
 import type { Plans } from './plans.service.js';
+import type { Resources } from './resources.service.js';
 
 /** Every staff role sees the incidents of its scope (and those its unit has a task in). */
 const READ: readonly Role[] = ROLES;
@@ -32,7 +39,12 @@ const COMMAND: readonly Role[] = ['shift_lead', 'leader', 'admin'];
 const PLAN_EDIT: readonly Role[] = ['leader', 'admin'];
 const tags = ['emergency'];
 
-export function registerEmergencyRoutes(app: App, incidents: Incidents, plans: Plans): void {
+export function registerEmergencyRoutes(
+  app: App,
+  incidents: Incidents,
+  plans: Plans,
+  resources: Resources,
+): void {
   app.get(
     '/api/emergency/incidents',
     {
@@ -211,5 +223,72 @@ export function registerEmergencyRoutes(app: App, incidents: Incidents, plans: P
     },
     async (req, reply) =>
       reply.status(201).send(await plans.revise(principalOf(req), req.params.code, req.body)),
+  );
+  app.get(
+    '/api/emergency/resources',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'Resources (物资, 队伍, 避难场所) of the caller’s area',
+        querystring: ResourceQuery,
+        response: { 200: z.array(Resource) },
+      },
+    },
+    async (req) => resources.list(principalOf(req), req.query.kind),
+  );
+  app.post(
+    '/api/emergency/resources',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Register a resource at a point',
+        body: ResourceCreate,
+        response: { 201: Resource },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await resources.create(principalOf(req), req.body)),
+  );
+  app.get(
+    '/api/emergency/resources/nearest',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'The nearest resources to a point, by kind, category and quantity available',
+        querystring: NearestQuery,
+        response: { 200: z.array(NearestResource) },
+      },
+    },
+    async (req) => resources.nearest(principalOf(req), req.query),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/dispatches',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Dispatch a resource to the incident (调派); more than available → 400',
+        params: IdParams,
+        body: DispatchBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) =>
+      resources.dispatch(principalOf(req), req.params.id, req.body.resourceId, req.body.quantity),
+  );
+  app.post(
+    '/api/emergency/dispatches/:id/return',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Return a dispatched resource (归还)',
+        params: IdParams,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => resources.giveBack(principalOf(req), req.params.id),
   );
 }

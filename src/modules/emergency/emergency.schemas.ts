@@ -94,6 +94,18 @@ export const Activation = z.object({
   activatedAt: z.string(),
 });
 
+export const Dispatch = z.object({
+  id: z.string(),
+  resourceId: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  category: z.string(),
+  measure: z.string(),
+  quantity: z.number(),
+  dispatchedAt: z.string(),
+  returnedAt: z.string().nullable(),
+});
+
 export const IncidentDetail = IncidentSummary.extend({
   affectedGrids: z.array(z.string()),
   reporter: z.string(),
@@ -110,6 +122,7 @@ export const IncidentDetail = IncidentSummary.extend({
   cases: z.array(z.object({ id: z.string(), number: z.string(), title: z.string(), state: z.string() })),
   activations: z.array(Activation),
   tasks: z.array(ActionTask),
+  dispatches: z.array(Dispatch),
   chainOk: z.boolean(),
 });
 
@@ -165,3 +178,54 @@ export const Plan = z.object({
 });
 export const PlanCodeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{2,40}$/) });
 export const ActivateBody = z.object({ planId: z.uuid() });
+
+// ---- resources (应急资源) ----
+
+export const RESOURCE_KINDS = ['stockpile', 'team', 'shelter'] as const;
+export const ResourceCreate = z.object({
+  kind: z
+    .enum(RESOURCE_KINDS)
+    .describe('stockpile 物资 (quantity in stock), team 队伍 (size), shelter 避难场所 (capacity)'),
+  name: text(200).min(2),
+  category: text(50).min(1).describe('what it is: 抽水泵, 沙袋, 消防救援队 …'),
+  quantity: z.number().int().min(1).max(10_000_000),
+  measure: text(10).default(''),
+  skills: z.array(text(30).min(1)).max(20).default([]),
+  lon: z.number().finite(),
+  lat: z.number().finite(),
+});
+export type ResourceCreateT = z.infer<typeof ResourceCreate>;
+export const Resource = z.object({
+  id: z.string(),
+  kind: z.enum(RESOURCE_KINDS),
+  name: z.string(),
+  category: z.string(),
+  quantity: z.number(),
+  available: z.number(),
+  measure: z.string(),
+  skills: z.array(z.string()),
+  lon: z.number(),
+  lat: z.number(),
+  areaCode: z.string(),
+});
+export const ResourceQuery = z.object({ kind: z.enum(RESOURCE_KINDS).optional() });
+export const NearestQuery = z.object({
+  lon: z.coerce.number().finite(),
+  lat: z.coerce.number().finite(),
+  kind: z.enum(RESOURCE_KINDS).optional(),
+  category: z.string().trim().min(1).max(50).optional(),
+  quantity: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe('at least this much available'),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type NearestQueryT = z.infer<typeof NearestQuery>;
+export const NearestResource = Resource.extend({ distanceMetres: z.number() });
+export const DispatchBody = z.object({
+  resourceId: z.uuid(),
+  quantity: z.number().int().min(1).max(10_000_000),
+});

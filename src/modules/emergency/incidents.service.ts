@@ -23,6 +23,7 @@ import {
   LEVEL_NUMERAL,
   type Level,
 } from './incident-rules.js';
+import { ResourcesStore } from './resources.store.js';
 
 /** What the incidents need of the places module (its service satisfies it). */
 export interface PlaceLocator {
@@ -268,11 +269,12 @@ export class Incidents {
   async detail(p: Principal, id: string) {
     const row = await this.visible(p, id);
     const store = new EmergencyStore(this.db);
-    const [events, links, activations, tasks] = await Promise.all([
+    const [events, links, activations, tasks, dispatches] = await Promise.all([
       store.events(row.id),
       store.linkedCases(row.id),
       store.activations(row.id),
       store.tasks(row.id),
+      new ResourcesStore(this.db).dispatches(row.id),
     ]);
     const cases = [];
     for (const l of links) {
@@ -338,6 +340,17 @@ export class Incidents {
         resources: t.resources,
         doneAt: t.done_at ? t.done_at.toISOString() : null,
         overdue: t.done_at === null && t.due_at.getTime() < now.getTime(),
+      })),
+      dispatches: dispatches.map((d) => ({
+        id: d.id,
+        resourceId: d.resource_id,
+        name: d.name,
+        kind: d.kind,
+        category: d.category,
+        measure: d.measure,
+        quantity: d.quantity,
+        dispatchedAt: d.dispatched_at.toISOString(),
+        returnedAt: d.returned_at ? d.returned_at.toISOString() : null,
       })),
       chainOk: verifyIncidentChain(chain) === null,
     };

@@ -91,7 +91,34 @@ export interface EmergencyTasksTable {
   done_by: string | null;
 }
 
+export interface EmergencyResourcesTable {
+  id: Generated<string>;
+  kind: string;
+  name: string;
+  category: string;
+  quantity: number;
+  available: number;
+  measure: Generated<string>;
+  skills: Generated<string[]>;
+  lon: number;
+  lat: number;
+  area_code: string;
+  created_at: Generated<Date>;
+}
+
+export interface EmergencyDispatchesTable {
+  id: Generated<string>;
+  resource_id: string;
+  incident_id: string;
+  quantity: number;
+  dispatched_at: Timestamp;
+  dispatched_by: string | null;
+  returned_at: Timestamp | null;
+}
+
 export interface EmergencyTables {
+  emergency_resources: EmergencyResourcesTable;
+  emergency_dispatches: EmergencyDispatchesTable;
   emergency_incidents: EmergencyIncidentsTable;
   emergency_events: EmergencyEventsTable;
   emergency_case_links: EmergencyCaseLinksTable;

@@ -114,6 +114,10 @@ const zh: Record<string, string> = {
   plan_does_not_fit: '预案的事件类别、级别或区域与该事件不符',
   plan_active: '该预案已在此事件上启动，不能重复启动',
   task_done: '该任务已完成',
+  resource_not_found: '资源不存在或不在您的管辖范围内',
+  over_dispatch: '调派数量超过可用数量',
+  dispatch_not_found: '调派记录不存在',
+  already_returned: '该资源已归还',
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {

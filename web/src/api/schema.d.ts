@@ -2274,6 +2274,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emergency/dispatches/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a dispatched resource (归还) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/emergency/incidents": {
         parameters: {
             query?: never;
@@ -2404,6 +2522,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -2509,6 +2638,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -2625,6 +2765,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -2739,6 +2890,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -2852,6 +3014,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -2967,6 +3140,143 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/dispatches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch a resource to the incident (调派); more than available → 400 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quantity: number;
+                        /** Format: uuid */
+                        resourceId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -3082,6 +3392,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -3195,6 +3516,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
@@ -3510,6 +3842,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emergency/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resources (物资, 队伍, 避难场所) of the caller’s area */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "stockpile" | "team" | "shelter";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            available: number;
+                            category: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "stockpile" | "team" | "shelter";
+                            lat: number;
+                            lon: number;
+                            measure: string;
+                            name: string;
+                            quantity: number;
+                            skills: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a resource at a point */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what it is: 抽水泵, 沙袋, 消防救援队 … */
+                        category: string;
+                        /**
+                         * @description stockpile 物资 (quantity in stock), team 队伍 (size), shelter 避难场所 (capacity)
+                         * @enum {string}
+                         */
+                        kind: "stockpile" | "team" | "shelter";
+                        lat: number;
+                        lon: number;
+                        /** @default  */
+                        measure?: string;
+                        name: string;
+                        quantity: number;
+                        /** @default [] */
+                        skills?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            available: number;
+                            category: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "stockpile" | "team" | "shelter";
+                            lat: number;
+                            lon: number;
+                            measure: string;
+                            name: string;
+                            quantity: number;
+                            skills: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/resources/nearest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The nearest resources to a point, by kind, category and quantity available */
+        get: {
+            parameters: {
+                query: {
+                    category?: string;
+                    kind?: "stockpile" | "team" | "shelter";
+                    lat: number;
+                    limit?: number;
+                    lon: number;
+                    /** @description at least this much available */
+                    quantity?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            available: number;
+                            category: string;
+                            distanceMetres: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "stockpile" | "team" | "shelter";
+                            lat: number;
+                            lon: number;
+                            measure: string;
+                            name: string;
+                            quantity: number;
+                            skills: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/emergency/tasks/{id}/done": {
         parameters: {
             query?: never;
@@ -3567,6 +4061,17 @@ export interface paths {
                             };
                             createdAt: string;
                             description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
                             events: {
                                 actorName: string;
                                 at: string;
