@@ -43,7 +43,12 @@ describeApi('emergency API', (ctx) => {
     ...patch,
   });
   const count = async (
-    table: 'emergency_incidents' | 'emergency_plans' | 'emergency_tasks' | 'emergency_events' | 'emergency_dispatches',
+    table:
+      | 'emergency_incidents'
+      | 'emergency_plans'
+      | 'emergency_tasks'
+      | 'emergency_events'
+      | 'emergency_dispatches',
   ) =>
     Number(
       (
