@@ -15,6 +15,10 @@ import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { PortalService } from './modules/channels/portal.service.js';
+import { registerEmergencyRoutes } from './modules/emergency/emergency.routes.js';
+import { Incidents } from './modules/emergency/incidents.service.js';
+import { Plans } from './modules/emergency/plans.service.js';
+import { Resources } from './modules/emergency/resources.service.js';
 import { registerEvaluationRoutes } from './modules/evaluation/evaluation.routes.js';
 import { Evaluation } from './modules/evaluation/evaluation.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -101,6 +105,13 @@ export async function buildServer(
   registerTargetsRoutes(app, targets, targetTasks);
   registerEvaluationRoutes(app, new Evaluation(db, cases.facts, cases.engine.now));
   registerNotificationsRoutes(app, new Notifications(db));
+  const incidents = new Incidents(db, places, org, cases.queries);
+  registerEmergencyRoutes(
+    app,
+    incidents,
+    new Plans(db, incidents, places, org),
+    new Resources(db, incidents, places),
+  );
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
   registerHotlineRoutes(app, new HotlineService(db, cases, places));

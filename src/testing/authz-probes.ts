@@ -21,6 +21,7 @@ import {
   STREET_B,
   uniq,
 } from './authz-fixtures.js';
+import { EMERGENCY_PROBES } from './authz-probes-emergency.js';
 import { EVALUATION_PROBES } from './authz-probes-evaluation.js';
 import { WORK_PROBES } from './authz-probes-work.js';
 import type { CellCentre } from './grid-cells.js';
@@ -390,6 +391,7 @@ export const PROBES: Record<string, Record<string, Build>> = {
 
   ...WORK_PROBES,
   ...EVALUATION_PROBES,
+  ...EMERGENCY_PROBES,
 };
 
 const probeCase = (at: CellCentre) => ({

@@ -1,5 +1,6 @@
 /** Kysely table types: the TypeScript face of `migrations/*.sql` (kept in step by the database tests). */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { EmergencyTables } from './schema-emergency.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -458,7 +459,7 @@ export interface EvaluationSchemesTable {
   updated_at: Timestamp;
 }
 
-export interface DB {
+export interface DB extends EmergencyTables {
   schema_migrations: SchemaMigrationsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;

@@ -135,6 +135,21 @@ const zh: Record<string, string> = {
   report_minutes: '报到时限应为 1 到 1440 分钟',
   no_whistle: '该案件尚未吹哨',
   restore_not_empty: '目标数据库不是空的，恢复只能写入空数据库',
+  // emergency (应急指挥)
+  incident_not_found: '突发事件不存在或不在您的管辖范围内',
+  incident_version_conflict: '突发事件已被他人更新，请刷新后重试',
+  incident_closed: '突发事件已结束，不能再修改',
+  same_level: '事件已是该级别',
+  unknown_subtype: '事件子类不属于该事件类别',
+  unknown_unit: '单位不存在或已停用',
+  plan_not_found: '预案不存在或不在您的管辖范围内',
+  plan_does_not_fit: '预案的事件类别、级别或区域与该事件不符',
+  plan_active: '该预案已在此事件上启动，不能重复启动',
+  task_done: '该任务已完成',
+  resource_not_found: '资源不存在或不在您的管辖范围内',
+  over_dispatch: '调派数量超过可用数量',
+  dispatch_not_found: '调派记录不存在',
+  already_returned: '该资源已归还',
 };
 
 /** The codes that have a zh-CN message (English comes from each error itself). */

@@ -2909,6 +2909,1854 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emergency/dispatches/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a dispatched resource (归还) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents (突发事件) the caller sees */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            createdAt: string;
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Report an incident (接报) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        affectedGrids?: string[];
+                        areaCode?: string;
+                        /**
+                         * @description 预警颜色; by default the level’s (Ⅰ红 Ⅱ橙 Ⅲ黄 Ⅳ蓝)
+                         * @enum {string}
+                         */
+                        colour?: "red" | "orange" | "yellow" | "blue";
+                        /** @default {} */
+                        command?: {
+                            commander?: string | null;
+                            liaison?: string | null;
+                            onSite?: string | null;
+                        };
+                        /** @default  */
+                        description?: string;
+                        lat?: number;
+                        /** @description 1 = Ⅰ级 特别重大 … 4 = Ⅳ级 一般 */
+                        level: number;
+                        lon?: number;
+                        /** @description by default the caller’s name */
+                        reporter?: string;
+                        subtype: string;
+                        title: string;
+                        /** @enum {string} */
+                        type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                        /**
+                         * Format: uuid
+                         * @description the commanding unit; by default the caller’s
+                         */
+                        unitId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident with its time line, cases, plans and tasks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Activate a plan version (启动预案): one task per step */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        planId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link a case the incident caused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the incident with its summary (总结) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        summary: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/command": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the command roles (总指挥, 现场指挥, 联络员) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        commander?: string | null;
+                        liaison?: string | null;
+                        onSite?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/dispatches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch a resource to the incident (调派); more than available → 400 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quantity: number;
+                        /** Format: uuid */
+                        resourceId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Escalate or de-escalate (升级/降级); the units involved are notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 = Ⅰ级 特别重大 … 4 = Ⅳ级 一般 */
+                        level: number;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/incidents/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a line to the time line (续报) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest version of every plan (预案) the caller sees */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            code: string;
+                            createdAt: string;
+                            id: string;
+                            level: number;
+                            name: string;
+                            steps: {
+                                dueMinutes: number;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                title: string;
+                                unitId: string;
+                            }[];
+                            /** @enum {string} */
+                            tier: "district" | "street" | "community";
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make a plan (version 1) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description district, street or community */
+                        areaCode: string;
+                        code: string;
+                        /** @description 1 = Ⅰ级 特别重大 … 4 = Ⅳ级 一般 */
+                        level: number;
+                        name: string;
+                        steps: {
+                            /** @description minutes after activation (clock time) */
+                            dueMinutes: number;
+                            /** @default [] */
+                            resources?: {
+                                name: string;
+                                quantity: number;
+                            }[];
+                            title: string;
+                            /** Format: uuid */
+                            unitId: string;
+                        }[];
+                        /** @enum {string} */
+                        type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            code: string;
+                            createdAt: string;
+                            id: string;
+                            level: number;
+                            name: string;
+                            steps: {
+                                dueMinutes: number;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                title: string;
+                                unitId: string;
+                            }[];
+                            /** @enum {string} */
+                            tier: "district" | "street" | "community";
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One plan version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            code: string;
+                            createdAt: string;
+                            id: string;
+                            level: number;
+                            name: string;
+                            steps: {
+                                dueMinutes: number;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                title: string;
+                                unitId: string;
+                            }[];
+                            /** @enum {string} */
+                            tier: "district" | "street" | "community";
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/plans/by-code/{code}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revise a plan: a new version */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description district, street or community */
+                        areaCode: string;
+                        /** @description 1 = Ⅰ级 特别重大 … 4 = Ⅳ级 一般 */
+                        level: number;
+                        name: string;
+                        steps: {
+                            /** @description minutes after activation (clock time) */
+                            dueMinutes: number;
+                            /** @default [] */
+                            resources?: {
+                                name: string;
+                                quantity: number;
+                            }[];
+                            title: string;
+                            /** Format: uuid */
+                            unitId: string;
+                        }[];
+                        /** @enum {string} */
+                        type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            code: string;
+                            createdAt: string;
+                            id: string;
+                            level: number;
+                            name: string;
+                            steps: {
+                                dueMinutes: number;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                title: string;
+                                unitId: string;
+                            }[];
+                            /** @enum {string} */
+                            tier: "district" | "street" | "community";
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resources (物资, 队伍, 避难场所) of the caller’s area */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "stockpile" | "team" | "shelter";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            available: number;
+                            category: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "stockpile" | "team" | "shelter";
+                            lat: number;
+                            lon: number;
+                            measure: string;
+                            name: string;
+                            quantity: number;
+                            skills: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a resource at a point */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what it is: 抽水泵, 沙袋, 消防救援队 … */
+                        category: string;
+                        /**
+                         * @description stockpile 物资 (quantity in stock), team 队伍 (size), shelter 避难场所 (capacity)
+                         * @enum {string}
+                         */
+                        kind: "stockpile" | "team" | "shelter";
+                        lat: number;
+                        lon: number;
+                        /** @default  */
+                        measure?: string;
+                        name: string;
+                        quantity: number;
+                        /** @default [] */
+                        skills?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            available: number;
+                            category: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "stockpile" | "team" | "shelter";
+                            lat: number;
+                            lon: number;
+                            measure: string;
+                            name: string;
+                            quantity: number;
+                            skills: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/resources/nearest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The nearest resources to a point, by kind, category and quantity available */
+        get: {
+            parameters: {
+                query: {
+                    category?: string;
+                    kind?: "stockpile" | "team" | "shelter";
+                    lat: number;
+                    limit?: number;
+                    lon: number;
+                    /** @description at least this much available */
+                    quantity?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            available: number;
+                            category: string;
+                            distanceMetres: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "stockpile" | "team" | "shelter";
+                            lat: number;
+                            lon: number;
+                            measure: string;
+                            name: string;
+                            quantity: number;
+                            skills: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/tasks/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an action-plan task done (its unit, or the incident's command) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activations: {
+                                activatedAt: string;
+                                id: string;
+                                planCode: string;
+                                planId: string;
+                                planName: string;
+                                planVersion: number;
+                                /** @enum {string} */
+                                status: "active" | "done";
+                            }[];
+                            affectedGrids: string[];
+                            areaCode: string;
+                            cases: {
+                                id: string;
+                                number: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            chainOk: boolean;
+                            closedAt: string | null;
+                            /** @enum {string} */
+                            colour: "red" | "orange" | "yellow" | "blue";
+                            command: {
+                                commander: string | null;
+                                liaison: string | null;
+                                onSite: string | null;
+                            };
+                            createdAt: string;
+                            description: string;
+                            dispatches: {
+                                category: string;
+                                dispatchedAt: string;
+                                id: string;
+                                kind: string;
+                                measure: string;
+                                name: string;
+                                quantity: number;
+                                resourceId: string;
+                                returnedAt: string | null;
+                            }[];
+                            events: {
+                                actorName: string;
+                                at: string;
+                                hash: string;
+                                note: string | null;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            id: string;
+                            lat: number | null;
+                            level: number;
+                            lon: number | null;
+                            number: string;
+                            reporter: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            subtype: string;
+                            summary: string | null;
+                            tasks: {
+                                activationId: string;
+                                doneAt: string | null;
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                resources: {
+                                    name: string;
+                                    quantity: number;
+                                }[];
+                                stepNo: number;
+                                title: string;
+                                unitId: string;
+                                unitName: string;
+                            }[];
+                            title: string;
+                            /** @enum {string} */
+                            type: "natural_disaster" | "accident" | "public_health" | "social_security";
+                            unitId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluation/bulletin": {
         parameters: {
             query?: never;

@@ -1,0 +1,294 @@
+/** HTTP routes of the emergency module (应急指挥): incidents, their time line, plans and action tasks. */
+import { z } from 'zod';
+import { ROLES, type Role } from '../../platform/auth/roles.js';
+import { type App, principalOf } from '../../platform/http/app.js';
+import {
+  ActivateBody,
+  CaseLink,
+  CommandChange,
+  DispatchBody,
+  IdParams,
+  IncidentClose,
+  IncidentCreate,
+  IncidentDetail,
+  IncidentNote,
+  IncidentQuery,
+  IncidentSummary,
+  LevelChange,
+  NearestQuery,
+  NearestResource,
+  Plan,
+  PlanCodeParams,
+  PlanCreate,
+  PlanRevise,
+  Resource,
+  ResourceCreate,
+  ResourceQuery,
+} from './emergency.schemas.js';
+import type { Incidents } from './incidents.service.js';
+import type { Plans } from './plans.service.js';
+import type { Resources } from './resources.service.js';
+
+/** Every staff role sees the incidents of its scope (and those its unit has a task in). */
+const READ: readonly Role[] = ROLES;
+/** Who reports an incident and writes its time line: the field, the hotline, the command centre. */
+const REPORT: readonly Role[] = ['inspector', 'operator', 'shift_lead', 'dispatcher', 'leader', 'admin'];
+/** Who commands it: level, command roles, plans, closing. */
+const COMMAND: readonly Role[] = ['shift_lead', 'leader', 'admin'];
+/** Who writes plans (预案). */
+const PLAN_EDIT: readonly Role[] = ['leader', 'admin'];
+const tags = ['emergency'];
+
+export function registerEmergencyRoutes(
+  app: App,
+  incidents: Incidents,
+  plans: Plans,
+  resources: Resources,
+): void {
+  app.get(
+    '/api/emergency/incidents',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'Incidents (突发事件) the caller sees',
+        querystring: IncidentQuery,
+        response: { 200: z.array(IncidentSummary) },
+      },
+    },
+    async (req) => incidents.list(principalOf(req), req.query.status),
+  );
+  app.post(
+    '/api/emergency/incidents',
+    {
+      config: { access: REPORT },
+      schema: {
+        tags,
+        summary: 'Report an incident (接报)',
+        body: IncidentCreate,
+        response: { 201: IncidentDetail },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await incidents.report(principalOf(req), req.body)),
+  );
+  app.get(
+    '/api/emergency/incidents/:id',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'An incident with its time line, cases, plans and tasks',
+        params: IdParams,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.detail(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/level',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Escalate or de-escalate (升级/降级); the units involved are notified',
+        params: IdParams,
+        body: LevelChange,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.changeLevel(principalOf(req), req.params.id, req.body.level, req.body.note),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/command',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Set the command roles (总指挥, 现场指挥, 联络员)',
+        params: IdParams,
+        body: CommandChange,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.setCommand(principalOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/notes',
+    {
+      config: { access: REPORT },
+      schema: {
+        tags,
+        summary: 'Add a line to the time line (续报)',
+        params: IdParams,
+        body: IncidentNote,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.addNote(principalOf(req), req.params.id, req.body.note),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/cases',
+    {
+      config: { access: REPORT },
+      schema: {
+        tags,
+        summary: 'Link a case the incident caused',
+        params: IdParams,
+        body: CaseLink,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.linkCase(principalOf(req), req.params.id, req.body.caseId),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/close',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Close the incident with its summary (总结)',
+        params: IdParams,
+        body: IncidentClose,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.close(principalOf(req), req.params.id, req.body.summary),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/activations',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Activate a plan version (启动预案): one task per step',
+        params: IdParams,
+        body: ActivateBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => plans.activate(principalOf(req), req.params.id, req.body.planId),
+  );
+  app.post(
+    '/api/emergency/tasks/:id/done',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: "Mark an action-plan task done (its unit, or the incident's command)",
+        params: IdParams,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => plans.completeTask(principalOf(req), req.params.id),
+  );
+  app.get(
+    '/api/emergency/plans',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'The newest version of every plan (预案) the caller sees',
+        response: { 200: z.array(Plan) },
+      },
+    },
+    async (req) => plans.list(principalOf(req)),
+  );
+  app.get(
+    '/api/emergency/plans/:id',
+    {
+      config: { access: READ },
+      schema: { tags, summary: 'One plan version', params: IdParams, response: { 200: Plan } },
+    },
+    async (req) => plans.get(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/emergency/plans',
+    {
+      config: { access: PLAN_EDIT },
+      schema: { tags, summary: 'Make a plan (version 1)', body: PlanCreate, response: { 201: Plan } },
+    },
+    async (req, reply) => reply.status(201).send(await plans.create(principalOf(req), req.body)),
+  );
+  app.post(
+    '/api/emergency/plans/by-code/:code/versions',
+    {
+      config: { access: PLAN_EDIT },
+      schema: {
+        tags,
+        summary: 'Revise a plan: a new version',
+        params: PlanCodeParams,
+        body: PlanRevise,
+        response: { 201: Plan },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await plans.revise(principalOf(req), req.params.code, req.body)),
+  );
+  app.get(
+    '/api/emergency/resources',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'Resources (物资, 队伍, 避难场所) of the caller’s area',
+        querystring: ResourceQuery,
+        response: { 200: z.array(Resource) },
+      },
+    },
+    async (req) => resources.list(principalOf(req), req.query.kind),
+  );
+  app.post(
+    '/api/emergency/resources',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Register a resource at a point',
+        body: ResourceCreate,
+        response: { 201: Resource },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await resources.create(principalOf(req), req.body)),
+  );
+  app.get(
+    '/api/emergency/resources/nearest',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'The nearest resources to a point, by kind, category and quantity available',
+        querystring: NearestQuery,
+        response: { 200: z.array(NearestResource) },
+      },
+    },
+    async (req) => resources.nearest(principalOf(req), req.query),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/dispatches',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Dispatch a resource to the incident (调派); more than available → 400',
+        params: IdParams,
+        body: DispatchBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) =>
+      resources.dispatch(principalOf(req), req.params.id, req.body.resourceId, req.body.quantity),
+  );
+  app.post(
+    '/api/emergency/dispatches/:id/return',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Return a dispatched resource (归还)',
+        params: IdParams,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => resources.giveBack(principalOf(req), req.params.id),
+  );
+}
