@@ -1,0 +1,38 @@
+import { expect, it } from 'vitest';
+import { describeApi } from '../testing/api.js';
+import { principal } from './demo-cases.js';
+import { seedDemoTargets } from './demo-targets.js';
+
+describeApi('demo supervision board', (ctx) => {
+  it('imports the district report through the service and leaves a board with every light, once', async () => {
+    const { store, server } = ctx();
+    const now = new Date('2026-12-02T09:00:00+08:00');
+    expect(await seedDemoTargets(store.db, server.targets, server.targetTasks, now)).toBe(4);
+    expect(await seedDemoTargets(store.db, server.targets, server.targetTasks, now)).toBe(0);
+
+    const supervisor = await principal(store.db, 'supervisor');
+    const [doc] = await server.targets.listDocuments(supervisor);
+    expect(doc?.items).toBeGreaterThan(30);
+    expect(doc?.accepted).toBe(doc?.items);
+
+    const board = await server.targetTasks.board(supervisor, undefined, now);
+    const light = Object.fromEntries(board.tasks.map((t) => [t.title, [t.status, t.reason]]));
+    expect(board.tasks.map((t) => t.status).sort()).toEqual(['green', 'green', 'red', 'yellow']);
+    expect(light['早餐网点和便民菜店提升改造']).toEqual(['green', 'done']);
+    expect(light['改造排水管网，治理积水片']).toEqual(['yellow', 'behind']);
+    expect(light['伙楼院安装独立式感烟火灾探测报警器']).toEqual(['red', 'behind']);
+    const red = board.tasks.find((t) => t.status === 'red');
+    expect(red?.urgings).toHaveLength(1);
+    expect(red?.leadUnitName).toContain('劝业场');
+    // Every task serves confirmed items of the report, and every report was filed by its lead unit.
+    for (const t of board.tasks) {
+      expect(t.targetIds.length).toBeGreaterThan(0);
+      expect(t.reports.length).toBeGreaterThan(0);
+      expect(t.reports.every((r) => r.unitName === t.leadUnitName)).toBe(true);
+    }
+    // The lead unit of the red task sees it on its own board, urged.
+    const street = await principal(store.db, 'street');
+    const own = await server.targetTasks.board(street, undefined, now);
+    expect(own.tasks.map((t) => t.status).sort()).toEqual(['green', 'red']);
+  });
+});
