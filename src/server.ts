@@ -22,10 +22,12 @@ import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { Org } from './modules/org/org.service.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
 import { Places } from './modules/places/places.service.js';
+import { targetJobHandlers } from './modules/targets/target-jobs.js';
 import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
 import { Targets } from './modules/targets/targets.service.js';
 import { registerBackupRoutes } from './platform/backup/backup.routes.js';
+import { createWorkingCalendar } from './platform/calendar/working-time.js';
 import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
@@ -81,7 +83,8 @@ export async function buildServer(
   const org = new Org(db, places);
   const apiKeys = new ApiKeys(db);
   const targets = new Targets(db, places);
-  const targetTasks = new TargetTasks(db, org, files);
+  const reportingCalendar = createWorkingCalendar();
+  const targetTasks = new TargetTasks(db, org, files, undefined, reportingCalendar);
   const cases = new Cases(db, places, files, await loadCasesOptions(db));
   registerOrgRoutes(app, org, auth, { secureCookies: config.secureCookies });
   registerApiKeyRoutes(app, apiKeys);
@@ -103,7 +106,7 @@ export async function buildServer(
     backups: path.join(config.dataDir, 'backups'),
   });
 
-  const handlers = caseJobHandlers(cases);
+  const handlers = { ...caseJobHandlers(cases), ...targetJobHandlers(reportingCalendar) };
   const worker = `${os.hostname()}:${process.pid}`;
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {

@@ -5,11 +5,17 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { type Principal, unitInScope } from '../../platform/auth/roles.js';
-import { localDate } from '../../platform/calendar/working-time.js';
+import {
+  createWorkingCalendar,
+  localDate,
+  type WorkingCalendar,
+} from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
+import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { notify } from '../notifications/notifications.service.js';
 import { type Rag, reportDue, taskStatus, worst } from './supervision.js';
+import { reportDutyJobs } from './target-jobs.js';
 import type { ProgressCreateT, TaskCreateT } from './targets.schemas.js';
 import { readableDocument, requireOwnArea } from './targets.service.js';
 import { TargetsStore } from './targets.store.js';
@@ -39,6 +45,8 @@ export class TargetTasks {
     private readonly org: UnitDirectory,
     private readonly files: EvidenceCheck,
     private readonly clock: () => Date = () => new Date(),
+    /** Working days for report deadlines (the national holiday calendar by default). */
+    private readonly calendar: WorkingCalendar = createWorkingCalendar(),
   ) {
     this.store = new TargetsStore(db);
   }
@@ -74,6 +82,19 @@ export class TargetTasks {
         milestones: JSON.stringify([...input.milestones].sort((a, b) => a.due.localeCompare(b.due))),
       });
       await recordAudit(trx, p, { action: 'create', entity: 'target_task', entityId: id, after: input });
+      // The monthly reporting duty starts with the task's first month (see target-jobs.ts).
+      await enqueueJobs(
+        trx,
+        reportDutyJobs(
+          {
+            taskId: id,
+            period: input.startsOn.slice(0, 7),
+            reportDay: doc.report_day,
+            supervisorUnitId: p.unitId,
+          },
+          this.calendar,
+        ),
+      );
       return { id };
     });
   }
@@ -183,6 +204,7 @@ export class TargetTasks {
         mine,
         day,
         reportDay,
+        (d) => this.calendar.isWorkingDay(d),
       );
       return {
         id: t.id,
@@ -236,7 +258,8 @@ export class TargetTasks {
   }
 
   /**
-   * Reminders to units: before their monthly report is due (from 3 days ahead) and when it is late.
+   * Reminders to units before their monthly report is due (from 3 days ahead); lateness is announced by
+   * the report-check jobs (target-jobs.ts).
    * Each reminder is sent once (unique per unit, kind and task-month), so any number of processes may run it.
    */
   async sendProgressReminders(now = this.clock()): Promise<number> {
@@ -246,15 +269,14 @@ export class TargetTasks {
       const due = reportDue(day, t.report_day);
       const soon = new Date(`${due.dueOn}T00:00:00+08:00`).getTime() - 3 * 86_400_000 <= now.getTime();
       if (!soon || (await this.store.hasReport(t.id, due.period))) continue;
-      const late = day > due.dueOn;
+      // A missed report is the check job's to announce (target-jobs.ts), to the lead unit and the supervisor.
+      if (day > due.dueOn) continue;
       sent += await notify(this.db, [
         {
           unitId: t.lead_unit_id,
-          kind: late ? 'progress_late' : 'progress_due',
+          kind: 'progress_due',
           ref: `${t.id}:${due.period}`,
-          message: late
-            ? `进度报送已逾期：${t.title}（${due.period}）`
-            : `请于${due.dueOn}前报送进度：${t.title}`,
+          message: `请于${due.dueOn}前报送进度：${t.title}`,
         },
       ]);
     }

@@ -115,6 +115,8 @@ export const Task = z.object({
   planned: z.number(),
   actual: z.number(),
   reportLate: z.boolean(),
+  /** Monthly reports missed in a row (1 → yellow, 2 → red). */
+  missedReports: z.number().int(),
   reports: z.array(
     z.object({
       period: z.string(),

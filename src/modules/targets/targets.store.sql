@@ -26,7 +26,7 @@ select "id"
 -- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "accepted"
 
 -- TargetsStore.documentOfTask
-select "closed_at", "year"
+select "closed_at", "year", "report_day", "area_code"
   from "target_documents"
   where "id" = $1;
 -- params: "00000000-0000-4000-8000-000000000001"

@@ -193,7 +193,7 @@ export class TargetsStore {
   documentOfTask(documentId: string) {
     return this.db
       .selectFrom('target_documents')
-      .select(['closed_at', 'year'])
+      .select(['closed_at', 'year', 'report_day', 'area_code'])
       .where('id', '=', documentId)
       .executeTakeFirstOrThrow();
   }

@@ -3242,6 +3242,7 @@ export interface paths {
                                     due: string;
                                     progress: number;
                                 }[];
+                                missedReports: number;
                                 planned: number;
                                 reason: string;
                                 reportLate: boolean;
