@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { principal } from '../../seed/demo-cases.js';
 import { describeApi } from '../../testing/api.js';
+import { documentText } from './targets.service.js';
 
 const at = (s: string) => new Date(`${s}+08:00`);
 
@@ -80,5 +81,58 @@ describeApi('monthly reporting duty as jobs (issue #21)', (ctx) => {
       reason: 'reports_missed',
       missedReports: 2,
     });
+  });
+
+  it('refuses bad input with a clear message and imports nothing', async () => {
+    const { store, server } = ctx();
+    const supervisor = await principal(store.db, 'supervisor');
+    const before = (await server.targets.listDocuments(supervisor)).length;
+    await expect(
+      server.targets.createDocument(supervisor, {
+        kind: 'work_report',
+        title: '无指标',
+        year: 2026,
+        text: '二、今年工作安排\n深入推进各项工作，确保取得实效。',
+        reportDay: 28,
+      }),
+    ).rejects.toMatchObject({ code: 'no_targets' });
+    expect(await server.targets.listDocuments(supervisor)).toHaveLength(before);
+    await expect(documentText(Buffer.from('%PDF-1.7\n%\xe2\xe3'), 'scan.pdf')).rejects.toMatchObject({
+      code: 'pdf_not_supported',
+    });
+
+    const handler = await principal(store.db, 'handler');
+    const doc = await server.targets.createDocument(supervisor, {
+      kind: 'work_report',
+      title: '倒退测试',
+      year: 2026,
+      text: '二、2026年工作安排\n改造排水管网3公里。',
+      reportDay: 28,
+    });
+    await server.targets.acceptAll(supervisor, doc.id);
+    const { id } = await server.targetTasks.createTask(supervisor, {
+      documentId: doc.id,
+      title: '排水管网',
+      targetIds: [doc.targets[0]!.id],
+      leadUnitId: handler.unitId!,
+      coUnitIds: [],
+      leader: '副区长',
+      startsOn: '2026-01-01',
+      deadline: '2026-12-31',
+      milestones: [],
+    });
+    const file = (period: string, progress: number, now: string) =>
+      server.targetTasks.fileProgress(
+        handler,
+        id,
+        { period, progress, actualValue: null, narrative: '进度', evidence: [] },
+        at(now),
+      );
+    await file('2026-03', 40, '2026-03-20T10:00:00');
+    await expect(file('2026-04', 30, '2026-04-20T10:00:00')).rejects.toMatchObject({
+      code: 'progress_backwards',
+    });
+    await expect(file('2026-05', 50, '2026-04-20T10:00:00')).rejects.toMatchObject({ code: 'future_period' });
+    await file('2026-04', 45, '2026-04-20T10:00:00');
   });
 });

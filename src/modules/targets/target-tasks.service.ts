@@ -123,6 +123,13 @@ export class TargetTasks {
         throw new Invalid('period_outside_task', `The task runs from ${task.starts_on} to ${task.deadline}.`);
       }
       if (missing.length) throw new Invalid('unknown_attachment', 'Upload the evidence files first.');
+      const earlier = (await store.reportsOf([taskId])).filter((r) => r.period < input.period);
+      const before = earlier.at(-1);
+      if (before && input.progress < before.progress)
+        throw new Invalid(
+          'progress_backwards',
+          `Progress cannot go back: ${before.period} already reported ${before.progress}%.`,
+        );
       const row = await store.upsertProgress(
         {
           task_id: taskId,

@@ -103,6 +103,9 @@ const zh: Record<string, string> = {
   period_outside_task: '报送月份不在任务期限内',
   urging_not_found: '督办通知不存在',
   already_answered: '该督办通知已回复',
+  no_targets: '未识别出任何量化目标或成效（请确认是工作报告，数字为阿拉伯数字），未导入任何内容',
+  pdf_not_supported: '不读取 PDF（扫描版 PDF 没有文字），请上传 .docx 或 UTF-8 文本',
+  progress_backwards: '进度不能倒退：之前月份已报送更高的进度',
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {
