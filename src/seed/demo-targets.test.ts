@@ -30,6 +30,15 @@ describeApi('demo supervision board', (ctx) => {
       expect(t.reports.length).toBeGreaterThan(0);
       expect(t.reports.every((r) => r.unitName === t.leadUnitName)).toBe(true);
     }
+    // On-time reporting per lead unit, with the quality flag on a 100% claimed without evidence.
+    const units = Object.fromEntries(board.byUnit.map((u) => [u.name, u]));
+    expect(units['和平区城市管理委员会']).toMatchObject({ dueReports: 8, onTime: 7, unevidencedDone: 0 });
+    expect(units['劝业场街道办事处']).toMatchObject({
+      dueReports: 8,
+      onTime: 8,
+      onTimeRate: 1,
+      unevidencedDone: 1,
+    });
     // The lead unit of the red task sees it on its own board, urged.
     const street = await principal(store.db, 'street');
     const own = await server.targetTasks.board(street, undefined, now);

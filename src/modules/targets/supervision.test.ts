@@ -6,6 +6,7 @@ import {
   nextPeriod,
   plannedProgress,
   reportDeadline,
+  reportingRecord,
   sectionAt,
   targetMet,
   taskStatus,
@@ -150,5 +151,37 @@ describe('monthly reporting duty in working days (issue #21)', () => {
     // A report for November (filed late) brings it back: the unit reports again.
     const nov = [...sept, { period: '2026-11', progress: 35 }];
     expect(taskStatus(task, nov, '2026-11-06', 5, working)).toMatchObject({ missedReports: 0 });
+  });
+});
+
+describe('on-time reporting rate (按时报送率)', () => {
+  it('counts months past their deadline, on time when filed by it, and flags 100% without evidence', () => {
+    const task = { plan: { startsOn: '2026-01-01', deadline: '2026-12-31' }, reportDay: 28 };
+    const r = (period: string, progress: number, filedOn: string, evidence: string[] = []) => ({
+      taskIndex: 0,
+      period,
+      progress,
+      filedOn,
+      evidence,
+    });
+    const reports = [
+      r('2026-01', 20, '2026-01-27'),
+      r('2026-02', 40, '2026-03-02'),
+      r('2026-04', 60, '2026-04-10'),
+    ];
+    // Jan on time, Feb late, Mar missing, Apr on time (filed early); May not yet due on 05-10.
+    expect(reportingRecord([task], reports, '2026-05-10')).toEqual({
+      due: 4,
+      onTime: 2,
+      onTimeRate: 0.5,
+      unevidencedDone: 0,
+    });
+    const done = [r('2026-01', 100, '2026-01-20'), r('2026-02', 100, '2026-02-20', ['a'.repeat(64)])];
+    expect(reportingRecord([task], done, '2026-06-01')).toMatchObject({
+      due: 1,
+      onTime: 1,
+      unevidencedDone: 1,
+    });
+    expect(reportingRecord([], [], '2026-06-01').onTimeRate).toBeNull();
   });
 });

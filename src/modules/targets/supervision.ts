@@ -171,3 +171,50 @@ export function sectionAt(outline: readonly { start: number; title: string }[], 
   }
   return title;
 }
+
+/** A unit's reporting record: reports due so far, those in by their (working-day) deadline, and claims
+ * of 100% with no evidence attached (a quality flag). */
+export interface ReportingRecord {
+  due: number;
+  onTime: number;
+  /** onTime / due, or null while nothing was due. */
+  onTimeRate: number | null;
+  unevidencedDone: number;
+}
+
+/**
+ * The reporting record of one unit over its tasks: each month whose deadline has passed (up to the
+ * month a report said 100) is due; it is on time when its report was filed by the deadline day.
+ */
+export function reportingRecord(
+  tasks: readonly { plan: Pick<TaskPlan, 'startsOn' | 'deadline'>; reportDay: number }[],
+  reports: readonly {
+    taskIndex: number;
+    period: string;
+    progress: number;
+    filedOn: string;
+    evidence: readonly string[];
+  }[],
+  today: string,
+  isWorkingDay: WorkingDayTest = EVERY_DAY,
+): ReportingRecord {
+  let due = 0;
+  let onTime = 0;
+  tasks.forEach((t, i) => {
+    const mine = reports.filter((r) => r.taskIndex === i);
+    const doneIn = mine
+      .filter((r) => r.progress >= 100)
+      .map((r) => r.period)
+      .sort()[0];
+    for (let p = t.plan.startsOn.slice(0, 7); p <= t.plan.deadline.slice(0, 7); p = nextPeriod(p)) {
+      if (doneIn !== undefined && p > doneIn) break;
+      const deadline = reportDeadline(p, t.reportDay, isWorkingDay);
+      const report = mine.find((r) => r.period === p);
+      if (today <= deadline && !report) break;
+      due++;
+      if (report && report.filedOn <= deadline) onTime++;
+    }
+  });
+  const unevidencedDone = reports.filter((r) => r.progress >= 100 && r.evidence.length === 0).length;
+  return { due, onTime, onTimeRate: due === 0 ? null : onTime / due, unevidencedDone };
+}

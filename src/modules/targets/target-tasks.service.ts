@@ -14,7 +14,7 @@ import type { DB } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { notify } from '../notifications/notifications.service.js';
-import { type Rag, reportDue, taskStatus, worst } from './supervision.js';
+import { type Rag, reportDue, reportingRecord, taskStatus, worst } from './supervision.js';
 import { reportDutyJobs } from './target-jobs.js';
 import type { ProgressCreateT, TaskCreateT } from './targets.schemas.js';
 import { readableDocument, requireOwnArea } from './targets.service.js';
@@ -256,10 +256,33 @@ export class TargetTasks {
         red: s.filter((x) => x === 'red').length,
       }));
     };
+    const record = (name: string) => {
+      const led = tasks.filter((t) => (names.get(t.lead_unit_id) ?? '') === name);
+      const r = reportingRecord(
+        led.map((t) => ({
+          plan: { startsOn: t.starts_on, deadline: t.deadline },
+          reportDay: docs.find((d) => d.id === t.document_id)?.report_day ?? 28,
+        })),
+        reports.flatMap((r) => {
+          const taskIndex = led.findIndex((t) => t.id === r.task_id);
+          if (taskIndex < 0) return [];
+          const filedOn = localDate(r.created_at);
+          return [{ taskIndex, period: r.period, progress: r.progress, filedOn, evidence: r.evidence }];
+        }),
+        day,
+        (d) => this.calendar.isWorkingDay(d),
+      );
+      return {
+        dueReports: r.due,
+        onTime: r.onTime,
+        onTimeRate: r.onTimeRate,
+        unevidencedDone: r.unevidencedDone,
+      };
+    };
     return {
       today: day,
       tasks: rows,
-      byUnit: rollup((r) => r.leadUnitName),
+      byUnit: rollup((r) => r.leadUnitName).map((u) => ({ ...u, ...record(u.name) })),
       bySection: rollup((r) => r.section),
     };
   }

@@ -142,7 +142,17 @@ const Rollup = z.object({
 export const Board = z.object({
   today: z.string(),
   tasks: z.array(Task),
-  byUnit: z.array(Rollup),
+  byUnit: z.array(
+    Rollup.extend({
+      /** Monthly reports due so far on the tasks it leads, and those filed by their deadline. */
+      dueReports: z.number().int(),
+      onTime: z.number().int(),
+      /** 按时报送率: onTime / dueReports, null while nothing was due. */
+      onTimeRate: z.number().nullable(),
+      /** Quality flag: reports claiming 100% with no evidence attached. */
+      unevidencedDone: z.number().int(),
+    }),
+  ),
   bySection: z.array(Rollup),
 });
 

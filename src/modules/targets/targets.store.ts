@@ -203,7 +203,7 @@ export class TargetsStore {
     const { task_id: _t, period: _p, ...update } = row;
     return this.db
       .insertInto('progress_reports')
-      .values(row)
+      .values({ ...row, created_at: at })
       .onConflict((oc) => oc.columns(['task_id', 'period']).doUpdateSet({ ...update, created_at: at }))
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -220,6 +220,7 @@ export class TargetsStore {
         'r.narrative',
         'r.created_at',
         'r.unit_id',
+        'r.evidence',
       ])
       .where('r.task_id', 'in', taskIds.length ? taskIds : ['00000000-0000-0000-0000-000000000000'])
       .orderBy('r.period')

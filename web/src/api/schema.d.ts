@@ -3221,11 +3221,15 @@ export interface paths {
                                 yellow: number;
                             }[];
                             byUnit: {
+                                dueReports: number;
                                 green: number;
                                 name: string;
+                                onTime: number;
+                                onTimeRate: number | null;
                                 red: number;
                                 /** @enum {string} */
                                 status: "green" | "yellow" | "red";
+                                unevidencedDone: number;
                                 yellow: number;
                             }[];
                             tasks: {
