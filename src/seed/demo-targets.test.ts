@@ -39,6 +39,27 @@ describeApi('demo supervision board', (ctx) => {
       onTimeRate: 1,
       unevidencedDone: 1,
     });
+    // Citizens see the targets, lead units and lights — and no internal field or note.
+    const res = await server.app.inject({ method: 'GET', url: '/api/public/targets' });
+    expect(res.statusCode).toBe(200);
+    const [pub] = res.json() as { targets: Record<string, unknown>[] }[];
+    const smoke = pub?.targets.find((t) => String(t.quote).includes('感烟火灾探测报警器'));
+    expect(smoke).toMatchObject({ status: 'red', leadUnits: ['劝业场街道办事处'], value: 5000, unit: '个' });
+    expect(pub?.targets.filter((t) => t.status === 'done')).toHaveLength(2);
+    const keys = new Set(pub?.targets.flatMap((t) => Object.keys(t)));
+    for (const internal of [
+      'id',
+      'narrative',
+      'reports',
+      'urgings',
+      'notice',
+      'leader',
+      'evidence',
+      'status_note',
+    ])
+      expect(keys.has(internal)).toBe(false);
+    for (const secret of ['进度严重滞后', '设备采购尚在招标', '副区长', 'reported_by', 'unitName'])
+      expect(res.body).not.toContain(secret);
     // The lead unit of the red task sees it on its own board, urged.
     const street = await principal(store.db, 'street');
     const own = await server.targetTasks.board(street, undefined, now);

@@ -288,6 +288,65 @@ export class TargetTasks {
   }
 
   /**
+   * 公开结果: every document's accepted targets with their lead units and status, for citizens. Only
+   * fields listed in `PublicResults` leave: no narratives, urgings, leaders or internal ids of tasks.
+   */
+  async publicResults(now = this.clock()) {
+    const day = localDate(now);
+    const docs = await this.store.readableDocuments('');
+    const out = [];
+    for (const d of docs) {
+      const targets = await this.store.itemsOf(d.id, { status: 'accepted', kind: 'target' });
+      if (targets.length === 0) continue;
+      const tasks = await this.store.tasksOf([d.id]);
+      const reports = tasks.length ? await this.store.reportsOf(tasks.map((t) => t.id)) : [];
+      const names = await this.org.unitNames(tasks.map((t) => t.lead_unit_id));
+      const lights = new Map(
+        tasks.map((t) => [
+          t.id,
+          taskStatus(
+            { startsOn: t.starts_on, deadline: t.deadline, milestones: t.milestones },
+            reports.filter((r) => r.task_id === t.id),
+            day,
+            d.report_day,
+            (x) => this.calendar.isWorkingDay(x),
+          ),
+        ]),
+      );
+      out.push({
+        id: d.id,
+        title: d.title,
+        year: d.year,
+        areaCode: d.area_code,
+        targets: targets.map((t) => {
+          const serving = tasks.filter((k) => k.target_ids.includes(t.id));
+          const st = serving.flatMap((k) => lights.get(k.id) ?? []);
+          const light = worst(st.map((x) => x.status));
+          const status = !light
+            ? ('not_started' as const)
+            : st.every((x) => x.reason === 'done')
+              ? ('done' as const)
+              : light;
+          return {
+            indicator: t.indicator,
+            measure: t.measure,
+            value: Number(t.value),
+            valueMax: t.value_max === null ? null : Number(t.value_max),
+            unit: t.unit,
+            period: t.period,
+            section: t.section,
+            quote: t.quote,
+            leadUnits: [...new Set(serving.map((k) => names.get(k.lead_unit_id) ?? ''))],
+            status,
+            progress: st.length ? Math.min(...st.map((x) => x.actual)) : null,
+          };
+        }),
+      });
+    }
+    return out;
+  }
+
+  /**
    * Reminders to units before their monthly report is due (from 3 days ahead); lateness is announced by
    * the report-check jobs (target-jobs.ts).
    * Each reminder is sent once (unique per unit, kind and task-month), so any number of processes may run it.

@@ -185,3 +185,28 @@ export const AcceptedCount = z.object({ accepted: z.number() });
 export const Created = z.object({ id: z.string() });
 export const UrgeBody = z.object({ notice: z.string().trim().min(2).max(2000) });
 export const UrgingResponseBody = z.object({ response: z.string().trim().min(2).max(2000) });
+
+/** 公开结果 (public results): what citizens see of a report — no notes, narratives, urgings or people. */
+export const PublicTarget = z.object({
+  indicator: z.string(),
+  measure: z.string().nullable(),
+  value: z.number(),
+  valueMax: z.number().nullable(),
+  unit: z.string(),
+  period: z.string().nullable(),
+  section: z.string(),
+  quote: z.string(),
+  leadUnits: z.array(z.string()),
+  /** not_started: no task yet; done: a task reported 100%; else the worst light of its tasks. */
+  status: z.enum(['not_started', 'green', 'yellow', 'red', 'done']),
+  progress: z.number().nullable(),
+});
+export const PublicResults = z.array(
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number(),
+    areaCode: z.string(),
+    targets: z.array(PublicTarget),
+  }),
+);

@@ -2838,6 +2838,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public results (公开结果): each report’s targets, lead units and status, without internal notes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            id: string;
+                            targets: {
+                                indicator: string;
+                                leadUnits: string[];
+                                measure: string | null;
+                                period: string | null;
+                                progress: number | null;
+                                quote: string;
+                                section: string;
+                                /** @enum {string} */
+                                status: "not_started" | "green" | "yellow" | "red" | "done";
+                                unit: string;
+                                value: number;
+                                valueMax: number | null;
+                            }[];
+                            title: string;
+                            year: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/track/{code}": {
         parameters: {
             query?: never;
