@@ -30,6 +30,7 @@ import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { Org } from './modules/org/org.service.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
 import { Places } from './modules/places/places.service.js';
+import { targetJobHandlers } from './modules/targets/target-jobs.js';
 import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
 import { Targets } from './modules/targets/targets.service.js';
@@ -91,10 +92,12 @@ export async function buildServer(
   const org = new Org(db, places);
   const apiKeys = new ApiKeys(db);
   const targets = new Targets(db, places);
-  const targetTasks = new TargetTasks(db, org, files);
   const casesOptions = await loadCasesOptions(db);
   const baseDutyHours = casesOptions.dutyHoursByDistrict ?? {};
   const calendar = await loadCalendarBook(db, baseDutyHours);
+  // Monthly reporting days count in the installation's working calendar (holidays administrators entered).
+  const reportingCalendar = calendar.calendarFor('');
+  const targetTasks = new TargetTasks(db, org, files, undefined, reportingCalendar);
   const cases = new Cases(db, places, files, { ...casesOptions, calendar });
   const calendars = new Calendars(db, cases, baseDutyHours);
   registerOrgRoutes(app, org, auth, { secureCookies: config.secureCookies });
@@ -126,7 +129,7 @@ export async function buildServer(
     backups: path.join(config.dataDir, 'backups'),
   });
 
-  const handlers = caseJobHandlers(cases);
+  const handlers = { ...caseJobHandlers(cases), ...targetJobHandlers(reportingCalendar) };
   const worker = `${os.hostname()}:${process.pid}`;
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {

@@ -59,7 +59,7 @@ const PLAN: {
   },
 ];
 
-async function principal(db: Kysely<DB>, username: string): Promise<Principal> {
+export async function principal(db: Kysely<DB>, username: string): Promise<Principal> {
   const u = await db
     .selectFrom('users')
     .selectAll()

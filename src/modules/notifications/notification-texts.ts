@@ -15,6 +15,8 @@ export const NOTIFICATION_KINDS = [
   'progress_due', // 进度报送提醒
   'progress_late', // 进度报送逾期
   'assigned', // 分派到人: a unit head gave the reader a case
+  'progress_missed', // 进度报送逾期: a monthly report was missed, the task turns yellow
+  'target_task_red', // 任务转红: reports missed two months running
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -32,6 +34,8 @@ export const NOTIFICATION_TEXTS: Record<Locale, Record<NotificationKind, string>
     progress_due: '请于{dueOn}前报送进度：{title}',
     progress_late: '进度报送已逾期：{title}（{period}）',
     assigned: '分派给您：{number} {title}',
+    progress_missed: '进度报送逾期，任务转黄：{title}（{period}）',
+    target_task_red: '督办任务转红：{title}，已连续{count}个月未报送进度（{periods}）',
   },
   en: {
     warning: 'Due soon: {number} {title}',
@@ -43,6 +47,8 @@ export const NOTIFICATION_TEXTS: Record<Locale, Record<NotificationKind, string>
     progress_due: 'Please report progress by {dueOn}: {title}',
     progress_late: 'Progress report overdue: {title} ({period})',
     assigned: 'Assigned to you: {number} {title}',
+    progress_missed: 'Progress report missed, the task turns yellow: {title} ({period})',
+    target_task_red: 'Task turns red: {title}, no progress report for {count} months ({periods})',
   },
 };
 

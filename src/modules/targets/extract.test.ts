@@ -269,3 +269,56 @@ describe('extractTargets on the labelled seed reports', () => {
     expect(missing.status).toBe(2);
   });
 });
+
+describe('extractTargets: the four kinds of error on other reports (issue #21)', () => {
+  it.each([
+    ['past results under a goals heading', '去年地区生产总值增长5.2%，完成了全年目标。', 'result'],
+    ['a past period as the subject', '过去一年，新增就业4万人，超额完成任务。', 'result'],
+    ['a baseline is not the past period', '地区生产总值比去年增长6%。', 'target'],
+    ['a goal marker wins over a past marker', '在去年基础上，力争新增就业5万人。', 'target'],
+    ['expected growth', '地区生产总值预期增长5%左右。', 'target'],
+  ])('kind by the sentence: %s', (_, sentence, kind) => {
+    expect(only(`二、2024年主要目标任务\n${sentence}`).kind).toBe(kind);
+  });
+
+  it.each([
+    ['全年供水量达到12亿立方米。', 12, '亿立方米'],
+    ['港口集装箱吞吐量完成1200万标箱。', 1200, '万标箱'],
+    ['每万人拥有执业医师达到35人/万人。', 35, '人/万人'],
+    ['单位地区生产总值能耗0.5吨标准煤/万元。', 0.5, '吨标准煤/万元'],
+    ['新增工业机器人500台。', 500, '台'],
+    ['建造船舶20艘。', 20, '艘'],
+    ['起降航班3万架次。', 3, '万架次'],
+    ['人均预期寿命达到81.5周岁。', 81.5, '周岁'],
+    ['新增养老床位300张。', 300, '张'],
+  ])('compound units and counting words: %s', (sentence, value, unit) => {
+    expect(only(PLAN + sentence)).toMatchObject({ value, unit });
+  });
+
+  it.each([
+    ['城乡居民收入分别增长6%和8%。', [6, 8], ['%', '%']],
+    ['万元GDP能耗和水耗分别下降3%和2.5%。', [3, 2.5], ['%', '%']],
+    ['两项指标分别提高2和3个百分点。', [2, 3], ['个百分点', '个百分点']],
+    ['粮食产量和油料产量达到1200万吨和80万吨以上。', [1200, 80], ['万吨', '万吨']],
+  ])('one phrase, two figures, two items: %s', (sentence, values, units) => {
+    const items = extractTargets(PLAN + sentence);
+    expect(items.map((i) => i.value)).toEqual(values);
+    expect(items.map((i) => i.unit)).toEqual(units);
+  });
+
+  it.each([
+    ['product specifications', '建设10万千瓦级光伏电站和5万吨级泊位。'],
+    [
+      'counts of the plan’s own structure',
+      '完成规划确定的12项约束性指标，落实7个方面重点任务中的5个方面目标。',
+    ],
+    ['event names', '办好第5届进博会。'],
+    ['campaign names in quotes', '开展“百日攻坚”和“3510”行动。'],
+  ])('numbers that are names: %s', (_, sentence) => {
+    expect(extractTargets(PLAN + sentence)).toEqual([]);
+  });
+
+  it('keeps a spec inside an item’s indicator but counts the item', () => {
+    expect(only(`${PLAN}建成5万吨级泊位2个。`)).toMatchObject({ value: 2, unit: '个' });
+  });
+});

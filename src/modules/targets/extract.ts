@@ -9,7 +9,14 @@ import {
   verbsIn,
 } from './measure.js';
 import { type Quantity, quantitiesIn, quotedSpans } from './quantity.js';
-import { kindOfSentence, type Line, linesWithSections, periodsIn, type TargetKind } from './sections.js';
+import {
+  kindInSection,
+  kindOfSentence,
+  type Line,
+  linesWithSections,
+  periodsIn,
+  type TargetKind,
+} from './sections.js';
 
 export type { TargetKind };
 
@@ -229,7 +236,9 @@ function itemsInSentence(
   quoted: ReadonlyArray<[number, number]>,
 ): ExtractedItem[] {
   const all = quantitiesIn(text, sentence.start, sentence.end, quoted, (at) => verbEndsAt(text, at));
-  const kind = sentence.line.section.kind ?? kindOfSentence(text.slice(sentence.start, sentence.end));
+  const own = text.slice(sentence.start, sentence.end);
+  const section = sentence.line.section.kind;
+  const kind = section === null ? kindOfSentence(own) : kindInSection(section, own);
   const items: ExtractedItem[] = [];
   let previous: Previous | null = null;
   for (const q of all) {

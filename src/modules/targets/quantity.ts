@@ -34,9 +34,10 @@ function words(list: string): string[] {
 const BASE_UNITS = words(`
   % ％ ‰ 个百分点 百分点 个工作日 工作日 个月 小时 分钟 天
   平方公里 平方千米 平方米 平米 立方米 公里 千米 延长米 米 公顷 亩 吨 千克 公斤 微克 毫克 千瓦时 千瓦 兆瓦 标准箱 标箱
+  吨标准煤 标准煤 千瓦时 万千瓦时
   美元 欧元 元
-  人次 件次 户次 车次 架次 批次 场次 人 名 位 户 家 座 个 件 所 套 项 辆 台 栋 幢 处 条 张 场 次 批 间 块 部 支 只 头
-  棵 株 盏 基 根 册 篇 门 种 轮 类 倍
+  人次 件次 户次 车次 架次 班次 航次 艘次 批次 场次 人 名 位 户 家 座 个 件 所 套 台套 项 辆 台 艘 架 列 栋 幢 处 条
+  张 床 场 次 批 间 块 部 支 只 头 宗 笔 例 棵 株 盏 基 根 册 篇 门 种 轮 类 倍 周岁 岁
 `);
 
 /** Multipliers written between the number and the unit (145亿元, 4万人); part of the unit. */
@@ -107,13 +108,18 @@ function approxInfixAt(text: string, at: number): number {
   return APPROX_INFIX.test(text.slice(at, at + 1)) ? 1 : 0;
 }
 
-/** Rate units: "微克/立方米", "万元/亩". */
+/**
+ * Rate units, by the grammar unit = [multiplier] base [/ [multiplier] base]: "微克/立方米", "万元/亩",
+ * "人/万人", "吨/万元".
+ */
 function withDenominator(text: string, unit: UnitMatch): UnitMatch {
   const slash = text[unit.end];
   if (slash !== '/' && slash !== '／') return unit;
-  const denominator = longestAt(text, unit.end + 1, BASE_UNITS);
+  const multiplier = longestAt(text, unit.end + 1, MULTIPLIERS) ?? '';
+  const denominator = longestAt(text, unit.end + 1 + multiplier.length, BASE_UNITS);
   if (!denominator) return unit;
-  return { unit: `${unit.unit}${slash}${denominator}`, end: unit.end + 1 + denominator.length };
+  const written = multiplier + denominator;
+  return { unit: `${unit.unit}${slash}${written}`, end: unit.end + 1 + written.length };
 }
 
 function suffixEnd(text: string, at: number): number {
@@ -188,6 +194,26 @@ function isSloganOrConcept(text: string, q: Quantity): boolean {
   return q.end === q.unitEnd && isHan(next) && !/[内以左之的]/.test(next ?? '');
 }
 
+/**
+ * A number that names a grade or specification, not an amount: "10万千瓦级光伏电站", "5万吨级泊位",
+ * "300米级超高层" — a unit glued to 级.
+ */
+function isSpecification(text: string, q: Quantity): boolean {
+  return q.unit !== '' && text[q.unitEnd] === '级';
+}
+
+/** What a plan counts of itself: "12项约束性指标", "7个方面", "3大目标" are its structure, not its work. */
+const PLAN_STRUCTURE_AFTER =
+  /^(?:约束性|预期性|主要|核心|关键|量化|具体|经济社会发展)?(?:指标|目标|方面|章|部分)(?![值任])/;
+
+function isPlanStructure(text: string, q: Quantity): boolean {
+  return (
+    /^[项个类大]$/.test(q.unit) &&
+    q.end === q.unitEnd &&
+    PLAN_STRUCTURE_AFTER.test(text.slice(q.end, q.end + 10))
+  );
+}
+
 /** True when a quantity is a name, threshold or slogan rather than a measured figure. */
 function isExcluded(
   text: string,
@@ -197,6 +223,8 @@ function isExcluded(
 ): boolean {
   return (
     insideAny(quoted, q.numberStart) ||
+    isSpecification(text, q) ||
+    isPlanStructure(text, q) ||
     isInstituteName(text, q, verbBefore) ||
     isThreshold(text, q, verbBefore) ||
     isSloganOrConcept(text, q) ||
@@ -229,7 +257,7 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
   if (!first) return null;
   const firstUnit = unitAt(text, first.end);
   const range = rangeAfter(text, firstUnit);
-  const unit = range ? range.unit : firstUnit;
+  const unit = range ? range.unit : firstUnit.unit ? firstUnit : sharedUnit(text, firstUnit);
   if (!unit.unit && !isBareCount(text, at, first.end, verbBefore)) return null;
   const prefix = APPROX_PREFIX.exec(text.slice(Math.max(0, at - 1), at));
   const negative = isMinusSign(text, at);
@@ -242,6 +270,17 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
     valueMax: range ? range.value : null,
     unit: unit.unit,
   };
+}
+
+/**
+ * "分别提高2和3个百分点": a bare number joined to a next number takes that number's unit (the unit is
+ * written once for both); the span still ends at the bare number.
+ */
+function sharedUnit(text: string, bare: UnitMatch): UnitMatch {
+  if (!/^[和、及与]$/.test(text[bare.end] ?? '')) return bare;
+  const next = numberAt(text, bare.end + 1);
+  const unit = next ? unitAt(text, next.end) : null;
+  return unit?.unit ? { unit: unit.unit, end: bare.end } : bare;
 }
 
 /** The second half of a range after the first number and its (possibly empty) unit. */

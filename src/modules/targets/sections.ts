@@ -141,6 +141,22 @@ export function kindOfSentence(sentence: string): TargetKind {
   return FUTURE_WORDS.test(sentence) && !PAST_WORDS.test(sentence) ? 'target' : 'result';
 }
 
+/**
+ * Markers of a sentence that reports the past period even under a heading that announces goals
+ * ("去年地区生产总值增长5.2%，完成了全年目标"): a past time as its own subject (not a baseline 比去年),
+ * or a completion in the perfect (完成了, 超额完成, 已经实现).
+ */
+const PAST_IN_PLAN =
+  /(?<![比较同])(?:去年|上一年|过去(?:的)?(?:一|五)年|一年来|五年来)|(?:完成|实现|达到|建成|增长)了|超额完成|提前完成|已经|已(?:完成|实现|达到|建成)/;
+/** Markers of a goal, which keep the sentence a target whatever else it says. */
+const GOAL_IN_PLAN = /力争|预期|确保|争取|目标是|计划|将(?!近)|要(?!求)|努力|今年|明年|今后|到[12][0-9]{3}年/;
+
+/** The kind of a sentence in a section: a plan's sentence that only reports the past is a result. */
+export function kindInSection(section: TargetKind, sentence: string): TargetKind {
+  if (section === 'target' && PAST_IN_PLAN.test(sentence) && !GOAL_IN_PLAN.test(sentence)) return 'result';
+  return section;
+}
+
 export interface PeriodMention {
   start: number;
   end: number;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { headings, plannedProgress, sectionAt, targetMet, taskStatus, worst } from './supervision.js';
+import { createWorkingCalendar } from '../../platform/calendar/working-time.js';
+import {
+  headings,
+  missedReports,
+  nextPeriod,
+  plannedProgress,
+  reportDeadline,
+  reportingRecord,
+  sectionAt,
+  targetMet,
+  taskStatus,
+  worst,
+} from './supervision.js';
 
 const plan = {
   startsOn: '2026-01-01',
@@ -54,7 +66,17 @@ describe('the traffic light (RAG)', () => {
       status: 'green',
       reason: 'done',
     });
-    expect(taskStatus(plan, [], '2026-02-10', 28)).toMatchObject({ status: 'green', actual: 0 });
+    // January's report was due on the 28th (issue #21: a missed month is yellow by itself).
+    expect(taskStatus(plan, [], '2026-01-20', 28)).toMatchObject({ status: 'green', actual: 0 });
+    expect(taskStatus(plan, [], '2026-02-10', 28)).toMatchObject({
+      status: 'yellow',
+      reason: 'report_late',
+      missedReports: 1,
+    });
+    expect(taskStatus(plan, [{ period: '2026-01', progress: 0 }], '2026-02-10', 28)).toMatchObject({
+      status: 'green',
+      actual: 0,
+    });
   });
 
   it('rolls up to the worst light', () => {
@@ -94,5 +116,72 @@ describe('report sections', () => {
     expect(sectionAt(outline, text.indexOf('增长8%'))).toBe('一、2017年工作回顾');
     expect(sectionAt(outline, text.indexOf('4万人'))).toBe('二、2018年主要任务');
     expect(sectionAt(outline, 0)).toBe('');
+  });
+});
+
+describe('monthly reporting duty in working days (issue #21)', () => {
+  const cal = createWorkingCalendar();
+  const working = (d: string) => cal.isWorkingDay(d);
+  const task = { startsOn: '2026-09-01', deadline: '2027-06-30', milestones: [] };
+
+  it('moves a deadline that falls on a holiday to the next working day', () => {
+    expect(reportDeadline('2026-10', 5)).toBe('2026-10-05');
+    expect(reportDeadline('2026-10', 5, working)).toBe('2026-10-08'); // 国庆 1–7 October
+    expect(reportDeadline('2026-09', 5, working)).toBe('2026-09-07'); // Saturday 5th → Monday
+    expect(nextPeriod('2026-12')).toBe('2027-01');
+  });
+
+  it('escalates a missed report over the National Day holiday: nothing during it, yellow after it, red a month on', () => {
+    const sept = [{ period: '2026-09', progress: 30 }];
+    // October's report is due on the 5th, a holiday: nothing is missed until the 8th has passed.
+    expect(missedReports(task, sept, '2026-10-08', 5, working)).toEqual([]);
+    expect(taskStatus(task, sept, '2026-10-08', 5, working)).toMatchObject({ status: 'green' });
+    // By calendar days alone it would have been late on the 6th.
+    expect(missedReports(task, sept, '2026-10-06', 5)).toEqual(['2026-10']);
+    expect(taskStatus(task, sept, '2026-10-09', 5, working)).toMatchObject({
+      status: 'yellow',
+      reason: 'report_late',
+      missedReports: 1,
+    });
+    expect(taskStatus(task, sept, '2026-11-06', 5, working)).toMatchObject({
+      status: 'red',
+      reason: 'reports_missed',
+      missedReports: 2,
+    });
+    // A report for November (filed late) brings it back: the unit reports again.
+    const nov = [...sept, { period: '2026-11', progress: 35 }];
+    expect(taskStatus(task, nov, '2026-11-06', 5, working)).toMatchObject({ missedReports: 0 });
+  });
+});
+
+describe('on-time reporting rate (按时报送率)', () => {
+  it('counts months past their deadline, on time when filed by it, and flags 100% without evidence', () => {
+    const task = { plan: { startsOn: '2026-01-01', deadline: '2026-12-31' }, reportDay: 28 };
+    const r = (period: string, progress: number, filedOn: string, evidence: string[] = []) => ({
+      taskIndex: 0,
+      period,
+      progress,
+      filedOn,
+      evidence,
+    });
+    const reports = [
+      r('2026-01', 20, '2026-01-27'),
+      r('2026-02', 40, '2026-03-02'),
+      r('2026-04', 60, '2026-04-10'),
+    ];
+    // Jan on time, Feb late, Mar missing, Apr on time (filed early); May not yet due on 05-10.
+    expect(reportingRecord([task], reports, '2026-05-10')).toEqual({
+      due: 4,
+      onTime: 2,
+      onTimeRate: 0.5,
+      unevidencedDone: 0,
+    });
+    const done = [r('2026-01', 100, '2026-01-20'), r('2026-02', 100, '2026-02-20', ['a'.repeat(64)])];
+    expect(reportingRecord([task], done, '2026-06-01')).toMatchObject({
+      due: 1,
+      onTime: 1,
+      unevidencedDone: 1,
+    });
+    expect(reportingRecord([], [], '2026-06-01').onTimeRate).toBeNull();
   });
 });

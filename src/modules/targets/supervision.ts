@@ -41,39 +41,95 @@ export function reportDue(today: string, reportDay: number): { period: string; d
   return { period, dueOn: `${period}-${String(reportDay).padStart(2, '0')}` };
 }
 
+/** Whether a day (YYYY-MM-DD) is a working day; the default counts every day. */
+export type WorkingDayTest = (day: string) => boolean;
+const EVERY_DAY: WorkingDayTest = () => true;
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The last day a month's report is accepted on time (报送截止日): the report day of that month, moved
+ * to the next working day when it falls on a weekend or holiday (国庆 moves 10-05 to 10-08).
+ */
+export function reportDeadline(
+  period: string,
+  reportDay: number,
+  isWorkingDay: WorkingDayTest = EVERY_DAY,
+): string {
+  let day = `${period}-${String(reportDay).padStart(2, '0')}`;
+  for (let i = 0; i < 40 && !isWorkingDay(day); i++) day = nextDay(day);
+  return day;
+}
+
+/** The month after `period` (YYYY-MM). */
+export function nextPeriod(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The months in a row, latest last, whose report deadline passed before `today` with no report: those
+ * after the latest month reported (or from the task's first month). Nothing is owed once a report says 100.
+ */
+export function missedReports(
+  plan: Pick<TaskPlan, 'startsOn' | 'deadline'>,
+  reports: readonly { period: string; progress: number }[],
+  today: string,
+  reportDay: number,
+  isWorkingDay: WorkingDayTest = EVERY_DAY,
+): string[] {
+  if (reports.some((r) => r.progress >= 100)) return [];
+  const reported = new Set(reports.map((r) => r.period));
+  const last = plan.deadline.slice(0, 7);
+  const due: string[] = [];
+  for (let p = plan.startsOn.slice(0, 7); p <= last; p = nextPeriod(p)) {
+    if (today <= reportDeadline(p, reportDay, isWorkingDay)) break;
+    due.push(p);
+  }
+  // A report for a later month (filed early) means the unit is reporting: only months after it count.
+  const latest = [...reported].sort().at(-1) ?? '';
+  return due.filter((p) => p > latest);
+}
+
+/** Missed monthly reports in a row that turn a task red (one turns it yellow). */
+export const RED_MISSED = 2;
+
 export interface TaskStatus {
   status: Rag;
   planned: number;
   actual: number;
-  /** done | on_track | behind | overdue | report_late */
+  /** done | on_track | behind | overdue | report_late | reports_missed */
   reason: string;
   reportLate: boolean;
+  /** Months in a row whose report deadline passed with no report (see `missedReports`). */
+  missedReports: number;
 }
 
 /**
- * Green: done, or on plan with this month's report in. Yellow: behind by up to RED_GAP points, or on
- * plan but this month's report is late. Red: behind by more, or past the deadline and not done.
+ * Green: done, or on plan with its reports in. Yellow: behind by up to RED_GAP points, or one monthly
+ * report missed (at its deadline, in working days). Red: behind by more, RED_MISSED reports missed in a
+ * row, or past the deadline and not done.
  */
 export function taskStatus(
   plan: TaskPlan,
   reports: readonly { period: string; progress: number }[],
   today: string,
   reportDay: number,
+  isWorkingDay: WorkingDayTest = EVERY_DAY,
 ): TaskStatus {
   const latest = [...reports].sort((a, b) => a.period.localeCompare(b.period)).at(-1);
   const actual = latest?.progress ?? 0;
   const planned = plannedProgress(plan, today);
-  const due = reportDue(today, reportDay);
-  const reportLate =
-    actual < 100 &&
-    today > due.dueOn &&
-    today >= plan.startsOn &&
-    !reports.some((r) => r.period === due.period);
-  const base = { planned, actual, reportLate };
+  const missed = actual >= 100 ? 0 : missedReports(plan, reports, today, reportDay, isWorkingDay).length;
+  const reportLate = missed > 0;
+  const base = { planned, actual, reportLate, missedReports: missed };
   if (actual >= 100) return { ...base, status: 'green', reason: 'done' };
   if (today > plan.deadline) return { ...base, status: 'red', reason: 'overdue' };
   const gap = planned - actual;
   if (gap > RED_GAP) return { ...base, status: 'red', reason: 'behind' };
+  if (missed >= RED_MISSED) return { ...base, status: 'red', reason: 'reports_missed' };
   if (gap > 0) return { ...base, status: 'yellow', reason: 'behind' };
   return reportLate
     ? { ...base, status: 'yellow', reason: 'report_late' }
@@ -114,4 +170,51 @@ export function sectionAt(outline: readonly { start: number; title: string }[], 
     title = h.title;
   }
   return title;
+}
+
+/** A unit's reporting record: reports due so far, those in by their (working-day) deadline, and claims
+ * of 100% with no evidence attached (a quality flag). */
+export interface ReportingRecord {
+  due: number;
+  onTime: number;
+  /** onTime / due, or null while nothing was due. */
+  onTimeRate: number | null;
+  unevidencedDone: number;
+}
+
+/**
+ * The reporting record of one unit over its tasks: each month whose deadline has passed (up to the
+ * month a report said 100) is due; it is on time when its report was filed by the deadline day.
+ */
+export function reportingRecord(
+  tasks: readonly { plan: Pick<TaskPlan, 'startsOn' | 'deadline'>; reportDay: number }[],
+  reports: readonly {
+    taskIndex: number;
+    period: string;
+    progress: number;
+    filedOn: string;
+    evidence: readonly string[];
+  }[],
+  today: string,
+  isWorkingDay: WorkingDayTest = EVERY_DAY,
+): ReportingRecord {
+  let due = 0;
+  let onTime = 0;
+  tasks.forEach((t, i) => {
+    const mine = reports.filter((r) => r.taskIndex === i);
+    const doneIn = mine
+      .filter((r) => r.progress >= 100)
+      .map((r) => r.period)
+      .sort()[0];
+    for (let p = t.plan.startsOn.slice(0, 7); p <= t.plan.deadline.slice(0, 7); p = nextPeriod(p)) {
+      if (doneIn !== undefined && p > doneIn) break;
+      const deadline = reportDeadline(p, t.reportDay, isWorkingDay);
+      const report = mine.find((r) => r.period === p);
+      if (today <= deadline && !report) break;
+      due++;
+      if (report && report.filedOn <= deadline) onTime++;
+    }
+  });
+  const unevidencedDone = reports.filter((r) => r.progress >= 100 && r.evidence.length === 0).length;
+  return { due, onTime, onTimeRate: due === 0 ? null : onTime / due, unevidencedDone };
 }

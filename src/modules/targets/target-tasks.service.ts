@@ -5,11 +5,17 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { type Principal, unitInScope } from '../../platform/auth/roles.js';
-import { localDate } from '../../platform/calendar/working-time.js';
+import {
+  createWorkingCalendar,
+  localDate,
+  type WorkingCalendar,
+} from '../../platform/calendar/working-time.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
+import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { notify } from '../notifications/notifications.service.js';
-import { type Rag, reportDue, taskStatus, worst } from './supervision.js';
+import { type Rag, reportDue, reportingRecord, taskStatus, worst } from './supervision.js';
+import { reportDutyJobs } from './target-jobs.js';
 import type { ProgressCreateT, TaskCreateT } from './targets.schemas.js';
 import { readableDocument, requireOwnArea } from './targets.service.js';
 import { TargetsStore } from './targets.store.js';
@@ -39,6 +45,8 @@ export class TargetTasks {
     private readonly org: UnitDirectory,
     private readonly files: EvidenceCheck,
     private readonly clock: () => Date = () => new Date(),
+    /** Working days for report deadlines (the national holiday calendar by default). */
+    private readonly calendar: WorkingCalendar = createWorkingCalendar(),
   ) {
     this.store = new TargetsStore(db);
   }
@@ -74,6 +82,19 @@ export class TargetTasks {
         milestones: JSON.stringify([...input.milestones].sort((a, b) => a.due.localeCompare(b.due))),
       });
       await recordAudit(trx, p, { action: 'create', entity: 'target_task', entityId: id, after: input });
+      // The monthly reporting duty starts with the task's first month (see target-jobs.ts).
+      await enqueueJobs(
+        trx,
+        reportDutyJobs(
+          {
+            taskId: id,
+            period: input.startsOn.slice(0, 7),
+            reportDay: doc.report_day,
+            supervisorUnitId: p.unitId,
+          },
+          this.calendar,
+        ),
+      );
       return { id };
     });
   }
@@ -102,6 +123,13 @@ export class TargetTasks {
         throw new Invalid('period_outside_task', `The task runs from ${task.starts_on} to ${task.deadline}.`);
       }
       if (missing.length) throw new Invalid('unknown_attachment', 'Upload the evidence files first.');
+      const earlier = (await store.reportsOf([taskId])).filter((r) => r.period < input.period);
+      const before = earlier.at(-1);
+      if (before && input.progress < before.progress)
+        throw new Invalid(
+          'progress_backwards',
+          `Progress cannot go back: ${before.period} already reported ${before.progress}%.`,
+        );
       const row = await store.upsertProgress(
         {
           task_id: taskId,
@@ -183,6 +211,7 @@ export class TargetTasks {
         mine,
         day,
         reportDay,
+        (d) => this.calendar.isWorkingDay(d),
       );
       return {
         id: t.id,
@@ -227,16 +256,99 @@ export class TargetTasks {
         red: s.filter((x) => x === 'red').length,
       }));
     };
+    const record = (name: string) => {
+      const led = tasks.filter((t) => (names.get(t.lead_unit_id) ?? '') === name);
+      const r = reportingRecord(
+        led.map((t) => ({
+          plan: { startsOn: t.starts_on, deadline: t.deadline },
+          reportDay: docs.find((d) => d.id === t.document_id)?.report_day ?? 28,
+        })),
+        reports.flatMap((r) => {
+          const taskIndex = led.findIndex((t) => t.id === r.task_id);
+          if (taskIndex < 0) return [];
+          const filedOn = localDate(r.created_at);
+          return [{ taskIndex, period: r.period, progress: r.progress, filedOn, evidence: r.evidence }];
+        }),
+        day,
+        (d) => this.calendar.isWorkingDay(d),
+      );
+      return {
+        dueReports: r.due,
+        onTime: r.onTime,
+        onTimeRate: r.onTimeRate,
+        unevidencedDone: r.unevidencedDone,
+      };
+    };
     return {
       today: day,
       tasks: rows,
-      byUnit: rollup((r) => r.leadUnitName),
+      byUnit: rollup((r) => r.leadUnitName).map((u) => ({ ...u, ...record(u.name) })),
       bySection: rollup((r) => r.section),
     };
   }
 
   /**
-   * Reminders to units: before their monthly report is due (from 3 days ahead) and when it is late.
+   * 公开结果: every document's accepted targets with their lead units and status, for citizens. Only
+   * fields listed in `PublicResults` leave: no narratives, urgings, leaders or internal ids of tasks.
+   */
+  async publicResults(now = this.clock()) {
+    const day = localDate(now);
+    const docs = await this.store.readableDocuments('');
+    const out = [];
+    for (const d of docs) {
+      const targets = await this.store.itemsOf(d.id, { status: 'accepted', kind: 'target' });
+      if (targets.length === 0) continue;
+      const tasks = await this.store.tasksOf([d.id]);
+      const reports = tasks.length ? await this.store.reportsOf(tasks.map((t) => t.id)) : [];
+      const names = await this.org.unitNames(tasks.map((t) => t.lead_unit_id));
+      const lights = new Map(
+        tasks.map((t) => [
+          t.id,
+          taskStatus(
+            { startsOn: t.starts_on, deadline: t.deadline, milestones: t.milestones },
+            reports.filter((r) => r.task_id === t.id),
+            day,
+            d.report_day,
+            (x) => this.calendar.isWorkingDay(x),
+          ),
+        ]),
+      );
+      out.push({
+        id: d.id,
+        title: d.title,
+        year: d.year,
+        areaCode: d.area_code,
+        targets: targets.map((t) => {
+          const serving = tasks.filter((k) => k.target_ids.includes(t.id));
+          const st = serving.flatMap((k) => lights.get(k.id) ?? []);
+          const light = worst(st.map((x) => x.status));
+          const status = !light
+            ? ('not_started' as const)
+            : st.every((x) => x.reason === 'done')
+              ? ('done' as const)
+              : light;
+          return {
+            indicator: t.indicator,
+            measure: t.measure,
+            value: Number(t.value),
+            valueMax: t.value_max === null ? null : Number(t.value_max),
+            unit: t.unit,
+            period: t.period,
+            section: t.section,
+            quote: t.quote,
+            leadUnits: [...new Set(serving.map((k) => names.get(k.lead_unit_id) ?? ''))],
+            status,
+            progress: st.length ? Math.min(...st.map((x) => x.actual)) : null,
+          };
+        }),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Reminders to units before their monthly report is due (from 3 days ahead); lateness is announced by
+   * the report-check jobs (target-jobs.ts).
    * Each reminder is sent once (unique per unit, kind and task-month), so any number of processes may run it.
    */
   async sendProgressReminders(now = this.clock()): Promise<number> {
@@ -246,11 +358,12 @@ export class TargetTasks {
       const due = reportDue(day, t.report_day);
       const soon = new Date(`${due.dueOn}T00:00:00+08:00`).getTime() - 3 * 86_400_000 <= now.getTime();
       if (!soon || (await this.store.hasReport(t.id, due.period))) continue;
-      const late = day > due.dueOn;
+      // A missed report is the check job's to announce (target-jobs.ts), to the lead unit and the supervisor.
+      if (day > due.dueOn) continue;
       sent += await notify(this.db, [
         {
           unitId: t.lead_unit_id,
-          kind: late ? 'progress_late' : 'progress_due',
+          kind: 'progress_due',
           ref: `${t.id}:${due.period}`,
           params: { title: t.title, period: due.period, dueOn: due.dueOn },
         },

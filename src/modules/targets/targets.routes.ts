@@ -18,6 +18,7 @@ import {
   DocumentSummary,
   IdParams,
   ProgressCreate,
+  PublicResults,
   TargetItem,
   TargetPatch,
   TaskCreate,
@@ -31,6 +32,19 @@ const READ: readonly Role[] = ['supervisor', 'admin', 'leader', 'handler'];
 const RAG_ZH = { green: '绿', yellow: '黄', red: '红' } as const;
 
 export function registerTargetsRoutes(app: App, targets: Targets, tasks: TargetTasks): void {
+  app.get(
+    '/api/public/targets',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['targets', 'public'],
+        summary:
+          'Public results (公开结果): each report’s targets, lead units and status, without internal notes',
+        response: { 200: PublicResults },
+      },
+    },
+    async () => tasks.publicResults(),
+  );
   app.post(
     '/api/targets/documents',
     {

@@ -115,6 +115,8 @@ export const Task = z.object({
   planned: z.number(),
   actual: z.number(),
   reportLate: z.boolean(),
+  /** Monthly reports missed in a row (1 → yellow, 2 → red). */
+  missedReports: z.number().int(),
   reports: z.array(
     z.object({
       period: z.string(),
@@ -140,7 +142,17 @@ const Rollup = z.object({
 export const Board = z.object({
   today: z.string(),
   tasks: z.array(Task),
-  byUnit: z.array(Rollup),
+  byUnit: z.array(
+    Rollup.extend({
+      /** Monthly reports due so far on the tasks it leads, and those filed by their deadline. */
+      dueReports: z.number().int(),
+      onTime: z.number().int(),
+      /** 按时报送率: onTime / dueReports, null while nothing was due. */
+      onTimeRate: z.number().nullable(),
+      /** Quality flag: reports claiming 100% with no evidence attached. */
+      unevidencedDone: z.number().int(),
+    }),
+  ),
   bySection: z.array(Rollup),
 });
 
@@ -173,3 +185,28 @@ export const AcceptedCount = z.object({ accepted: z.number() });
 export const Created = z.object({ id: z.string() });
 export const UrgeBody = z.object({ notice: z.string().trim().min(2).max(2000) });
 export const UrgingResponseBody = z.object({ response: z.string().trim().min(2).max(2000) });
+
+/** 公开结果 (public results): what citizens see of a report — no notes, narratives, urgings or people. */
+export const PublicTarget = z.object({
+  indicator: z.string(),
+  measure: z.string().nullable(),
+  value: z.number(),
+  valueMax: z.number().nullable(),
+  unit: z.string(),
+  period: z.string().nullable(),
+  section: z.string(),
+  quote: z.string(),
+  leadUnits: z.array(z.string()),
+  /** not_started: no task yet; done: a task reported 100%; else the worst light of its tasks. */
+  status: z.enum(['not_started', 'green', 'yellow', 'red', 'done']),
+  progress: z.number().nullable(),
+});
+export const PublicResults = z.array(
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number(),
+    areaCode: z.string(),
+    targets: z.array(PublicTarget),
+  }),
+);

@@ -24,6 +24,11 @@ export interface AreaCheck {
 /** Reads an uploaded report: .docx through mammoth, anything else must be UTF-8 text. */
 export async function documentText(bytes: Buffer, filename: string): Promise<string> {
   if (bytes.length === 0) throw new Invalid('empty_document', 'The file is empty.');
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-')
+    throw new Invalid(
+      'pdf_not_supported',
+      'PDF is not read (a scanned PDF has no text at all): upload the report as .docx or UTF-8 text.',
+    );
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip || filename.toLowerCase().endsWith('.docx')) {
     try {
@@ -119,6 +124,11 @@ export class Targets {
       throw new Invalid('area_not_found', `There is no area ${areaCode}.`);
     const outline = headings(text);
     const items = extractTargets(text);
+    if (items.length === 0)
+      throw new Invalid(
+        'no_targets',
+        'No quantified target or result was recognised in this text (is it a work report, and are its figures in Arabic digits?); nothing was imported.',
+      );
     return this.db.transaction().execute(async (trx) => {
       const store = new TargetsStore(trx);
       const id = await store.insertDocument(

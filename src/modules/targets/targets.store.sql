@@ -26,7 +26,7 @@ select "id"
 -- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "accepted"
 
 -- TargetsStore.documentOfTask
-select "closed_at", "year"
+select "closed_at", "year", "report_day", "area_code"
   from "target_documents"
   where "id" = $1;
 -- params: "00000000-0000-4000-8000-000000000001"
@@ -88,7 +88,7 @@ select "d"."id", "d"."kind", "d"."title", "d"."year", "d"."area_code", "d"."repo
 -- params: "accepted", "120101%", "120101"
 
 -- TargetsStore.reportsOf
-select "r"."task_id", "r"."period", "r"."progress", "r"."actual_value", "r"."narrative", "r"."created_at", "r"."unit_id"
+select "r"."task_id", "r"."period", "r"."progress", "r"."actual_value", "r"."narrative", "r"."created_at", "r"."unit_id", "r"."evidence"
   from "progress_reports" as "r"
   where "r"."task_id" in ($1)
   order by "r"."period";
@@ -128,11 +128,11 @@ update "targets"
 -- params: "accepted", 2, Date, "00000000-0000-4000-8000-000000000001"
 
 -- TargetsStore.upsertProgress
-insert into "progress_reports" ("task_id", "period", "unit_id", "progress", "actual_value", "narrative", "evidence", "reported_by")
-  values ($1, $2, $3, $4, $5, $6, $7, $8)
-  on conflict ("task_id", "period") do update set "unit_id" = $9, "progress" = $10, "actual_value" = $11, "narrative" = $12, "evidence" = $13, "reported_by" = $14, "created_at" = $15
+insert into "progress_reports" ("task_id", "period", "unit_id", "progress", "actual_value", "narrative", "evidence", "reported_by", "created_at")
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  on conflict ("task_id", "period") do update set "unit_id" = $10, "progress" = $11, "actual_value" = $12, "narrative" = $13, "evidence" = $14, "reported_by" = $15, "created_at" = $16
   returning "id";
--- params: "00000000-0000-4000-8000-000000000001", "2026-05", "00000000-0000-4000-8000-000000000001", 40, null, "", [], "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", 40, null, "", [], "00000000-0000-4000-8000-000000000001", Date
+-- params: "00000000-0000-4000-8000-000000000001", "2026-05", "00000000-0000-4000-8000-000000000001", 40, null, "", [], "00000000-0000-4000-8000-000000000001", Date, "00000000-0000-4000-8000-000000000001", 40, null, "", [], "00000000-0000-4000-8000-000000000001", Date
 
 -- TargetsStore.urging
 select "urgings"."id", "urgings"."response", "t"."lead_unit_id", "t"."co_unit_ids"

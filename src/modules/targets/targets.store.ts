@@ -193,7 +193,7 @@ export class TargetsStore {
   documentOfTask(documentId: string) {
     return this.db
       .selectFrom('target_documents')
-      .select(['closed_at', 'year'])
+      .select(['closed_at', 'year', 'report_day', 'area_code'])
       .where('id', '=', documentId)
       .executeTakeFirstOrThrow();
   }
@@ -203,7 +203,7 @@ export class TargetsStore {
     const { task_id: _t, period: _p, ...update } = row;
     return this.db
       .insertInto('progress_reports')
-      .values(row)
+      .values({ ...row, created_at: at })
       .onConflict((oc) => oc.columns(['task_id', 'period']).doUpdateSet({ ...update, created_at: at }))
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -220,6 +220,7 @@ export class TargetsStore {
         'r.narrative',
         'r.created_at',
         'r.unit_id',
+        'r.evidence',
       ])
       .where('r.task_id', 'in', taskIds.length ? taskIds : ['00000000-0000-0000-0000-000000000000'])
       .orderBy('r.period')

@@ -150,6 +150,9 @@ const zh: Record<string, string> = {
   over_dispatch: '调派数量超过可用数量',
   dispatch_not_found: '调派记录不存在',
   already_returned: '该资源已归还',
+  no_targets: '未识别出任何量化目标或成效（请确认是工作报告，数字为阿拉伯数字），未导入任何内容',
+  pdf_not_supported: '不读取 PDF（扫描版 PDF 没有文字），请上传 .docx 或 UTF-8 文本',
+  progress_backwards: '进度不能倒退：之前月份已报送更高的进度',
 };
 
 /** The codes that have a zh-CN message (English comes from each error itself). */

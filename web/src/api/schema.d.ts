@@ -5790,8 +5790,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
-                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
+                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned" | "progress_missed" | "target_task_red")[];
+                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned" | "progress_missed" | "target_task_red")[];
                         };
                     };
                 };
@@ -5808,7 +5808,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
+                        muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned" | "progress_missed" | "target_task_red")[];
                     };
                 };
             };
@@ -5820,8 +5820,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
-                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned")[];
+                            kinds: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned" | "progress_missed" | "target_task_red")[];
+                            muted: ("warning" | "overdue" | "escalated" | "whistle_late" | "urged" | "target_urged" | "progress_due" | "progress_late" | "assigned" | "progress_missed" | "target_task_red")[];
                         };
                     };
                 };
@@ -6069,6 +6069,61 @@ export interface paths {
                             pointPrecision: "exact" | "grid";
                             /** @enum {string} */
                             publication: "none" | "status" | "text";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public results (公开结果): each report’s targets, lead units and status, without internal notes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            id: string;
+                            targets: {
+                                indicator: string;
+                                leadUnits: string[];
+                                measure: string | null;
+                                period: string | null;
+                                progress: number | null;
+                                quote: string;
+                                section: string;
+                                /** @enum {string} */
+                                status: "not_started" | "green" | "yellow" | "red" | "done";
+                                unit: string;
+                                value: number;
+                                valueMax: number | null;
+                            }[];
+                            title: string;
+                            year: number;
                         }[];
                     };
                 };
@@ -6467,11 +6522,15 @@ export interface paths {
                                 yellow: number;
                             }[];
                             byUnit: {
+                                dueReports: number;
                                 green: number;
                                 name: string;
+                                onTime: number;
+                                onTimeRate: number | null;
                                 red: number;
                                 /** @enum {string} */
                                 status: "green" | "yellow" | "red";
+                                unevidencedDone: number;
                                 yellow: number;
                             }[];
                             tasks: {
@@ -6488,6 +6547,7 @@ export interface paths {
                                     due: string;
                                     progress: number;
                                 }[];
+                                missedReports: number;
                                 planned: number;
                                 reason: string;
                                 reportLate: boolean;

@@ -94,6 +94,8 @@ const zh = {
       progress_due: '进度报送提醒',
       progress_late: '进度报送逾期',
       assigned: '分派到人',
+      progress_missed: '进度报送逾期',
+      target_task_red: '督办任务转红',
     },
   },
   units: {
@@ -230,6 +232,8 @@ const en: typeof zh = {
       progress_due: 'Progress report due',
       progress_late: 'Progress report late',
       assigned: 'Assigned to me',
+      progress_missed: 'Progress report missed',
+      target_task_red: 'Task turned red',
     },
   },
   units: {

@@ -60,7 +60,11 @@ export function Board() {
     (x) => !filter || (filter.by === 'unit' ? x.leadUnitName === filter.name : x.section === filter.name),
   );
 
-  const rollups = (title: string, by: 'unit' | 'section', rows: Rollup[]) => (
+  const rollups = (
+    title: string,
+    by: 'unit' | 'section',
+    rows: (SupervisionBoard['bySection'][number] & Partial<Rollup>)[],
+  ) => (
     <Card size="small" title={title}>
       <Space wrap>
         {rows.map((r) => (
@@ -72,6 +76,10 @@ export function Board() {
             onClick={() => setFilter(filter?.name === r.name ? null : { by, name: r.name })}
           >
             {r.name} · {r.green}/{r.yellow}/{r.red}
+            {r.onTimeRate !== undefined && r.onTimeRate !== null
+              ? ` · ${t('targets.onTimeRate')} ${Math.round(r.onTimeRate * 100)}%`
+              : ''}
+            {r.unevidencedDone ? ` · ${t('targets.unevidencedDone')} ${r.unevidencedDone}` : ''}
           </Tag>
         ))}
       </Space>
