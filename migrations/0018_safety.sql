@@ -38,6 +38,7 @@ create table hazards (
   state text not null default 'registered'
     check (state in ('registered', 'assigned', 'rectifying', 'applied', 'rechecked', 'closed')),
   assigned_unit_id uuid references units (id),
+  supervising_unit_id uuid references units (id),  -- the registering unit: told of escalations
   case_id uuid unique,                             -- the case it was turned from (cases module's id)
   inspection_target_id uuid,
   escalated_at timestamptz,

@@ -22,6 +22,10 @@ import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { Org } from './modules/org/org.service.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
 import { Places } from './modules/places/places.service.js';
+import { Hazards } from './modules/safety/hazards.service.js';
+import { Inspections } from './modules/safety/inspections.service.js';
+import { Registry } from './modules/safety/registry.service.js';
+import { registerSafetyRoutes } from './modules/safety/safety.routes.js';
 import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
 import { Targets } from './modules/targets/targets.service.js';
@@ -88,6 +92,8 @@ export async function buildServer(
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, targets, targetTasks);
+  const hazards = new Hazards(db, cases.queries, org);
+  registerSafetyRoutes(app, new Registry(db, places), hazards, new Inspections(db, hazards, places));
   registerNotificationsRoutes(app, new Notifications(db));
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
@@ -103,7 +109,7 @@ export async function buildServer(
     backups: path.join(config.dataDir, 'backups'),
   });
 
-  const handlers = caseJobHandlers(cases);
+  const handlers = { ...caseJobHandlers(cases), ...hazards.jobHandlers() };
   const worker = `${os.hostname()}:${process.pid}`;
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {

@@ -133,3 +133,26 @@ export function deadlineAcceptable(deadline: Date, now: Date): boolean {
 export function escalatesOnRegistration(grade: 'general' | 'major'): boolean {
   return grade === 'major';
 }
+
+/**
+ * Whether a case's category is a safety matter that may be turned into a hazard: its name (or its
+ * major class's name) speaks of safety, fire, gas, electricity, hazardous goods or structural danger.
+ */
+export const SAFETY_CATEGORY_WORDS = [
+  '安全',
+  '消防',
+  '火',
+  '燃气',
+  '煤气',
+  '用电',
+  '电线',
+  '危险',
+  '危化',
+  '隐患',
+  '坍塌',
+  '违建',
+];
+export function isSafetyCategory(c: { name: string; majorName?: string | undefined }): boolean {
+  const text = `${c.majorName ?? ''} ${c.name}`;
+  return SAFETY_CATEGORY_WORDS.some((w) => text.includes(w));
+}

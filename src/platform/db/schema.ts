@@ -469,6 +469,7 @@ export interface HazardsTable {
   listed_level: 'district' | 'city' | 'province' | null;
   state: Generated<HazardState>;
   assigned_unit_id: string | null;
+  supervising_unit_id: string | null;
   case_id: string | null;
   inspection_target_id: string | null;
   escalated_at: Timestamp | null;
