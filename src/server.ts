@@ -54,6 +54,7 @@ export interface Server {
   cases: Cases;
   targets: Targets;
   targetTasks: TargetTasks;
+  safety: { registry: Registry; hazards: Hazards; inspections: Inspections };
   /** Runs the jobs that are due now (the timer calls it; tests and the CLI may too). */
   runJobs(now?: () => Date): Promise<number>;
   close(): Promise<void>;
@@ -93,7 +94,12 @@ export async function buildServer(
   registerCasesRoutes(app, cases, files);
   registerTargetsRoutes(app, targets, targetTasks);
   const hazards = new Hazards(db, cases.queries, org);
-  registerSafetyRoutes(app, new Registry(db, places), hazards, new Inspections(db, hazards, places));
+  const safety = {
+    registry: new Registry(db, places),
+    hazards,
+    inspections: new Inspections(db, hazards, places),
+  };
+  registerSafetyRoutes(app, safety.registry, hazards, safety.inspections);
   registerNotificationsRoutes(app, new Notifications(db));
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
@@ -135,6 +141,7 @@ export async function buildServer(
     cases,
     targets,
     targetTasks,
+    safety,
     runJobs,
     async close() {
       clearInterval(housekeeping);

@@ -20,6 +20,7 @@ import {
   STREET_B,
   uniq,
 } from './authz-fixtures.js';
+import { SAFETY_PROBES } from './authz-probes-safety.js';
 import { WORK_PROBES } from './authz-probes-work.js';
 import type { CellCentre } from './grid-cells.js';
 
@@ -319,6 +320,7 @@ export const PROBES: Record<string, Record<string, Build>> = {
   },
 
   ...WORK_PROBES,
+  ...SAFETY_PROBES,
 };
 
 const probeCase = (at: CellCentre) => ({

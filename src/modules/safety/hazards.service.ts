@@ -28,8 +28,8 @@ import {
   type HazardState,
   hazardActions,
   isSafetyCategory,
-  rectifiedOnTime,
 } from './hazard-lifecycle.js';
+import { safetyIndicators } from './indicators.js';
 import type { InspectionsStore } from './inspections.store.js';
 import type { HazardCreateT, HazardFromCaseT, IndicatorsT } from './safety.schemas.js';
 import { type HazardFilter, SafetyStore } from './safety.store.js';
@@ -299,7 +299,7 @@ export class Hazards {
         throw new Conflict('case_has_hazard', 'This case is a hazard already.');
       const place = await store.place(p.scope, input.placeId);
       if (!place) throw new NotFound('place_not_found', 'No such place in your scope.');
-      const description = [c.title, c.description].filter((s) => s && s.trim()).join('\n');
+      const description = [c.title, c.description].filter((s) => s?.trim()).join('\n');
       const id = await this.registerIn(trx, p, place, {
         class: input.class,
         grade: input.grade,
@@ -449,43 +449,15 @@ export class Hazards {
     };
   }
 
-  /** Hazards registered in [from, to) inside the caller's scope: found, rectified, on time, overdue by grade, street, industry. */
+  /** Hazards registered in [from, to) inside the caller's scope, counted by `indicators.ts`; inspections done vs plan. */
   async indicators(
     p: Pick<Principal, 'scope'>,
     from: Date,
     to: Date,
     inspections: InspectionsStore,
   ): Promise<IndicatorsT> {
-    const now = this.clock();
     const rows = await new SafetyStore(this.db).indicatorRows(p.scope, from, to);
-    const zero = () => ({ found: 0, rectified: 0, onTime: 0, overdue: 0 });
-    const out: IndicatorsT = {
-      total: zero(),
-      byGrade: {},
-      byStreet: {},
-      byIndustry: {},
-      inspections: { planned: 0, done: 0 },
-    };
-    for (const r of rows) {
-      const rectified = r.rectified_at !== null;
-      const overdue = rectified
-        ? r.rectified_at!.getTime() > r.deadline.getTime()
-        : now.getTime() > r.deadline.getTime();
-      const onTime = rectifiedOnTime({ deadline: r.deadline, rectifiedAt: r.rectified_at });
-      for (const bucket of [
-        out.total,
-        (out.byGrade[r.grade] ??= zero()),
-        (out.byStreet[r.area_code.slice(0, 9)] ??= zero()),
-        (out.byIndustry[r.industry] ??= zero()),
-      ]) {
-        bucket.found++;
-        if (rectified) bucket.rectified++;
-        if (onTime) bucket.onTime++;
-        if (overdue) bucket.overdue++;
-      }
-    }
     const targets = await inspections.planProgress(p.scope, from, to);
-    out.inspections = { planned: targets.length, done: targets.filter((t) => t.result !== null).length };
-    return out;
+    return safetyIndicators(rows, targets, this.clock());
   }
 }

@@ -163,7 +163,10 @@ export class Inspections {
         targetCount: locked.target_count,
         differentUnits: locked.different_units,
       });
-      if (!drawn.ok) throw new Invalid(drawn.problem.code, drawn.problem.message, { ...drawn.problem });
+      if (!drawn.ok) {
+        const { code, message, ...details } = drawn.problem;
+        throw new Invalid(code, message, details);
+      }
       const names = new Map(locked.roster.map((r) => [r.id, r]));
       const ok = await store.recordDraw(
         id,
