@@ -2,6 +2,7 @@
 
 import { multipart } from './api.js';
 import { type Build, type Fixtures, idsIn, ok, STREET_A, STREET_B, uniq } from './authz-fixtures.js';
+import type { PrincipalName } from './authz-matrix.js';
 import type { CellCentre } from './grid-cells.js';
 
 interface SafetyFixtures {
@@ -18,6 +19,13 @@ const ROSTER = [
   { id: 'r2', name: '乙', unit: '市场监管所', conflicts: [] },
 ];
 const DEADLINE = { limit: { value: 5, unit: 'work_day' } };
+
+const FIELD: readonly PrincipalName[] = ['inspector', 'supervisor', 'admin'];
+const WRITE: readonly PrincipalName[] = ['supervisor', 'admin'];
+/** Principals whose role is refused before anything is loaded need no fresh record (keeps the matrix fast). */
+const NOBODY = '00000000-0000-4000-8000-00000000dead';
+const fresh = async (as: PrincipalName, roles: readonly PrincipalName[], make: () => Promise<string>) =>
+  roles.includes(as) ? make() : NOBODY;
 
 const made = new WeakMap<Fixtures, Promise<SafetyFixtures>>();
 
@@ -218,14 +226,14 @@ export const SAFETY_PROBES: Record<string, Record<string, Build>> = {
   },
   'POST /api/safety/hazards/:id/transitions': {
     // Each caller assigns a hazard of its own, made for the probe, to unit A.
-    in: async (fx) => ({
+    in: async (fx, as) => ({
       method: 'POST',
-      url: `/api/safety/hazards/${await hazard(fx, (await safety(fx)).placeA)}/transitions`,
+      url: `/api/safety/hazards/${await fresh(as, FIELD, async () => hazard(fx, (await safety(fx)).placeA))}/transitions`,
       payload: { type: 'assign', unitId: fx.unitA },
     }),
-    out: async (fx) => ({
+    out: async (fx, as) => ({
       method: 'POST',
-      url: `/api/safety/hazards/${await hazard(fx, (await safety(fx)).placeB)}/transitions`,
+      url: `/api/safety/hazards/${await fresh(as, FIELD, async () => hazard(fx, (await safety(fx)).placeB))}/transitions`,
       payload: { type: 'assign', unitId: fx.unitB },
     }),
   },
@@ -256,36 +264,36 @@ export const SAFETY_PROBES: Record<string, Record<string, Build>> = {
     out: async (fx) => ({ method: 'GET', url: `/api/safety/plans/${(await safety(fx)).planB}` }),
   },
   'POST /api/safety/plans/:id/draw': {
-    in: async (fx) => {
+    in: async (fx, as) => {
       await safety(fx);
       return {
         method: 'POST',
-        url: `/api/safety/plans/${(await plan(fx, STREET_A, false)).id}/draw`,
+        url: `/api/safety/plans/${await fresh(as, WRITE, async () => (await plan(fx, STREET_A, false)).id)}/draw`,
         payload: {},
       };
     },
-    out: async (fx) => {
+    out: async (fx, as) => {
       await safety(fx);
       return {
         method: 'POST',
-        url: `/api/safety/plans/${(await plan(fx, STREET_B, false)).id}/draw`,
+        url: `/api/safety/plans/${await fresh(as, WRITE, async () => (await plan(fx, STREET_B, false)).id)}/draw`,
         payload: {},
       };
     },
   },
   'POST /api/safety/plans/:id/targets/:targetId/result': {
-    in: async (fx) => {
+    in: async (fx, as) => {
       await safety(fx);
-      const p = await plan(fx, STREET_A, true);
+      const p = FIELD.includes(as) ? await plan(fx, STREET_A, true) : { id: NOBODY, targetId: NOBODY };
       return {
         method: 'POST',
         url: `/api/safety/plans/${p.id}/targets/${p.targetId}/result`,
         payload: { result: 'no_problem', inspectedOn: '2026-01-05' },
       };
     },
-    out: async (fx) => {
+    out: async (fx, as) => {
       await safety(fx);
-      const p = await plan(fx, STREET_B, true);
+      const p = FIELD.includes(as) ? await plan(fx, STREET_B, true) : { id: NOBODY, targetId: NOBODY };
       return {
         method: 'POST',
         url: `/api/safety/plans/${p.id}/targets/${p.targetId}/result`,

@@ -366,6 +366,8 @@ export class Hazards {
   /** One lifecycle step; the row is updated only if its version did not move (409 otherwise), with its event. */
   async transition(p: Principal, id: string, cmd: HazardCommand) {
     const now = this.clock();
+    if (!(await new SafetyStore(this.db).hazard(p.scope, id)))
+      throw new NotFound('hazard_not_found', 'No such hazard in your scope.');
     if (cmd.type === 'assign') {
       // Read before the transaction opens (PGlite has one connection).
       const [unit] = await this.units.activeUnits([cmd.unitId]);

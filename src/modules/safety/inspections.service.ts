@@ -238,7 +238,7 @@ export class Inspections {
     await this.db.transaction().execute(async (trx) => {
       const store = new InspectionsStore(trx);
       const target = await store.target(planId, targetId);
-      if (!target) throw new NotFound('target_not_found', 'No such target in this plan.');
+      if (!target) throw new NotFound('inspection_target_not_found', 'No such target in this plan.');
       if (target.result !== null)
         throw new Conflict('result_recorded', 'This target has its result already.');
       await store.updateTarget(targetId, {

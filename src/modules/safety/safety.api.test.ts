@@ -158,9 +158,9 @@ describeApi('safety API: registry, hazards, 双随机 plans', (ctx) => {
     expect(h.status, JSON.stringify(h.json)).toBe(201);
     const id = h.json.id;
     expect(h.json.state).toBe('registered');
-    expect((await inspector.post(`/api/safety/hazards/${id}/transitions`, { type: 'close' })).json.error.code).toBe(
-      'hazard_not_rechecked',
-    );
+    expect(
+      (await inspector.post(`/api/safety/hazards/${id}/transitions`, { type: 'close' })).json.error.code,
+    ).toBe('hazard_not_rechecked');
     const { id: unitA } = await ctx()
       .store.db.selectFrom('units')
       .select('id')
@@ -228,7 +228,9 @@ describeApi('safety API: registry, hazards, 双随机 plans', (ctx) => {
     expect(drawn.json.targets).toHaveLength(2);
     for (const t of drawn.json.targets)
       expect(new Set(t.inspectors.map((i: { unit: string }) => i.unit)).size).toBe(2);
-    expect((await supervisor.post(`/api/safety/plans/${plan.json.id}/draw`)).json.error.code).toBe('plan_drawn');
+    expect((await supervisor.post(`/api/safety/plans/${plan.json.id}/draw`)).json.error.code).toBe(
+      'plan_drawn',
+    );
     const replay = await ctx().server.safety.inspections.replay(plan.json.id);
     expect(replay.matches).toBe(true);
 
