@@ -30,6 +30,10 @@ import { registerOrgRoutes } from './modules/org/org.routes.js';
 import { Org } from './modules/org/org.service.js';
 import { registerPlacesRoutes } from './modules/places/places.routes.js';
 import { Places } from './modules/places/places.service.js';
+import { Hazards } from './modules/safety/hazards.service.js';
+import { Inspections } from './modules/safety/inspections.service.js';
+import { Registry } from './modules/safety/registry.service.js';
+import { registerSafetyRoutes } from './modules/safety/safety.routes.js';
 import { targetJobHandlers } from './modules/targets/target-jobs.js';
 import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
@@ -60,6 +64,7 @@ export interface Server {
   cases: Cases;
   targets: Targets;
   targetTasks: TargetTasks;
+  safety: { registry: Registry; hazards: Hazards; inspections: Inspections };
   /** Runs the jobs that are due now (the timer calls it; tests and the CLI may too). */
   runJobs(now?: () => Date): Promise<number>;
   close(): Promise<void>;
@@ -107,6 +112,13 @@ export async function buildServer(
   registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks);
   registerEvaluationRoutes(app, new Evaluation(db, cases.facts, cases.engine.now));
+  const hazards = new Hazards(db, cases.queries, org);
+  const safety = {
+    registry: new Registry(db, places),
+    hazards,
+    inspections: new Inspections(db, hazards, places),
+  };
+  registerSafetyRoutes(app, safety.registry, hazards, safety.inspections);
   registerNotificationsRoutes(app, new Notifications(db));
   const incidents = new Incidents(db, places, org, cases.queries);
   registerEmergencyRoutes(
@@ -129,7 +141,11 @@ export async function buildServer(
     backups: path.join(config.dataDir, 'backups'),
   });
 
-  const handlers = { ...caseJobHandlers(cases), ...targetJobHandlers(reportingCalendar) };
+  const handlers = {
+    ...caseJobHandlers(cases),
+    ...targetJobHandlers(reportingCalendar),
+    ...hazards.jobHandlers(),
+  };
   const worker = `${os.hostname()}:${process.pid}`;
   const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
   const housekeeping = setInterval(() => {
@@ -157,6 +173,7 @@ export async function buildServer(
     cases,
     targets,
     targetTasks,
+    safety,
     runJobs,
     async close() {
       clearInterval(housekeeping);

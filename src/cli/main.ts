@@ -1,6 +1,6 @@
 /**
  * The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo,
- * import divisions|grids, cases verify, verify (every hash chain), backup and restore.
+ * import divisions|grids, cases verify, safety draw --replay, verify (every hash chain), backup and restore.
  */
 import fs from 'node:fs';
 import { SingleBar } from 'cli-progress';
@@ -9,6 +9,8 @@ import { Cases } from '../modules/cases/cases.service.js';
 import { seedCatalogue } from '../modules/cases/catalogue.service.js';
 import { ApiKeys } from '../modules/org/api-keys.service.js';
 import { Places } from '../modules/places/places.service.js';
+import { Hazards } from '../modules/safety/hazards.service.js';
+import { Inspections } from '../modules/safety/inspections.service.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.js';
 import { backupDatabase } from '../platform/backup/backup.js';
 import { restoreDatabase } from '../platform/backup/restore.js';
@@ -233,6 +235,30 @@ program
         `checked ${r.checked} case(s): ${r.broken.length ? `${r.broken.length} broken chain(s)` : 'all chains hold'}`,
       );
       if (r.broken.length) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('safety')
+  .description('safety supervision commands')
+  .command('draw')
+  .description(
+    "re-run a 双随机 plan's draw from its published seed, pool and roster (algorithm in src/modules/safety/draw.ts); exits 1 unless it matches the recorded draw",
+  )
+  .requiredOption('--replay <plan>', 'the plan (its uuid)')
+  .action(async (opts: { replay: string }) =>
+    withStore(async (store) => {
+      const places = new Places(store.db);
+      const hazards = new Hazards(store.db, null, { activeUnits: async () => [] });
+      const { result, matches } = await new Inspections(store.db, hazards, places).replay(opts.replay);
+      console.log(`algorithm ${result.algorithm}`);
+      for (const st of result.strata) console.log(`stratum ${st.grade}: ${st.drawn} of ${st.size}`);
+      for (const t of result.targets)
+        console.log(`${t.position}\t${t.placeId}\t${t.stratum}\t${t.inspectorIds.join(',')}`);
+      console.log(
+        matches ? 'the replay matches the recorded draw' : 'the replay DIFFERS from the recorded draw',
+      );
+      if (!matches) process.exitCode = 1;
     }),
   );
 

@@ -139,7 +139,7 @@ describeApi('authorization matrix', (ctx) => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 180_000); // every route × principal × variant on the embedded store: well over the default minute
 
   it('writes every view of personal data in clear to the audit trail: who, when, which record, from where', async () => {
     const operator = callers.get('operator') as Caller;

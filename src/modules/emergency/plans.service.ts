@@ -61,7 +61,7 @@ export class Plans {
   async get(p: Principal, id: string) {
     const row = await new EmergencyStore(this.db).planById(id);
     if (!row || !planVisible(p.scope, row.area_code))
-      throw new NotFound('plan_not_found', 'The plan does not exist or is outside your scope.');
+      throw new NotFound('emergency_plan_not_found', 'The plan does not exist or is outside your scope.');
     return toPlan(row);
   }
 
@@ -92,7 +92,7 @@ export class Plans {
       await lockName(trx, 'emergency_plan', code);
       const latest = await store.latestPlan(code);
       if (!latest || !planVisible(p.scope, latest.area_code))
-        throw new NotFound('plan_not_found', 'The plan does not exist or is outside your scope.');
+        throw new NotFound('emergency_plan_not_found', 'The plan does not exist or is outside your scope.');
       if (!latest.area_code.startsWith(p.scope))
         throw new Forbidden('scope_outside', 'The plan belongs to an area above yours.');
       const row = await store.insertPlan({ ...input, code, version: latest.version + 1 });
@@ -115,7 +115,7 @@ export class Plans {
   async activate(p: Principal, incidentId: string, planId: string) {
     const plan = await new EmergencyStore(this.db).planById(planId);
     if (!plan || !planVisible(p.scope, plan.area_code))
-      throw new NotFound('plan_not_found', 'The plan does not exist or is outside your scope.');
+      throw new NotFound('emergency_plan_not_found', 'The plan does not exist or is outside your scope.');
     await this.incidents.mutate(p, incidentId, async (store, trx, row, at) => {
       requireOpen(row);
       if (!planFits({ ...plan, areaCode: plan.area_code }, { ...row, areaCode: row.area_code }))

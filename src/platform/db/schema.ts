@@ -459,8 +459,116 @@ export interface EvaluationSchemesTable {
   updated_at: Timestamp;
 }
 
+export type RiskGrade = 'high' | 'elevated' | 'medium' | 'low';
+export type HazardState = 'registered' | 'assigned' | 'rectifying' | 'applied' | 'rechecked' | 'closed';
+
+export interface SafetyPlacesTable {
+  id: Generated<string>;
+  name: string;
+  credit_code: string | null;
+  address: Generated<string>;
+  lon: number | null;
+  lat: number | null;
+  area_code: string;
+  industry: string;
+  risk_grade: RiskGrade;
+  contacts: JsonOf<{ name: string; phone: string; role: string }[]>;
+  last_inspected_on: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface HazardsTable {
+  id: Generated<string>;
+  place_id: string;
+  area_code: string;
+  industry: string;
+  class: string;
+  grade: 'general' | 'major';
+  major_level: number | null;
+  found_by: 'self_check' | 'inspection' | 'citizen_report' | 'device';
+  description: string;
+  photos: Generated<string[]>;
+  measures: Generated<string>;
+  responsible_person: Generated<string>;
+  deadline: Timestamp;
+  funds: number | null;
+  listed_level: 'district' | 'city' | 'province' | null;
+  state: Generated<HazardState>;
+  assigned_unit_id: string | null;
+  supervising_unit_id: string | null;
+  case_id: string | null;
+  inspection_target_id: string | null;
+  escalated_at: Timestamp | null;
+  rectified_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface HazardEventsTable {
+  id: Generated<string>;
+  hazard_id: string;
+  seq: number;
+  type: string;
+  from_state: string | null;
+  to_state: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  note: string | null;
+  payload: JsonOf<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface InspectionRosterEntry {
+  id: string;
+  name: string;
+  unit: string;
+  conflicts: string[];
+}
+
+export interface InspectionPlansTable {
+  id: Generated<string>;
+  title: string;
+  area_code: string;
+  filters: JsonOf<{
+    industries: string[];
+    grades: RiskGrade[];
+    areaCode: string;
+    excludeInspectedMonths: number;
+  }>;
+  target_count: number;
+  different_units: Generated<boolean>;
+  roster: JsonOf<InspectionRosterEntry[]>;
+  seed: string;
+  pool: JsonOf<{ id: string; grade: RiskGrade }[] | null>;
+  drawn_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface InspectionTargetsTable {
+  id: Generated<string>;
+  plan_id: string;
+  place_id: string;
+  position: number;
+  stratum: string;
+  inspectors: JsonOf<{ id: string; name: string; unit: string }[]>;
+  result: 'no_problem' | 'hazards_found' | 'not_found' | null;
+  result_note: string | null;
+  inspected_on: string | null;
+}
+
 export interface DB extends EmergencyTables {
   schema_migrations: SchemaMigrationsTable;
+  safety_places: SafetyPlacesTable;
+  hazards: HazardsTable;
+  hazard_events: HazardEventsTable;
+  inspection_plans: InspectionPlansTable;
+  inspection_targets: InspectionTargetsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
   areas: AreasTable;

@@ -6037,6 +6037,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/safety/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            createdAt: string;
+                            drawnAt: string | null;
+                            id: string;
+                            seed: string;
+                            targetCount: number;
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/safety/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            algorithm: string;
+                            areaCode: string;
+                            createdAt: string;
+                            differentUnits: boolean;
+                            drawnAt: string | null;
+                            filters: {
+                                areaCode: string;
+                                excludeInspectedMonths: number;
+                                grades: ("high" | "elevated" | "medium" | "low")[];
+                                industries: string[];
+                            };
+                            id: string;
+                            pool: {
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                id: string;
+                            }[] | null;
+                            roster: {
+                                id: string;
+                                name: string;
+                                unit: string;
+                            }[];
+                            seed: string;
+                            strata: {
+                                drawn: number;
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                size: number;
+                            }[] | null;
+                            targetCount: number;
+                            targets: {
+                                address: string;
+                                creditCode: string | null;
+                                id: string;
+                                industry: string;
+                                inspectedOn: string | null;
+                                inspectors: {
+                                    id: string;
+                                    name: string;
+                                    unit: string;
+                                }[];
+                                placeId: string;
+                                placeName: string;
+                                position: number;
+                                /** @enum {string|null} */
+                                result: "no_problem" | "hazards_found" | "not_found" | null;
+                                stratum: string;
+                            }[];
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/services": {
         parameters: {
             query?: never;
@@ -6445,6 +6575,1231 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/safety/hazards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    areaCode?: string;
+                    grade?: "general" | "major";
+                    limit?: number;
+                    offset?: number;
+                    placeId?: string;
+                    state?: "registered" | "assigned" | "rectifying" | "applied" | "rechecked" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: string[];
+                            areaCode: string;
+                            assignedUnitId: string | null;
+                            caseId: string | null;
+                            class: string;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string;
+                            description: string;
+                            escalated: boolean;
+                            /** @enum {string} */
+                            foundBy: "self_check" | "inspection" | "citizen_report" | "device";
+                            funds: number | null;
+                            /** @enum {string} */
+                            grade: "general" | "major";
+                            id: string;
+                            industry: string;
+                            /** @enum {string} */
+                            level: "ok" | "warning" | "overdue" | "done";
+                            /** @enum {string|null} */
+                            listedLevel: "district" | "city" | "province" | null;
+                            majorLevel: number | null;
+                            measures: string;
+                            photos: string[];
+                            placeId: string;
+                            placeName: string;
+                            rectifiedAt: string | null;
+                            responsiblePerson: string;
+                            /** @enum {string} */
+                            state: "registered" | "assigned" | "rectifying" | "applied" | "rechecked" | "closed";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        class: string;
+                        /** Format: date-time */
+                        deadline?: string;
+                        description: string;
+                        /** @enum {string} */
+                        foundBy: "self_check" | "inspection" | "citizen_report" | "device";
+                        /** @default null */
+                        funds?: number | null;
+                        /** @enum {string} */
+                        grade: "general" | "major";
+                        limit?: {
+                            /** @enum {string} */
+                            unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
+                            value: number;
+                        };
+                        /**
+                         * @default null
+                         * @enum {string|null}
+                         */
+                        listedLevel?: "district" | "city" | "province" | null;
+                        /** @default null */
+                        majorLevel?: number | null;
+                        /** @default  */
+                        measures?: string;
+                        /** @default [] */
+                        photos?: string[];
+                        /** Format: uuid */
+                        placeId: string;
+                        /** @default  */
+                        responsiblePerson?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: string[];
+                            areaCode: string;
+                            assignedUnitId: string | null;
+                            caseId: string | null;
+                            chainValid: boolean;
+                            class: string;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string;
+                            description: string;
+                            escalated: boolean;
+                            events: {
+                                actorName: string;
+                                at: string;
+                                fromState: string | null;
+                                hash: string;
+                                note: string | null;
+                                seq: number;
+                                toState: string;
+                                type: string;
+                            }[];
+                            /** @enum {string} */
+                            foundBy: "self_check" | "inspection" | "citizen_report" | "device";
+                            funds: number | null;
+                            /** @enum {string} */
+                            grade: "general" | "major";
+                            id: string;
+                            industry: string;
+                            /** @enum {string} */
+                            level: "ok" | "warning" | "overdue" | "done";
+                            /** @enum {string|null} */
+                            listedLevel: "district" | "city" | "province" | null;
+                            majorLevel: number | null;
+                            measures: string;
+                            photos: string[];
+                            placeId: string;
+                            placeName: string;
+                            rectifiedAt: string | null;
+                            responsiblePerson: string;
+                            /** @enum {string} */
+                            state: "registered" | "assigned" | "rectifying" | "applied" | "rechecked" | "closed";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/hazards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: string[];
+                            areaCode: string;
+                            assignedUnitId: string | null;
+                            caseId: string | null;
+                            chainValid: boolean;
+                            class: string;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string;
+                            description: string;
+                            escalated: boolean;
+                            events: {
+                                actorName: string;
+                                at: string;
+                                fromState: string | null;
+                                hash: string;
+                                note: string | null;
+                                seq: number;
+                                toState: string;
+                                type: string;
+                            }[];
+                            /** @enum {string} */
+                            foundBy: "self_check" | "inspection" | "citizen_report" | "device";
+                            funds: number | null;
+                            /** @enum {string} */
+                            grade: "general" | "major";
+                            id: string;
+                            industry: string;
+                            /** @enum {string} */
+                            level: "ok" | "warning" | "overdue" | "done";
+                            /** @enum {string|null} */
+                            listedLevel: "district" | "city" | "province" | null;
+                            majorLevel: number | null;
+                            measures: string;
+                            photos: string[];
+                            placeId: string;
+                            placeName: string;
+                            rectifiedAt: string | null;
+                            responsiblePerson: string;
+                            /** @enum {string} */
+                            state: "registered" | "assigned" | "rectifying" | "applied" | "rechecked" | "closed";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/hazards/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One lifecycle step: assign, start, apply (申请销号), recheck (复查), close (销号) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "assign";
+                        /** Format: uuid */
+                        unitId: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "start";
+                    } | {
+                        note: string;
+                        /** @enum {string} */
+                        type: "apply";
+                    } | {
+                        note: string;
+                        passed: boolean;
+                        /** @enum {string} */
+                        type: "recheck";
+                    } | {
+                        /** @enum {string} */
+                        type: "close";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: string[];
+                            areaCode: string;
+                            assignedUnitId: string | null;
+                            caseId: string | null;
+                            chainValid: boolean;
+                            class: string;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string;
+                            description: string;
+                            escalated: boolean;
+                            events: {
+                                actorName: string;
+                                at: string;
+                                fromState: string | null;
+                                hash: string;
+                                note: string | null;
+                                seq: number;
+                                toState: string;
+                                type: string;
+                            }[];
+                            /** @enum {string} */
+                            foundBy: "self_check" | "inspection" | "citizen_report" | "device";
+                            funds: number | null;
+                            /** @enum {string} */
+                            grade: "general" | "major";
+                            id: string;
+                            industry: string;
+                            /** @enum {string} */
+                            level: "ok" | "warning" | "overdue" | "done";
+                            /** @enum {string|null} */
+                            listedLevel: "district" | "city" | "province" | null;
+                            majorLevel: number | null;
+                            measures: string;
+                            photos: string[];
+                            placeId: string;
+                            placeName: string;
+                            rectifiedAt: string | null;
+                            responsiblePerson: string;
+                            /** @enum {string} */
+                            state: "registered" | "assigned" | "rectifying" | "applied" | "rechecked" | "closed";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/hazards/from-case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a case in a safety category into a hazard, its text taken from the case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId: string;
+                        class: string;
+                        /** Format: date-time */
+                        deadline?: string;
+                        /** @enum {string} */
+                        grade: "general" | "major";
+                        limit?: {
+                            /** @enum {string} */
+                            unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
+                            value: number;
+                        };
+                        /** @default null */
+                        majorLevel?: number | null;
+                        /** Format: uuid */
+                        placeId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: string[];
+                            areaCode: string;
+                            assignedUnitId: string | null;
+                            caseId: string | null;
+                            chainValid: boolean;
+                            class: string;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string;
+                            description: string;
+                            escalated: boolean;
+                            events: {
+                                actorName: string;
+                                at: string;
+                                fromState: string | null;
+                                hash: string;
+                                note: string | null;
+                                seq: number;
+                                toState: string;
+                                type: string;
+                            }[];
+                            /** @enum {string} */
+                            foundBy: "self_check" | "inspection" | "citizen_report" | "device";
+                            funds: number | null;
+                            /** @enum {string} */
+                            grade: "general" | "major";
+                            id: string;
+                            industry: string;
+                            /** @enum {string} */
+                            level: "ok" | "warning" | "overdue" | "done";
+                            /** @enum {string|null} */
+                            listedLevel: "district" | "city" | "province" | null;
+                            majorLevel: number | null;
+                            measures: string;
+                            photos: string[];
+                            placeId: string;
+                            placeName: string;
+                            rectifiedAt: string | null;
+                            responsiblePerson: string;
+                            /** @enum {string} */
+                            state: "registered" | "assigned" | "rectifying" | "applied" | "rechecked" | "closed";
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hazards found, rectified, on time, overdue by grade/street/industry; inspections done vs plan */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byGrade: {
+                                [key: string]: {
+                                    found: number;
+                                    onTime: number;
+                                    overdue: number;
+                                    rectified: number;
+                                };
+                            };
+                            byIndustry: {
+                                [key: string]: {
+                                    found: number;
+                                    onTime: number;
+                                    overdue: number;
+                                    rectified: number;
+                                };
+                            };
+                            byStreet: {
+                                [key: string]: {
+                                    found: number;
+                                    onTime: number;
+                                    overdue: number;
+                                    rectified: number;
+                                };
+                            };
+                            inspections: {
+                                done: number;
+                                planned: number;
+                            };
+                            total: {
+                                found: number;
+                                onTime: number;
+                                overdue: number;
+                                rectified: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    areaCode?: string;
+                    industry?: string;
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    riskGrade?: "high" | "elevated" | "medium" | "low";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            areaCode: string;
+                            contacts: {
+                                name: string;
+                                phone: string;
+                                role: string;
+                            }[];
+                            creditCode: string | null;
+                            id: string;
+                            industry: string;
+                            lastInspectedOn: string | null;
+                            lat: number | null;
+                            lon: number | null;
+                            name: string;
+                            openHazards: number;
+                            /** @enum {string} */
+                            riskGrade: "high" | "elevated" | "medium" | "low";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        address?: string;
+                        areaCode?: string;
+                        /** @default [] */
+                        contacts?: {
+                            name: string;
+                            /** @default  */
+                            phone?: string;
+                            /** @default  */
+                            role?: string;
+                        }[];
+                        /** @default null */
+                        creditCode?: string | null;
+                        industry: string;
+                        /**
+                         * Format: date
+                         * @default null
+                         */
+                        lastInspectedOn?: string | null;
+                        /** @default null */
+                        lat?: number | null;
+                        /** @default null */
+                        lon?: number | null;
+                        name: string;
+                        /** @enum {string} */
+                        riskGrade: "high" | "elevated" | "medium" | "low";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            areaCode: string;
+                            contacts: {
+                                name: string;
+                                phone: string;
+                                role: string;
+                            }[];
+                            creditCode: string | null;
+                            id: string;
+                            industry: string;
+                            lastInspectedOn: string | null;
+                            lat: number | null;
+                            lon: number | null;
+                            name: string;
+                            openHazards: number;
+                            /** @enum {string} */
+                            riskGrade: "high" | "elevated" | "medium" | "low";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/places/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            areaCode: string;
+                            contacts: {
+                                name: string;
+                                phone: string;
+                                role: string;
+                            }[];
+                            creditCode: string | null;
+                            id: string;
+                            industry: string;
+                            lastInspectedOn: string | null;
+                            lat: number | null;
+                            lon: number | null;
+                            name: string;
+                            openHazards: number;
+                            /** @enum {string} */
+                            riskGrade: "high" | "elevated" | "medium" | "low";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/places/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registry (filtered like the list) as an XLSX workbook */
+        get: {
+            parameters: {
+                query?: {
+                    areaCode?: string;
+                    industry?: string;
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    riskGrade?: "high" | "elevated" | "medium" | "low";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/places/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import places from XLSX (multipart field "file"); any bad row refuses the whole file, every bad row reported */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaCode: string;
+                            createdAt: string;
+                            drawnAt: string | null;
+                            id: string;
+                            seed: string;
+                            targetCount: number;
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaCode: string;
+                        /** @default true */
+                        differentUnits?: boolean;
+                        /** @default 0 */
+                        excludeInspectedMonths?: number;
+                        /** @default [] */
+                        grades?: ("high" | "elevated" | "medium" | "low")[];
+                        /** @default [] */
+                        industries?: string[];
+                        roster: {
+                            /** @default [] */
+                            conflicts?: string[];
+                            id: string;
+                            name: string;
+                            unit: string;
+                        }[];
+                        seed?: string;
+                        targetCount: number;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            algorithm: string;
+                            areaCode: string;
+                            createdAt: string;
+                            differentUnits: boolean;
+                            drawnAt: string | null;
+                            filters: {
+                                areaCode: string;
+                                excludeInspectedMonths: number;
+                                grades: ("high" | "elevated" | "medium" | "low")[];
+                                industries: string[];
+                            };
+                            id: string;
+                            pool: {
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                id: string;
+                            }[] | null;
+                            roster: {
+                                conflicts: string[];
+                                id: string;
+                                name: string;
+                                unit: string;
+                            }[];
+                            seed: string;
+                            strata: {
+                                drawn: number;
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                size: number;
+                            }[] | null;
+                            targetCount: number;
+                            targets: {
+                                address: string;
+                                creditCode: string | null;
+                                id: string;
+                                industry: string;
+                                inspectedOn: string | null;
+                                inspectors: {
+                                    id: string;
+                                    name: string;
+                                    unit: string;
+                                }[];
+                                placeId: string;
+                                placeName: string;
+                                position: number;
+                                /** @enum {string|null} */
+                                result: "no_problem" | "hazards_found" | "not_found" | null;
+                                resultNote: string | null;
+                                stratum: string;
+                            }[];
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            algorithm: string;
+                            areaCode: string;
+                            createdAt: string;
+                            differentUnits: boolean;
+                            drawnAt: string | null;
+                            filters: {
+                                areaCode: string;
+                                excludeInspectedMonths: number;
+                                grades: ("high" | "elevated" | "medium" | "low")[];
+                                industries: string[];
+                            };
+                            id: string;
+                            pool: {
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                id: string;
+                            }[] | null;
+                            roster: {
+                                conflicts: string[];
+                                id: string;
+                                name: string;
+                                unit: string;
+                            }[];
+                            seed: string;
+                            strata: {
+                                drawn: number;
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                size: number;
+                            }[] | null;
+                            targetCount: number;
+                            targets: {
+                                address: string;
+                                creditCode: string | null;
+                                id: string;
+                                industry: string;
+                                inspectedOn: string | null;
+                                inspectors: {
+                                    id: string;
+                                    name: string;
+                                    unit: string;
+                                }[];
+                                placeId: string;
+                                placeName: string;
+                                position: number;
+                                /** @enum {string|null} */
+                                result: "no_problem" | "hazards_found" | "not_found" | null;
+                                resultNote: string | null;
+                                stratum: string;
+                            }[];
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/plans/{id}/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draw the plan (once) from its published seed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            algorithm: string;
+                            areaCode: string;
+                            createdAt: string;
+                            differentUnits: boolean;
+                            drawnAt: string | null;
+                            filters: {
+                                areaCode: string;
+                                excludeInspectedMonths: number;
+                                grades: ("high" | "elevated" | "medium" | "low")[];
+                                industries: string[];
+                            };
+                            id: string;
+                            pool: {
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                id: string;
+                            }[] | null;
+                            roster: {
+                                conflicts: string[];
+                                id: string;
+                                name: string;
+                                unit: string;
+                            }[];
+                            seed: string;
+                            strata: {
+                                drawn: number;
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                size: number;
+                            }[] | null;
+                            targetCount: number;
+                            targets: {
+                                address: string;
+                                creditCode: string | null;
+                                id: string;
+                                industry: string;
+                                inspectedOn: string | null;
+                                inspectors: {
+                                    id: string;
+                                    name: string;
+                                    unit: string;
+                                }[];
+                                placeId: string;
+                                placeName: string;
+                                position: number;
+                                /** @enum {string|null} */
+                                result: "no_problem" | "hazards_found" | "not_found" | null;
+                                resultNote: string | null;
+                                stratum: string;
+                            }[];
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/plans/{id}/targets/{targetId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter a target’s result; findings become hazards */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    targetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        findings?: {
+                            class: string;
+                            description: string;
+                            /** @enum {string} */
+                            grade: "general" | "major";
+                            limit: {
+                                /** @enum {string} */
+                                unit: "work_hour" | "work_day" | "natural_hour" | "natural_day";
+                                value: number;
+                            };
+                            /** @default null */
+                            majorLevel?: number | null;
+                        }[];
+                        /** Format: date */
+                        inspectedOn: string;
+                        /** @default  */
+                        note?: string;
+                        /** @enum {string} */
+                        result: "no_problem" | "hazards_found" | "not_found";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            algorithm: string;
+                            areaCode: string;
+                            createdAt: string;
+                            differentUnits: boolean;
+                            drawnAt: string | null;
+                            filters: {
+                                areaCode: string;
+                                excludeInspectedMonths: number;
+                                grades: ("high" | "elevated" | "medium" | "low")[];
+                                industries: string[];
+                            };
+                            id: string;
+                            pool: {
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                id: string;
+                            }[] | null;
+                            roster: {
+                                conflicts: string[];
+                                id: string;
+                                name: string;
+                                unit: string;
+                            }[];
+                            seed: string;
+                            strata: {
+                                drawn: number;
+                                /** @enum {string} */
+                                grade: "high" | "elevated" | "medium" | "low";
+                                size: number;
+                            }[] | null;
+                            targetCount: number;
+                            targets: {
+                                address: string;
+                                creditCode: string | null;
+                                id: string;
+                                industry: string;
+                                inspectedOn: string | null;
+                                inspectors: {
+                                    id: string;
+                                    name: string;
+                                    unit: string;
+                                }[];
+                                placeId: string;
+                                placeName: string;
+                                position: number;
+                                /** @enum {string|null} */
+                                result: "no_problem" | "hazards_found" | "not_found" | null;
+                                resultNote: string | null;
+                                stratum: string;
+                            }[];
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/settings/map": {
