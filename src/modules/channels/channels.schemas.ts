@@ -108,7 +108,10 @@ export const TrackingParams = z.object({
 export const PublicService = z.object({
   code: z.string(),
   name: z.string(),
+  /** The English name (the Chinese one where the catalogue has none). */
+  nameEn: z.string(),
   group: z.string(),
+  groupEn: z.string(),
   kind: z.string(),
   /** 公开范围: whether the public will see a report of this service (none), its status, or its text. */
   publication: z.enum(['none', 'status', 'text']),

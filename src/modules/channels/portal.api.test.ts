@@ -40,6 +40,8 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     expect(services.find((s) => s.code === 'event.0102')).toMatchObject({
       publication: 'status',
       pointPrecision: 'grid',
+      // Both languages: the portal shows the English name to an English reader.
+      nameEn: 'Exposed rubbish',
     });
     expect(services.some((s) => s.kind === 'petition')).toBe(false);
     const map = (await ctx().anonymous.get('/api/public/areas.geojson?level=street')).json;

@@ -65,7 +65,9 @@ export class PortalService {
       .map((c) => ({
         code: c.code,
         name: c.name,
+        nameEn: c.nameEn || c.name,
         group: c.majorName,
+        groupEn: c.majorNameEn || c.majorName,
         kind: c.kind,
         publication: c.publication,
         pointPrecision: c.pointPrecision,

@@ -6193,8 +6193,10 @@ export interface paths {
                         "application/json": {
                             code: string;
                             group: string;
+                            groupEn: string;
                             kind: string;
                             name: string;
+                            nameEn: string;
                             /** @enum {string} */
                             pointPrecision: "exact" | "grid";
                             /** @enum {string} */

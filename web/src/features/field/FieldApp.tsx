@@ -233,7 +233,7 @@ function ReportForm(props: {
   online: boolean;
   onQueued(item: Omit<Outgoing, 'key' | 'createdAt' | 'attempts'>): void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form] = Form.useForm<{ categoryCode: string; note: string }>();
   const [fix, setFix] = useState<{ lon: number; lat: number; accuracy: number } | null>(null);
   const [located, setLocated] = useState<Located | null>(null);
@@ -297,7 +297,13 @@ function ReportForm(props: {
             data-testid="field-category"
             options={props.categories
               .filter((c) => c.kind === 'event' || c.kind === 'component')
-              .map((c) => ({ value: c.code, label: `${c.majorName} · ${c.name}` }))}
+              .map((c) => ({
+                value: c.code,
+                label:
+                  i18n.language === 'en'
+                    ? `${c.majorNameEn || c.majorName} · ${c.nameEn || c.name}`
+                    : `${c.majorName} · ${c.name}`,
+              }))}
           />
         </Form.Item>
         <Space direction="vertical" style={{ width: '100%', marginBottom: 12 }}>

@@ -56,7 +56,9 @@ function call<T>(
 interface Service {
   code: string;
   name: string;
+  nameEn: string;
   group: string;
+  groupEn: string;
   /** 公开范围: how much of a report the public will see. */
   publication: 'none' | 'status' | 'text';
   pointPrecision: 'exact' | 'grid';
@@ -142,7 +144,7 @@ function PickMap(props: { point: [number, number] | null; onPick(p: [number, num
 }
 
 function ReportPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [services, setServices] = useState<Service[]>([]);
@@ -191,9 +193,12 @@ function ReportPage() {
       setBusy(false);
     }
   };
+  const english = i18n.language === 'en';
   const groups = [...new Set(services.map((s) => s.group))].map((g) => ({
-    label: g,
-    options: services.filter((s) => s.group === g).map((s) => ({ value: s.code, label: s.name })),
+    label: english ? (services.find((s) => s.group === g)?.groupEn ?? g) : g,
+    options: services
+      .filter((s) => s.group === g)
+      .map((s) => ({ value: s.code, label: english ? s.nameEn : s.name })),
   }));
   return (
     <Card>
