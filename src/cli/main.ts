@@ -87,7 +87,7 @@ async function serve(config: Config, seed: boolean): Promise<void> {
       console.log(`  ${u.username.padEnd(12)} ${u.roles.join(', ').padEnd(22)} ${u.displayName}`);
   } else if (seed) {
     console.log(
-      '\nDemo logins: admin, dispatcher, shift_lead, operator, inspector, handler, street, supervisor, leader',
+      '\nDemo logins: admin, dispatcher, shift_lead, operator, inspector, handler, unit_head, street, supervisor, leader',
     );
     console.log('(seeded earlier; default password wangge-demo-2026 unless WANGGE_DEMO_PASSWORD was set)');
   }

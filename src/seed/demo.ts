@@ -191,6 +191,7 @@ export async function seedDemo(
           roles: [...u.roles],
           unit_id: unitId,
           scope: u.scope,
+          unit_head: 'unitHead' in u && u.unitHead,
         })
         .execute();
     }

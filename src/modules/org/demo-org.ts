@@ -158,6 +158,15 @@ export const DEMO_USERS = [
     scope: '120101',
   },
   {
+    // 单位负责人: shares out the unit's cases to its people (分派到人), and handles cases too.
+    username: 'unit_head',
+    displayName: '城管委科长 吴涛',
+    roles: ['handler'],
+    unitCode: '120101-cgw',
+    scope: '120101',
+    unitHead: true,
+  },
+  {
     username: 'street',
     displayName: '劝业场街道 陈静',
     roles: ['handler', 'dispatcher'],
