@@ -156,6 +156,46 @@ describeApi('calendar API: holiday years, provisional deadlines, recounting, dut
     expect((await detail(id)).version).toBe(after.version);
   });
 
+  it('brings the deadline notices forward when a calendar edit moves a due time earlier', async () => {
+    const id = await handlingCase('提前到期');
+    const base = new Date((await detail(id)).dueAt);
+    await step(street, id, {
+      type: 'extend_request',
+      limit: { value: 60, unit: 'work_day' },
+      reason: '需协调多个部门',
+    });
+    await step(shiftLead, id, { type: 'extend_decide', approve: true });
+    const limit = { value: 60, unit: 'work_day' as const };
+    const oldDue = new Date((await detail(id)).dueAt);
+    // 2027 without 春节 (a correction): the due time comes earlier.
+    const only元旦 = parseHolidayNotice(NOTICE_2027.split('\n')[0] ?? '', 2027);
+    const newDue = addTimeLimit(
+      base,
+      limit,
+      new CalendarBook({ years: [only元旦], dutyHours: {} }).calendarFor(grid.code),
+    );
+    expect(newDue.getTime()).toBeLessThan(oldDue.getTime());
+    const kinds = async () =>
+      (await street.get('/api/notifications')).json
+        .filter((n: { caseId: string }) => n.caseId === id)
+        .map((n: { kind: string }) => n.kind);
+    // The yellow warning has gone out; the overdue mark waits for the old due time.
+    await ctx().server.runJobs(() => new Date(newDue.getTime() - 86_400_000));
+    expect(await kinds()).toContain('warning');
+    expect(await kinds()).not.toContain('overdue');
+
+    const put = await admin.request('PUT', '/api/calendar/years/2027', {
+      holidays: only元旦.holidays,
+      workdays: only元旦.workdays,
+      replace: true,
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    expect((await detail(id)).dueAt).toBe(newDue.toISOString());
+    // Overdue at the new due time, not at the old one.
+    await ctx().server.runJobs(() => new Date(newDue.getTime() + 60_000));
+    expect(await kinds()).toContain('overdue');
+  });
+
   it('moves open deadlines counted in working hours when a district changes its duty hours', async () => {
     const id = await handlingCase('值班时间调整');
     const before = await detail(id);

@@ -6,9 +6,11 @@
 import type { CalendarBook } from '../../platform/calendar/calendar-book.js';
 import { recountDue, type TimeUnit } from '../../platform/calendar/working-time.js';
 import type { Db } from '../../platform/db/store.js';
+import { pendingJobs, rescheduleJob } from '../../platform/jobs/jobs.js';
 import type { CaseActor } from './case-actor.js';
 import type { CaseEngine } from './case-engine.js';
 import { CasesStore } from './cases.store.js';
+import { type DeadlineMark, nextMark } from './deadlines.js';
 import type { HashedEvent } from './hash-chain.js';
 
 /** The event a calendar change writes on a case whose due time it moved. */
@@ -27,7 +29,8 @@ export class CaseDeadlineRecount {
   /**
    * Counts every open working-time deadline again under `after` (they were counted under `before`),
    * inside the caller's transaction `trx`. The caller switches the engine to `after` once it commits
-   * (`Cases.adoptCalendar`). The deadline jobs follow a due time that moved later by themselves.
+   * (`Cases.adoptCalendar`). A deadline job follows a due time that moved later by itself (it waits
+   * again when it wakes early); one that moved earlier is brought forward here.
    */
   async recount(
     trx: Db,
@@ -78,6 +81,18 @@ export class CaseDeadlineRecount {
         last_hash: hash,
         updated_at: now,
       });
+      await this.bringJobsForward(
+        trx,
+        row.id,
+        row.area_code,
+        {
+          dueAt: due,
+          stepStartedAt: row.step_started_at,
+          stepUnit: row.step_unit as TimeUnit,
+        },
+        after,
+        now,
+      );
       moved.push({
         caseId: row.id,
         number: row.number,
@@ -86,5 +101,27 @@ export class CaseDeadlineRecount {
       });
     }
     return { checked: rows.length, moved };
+  }
+
+  /** Brings the case's pending deadline marks forward to their new moments, when those are earlier. */
+  private async bringJobsForward(
+    trx: Db,
+    caseId: string,
+    areaCode: string,
+    clock: { dueAt: Date; stepStartedAt: Date; stepUnit: TimeUnit },
+    after: CalendarBook,
+    now: Date,
+  ): Promise<void> {
+    const marks = new Map<DeadlineMark, Date>();
+    const cal = after.calendarFor(areaCode);
+    for (let m = nextMark(clock, null, cal, this.engine.escalateMultiple); m; ) {
+      marks.set(m.mark, m.at);
+      m = nextMark(clock, m.mark, cal, this.engine.escalateMultiple);
+    }
+    const step = clock.stepStartedAt.toISOString();
+    for (const job of await pendingJobs(trx, 'deadline', { caseId, stepStartedAt: step })) {
+      const at = marks.get(job.payload.mark as DeadlineMark);
+      if (at && at < job.runAt) await rescheduleJob(trx, job.id, at < now ? now : at);
+    }
   }
 }

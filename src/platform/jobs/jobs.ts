@@ -28,6 +28,32 @@ export async function enqueueJobs(db: Db, jobs: readonly NewJob[]): Promise<void
     .execute();
 }
 
+/** Pending jobs of a type whose payload contains `match` (e.g. `{ caseId }`), in the caller's transaction. */
+export async function pendingJobs(
+  db: Db,
+  type: string,
+  match: Record<string, unknown>,
+): Promise<{ id: number; runAt: Date; payload: Record<string, unknown> }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['id', 'run_at', 'payload'])
+    .where('type', '=', type)
+    .where('status', '=', 'pending')
+    .where(sql<boolean>`payload @> ${JSON.stringify(match)}::jsonb`)
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), runAt: r.run_at, payload: r.payload }));
+}
+
+/** Moves a pending job to another moment (a deadline that came earlier). */
+export async function rescheduleJob(db: Db, id: number, runAt: Date): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ run_at: runAt })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 /**
  * Runs the jobs due at `now`, one transaction each, until none are left or `limit` have run.
  * Returns how many this worker ran.
