@@ -18,9 +18,9 @@ describeApi('demo supervision board', (ctx) => {
     const board = await server.targetTasks.board(supervisor, undefined, now);
     const light = Object.fromEntries(board.tasks.map((t) => [t.title, [t.status, t.reason]]));
     expect(board.tasks.map((t) => t.status).sort()).toEqual(['green', 'green', 'red', 'yellow']);
-    expect(light['早餐网点和便民菜店提升改造']).toEqual(['green', 'done']);
+    expect(light.早餐网点和便民菜店提升改造).toEqual(['green', 'done']);
     expect(light['改造排水管网，治理积水片']).toEqual(['yellow', 'behind']);
-    expect(light['伙楼院安装独立式感烟火灾探测报警器']).toEqual(['red', 'behind']);
+    expect(light.伙楼院安装独立式感烟火灾探测报警器).toEqual(['red', 'behind']);
     const red = board.tasks.find((t) => t.status === 'red');
     expect(red?.urgings).toHaveLength(1);
     expect(red?.leadUnitName).toContain('劝业场');
@@ -32,8 +32,8 @@ describeApi('demo supervision board', (ctx) => {
     }
     // On-time reporting per lead unit, with the quality flag on a 100% claimed without evidence.
     const units = Object.fromEntries(board.byUnit.map((u) => [u.name, u]));
-    expect(units['和平区城市管理委员会']).toMatchObject({ dueReports: 8, onTime: 7, unevidencedDone: 0 });
-    expect(units['劝业场街道办事处']).toMatchObject({
+    expect(units.和平区城市管理委员会).toMatchObject({ dueReports: 8, onTime: 7, unevidencedDone: 0 });
+    expect(units.劝业场街道办事处).toMatchObject({
       dueReports: 8,
       onTime: 8,
       onTimeRate: 1,

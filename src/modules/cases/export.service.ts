@@ -8,7 +8,6 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { maskReporter, reporterAccess } from '../../platform/auth/personal-data.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import { Invalid } from '../../platform/errors.js';
 import { userNames } from '../org/members.service.js';
 import { unitNames } from '../org/org.service.js';
 import { areaNames } from '../places/places.service.js';
