@@ -84,7 +84,7 @@ function printErrors(doc: string, gold: LabelledItem[], predicted: ExtractedItem
   for (const g of score.missed) console.log(`  ${doc} FN ${describe(gold[g]!)} | ${gold[g]!.quote}`);
   for (const p of score.spurious) {
     const item = predicted[p]!;
-    console.log(`  ${doc} FP ${describe(item)} | ${item.quote} @${item.start}`);
+    console.log(`  ${doc} FP ${describe(item)} | ${item.quote} @${item.start} [${item.rule}]`);
   }
 }
 

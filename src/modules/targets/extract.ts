@@ -37,6 +37,14 @@ export interface ExtractedItem {
   quote: string;
   start: number;
   end: number;
+  /** The sentence the item stands in, as written (explainability: where it was read). */
+  sentence: string;
+  /**
+   * The rules that produced the item, e.g. `kind:section-plan indicator:before-number measure:verb`:
+   * how its kind was decided (section, or the sentence's tense), where its indicator was found and
+   * whether a relation word stood next to the number.
+   */
+  rule: string;
 }
 
 const PLAN_PERIOD = '“?十[一二三四五六七八九]五”?';
@@ -73,6 +81,8 @@ interface Previous {
   clause: Span;
   measure: Measure | null;
   indicator: Span;
+  /** Where the indicator was found (before-number, after-number, listed, subject, earlier, continued). */
+  how: string;
 }
 
 function isEmpty(span: Span): boolean {
@@ -181,7 +191,7 @@ function ownIndicator(
   measure: Measure | null,
   all: Quantity[],
   earlier: Span | null,
-): Span {
+): { span: Span; how: string } {
   const verbBefore = measure && measure.end <= q.start ? measure : null;
   const between = trimmed(text, { start: verbBefore ? verbBefore.end : segment.start, end: q.start });
   const betweenIsList = ENDS_WITH_JOINER.test(text.slice(segment.start, q.start));
@@ -192,7 +202,20 @@ function ownIndicator(
   const found = betweenIsList
     ? firstNonEmpty(after, between, listed, subject)
     : firstNonEmpty(between, after, listed, subject);
-  return found ?? earlier ?? measure ?? { start: q.start, end: q.start };
+  const span = found ?? earlier ?? measure ?? { start: q.start, end: q.start };
+  const how =
+    found === null
+      ? earlier
+        ? 'earlier'
+        : 'measure'
+      : found === between
+        ? 'before-number'
+        : found === after
+          ? 'after-number'
+          : found === listed
+            ? 'listed'
+            : 'subject';
+  return { span, how };
 }
 
 /** 年均 qualifies only its own measure; otherwise the nearest time named earlier in the sentence. */
@@ -218,6 +241,7 @@ function analyse(
       clause,
       measure: sameClause.measure,
       indicator: continuedIndicator(text, sameClause, q, all),
+      how: 'continued',
     };
   }
   const segment = { start: sameClause ? sameClause.q.end : clause.start, end: clause.end };
@@ -226,8 +250,8 @@ function analyse(
   // 比2015年增加170.5亿元") or right after the previous number ("由71微克下降到48微克").
   const continuesTopic = !sameClause || measure?.start === sameClause.q.end;
   const topic = continuesTopic ? (previous?.indicator ?? null) : null;
-  const indicator = ownIndicator(text, segment, q, measure, all, topic);
-  return { q, clause, measure, indicator };
+  const own = ownIndicator(text, segment, q, measure, all, topic);
+  return { q, clause, measure, indicator: own.span, how: own.how };
 }
 
 function itemsInSentence(
@@ -239,12 +263,23 @@ function itemsInSentence(
   const own = text.slice(sentence.start, sentence.end);
   const section = sentence.line.section.kind;
   const kind = section === null ? kindOfSentence(own) : kindInSection(section, own);
+  const kindRule =
+    section === null
+      ? `kind:tense-${kind}`
+      : kind === section
+        ? `kind:section-${section === 'target' ? 'plan' : 'review'}`
+        : 'kind:past-under-plan';
   const items: ExtractedItem[] = [];
   let previous: Previous | null = null;
   for (const q of all) {
     const found = analyse(text, sentence, q, all, previous);
     const period = periodOf(text, sentence, found.measure, q);
-    items.push(itemOf(text, { kind, q, measure: found.measure, indicator: found.indicator, period }));
+    const rule = `${kindRule} indicator:${found.how} measure:${found.measure ? 'verb' : 'none'}`;
+    items.push({
+      ...itemOf(text, { kind, q, measure: found.measure, indicator: found.indicator, period }),
+      sentence: own,
+      rule,
+    });
     previous = found;
   }
   return items;
@@ -253,7 +288,7 @@ function itemsInSentence(
 function itemOf(
   text: string,
   found: { kind: TargetKind; q: Quantity; measure: Measure | null; indicator: Span; period: string | null },
-): ExtractedItem {
+): Omit<ExtractedItem, 'sentence' | 'rule'> {
   const { kind, q, measure, indicator, period } = found;
   const spans = [q, indicator, ...(measure ? [measure] : [])].filter((s) => !isEmpty(s));
   const start = Math.min(...spans.map((s) => s.start));
