@@ -344,6 +344,44 @@ export interface TargetsTable {
   start_offset: number;
   end_offset: number;
   updated_at: Generated<Date>;
+  rule: Generated<string>;
+  proposed: JsonOf<ProposedItem> | null;
+}
+
+/** What the extractor proposed for an item, kept beside a reviewer's corrections (0025). */
+export interface ProposedItem {
+  kind: 'target' | 'result';
+  indicator: string;
+  measure: string | null;
+  value: number;
+  value_max: number | null;
+  unit: string;
+  period: string | null;
+}
+
+export interface PlanIndicatorsTable {
+  id: Generated<string>;
+  document_id: string;
+  position: number;
+  name: string;
+  unit: Generated<string>;
+  base_year: number;
+  base_value: number | null;
+  target_year: number;
+  target_value: number;
+  binding: boolean;
+  row_text: string;
+}
+
+export interface PlanActualsTable {
+  id: Generated<string>;
+  indicator_id: string;
+  year: number;
+  value: number;
+  source: 'statistical_bulletin' | 'department';
+  source_note: Generated<string>;
+  recorded_by: string | null;
+  recorded_at: Generated<Date>;
 }
 
 export interface Milestone {
@@ -590,6 +628,8 @@ export interface DB extends EmergencyTables {
   jobs: JobsTable;
   target_documents: TargetDocumentsTable;
   targets: TargetsTable;
+  plan_indicators: PlanIndicatorsTable;
+  plan_actuals: PlanActualsTable;
   target_tasks: TargetTasksTable;
   progress_reports: ProgressReportsTable;
   urgings: UrgingsTable;
