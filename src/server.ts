@@ -34,6 +34,7 @@ import { Hazards } from './modules/safety/hazards.service.js';
 import { Inspections } from './modules/safety/inspections.service.js';
 import { Registry } from './modules/safety/registry.service.js';
 import { registerSafetyRoutes } from './modules/safety/safety.routes.js';
+import { TargetPlans } from './modules/targets/plans.service.js';
 import { targetJobHandlers } from './modules/targets/target-jobs.js';
 import { TargetTasks } from './modules/targets/target-tasks.service.js';
 import { registerTargetsRoutes } from './modules/targets/targets.routes.js';
@@ -64,6 +65,7 @@ export interface Server {
   cases: Cases;
   targets: Targets;
   targetTasks: TargetTasks;
+  targetPlans: TargetPlans;
   safety: { registry: Registry; hazards: Hazards; inspections: Inspections };
   /** Runs the jobs that are due now (the timer calls it; tests and the CLI may too). */
   runJobs(now?: () => Date): Promise<number>;
@@ -103,6 +105,7 @@ export async function buildServer(
   // Monthly reporting days count in the installation's working calendar (holidays administrators entered).
   const reportingCalendar = calendar.calendarFor('');
   const targetTasks = new TargetTasks(db, org, files, undefined, reportingCalendar);
+  const targetPlans = new TargetPlans(db, places);
   const cases = new Cases(db, places, files, { ...casesOptions, calendar });
   const calendars = new Calendars(db, cases, baseDutyHours);
   registerOrgRoutes(app, org, auth, { secureCookies: config.secureCookies });
@@ -110,7 +113,7 @@ export async function buildServer(
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
   registerCalendarRoutes(app, calendars);
-  registerTargetsRoutes(app, targets, targetTasks);
+  registerTargetsRoutes(app, targets, targetTasks, targetPlans);
   registerEvaluationRoutes(app, new Evaluation(db, cases.facts, cases.engine.now));
   const hazards = new Hazards(db, cases.queries, org);
   const safety = {
@@ -173,6 +176,7 @@ export async function buildServer(
     cases,
     targets,
     targetTasks,
+    targetPlans,
     safety,
     runJobs,
     async close() {

@@ -61,6 +61,56 @@ export const WORK_PROBES: Record<string, Record<string, Build>> = {
       payload: {},
     }),
   },
+  'POST /api/targets/documents/:id/items': {
+    in: (fx) => ({ method: 'POST', url: `/api/targets/documents/${fx.docA}/items`, payload: probeItem() }),
+    out: (fx) => ({ method: 'POST', url: `/api/targets/documents/${fx.docB}/items`, payload: probeItem() }),
+  },
+  'GET /api/targets/documents/:id/labels.jsonl': {
+    in: (fx) => ({ method: 'GET', url: `/api/targets/documents/${fx.docA}/labels.jsonl` }),
+    out: (fx) => ({ method: 'GET', url: `/api/targets/documents/${fx.docB}/labels.jsonl` }),
+  },
+  'POST /api/targets/plans': {
+    in: () => ({ method: 'POST', url: '/api/targets/plans', payload: probePlan(STREET_A) }),
+    out: () => ({ method: 'POST', url: '/api/targets/plans', payload: probePlan(STREET_B) }),
+  },
+  'POST /api/targets/plans/upload': {
+    in: () => {
+      const m = multipart('规划.txt', Buffer.from(PROBE_PLAN_TEXT), 'text/plain');
+      return { method: 'POST', url: '/api/targets/plans/upload', payload: m.payload, headers: m.headers };
+    },
+  },
+  'GET /api/targets/plans/:id/review': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: `/api/targets/plans/${(await throwawayPlan(fx, STREET_A)).id}/review`,
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: `/api/targets/plans/${(await throwawayPlan(fx, STREET_B)).id}/review`,
+    }),
+  },
+  'GET /api/targets/plans/:id/review.xlsx': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: `/api/targets/plans/${(await throwawayPlan(fx, STREET_A)).id}/review.xlsx`,
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: `/api/targets/plans/${(await throwawayPlan(fx, STREET_B)).id}/review.xlsx`,
+    }),
+  },
+  'PUT /api/targets/plan-indicators/:id/actuals/:year': {
+    in: async (fx) => ({
+      method: 'PUT',
+      url: `/api/targets/plan-indicators/${(await throwawayPlan(fx, STREET_A)).indicatorId}/actuals/2021`,
+      payload: { value: 36, source: 'statistical_bulletin', sourceNote: '探针' },
+    }),
+    out: async (fx) => ({
+      method: 'PUT',
+      url: `/api/targets/plan-indicators/${(await throwawayPlan(fx, STREET_B)).indicatorId}/actuals/2021`,
+      payload: { value: 36, source: 'statistical_bulletin', sourceNote: '探针' },
+    }),
+  },
   'PATCH /api/targets/items/:id': {
     in: async (fx) => ({
       method: 'PATCH',
@@ -302,6 +352,14 @@ async function throwawayDocument(fx: Fixtures, areaCode: string): Promise<string
   return r.json.id;
 }
 
+async function throwawayPlan(fx: Fixtures, areaCode: string): Promise<{ id: string; indicatorId: string }> {
+  const r = await ok(
+    fx.admin.send({ method: 'POST', url: '/api/targets/plans', payload: probePlan(areaCode) }),
+    'plan',
+  );
+  return { id: r.json.document.id, indicatorId: r.json.indicators[0].id };
+}
+
 async function firstItem(fx: Fixtures, docId: string): Promise<string> {
   const r = await ok(fx.admin.send({ method: 'GET', url: `/api/targets/documents/${docId}` }), 'doc');
   const id = r.json.targets?.[0]?.id;
@@ -315,6 +373,9 @@ const probeDocument = (areaCode: string) => ({
   text: '二、2026年主要目标任务\n改造老旧小区12个，新增就业2万人。',
   areaCode,
 });
+const PROBE_PLAN_TEXT = '指标\t单位\t2020年\t2025年\t属性\n常住人口\t万人\t35\t40\t预期性';
+const probePlan = (areaCode: string) => ({ title: '探针规划', text: PROBE_PLAN_TEXT, areaCode });
+const probeItem = () => ({ start: 0, end: 4, kind: 'target', indicator: '探针', value: 1, unit: '' });
 const probeTask = (documentId: string, leadUnitId: string) => ({
   documentId,
   title: '探针任务',

@@ -111,7 +111,10 @@ function numberIn(cell: string): number | null {
  * The indicator table of a plan, with the base and target years from its header, or from the
  * `fallback` years when the header says only 基期/目标.
  */
-export function readPlanTable(text: string, fallback: { baseYear: number; targetYear: number }): PlanTable {
+export function readPlanTable(
+  text: string,
+  fallback: { baseYear?: number | undefined; targetYear?: number | undefined },
+): PlanTable {
   const lines: Array<{ text: string; start: number; end: number; index: number }> = [];
   let at = 0;
   text.split('\n').forEach((line, index) => {
@@ -125,8 +128,8 @@ export function readPlanTable(text: string, fallback: { baseYear: number; target
   const { columns, missing } = columnsOf(headerCells);
   if (missing.length) throw new PlanTableError({ code: 'plan_table_columns', missing });
   const c = columns as Columns;
-  const baseYear = c.baseYear ?? fallback.baseYear;
-  const targetYear = c.targetYear ?? fallback.targetYear;
+  const baseYear = c.baseYear ?? fallback.baseYear ?? Number.NaN;
+  const targetYear = c.targetYear ?? fallback.targetYear ?? Number.NaN;
   const rows: PlanIndicatorRow[] = [];
   const problems: Array<{ line: number; problem: string }> = [];
   let end = header.end;
@@ -166,6 +169,8 @@ export function readPlanTable(text: string, fallback: { baseYear: number; target
   }
   if (problems.length) throw new PlanTableError({ code: 'plan_table_rows', rows: problems });
   if (rows.length === 0) throw new PlanTableError({ code: 'plan_table_not_found' });
+  if (!Number.isInteger(baseYear) || !Number.isInteger(targetYear))
+    throw new PlanTableError({ code: 'plan_table_columns', missing: ['基期年份', '目标年份'] });
   if (targetYear <= baseYear)
     throw new PlanTableError({ code: 'plan_table_columns', missing: ['目标年份（应晚于基期年份）'] });
   return { rows, start: header.start, end };

@@ -36,6 +36,37 @@ export const TargetItem = z.object({
   quote: z.string(),
   start: z.number(),
   end: z.number(),
+  /** The sentence the item stands in (from the document's text). */
+  sentence: z.string(),
+  /** The extractor's rules that produced it (`kind:… indicator:… measure:…`), `manual` when added by hand. */
+  rule: z.string(),
+  /** A reviewer changed what the extractor proposed (or added the item by hand). */
+  corrected: z.boolean(),
+});
+/** An item a reviewer adds by hand: the character range of its quote in the document and its fields. */
+export const ItemCreate = z
+  .object({
+    start: z.number().int().min(0),
+    end: z.number().int().min(1),
+    kind: z.enum(['target', 'result']),
+    indicator: text(100).min(1),
+    measure: text(20).nullable().default(null),
+    value: z.number().finite(),
+    valueMax: z.number().finite().nullable().default(null),
+    unit: text(20),
+    period: text(20).nullable().default(null),
+  })
+  .refine((v) => v.end > v.start && v.end - v.start <= 300, {
+    message: 'the quote is start..end, at most 300 characters',
+    path: ['end'],
+  });
+export type ItemCreateT = z.infer<typeof ItemCreate>;
+/** The reviewed items as labelled data (eval schema); `doc` names the document in the rows. */
+export const LabelsQuery = z.object({
+  doc: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,40}$/)
+    .optional(),
 });
 export const TargetPatch = z.object({
   status: z.enum(['proposed', 'accepted', 'dropped']).optional(),
@@ -210,3 +241,67 @@ export const PublicResults = z.array(
     targets: z.array(PublicTarget),
   }),
 );
+
+// ---------- five-year plans (规划年度监测) ----------
+
+export const PLAN_SOURCES = ['statistical_bulletin', 'department'] as const;
+
+/** A five-year plan from text: its indicator table and its prose targets. */
+export const PlanCreate = z.object({
+  title: text(200).min(2),
+  text: z.string().max(MAX_DOCUMENT_CHARS, `at most ${MAX_DOCUMENT_CHARS} characters`),
+  /** Used when the table's header says only 基期/目标 without years. */
+  baseYear: z.number().int().min(2000).max(2100).optional(),
+  targetYear: z.number().int().min(2000).max(2100).optional(),
+  areaCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional(),
+});
+export type PlanCreateT = z.infer<typeof PlanCreate>;
+
+export const PlanActual = z.object({
+  year: z.number(),
+  value: z.number(),
+  source: z.enum(PLAN_SOURCES),
+  sourceNote: z.string(),
+  recordedAt: z.string(),
+});
+export const PlanIndicatorReview = z.object({
+  id: z.string(),
+  position: z.number(),
+  name: z.string(),
+  unit: z.string(),
+  /** 约束性 (true) or 预期性 (false). */
+  binding: z.boolean(),
+  baseYear: z.number(),
+  baseValue: z.number().nullable(),
+  targetYear: z.number(),
+  targetValue: z.number(),
+  actuals: z.array(PlanActual),
+  /** The latest actual at or before the review year, read against the straight path. */
+  latest: z
+    .object({
+      year: z.number(),
+      value: z.number(),
+      expected: z.number(),
+      gap: z.number(),
+      status: z.enum(['met', 'ahead', 'on_path', 'behind']),
+    })
+    .nullable(),
+});
+/** 中期评估: every indicator of a plan in a review year. */
+export const PlanReview = z.object({
+  document: DocumentSummary,
+  year: z.number(),
+  /** Prose targets of the plan (items of its document). */
+  proseTargets: z.number(),
+  indicators: z.array(PlanIndicatorReview),
+});
+export const PlanReviewQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+export const PlanActualParams = z.object({ id: z.uuid(), year: z.coerce.number().int().min(2000).max(2100) });
+export const PlanActualBody = z.object({
+  value: z.number().finite(),
+  source: z.enum(PLAN_SOURCES),
+  sourceNote: text(500).default(''),
+});

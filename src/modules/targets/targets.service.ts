@@ -7,11 +7,16 @@ import type { Kysely, Selectable } from 'kysely';
 import mammoth from 'mammoth';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import type { DB, TargetDocumentsTable, TargetsTable } from '../../platform/db/schema.js';
+import type { DB, ProposedItem, TargetDocumentsTable, TargetsTable } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound, TooLarge } from '../../platform/errors.js';
-import { extractTargets } from './extract.js';
+import { type ExtractedItem, extractTargets } from './extract.js';
 import { headings, sectionAt, targetMet } from './supervision.js';
-import { type DocumentCreateT, MAX_DOCUMENT_CHARS, type TargetPatchT } from './targets.schemas.js';
+import {
+  type DocumentCreateT,
+  type ItemCreateT,
+  MAX_DOCUMENT_CHARS,
+  type TargetPatchT,
+} from './targets.schemas.js';
 import { TargetsStore } from './targets.store.js';
 
 type DocRow = Selectable<TargetDocumentsTable>;
@@ -59,7 +64,56 @@ export function requireOwnArea(p: Pick<Principal, 'scope'>, doc: Pick<DocRow, 'a
     throw new Forbidden('scope_outside', 'This document belongs to another area.');
 }
 
-function toItem(t: Selectable<TargetsTable>) {
+/** The row of one extracted item, with the extractor's proposal kept beside it for corrections. */
+export function proposalRow(outline: ReturnType<typeof headings>, i: ExtractedItem) {
+  const proposed: ProposedItem = {
+    kind: i.kind,
+    indicator: i.indicator || i.quote.slice(0, 40),
+    measure: i.measure,
+    value: i.value,
+    value_max: i.value_max,
+    unit: i.unit,
+    period: i.period,
+  };
+  return {
+    ...proposed,
+    section: sectionAt(outline, i.start),
+    quote: i.quote,
+    start_offset: i.start,
+    end_offset: i.end,
+    rule: i.rule,
+    proposed: JSON.stringify(proposed),
+  };
+}
+
+const SENTENCE_END = /[。！!？?\n]/;
+
+/** The sentence around text[start, end). */
+export function sentenceAround(text: string, start: number, end: number): string {
+  let from = Math.min(start, text.length);
+  while (from > 0 && !SENTENCE_END.test(text[from - 1] ?? '')) from--;
+  let to = Math.max(end, from);
+  while (to < text.length && !SENTENCE_END.test(text[to] ?? '')) to++;
+  if (to < text.length && text[to] !== '\n') to++;
+  return text.slice(from, to).trim();
+}
+
+function corrected(t: Selectable<TargetsTable>): boolean {
+  if (t.rule === 'manual') return true;
+  const p = t.proposed;
+  if (!p) return false;
+  return (
+    p.kind !== t.kind ||
+    p.indicator !== t.indicator ||
+    p.measure !== t.measure ||
+    p.value !== Number(t.value) ||
+    p.value_max !== (t.value_max === null ? null : Number(t.value_max)) ||
+    p.unit !== t.unit ||
+    p.period !== t.period
+  );
+}
+
+function toItem(t: Selectable<TargetsTable>, text: string) {
   return {
     id: t.id,
     status: t.status,
@@ -74,6 +128,9 @@ function toItem(t: Selectable<TargetsTable>) {
     quote: t.quote,
     start: t.start_offset,
     end: t.end_offset,
+    sentence: sentenceAround(text, t.start_offset, t.end_offset),
+    rule: t.rule,
+    corrected: corrected(t),
   };
 }
 
@@ -141,19 +198,7 @@ export class Targets {
           report_day: input.reportDay,
           created_by: p.userId,
         },
-        items.map((i) => ({
-          kind: i.kind,
-          section: sectionAt(outline, i.start),
-          indicator: i.indicator || i.quote.slice(0, 40),
-          measure: i.measure,
-          value: i.value,
-          value_max: i.value_max,
-          unit: i.unit,
-          period: i.period,
-          quote: i.quote,
-          start_offset: i.start,
-          end_offset: i.end,
-        })),
+        items.map((i) => proposalRow(outline, i)),
       );
       await recordAudit(trx, p, {
         action: 'create',
@@ -180,8 +225,68 @@ export class Targets {
     return {
       ...summaryOf(d, targets.length, targets.filter((t) => t.status === 'accepted').length),
       text: d.text,
-      targets: targets.map(toItem),
+      targets: targets.map((t) => toItem(t, d.text)),
     };
+  }
+
+  /** A reviewer adds what the extractor missed: the quote is the document's text at start..end. */
+  async addItem(p: Principal, documentId: string, input: ItemCreateT) {
+    return this.db.transaction().execute(async (trx) => {
+      const store = new TargetsStore(trx);
+      const doc = await readableDocument(store, p, documentId);
+      requireOwnArea(p, doc);
+      if (doc.closed_at)
+        throw new Conflict('year_closed', 'The year of this document is closed (年底交账 done).');
+      if (input.end > doc.text.length)
+        throw new Invalid('quote_outside', `The quote must lie inside the text (0..${doc.text.length}).`);
+      const row = await store.insertItem(documentId, {
+        status: 'accepted',
+        kind: input.kind,
+        section: sectionAt(headings(doc.text), input.start),
+        indicator: input.indicator,
+        measure: input.measure,
+        value: input.value,
+        value_max: input.valueMax,
+        unit: input.unit,
+        period: input.period,
+        quote: doc.text.slice(input.start, input.end),
+        start_offset: input.start,
+        end_offset: input.end,
+        rule: 'manual',
+      });
+      await recordAudit(trx, p, {
+        action: 'create',
+        entity: 'target',
+        entityId: row.id,
+        after: toItem(row, doc.text),
+      });
+      return toItem(row, doc.text);
+    });
+  }
+
+  /**
+   * The reviewed document as labelled data in the eval schema (../shared/eval/README.md), one JSON line
+   * per accepted item, corrections and hand-added items included; proposed and dropped items are left out.
+   */
+  async labels(p: Principal, documentId: string, doc?: string): Promise<string> {
+    const d = await readableDocument(this.store, p, documentId);
+    const items = (await this.store.itemsOf(documentId)).filter((t) => t.status === 'accepted');
+    return items
+      .map((t) =>
+        JSON.stringify({
+          doc: doc ?? d.id,
+          kind: t.kind,
+          indicator: t.indicator,
+          measure: t.measure,
+          value: Number(t.value),
+          value_max: t.value_max === null ? null : Number(t.value_max),
+          unit: t.unit,
+          period: t.period,
+          quote: d.text.slice(t.start_offset, t.end_offset),
+        }),
+      )
+      .map((line) => `${line}\n`)
+      .join('');
   }
 
   async updateTarget(p: Principal, id: string, patch: TargetPatchT) {
@@ -207,10 +312,10 @@ export class Targets {
         action: 'update',
         entity: 'target',
         entityId: id,
-        before: toItem(before),
-        after: toItem(after),
+        before: toItem(before, doc.text),
+        after: toItem(after, doc.text),
       });
-      return toItem(after);
+      return toItem(after, doc.text);
     });
   }
 

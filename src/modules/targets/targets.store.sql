@@ -43,6 +43,17 @@ insert into "target_documents" ("kind", "title", "year", "area_code", "text", "c
   returning "id";
 -- params: "work_report", "政府工作报告", 2026, "120101", "新增就业1万人", "00000000-0000-4000-8000-000000000001"
 
+-- TargetsStore.insertItem
+insert into "targets" ("kind", "indicator", "measure", "value", "value_max", "unit", "period", "quote", "start_offset", "end_offset", "rule", "document_id")
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  returning *;
+-- params: "target", "新增就业", null, 1, null, "万人", null, "1万人", 4, 7, "manual", "00000000-0000-4000-8000-000000000001"
+
+-- TargetsStore.insertPlanIndicators
+insert into "plan_indicators" ("document_id", "position", "name", "unit", "base_year", "base_value", "target_year", "target_value", "binding", "row_text")
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+-- params: "00000000-0000-4000-8000-000000000001", 1, "常住人口", "万人", 2020, 35.5, 2025, 36, false, "常住人口\t万人\t35.5\t36\t预期性"
+
 -- TargetsStore.insertTask
 insert into "target_tasks" ("document_id", "title", "target_ids", "lead_unit_id", "co_unit_ids", "leader", "starts_on", "deadline", "milestones")
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -67,6 +78,26 @@ select *
   where "document_id" = $1 and "status" = $2 and "kind" = $3
   order by "start_offset";
 -- params: "00000000-0000-4000-8000-000000000001", "accepted", "target"
+
+-- TargetsStore.planActualsOf
+select *
+  from "plan_actuals"
+  where "indicator_id" in ($1)
+  order by "indicator_id", "year";
+-- params: "00000000-0000-4000-8000-000000000001"
+
+-- TargetsStore.planIndicator
+select *
+  from "plan_indicators"
+  where "id" = $1;
+-- params: "00000000-0000-4000-8000-000000000001"
+
+-- TargetsStore.planIndicators
+select *
+  from "plan_indicators"
+  where "document_id" = $1
+  order by "position";
+-- params: "00000000-0000-4000-8000-000000000001"
 
 -- TargetsStore.readableDocument
 select *
@@ -126,6 +157,13 @@ update "targets"
   where "id" = $4
   returning *;
 -- params: "accepted", 2, Date, "00000000-0000-4000-8000-000000000001"
+
+-- TargetsStore.upsertPlanActual
+insert into "plan_actuals" ("indicator_id", "year", "value", "source", "source_note", "recorded_by", "recorded_at")
+  values ($1, $2, $3, $4, $5, $6, $7)
+  on conflict ("indicator_id", "year") do update set "value" = $8, "source" = $9, "source_note" = $10, "recorded_by" = $11, "recorded_at" = $12
+  returning *;
+-- params: "00000000-0000-4000-8000-000000000001", 2021, 35.6, "statistical_bulletin", "", "00000000-0000-4000-8000-000000000001", Date, 35.6, "statistical_bulletin", "", "00000000-0000-4000-8000-000000000001", Date
 
 -- TargetsStore.upsertProgress
 insert into "progress_reports" ("task_id", "period", "unit_id", "progress", "actual_value", "narrative", "evidence", "reported_by", "created_at")

@@ -5,6 +5,8 @@
  */
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type {
+  PlanActualsTable,
+  PlanIndicatorsTable,
   ProgressReportsTable,
   TargetDocumentsTable,
   TargetsTable,
@@ -135,6 +137,66 @@ export class TargetsStore {
       .where('status', '=', 'accepted')
       .execute();
     return rows.length;
+  }
+
+  /** One item a reviewer adds by hand (what the extractor missed). */
+  async insertItem(documentId: string, item: NewTarget) {
+    return this.db
+      .insertInto('targets')
+      .values({ ...item, document_id: documentId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  // ---------- five-year plans (规划年度监测) ----------
+
+  async insertPlanIndicators(rows: Insertable<PlanIndicatorsTable>[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('plan_indicators').values(rows).execute();
+  }
+
+  planIndicators(documentId: string) {
+    return this.db
+      .selectFrom('plan_indicators')
+      .selectAll()
+      .where('document_id', '=', documentId)
+      .orderBy('position')
+      .execute();
+  }
+
+  planIndicator(id: string) {
+    return this.db.selectFrom('plan_indicators').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  planActualsOf(indicatorIds: readonly string[]) {
+    return this.db
+      .selectFrom('plan_actuals')
+      .selectAll()
+      .where(
+        'indicator_id',
+        'in',
+        indicatorIds.length ? indicatorIds : ['00000000-0000-0000-0000-000000000000'],
+      )
+      .orderBy('indicator_id')
+      .orderBy('year')
+      .execute();
+  }
+
+  /** Records a year's actual value; a second record for the same year replaces the first. */
+  upsertPlanActual(row: Insertable<PlanActualsTable>, at: Date) {
+    return this.db
+      .insertInto('plan_actuals')
+      .values({ ...row, recorded_at: at })
+      .onConflict((oc) =>
+        oc.columns(['indicator_id', 'year']).doUpdateSet({
+          value: row.value,
+          source: row.source,
+          source_note: row.source_note ?? '',
+          recorded_by: row.recorded_by ?? null,
+          recorded_at: at,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   sectionsOf(ids: readonly string[]) {
@@ -311,6 +373,52 @@ export const SQL_EXAMPLES: SqlExamples<TargetsStore> = {
   acceptProposed: [ID],
   countAccepted: [ID, [ID]],
   sectionsOf: [[ID]],
+  insertItem: [
+    ID,
+    {
+      kind: 'target',
+      indicator: '新增就业',
+      measure: null,
+      value: 1,
+      value_max: null,
+      unit: '万人',
+      period: null,
+      quote: '1万人',
+      start_offset: 4,
+      end_offset: 7,
+      rule: 'manual',
+    },
+  ],
+  insertPlanIndicators: [
+    [
+      {
+        document_id: ID,
+        position: 1,
+        name: '常住人口',
+        unit: '万人',
+        base_year: 2020,
+        base_value: 35.5,
+        target_year: 2025,
+        target_value: 36,
+        binding: false,
+        row_text: '常住人口\t万人\t35.5\t36\t预期性',
+      },
+    ],
+  ],
+  planIndicators: [ID],
+  planIndicator: [ID],
+  planActualsOf: [[ID]],
+  upsertPlanActual: [
+    {
+      indicator_id: ID,
+      year: 2021,
+      value: 35.6,
+      source: 'statistical_bulletin',
+      source_note: '',
+      recorded_by: ID,
+    },
+    AT,
+  ],
   insertTask: [
     {
       document_id: ID,

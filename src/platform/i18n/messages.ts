@@ -178,6 +178,16 @@ const zh: Record<string, string> = {
   no_targets: '未识别出任何量化目标或成效（请确认是工作报告，数字为阿拉伯数字），未导入任何内容',
   pdf_not_supported: '不读取 PDF（扫描版 PDF 没有文字），请上传 .docx 或 UTF-8 文本',
   progress_backwards: '进度不能倒退：之前月份已报送更高的进度',
+  // 督查督办: corrections and five-year plans (规划年度监测)
+  quote_outside: '所选原文超出了文件正文的范围',
+  plan_table_not_found:
+    '未找到指标表：规划需要一张表头含“指标、单位、基期年份、目标年份、属性（约束性/预期性）”的主要指标表，未导入任何内容',
+  plan_table_columns: '主要指标表缺少列：{missing}，未导入任何内容',
+  plan_table_rows: '主要指标表有不完整的行：{rows}，未导入任何内容',
+  five_year_plan_not_found: '该文件不是五年规划，或不在您的管辖范围内',
+  plan_indicator_not_found: '规划指标不存在',
+  plan_year_outside: '{year} 年不在规划期内（{from}—{to} 年）',
+  plan_year_not_due: '{year} 年尚未结束，次年 1 月起才能填报该年实际值',
 };
 
 /** The codes that have a zh-CN message (English comes from each error itself). */

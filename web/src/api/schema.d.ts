@@ -8062,6 +8062,7 @@ export interface paths {
                             kind: "work_report" | "five_year_plan" | "people_projects" | "instruction" | "proposal";
                             reportDay: number;
                             targets: {
+                                corrected: boolean;
                                 end: number;
                                 id: string;
                                 indicator: string;
@@ -8070,7 +8071,9 @@ export interface paths {
                                 measure: string | null;
                                 period: string | null;
                                 quote: string;
+                                rule: string;
                                 section: string;
+                                sentence: string;
                                 start: number;
                                 /** @enum {string} */
                                 status: "proposed" | "accepted" | "dropped";
@@ -8127,6 +8130,7 @@ export interface paths {
                             kind: "work_report" | "five_year_plan" | "people_projects" | "instruction" | "proposal";
                             reportDay: number;
                             targets: {
+                                corrected: boolean;
                                 end: number;
                                 id: string;
                                 indicator: string;
@@ -8135,7 +8139,9 @@ export interface paths {
                                 measure: string | null;
                                 period: string | null;
                                 quote: string;
+                                rule: string;
                                 section: string;
+                                sentence: string;
                                 start: number;
                                 /** @enum {string} */
                                 status: "proposed" | "accepted" | "dropped";
@@ -8284,6 +8290,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/targets/documents/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an item the extractor missed (a correction; its quote is the text at start..end) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        end: number;
+                        indicator: string;
+                        /** @enum {string} */
+                        kind: "target" | "result";
+                        /** @default null */
+                        measure?: string | null;
+                        /** @default null */
+                        period?: string | null;
+                        start: number;
+                        unit: string;
+                        value: number;
+                        /** @default null */
+                        valueMax?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            corrected: boolean;
+                            end: number;
+                            id: string;
+                            indicator: string;
+                            /** @enum {string} */
+                            kind: "target" | "result";
+                            measure: string | null;
+                            period: string | null;
+                            quote: string;
+                            rule: string;
+                            section: string;
+                            sentence: string;
+                            start: number;
+                            /** @enum {string} */
+                            status: "proposed" | "accepted" | "dropped";
+                            unit: string;
+                            value: number;
+                            valueMax: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/documents/{id}/labels.jsonl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reviewed items (corrections included) as labelled data in the eval schema, one JSON object per line */
+        get: {
+            parameters: {
+                query?: {
+                    doc?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/targets/documents/upload": {
         parameters: {
             query?: never;
@@ -8320,6 +8439,7 @@ export interface paths {
                             kind: "work_report" | "five_year_plan" | "people_projects" | "instruction" | "proposal";
                             reportDay: number;
                             targets: {
+                                corrected: boolean;
                                 end: number;
                                 id: string;
                                 indicator: string;
@@ -8328,7 +8448,9 @@ export interface paths {
                                 measure: string | null;
                                 period: string | null;
                                 quote: string;
+                                rule: string;
                                 section: string;
+                                sentence: string;
                                 start: number;
                                 /** @enum {string} */
                                 status: "proposed" | "accepted" | "dropped";
@@ -8397,6 +8519,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            corrected: boolean;
                             end: number;
                             id: string;
                             indicator: string;
@@ -8405,7 +8528,9 @@ export interface paths {
                             measure: string | null;
                             period: string | null;
                             quote: string;
+                            rule: string;
                             section: string;
+                            sentence: string;
                             start: number;
                             /** @enum {string} */
                             status: "proposed" | "accepted" | "dropped";
@@ -8417,6 +8542,351 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/targets/plan-indicators/{id}/actuals/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record a plan indicator's actual value for a finished year, with its source */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        source: "statistical_bulletin" | "department";
+                        /** @default  */
+                        sourceNote?: string;
+                        value: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recordedAt: string;
+                            /** @enum {string} */
+                            source: "statistical_bulletin" | "department";
+                            sourceNote: string;
+                            value: number;
+                            year: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a five-year plan from text: its indicator table (all rows or nothing) and prose targets */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaCode?: string;
+                        baseYear?: number;
+                        targetYear?: number;
+                        text: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                accepted: number;
+                                areaCode: string;
+                                closed: boolean;
+                                createdAt: string;
+                                id: string;
+                                items: number;
+                                /** @enum {string} */
+                                kind: "work_report" | "five_year_plan" | "people_projects" | "instruction" | "proposal";
+                                reportDay: number;
+                                title: string;
+                                year: number;
+                            };
+                            indicators: {
+                                actuals: {
+                                    recordedAt: string;
+                                    /** @enum {string} */
+                                    source: "statistical_bulletin" | "department";
+                                    sourceNote: string;
+                                    value: number;
+                                    year: number;
+                                }[];
+                                baseValue: number | null;
+                                baseYear: number;
+                                binding: boolean;
+                                id: string;
+                                latest: {
+                                    expected: number;
+                                    gap: number;
+                                    /** @enum {string} */
+                                    status: "met" | "ahead" | "on_path" | "behind";
+                                    value: number;
+                                    year: number;
+                                } | null;
+                                name: string;
+                                position: number;
+                                targetValue: number;
+                                targetYear: number;
+                                unit: string;
+                            }[];
+                            proseTargets: number;
+                            year: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/plans/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 中期评估: each indicator against the straight path from base to target in a review year */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                accepted: number;
+                                areaCode: string;
+                                closed: boolean;
+                                createdAt: string;
+                                id: string;
+                                items: number;
+                                /** @enum {string} */
+                                kind: "work_report" | "five_year_plan" | "people_projects" | "instruction" | "proposal";
+                                reportDay: number;
+                                title: string;
+                                year: number;
+                            };
+                            indicators: {
+                                actuals: {
+                                    recordedAt: string;
+                                    /** @enum {string} */
+                                    source: "statistical_bulletin" | "department";
+                                    sourceNote: string;
+                                    value: number;
+                                    year: number;
+                                }[];
+                                baseValue: number | null;
+                                baseYear: number;
+                                binding: boolean;
+                                id: string;
+                                latest: {
+                                    expected: number;
+                                    gap: number;
+                                    /** @enum {string} */
+                                    status: "met" | "ahead" | "on_path" | "behind";
+                                    value: number;
+                                    year: number;
+                                } | null;
+                                name: string;
+                                position: number;
+                                targetValue: number;
+                                targetYear: number;
+                                unit: string;
+                            }[];
+                            proseTargets: number;
+                            year: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/plans/{id}/review.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mid-term review as an XLSX workbook */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/plans/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a five-year plan from a .docx (tables kept) or UTF-8 text file (multipart: file, title) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                accepted: number;
+                                areaCode: string;
+                                closed: boolean;
+                                createdAt: string;
+                                id: string;
+                                items: number;
+                                /** @enum {string} */
+                                kind: "work_report" | "five_year_plan" | "people_projects" | "instruction" | "proposal";
+                                reportDay: number;
+                                title: string;
+                                year: number;
+                            };
+                            indicators: {
+                                actuals: {
+                                    recordedAt: string;
+                                    /** @enum {string} */
+                                    source: "statistical_bulletin" | "department";
+                                    sourceNote: string;
+                                    value: number;
+                                    year: number;
+                                }[];
+                                baseValue: number | null;
+                                baseYear: number;
+                                binding: boolean;
+                                id: string;
+                                latest: {
+                                    expected: number;
+                                    gap: number;
+                                    /** @enum {string} */
+                                    status: "met" | "ahead" | "on_path" | "behind";
+                                    value: number;
+                                    year: number;
+                                } | null;
+                                name: string;
+                                position: number;
+                                targetValue: number;
+                                targetYear: number;
+                                unit: string;
+                            }[];
+                            proseTargets: number;
+                            year: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/targets/tasks": {
