@@ -20,6 +20,7 @@ import { DomainError } from '../platform/errors.js';
 import { FileStore } from '../platform/files/files.js';
 import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
+import { seedDemoPlan } from '../seed/demo-plan.js';
 import { seedDemoTargets } from '../seed/demo-targets.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 import { describeVerify, verifyEverything } from './verify.js';
@@ -74,6 +75,8 @@ async function serve(config: Config, seed: boolean): Promise<void> {
     if (made) console.log(`Seeded ${made} demo cases in 劝业场街道.`);
     const tasks = await seedDemoTargets(store.db, server.targets, server.targetTasks);
     if (tasks) console.log(`Seeded the 和平区 work report with ${tasks} supervised tasks (督查督办).`);
+    const indicators = await seedDemoPlan(store.db, server.targets, server.targetPlans);
+    if (indicators) console.log(`Seeded the 和平区 five-year goals with ${indicators} monitored indicators.`);
   }
   const address = await server.app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeApi } from '../testing/api.js';
 import { principal } from './demo-cases.js';
+import { seedDemoPlan } from './demo-plan.js';
 import { seedDemoTargets } from './demo-targets.js';
 
 describeApi('demo supervision board', (ctx) => {
@@ -64,5 +65,29 @@ describeApi('demo supervision board', (ctx) => {
     const street = await principal(store.db, 'street');
     const own = await server.targetTasks.board(street, undefined, now);
     expect(own.tasks.map((t) => t.status).sort()).toEqual(['green', 'red']);
+  });
+
+  it('seeds the district’s five-year goals as a monitored plan with two years of actuals, once', async () => {
+    const { store, server } = ctx();
+    expect(await seedDemoPlan(store.db, server.targets, server.targetPlans)).toBe(5);
+    expect(await seedDemoPlan(store.db, server.targets, server.targetPlans)).toBe(0);
+    const supervisor = await principal(store.db, 'supervisor');
+    const plan = (await server.targets.listDocuments(supervisor)).find((d) => d.kind === 'five_year_plan');
+    expect(plan?.accepted).toBeGreaterThan(0);
+    const review = await server.targetPlans.review(supervisor, plan!.id, 2018);
+    expect(review.indicators.map((i) => [i.name, i.actuals.length, i.latest?.status])).toEqual([
+      ['地区生产总值年均增长', 2, 'behind'],
+      ['区级财政收入年均增长', 2, 'behind'],
+      ['区级财政收入（2016年=100）', 2, 'on_path'],
+      ['城市居民人均可支配收入年均增长', 2, 'on_path'],
+      ['城镇登记失业率', 2, 'ahead'],
+    ]);
+    expect(review.indicators[2]).toMatchObject({
+      baseValue: 100,
+      targetValue: 200,
+      baseYear: 2016,
+      targetYear: 2021,
+    });
+    expect(review.indicators.every((i) => i.actuals.every((a) => a.sourceNote.includes('演示')))).toBe(true);
   });
 });
