@@ -3,7 +3,7 @@ import { App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tabs
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { api, type TargetDocument, type TargetDocumentDetail } from '../../api/client';
+import { api, type PlanReview, type TargetDocument, type TargetDocumentDetail } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { useList } from '../org/useList';
@@ -56,7 +56,16 @@ export function DocumentList() {
             {
               title: t('targets.title'),
               dataIndex: 'title',
-              render: (s: string, d) => <Link to={`/targets/${d.id}`}>{s}</Link>,
+              render: (s: string, d) => (
+                <Space>
+                  <Link to={`/targets/${d.id}`}>{s}</Link>
+                  {d.kind === 'five_year_plan' && (
+                    <Link to={`/targets/plans/${d.id}`} data-testid="plan-review-link">
+                      {t('targets.plan.review')}
+                    </Link>
+                  )}
+                </Space>
+              ),
             },
             { title: t('targets.kind'), dataIndex: 'kind', render: (k: string) => t(`targets.kinds.${k}`) },
             { title: t('targets.year'), dataIndex: 'year' },
@@ -70,6 +79,7 @@ export function DocumentList() {
           ]}
         />
       </Card>
+      {canImport && <PlanImport />}
       {canImport && (
         <Card title={t('targets.import')}>
           <Form
@@ -125,5 +135,59 @@ export function DocumentList() {
         </Card>
       )}
     </Space>
+  );
+}
+
+/** A five-year plan: its indicator table and prose, pasted or uploaded (.txt / .docx with its tables). */
+function PlanImport() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<{ title: string; text: string }>();
+  const [busy, setBusy] = useState(false);
+  const done = (r: PlanReview) => {
+    void message.success(`${r.document.title}: ${r.indicators.length}`);
+    void navigate(`/targets/plans/${r.document.id}`);
+  };
+  const fail = (e: unknown) => void message.error(e instanceof Error ? e.message : String(e));
+  const paste = (v: { title: string; text: string }) => {
+    setBusy(true);
+    void api<PlanReview>('POST', '/api/targets/plans', v)
+      .then(done, fail)
+      .finally(() => setBusy(false));
+  };
+  const upload = (file: File) => {
+    const body = new FormData();
+    body.append('title', form.getFieldValue('title') || file.name.replace(/\.[^.]+$/, ''));
+    body.append('file', file, file.name);
+    setBusy(true);
+    void api<PlanReview>('POST', '/api/targets/plans/upload', body)
+      .then(done, fail)
+      .finally(() => setBusy(false));
+    return false;
+  };
+  return (
+    <Card title={t('targets.plan.import')} size="small">
+      <Form form={form} layout="vertical" onFinish={paste}>
+        <Form.Item name="title" label={t('targets.title')} style={{ maxWidth: 360 }}>
+          <Input maxLength={200} data-testid="plan-title" />
+        </Form.Item>
+        <Form.Item
+          name="text"
+          extra={t('targets.plan.importHint')}
+          rules={[{ required: true, message: t('login.required') }]}
+        >
+          <Input.TextArea rows={6} data-testid="plan-text" />
+        </Form.Item>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="plan-submit">
+            {t('targets.plan.submit')}
+          </Button>
+          <Upload accept=".txt,.docx,text/plain" showUploadList={false} beforeUpload={upload}>
+            <Button loading={busy}>{t('targets.upload')}</Button>
+          </Upload>
+        </Space>
+      </Form>
+    </Card>
   );
 }

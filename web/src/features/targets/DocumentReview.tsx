@@ -81,6 +81,29 @@ function Highlighted(props: { text: string; items: TargetItem[]; focus: string |
   );
 }
 
+/**
+ * The selected range of the document's text as character offsets: the selected words are looked up in
+ * the text, the occurrence nearest to where the selection starts in the shown text is taken (the marks
+ * for overlapping items may add a ◆, so the shown offset is only a hint).
+ */
+function selectedSpan(text: string): { start: number; end: number } | null {
+  const sel = window.getSelection();
+  const container = document.querySelector('[data-testid="doc-text"]');
+  if (!sel || sel.rangeCount === 0 || !container) return null;
+  const range = sel.getRangeAt(0);
+  if (!container.contains(range.startContainer)) return null;
+  const words = sel.toString();
+  if (!words.trim()) return null;
+  const before = document.createRange();
+  before.setStart(container, 0);
+  before.setEnd(range.startContainer, range.startOffset);
+  const hint = before.toString().length;
+  let best: number | null = null;
+  for (let at = text.indexOf(words); at >= 0; at = text.indexOf(words, at + 1))
+    if (best === null || Math.abs(at - hint) < Math.abs(best - hint)) best = at;
+  return best === null ? null : { start: best, end: best + words.length };
+}
+
 export function DocumentReview() {
   const { id } = useParams();
   const { t } = useTranslation();
@@ -89,12 +112,26 @@ export function DocumentReview() {
   const [doc, setDoc] = useState<TargetDocumentDetail | null>(null);
   const [focus, setFocus] = useState<string | null>(null);
   const [editing, setEditing] = useState<TargetItem | null>(null);
+  const [adding, setAdding] = useState<{ start: number; end: number } | null>(null);
+  const { message } = App.useApp();
   const load = useCallback(() => {
     void get<TargetDocumentDetail>(`/api/targets/documents/${id}`).then(setDoc);
   }, [id]);
   useEffect(load, [load]);
   const canEdit = (me?.roles.some((r) => r === 'supervisor' || r === 'admin') ?? false) && !doc?.closed;
   if (!doc) return null;
+  const startAdding = () => {
+    const span = selectedSpan(doc.text);
+    if (span) setAdding(span);
+    else void message.info(t('targets.selectFirst'));
+  };
+  const downloadText = () => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([doc.text], { type: 'text/plain;charset=utf-8' }));
+    a.download = `${doc.title}.txt`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
   const setStatus = (item: TargetItem, status: TargetItem['status']) =>
     run(() => patch(`/api/targets/items/${item.id}`, { status })).then(load);
 
@@ -111,6 +148,18 @@ export function DocumentReview() {
           pagination={{ pageSize: 15 }}
           locale={{ emptyText: t('targets.noItems') }}
           rowClassName={(r) => (r.id === focus ? 'ant-table-row-selected' : '')}
+          expandable={{
+            expandedRowRender: (r) => (
+              <Space direction="vertical" size={2}>
+                <Typography.Text type="secondary">
+                  {t('targets.sentence')}: {r.sentence}
+                </Typography.Text>
+                <Typography.Text type="secondary" code data-testid="item-rule">
+                  {t('targets.rule')}: {r.rule || '—'}
+                </Typography.Text>
+              </Space>
+            ),
+          }}
           onRow={(r) => ({
             onClick: () => {
               setFocus(r.id);
@@ -131,7 +180,20 @@ export function DocumentReview() {
                 <Tag color={k === 'target' ? 'blue' : 'default'}>{t(`targets.${k}`)}</Tag>
               ),
             },
-            { title: '', dataIndex: 'status', render: (s: TargetItem['status']) => t(`targets.status.${s}`) },
+            {
+              title: '',
+              dataIndex: 'status',
+              render: (st: TargetItem['status'], r: TargetItem) => (
+                <Space size={2}>
+                  {t(`targets.status.${st}`)}
+                  {r.corrected && (
+                    <Tag color="purple" data-testid="item-corrected">
+                      {r.rule === 'manual' ? t('targets.manual') : t('targets.corrected')}
+                    </Tag>
+                  )}
+                </Space>
+              ),
+            },
             ...(canEdit
               ? [
                   {
@@ -176,6 +238,15 @@ export function DocumentReview() {
       extra={
         <Space>
           {canEdit && (
+            <Button onClick={startAdding} title={t('targets.addMissedHint')} data-testid="add-missed">
+              {t('targets.addMissed')}
+            </Button>
+          )}
+          <Button href={`/api/targets/documents/${doc.id}/labels.jsonl`} data-testid="export-labels">
+            {t('targets.exportLabels')}
+          </Button>
+          <Button onClick={downloadText}>{t('targets.exportText')}</Button>
+          {canEdit && (
             <Button
               type="primary"
               data-testid="accept-all"
@@ -199,6 +270,52 @@ export function DocumentReview() {
           },
         ]}
       />
+      {adding && (
+        <EditItem
+          item={{
+            id: '',
+            status: 'accepted',
+            kind: 'target',
+            section: '',
+            indicator: doc.text
+              .slice(adding.start, adding.end)
+              .replace(/[0-9０-９.]+.*$/, '')
+              .slice(0, 100),
+            measure: null,
+            value: Number(/[0-9]+(?:\.[0-9]+)?/.exec(doc.text.slice(adding.start, adding.end))?.[0] ?? 0),
+            valueMax: null,
+            unit: '',
+            period: null,
+            quote: doc.text.slice(adding.start, adding.end),
+            start: adding.start,
+            end: adding.end,
+            sentence: '',
+            rule: 'manual',
+            corrected: true,
+          }}
+          onClose={() => setAdding(null)}
+          onSave={(v) =>
+            void run(() =>
+              post(`/api/targets/documents/${doc.id}/items`, {
+                start: adding.start,
+                end: adding.end,
+                kind: v.kind ?? 'target',
+                indicator: v.indicator,
+                measure: v.measure || null,
+                value: v.value,
+                valueMax: v.valueMax ?? null,
+                unit: v.unit ?? '',
+                period: v.period || null,
+              }),
+            ).then((ok) => {
+              if (ok) {
+                setAdding(null);
+                load();
+              }
+            })
+          }
+        />
+      )}
       {editing && (
         <EditItem
           item={editing}

@@ -1,8 +1,9 @@
-/** 督查督办 under /targets: documents and import, one document's review, and the board. */
+/** 督查督办 under /targets: documents and import, one document's review, a plan's mid-term review, and the board. */
 import { Route, Routes } from 'react-router';
 import { Board } from './Board';
 import { DocumentList } from './DocumentList';
 import { DocumentReview } from './DocumentReview';
+import { PlanReview } from './PlanReview';
 import './strings';
 
 export default function TargetsPage() {
@@ -10,6 +11,7 @@ export default function TargetsPage() {
     <Routes>
       <Route index element={<DocumentList />} />
       <Route path="board" element={<Board />} />
+      <Route path="plans/:id" element={<PlanReview />} />
       <Route path=":id" element={<DocumentReview />} />
     </Routes>
   );

@@ -78,6 +78,38 @@ const zh = {
   closed: '已关闭',
   all: '全部',
   noItems: '未识别出量化指标',
+  sentence: '所在句子',
+  rule: '识别规则',
+  corrected: '已纠正',
+  manual: '人工标注',
+  addMissed: '补标遗漏指标',
+  addMissedHint: '先在左侧原文中选中遗漏指标的原文（指标和数字），再点“补标遗漏指标”',
+  selectFirst: '请先在原文中选中要补标的文字',
+  exportLabels: '导出标注数据（JSONL）',
+  exportText: '导出原文（TXT）',
+  plan: {
+    import: '导入五年规划',
+    importHint:
+      '规划须含主要指标表：表头列出指标、单位、基期年份、目标年份、属性（约束性/预期性），列之间用制表符或“|”分隔',
+    review: '中期评估',
+    reviewYear: '评估年份',
+    position: '序号',
+    binding: '约束性',
+    expected: '预期性',
+    base: '基期值',
+    target: '目标值',
+    onPath: '应达值',
+    gap: '差距',
+    latest: '最新实际值',
+    record: '填报实际值',
+    source: '数据来源',
+    sourceNote: '来源说明',
+    sources: { statistical_bulletin: '统计公报', department: '部门数据' },
+    status: { met: '已实现', ahead: '超前', on_path: '符合进度', behind: '滞后', none: '无数据' },
+    proseTargets: '文字目标',
+    exportXlsx: '导出中期评估 XLSX',
+    submit: '导入规划',
+  },
 };
 
 const en: typeof zh = {
@@ -157,9 +189,43 @@ const en: typeof zh = {
   closed: 'closed',
   all: 'All',
   noItems: 'No quantified items found',
+  sentence: 'Sentence',
+  rule: 'Rule',
+  corrected: 'corrected',
+  manual: 'added by hand',
+  addMissed: 'Label a missed item',
+  addMissedHint:
+    'Select the missed item’s words (indicator and number) in the text on the left, then click “Label a missed item”',
+  selectFirst: 'Select the words to label in the text first',
+  exportLabels: 'Export labels (JSONL)',
+  exportText: 'Export text (TXT)',
+  plan: {
+    import: 'Import a five-year plan',
+    importHint:
+      'The plan needs its indicator table: a header naming indicator, unit, base year, target year and type (binding/expected), columns separated by tabs or “|”',
+    review: 'Mid-term review',
+    reviewYear: 'Review year',
+    position: 'No.',
+    binding: 'binding',
+    expected: 'expected',
+    base: 'Base',
+    target: 'Target',
+    onPath: 'On path',
+    gap: 'Gap',
+    latest: 'Latest actual',
+    record: 'Record actual',
+    source: 'Source',
+    sourceNote: 'Source note',
+    sources: { statistical_bulletin: 'Statistical bulletin', department: 'Department figures' },
+    status: { met: 'already met', ahead: 'ahead', on_path: 'on path', behind: 'behind', none: 'no data' },
+    proseTargets: 'Targets in prose',
+    exportXlsx: 'Export the review (XLSX)',
+    submit: 'Import the plan',
+  },
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { targets: zh }, true, false);
 i18n.addResourceBundle('en', 'translation', { targets: en }, true, false);
 
 export const RAG_COLORS = { green: 'green', yellow: 'gold', red: 'red' } as const;
+export const PATH_COLORS = { met: 'green', ahead: 'cyan', on_path: 'blue', behind: 'red' } as const;
