@@ -40,7 +40,8 @@ run('console: supervision of the work report (Chromium)', () => {
     await page.getByTestId('current-user').waitFor();
     await page.goto('/targets');
     const imported = page.waitForResponse((r) => r.url().endsWith('/api/targets/documents/upload'));
-    await page.locator('input[type=file]').setInputFiles(REPORT);
+    // The first file input is the document import's (the five-year plan import follows it).
+    await page.locator('input[type=file]').first().setInputFiles(REPORT);
     expect((await imported).status()).toBe(201);
     await page.getByTestId('doc-counts').getByText('已确认 0 / 35').waitFor();
     expect(await page.locator('[data-testid=doc-text] mark').count()).toBe(35);
@@ -75,6 +76,15 @@ run('console: supervision of the work report (Chromium)', () => {
     await page.getByTestId('task-status').getByText('滞后').waitFor(); // 60 of 90 days gone, nothing reported
     await context.close();
 
+    // The leader sees the task red on the board.
+    const leader = await e2e.newPage();
+    await e2e.login(leader.page, 'leader');
+    await leader.page.getByTestId('current-user').waitFor();
+    await leader.page.goto('/targets/board');
+    await leader.page.getByRole('cell', { name: '盘活空置楼宇' }).waitFor();
+    await leader.page.getByTestId('task-status').getByText('滞后').waitFor();
+    await leader.context.close();
+
     // 城管委 files this month's progress, on plan.
     const unit = await e2e.newPage();
     await e2e.login(unit.page, 'handler');
@@ -95,4 +105,51 @@ run('console: supervision of the work report (Chromium)', () => {
     expect(errors).toEqual([]);
     await unit.context.close();
   }, 240_000);
+
+  it('supervisor imports a five-year plan, reads the mid-term review and records an actual', async () => {
+    const { page, context } = await e2e.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await e2e.login(page, 'supervisor');
+    await page.getByTestId('current-user').waitFor();
+    await page.goto('/targets');
+    await page.getByTestId('plan-title').fill('示范区五年规划');
+    await page
+      .getByTestId('plan-text')
+      .fill(
+        [
+          '到2025年，全区新增就业岗位5万个。',
+          '指标\t单位\t2020年\t2025年\t属性',
+          '常住人口\t万人\t35\t40\t预期性',
+          '森林覆盖率\t%\t12\t13\t约束性',
+        ].join('\n'),
+      );
+    const imported = page.waitForResponse((r) => r.url().endsWith('/api/targets/plans'));
+    await page.getByTestId('plan-submit').click();
+    expect((await imported).status()).toBe(201);
+    await page.getByRole('cell', { name: '常住人口' }).waitFor();
+    expect(await page.getByText('无数据').count()).toBe(2);
+    // Record 2021's actual for 常住人口 (36 = the path) and read it as on path in 2021.
+    await page
+      .getByRole('row', { name: /常住人口/ })
+      .getByRole('button')
+      .click();
+    await page.locator('.ant-modal-content .ant-select').first().click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: '2021' })
+      .click();
+    await page.getByTestId('actual-value').fill('36');
+    const saved = page.waitForResponse((r) => r.url().includes('/actuals/2021'));
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    expect((await saved).status()).toBe(200);
+    await page.getByTestId('review-year').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: '2021' })
+      .click();
+    await page.getByTestId('path-status').getByText('符合进度 (2021)').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

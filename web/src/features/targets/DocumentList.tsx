@@ -79,7 +79,6 @@ export function DocumentList() {
           ]}
         />
       </Card>
-      {canImport && <PlanImport />}
       {canImport && (
         <Card title={t('targets.import')}>
           <Form
@@ -134,6 +133,7 @@ export function DocumentList() {
           </Form>
         </Card>
       )}
+      {canImport && <PlanImport />}
     </Space>
   );
 }
