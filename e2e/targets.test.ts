@@ -130,18 +130,19 @@ run('console: supervision of the work report (Chromium)', () => {
     await page.getByRole('cell', { name: '常住人口' }).waitFor();
     expect(await page.getByText('无数据').count()).toBe(2);
     // Record 2021's actual for 常住人口 (36 = the path) and read it as on path in 2021.
-    await page
-      .getByRole('row', { name: /常住人口/ })
-      .getByRole('button')
-      .click();
-    await page.locator('.ant-modal-content .ant-select').first().click();
+    await page.getByTestId('record-actual').first().click();
+    await page.getByTestId('actual-value').waitFor();
+    await page.getByTestId('actual-year').click();
     await page
       .locator('.ant-select-dropdown:visible .ant-select-item-option')
       .filter({ hasText: '2021' })
       .click();
     await page.getByTestId('actual-value').fill('36');
     const saved = page.waitForResponse((r) => r.url().includes('/actuals/2021'));
-    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /保\s*存|OK|确\s*定/ })
+      .click();
     expect((await saved).status()).toBe(200);
     await page.getByTestId('review-year').click();
     await page

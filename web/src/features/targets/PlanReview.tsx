@@ -116,7 +116,7 @@ export function PlanReview() {
                 {
                   title: '',
                   render: (_: unknown, i: PlanIndicator) => (
-                    <Button size="small" onClick={() => setRecording(i)}>
+                    <Button size="small" onClick={() => setRecording(i)} data-testid="record-actual">
                       {t('targets.plan.record')}
                     </Button>
                   ),
@@ -181,7 +181,11 @@ function RecordActual(props: {
       >
         <Space wrap>
           <Form.Item name="year" label={t('targets.year')} rules={[{ required: true }]}>
-            <Select style={{ width: 100 }} options={props.years.map((y) => ({ value: y, label: y }))} />
+            <Select
+              data-testid="actual-year"
+              style={{ width: 100 }}
+              options={props.years.map((y) => ({ value: y, label: y }))}
+            />
           </Form.Item>
           <Form.Item name="value" label={t('targets.value')} rules={[{ required: true }]}>
             <InputNumber data-testid="actual-value" />
