@@ -352,3 +352,12 @@ describe('extractTargets: the four kinds of error on other reports (issue #21)',
     expect(only(`${PLAN}建成5万吨级泊位2个。`)).toMatchObject({ value: 2, unit: '个' });
   });
 });
+
+describe('extractTargets: the indicator leaves out time and stance words', () => {
+  it.each([
+    ['去年地区生产总值增长5.2%。', '地区生产总值'],
+    ['地区生产总值预期增长5.5%左右。', '地区生产总值'],
+  ])('%s', (sentence, indicator) => {
+    expect(only(`二、2024年主要目标任务\n${sentence}`).indicator).toBe(indicator);
+  });
+});
