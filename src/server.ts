@@ -116,7 +116,7 @@ export async function buildServer(
   const safety = {
     registry: new Registry(db, places),
     hazards,
-    inspections: new Inspections(db, hazards, places),
+    inspections: new Inspections(db, hazards, places, files),
   };
   registerSafetyRoutes(app, safety.registry, hazards, safety.inspections);
   registerNotificationsRoutes(app, new Notifications(db));

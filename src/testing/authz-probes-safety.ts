@@ -304,6 +304,9 @@ export const SAFETY_PROBES: Record<string, Record<string, Build>> = {
   'GET /api/safety/indicators': {
     any: () => ({ method: 'GET', url: '/api/safety/indicators?from=2026-01-01&to=2030-12-31' }),
   },
+  'GET /api/safety/my-targets': {
+    any: () => ({ method: 'GET', url: '/api/safety/my-targets' }),
+  },
   'GET /api/public/safety/plans': { any: () => ({ method: 'GET', url: '/api/public/safety/plans' }) },
   'GET /api/public/safety/plans/:id': {
     any: async (fx) => ({ method: 'GET', url: `/api/public/safety/plans/${(await safety(fx)).planA}` }),

@@ -13,10 +13,12 @@ import {
   HazardDetail,
   HazardFromCase,
   HazardQuery,
+  IdempotencyHeaders,
   IdParams,
   ImportReport,
   IndicatorQuery,
   Indicators,
+  InspectorTarget,
   Place,
   PlaceCreate,
   PlaceQuery,
@@ -37,7 +39,7 @@ const tags = ['safety'];
 /** The public face of a plan: no conflict-of-interest lists (who must avoid whom stays internal). */
 const PublicPlan = Plan.omit({ roster: true }).extend({
   roster: z.array(z.object({ id: z.string(), name: z.string(), unit: z.string() })),
-  targets: z.array(PlanTarget.omit({ resultNote: true })),
+  targets: z.array(PlanTarget.omit({ resultNote: true, photos: true })),
 });
 
 export function registerSafetyRoutes(
@@ -188,11 +190,32 @@ export function registerSafetyRoutes(
         tags,
         summary: 'Enter a target’s result; findings become hazards',
         params: PlanTargetParams,
+        headers: IdempotencyHeaders,
         body: TargetResult,
         response: { 200: Plan },
       },
     },
-    async (req) => inspections.recordResult(principalOf(req), req.params.id, req.params.targetId, req.body),
+    async (req) =>
+      inspections.recordResult(
+        principalOf(req),
+        req.params.id,
+        req.params.targetId,
+        req.body,
+        req.headers['idempotency-key'],
+      ),
+  );
+  app.get(
+    '/api/safety/my-targets',
+    {
+      config: { access: FIELD },
+      schema: {
+        tags,
+        summary:
+          'The caller’s inspection targets: drawn, with the caller as one of the two inspectors, open or inspected today',
+        response: { 200: z.array(InspectorTarget) },
+      },
+    },
+    async (req) => inspections.myTargets(principalOf(req)),
   );
   app.get(
     '/api/safety/indicators',
@@ -229,7 +252,7 @@ export function registerSafetyRoutes(
       return {
         ...plan,
         roster: plan.roster.map(({ id, name, unit }) => ({ id, name, unit })),
-        targets: plan.targets.map(({ resultNote: _n, ...t }) => t),
+        targets: plan.targets.map(({ resultNote: _n, photos: _p, ...t }) => t),
       };
     },
   );
