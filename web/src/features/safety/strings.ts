@@ -132,6 +132,12 @@ const zh = {
   pending: '待检查',
   createdAt: '创建时间',
   none: '无',
+  fieldTab: '检查对象（{{count}}）',
+  noTargets: '今天没有分派给你的检查对象',
+  resultLabel: '检查结果：{{place}}',
+  waitingSync: '待上传',
+  photo: '现场照片',
+  submitResult: '提交结果',
 };
 
 const en: typeof zh = {
@@ -265,6 +271,12 @@ const en: typeof zh = {
   pending: 'Pending',
   createdAt: 'Created',
   none: 'None',
+  fieldTab: 'Inspections ({{count}})',
+  noTargets: 'No inspection targets for you today',
+  resultLabel: 'Inspection result: {{place}}',
+  waitingSync: 'Waiting to send',
+  photo: 'Photo',
+  submitResult: 'Submit result',
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { safety: zh }, true, false);
