@@ -138,6 +138,9 @@ const zh = {
   waitingSync: '待上传',
   photo: '现场照片',
   submitResult: '提交结果',
+  publicTitle: '双随机、一公开：抽查计划与结果',
+  publicNone: '尚无公开的抽查计划',
+  publicIntro: '抽取用公开的随机种子和公开的算法，任何人都可以重新运行并得到同样的结果。',
 };
 
 const en: typeof zh = {
@@ -277,6 +280,10 @@ const en: typeof zh = {
   waitingSync: 'Waiting to send',
   photo: 'Photo',
   submitResult: 'Submit result',
+  publicTitle: 'Random inspections: plans and results',
+  publicNone: 'No published inspection plans yet',
+  publicIntro:
+    'Each draw uses a published seed and a published algorithm: anyone can re-run it and get the same result.',
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { safety: zh }, true, false);
