@@ -45,7 +45,9 @@ export function FieldInspections(props: {
               {x.planTitle} · {x.industry} · {x.address || x.creditCode || ''}
             </Typography.Text>
             <Typography.Text type="secondary">
-              {x.inspectors.map((i) => `${i.name}（${i.unit}）`).join('、')}
+              {x.inspectors
+                .map((i) => t('safety.person', { name: i.name, unit: i.unit }))
+                .join(t('safety.sep'))}
             </Typography.Text>
             {!x.result && !queued(x) && open !== x.id && (
               <Button

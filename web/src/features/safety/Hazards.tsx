@@ -187,6 +187,7 @@ export function Hazards() {
 }
 
 function PlaceSelect(props: { value?: string; onChange?(v: string): void }) {
+  const { t } = useTranslation();
   const [q, setQ] = useState('');
   const places = useList<Place>(`/api/safety/places?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
   return (
@@ -197,7 +198,10 @@ function PlaceSelect(props: { value?: string; onChange?(v: string): void }) {
       value={props.value}
       onChange={props.onChange}
       data-testid="hazard-place"
-      options={places.rows.map((p) => ({ value: p.id, label: `${p.name}（${p.industry}）` }))}
+      options={places.rows.map((p) => ({
+        value: p.id,
+        label: t('safety.person', { name: p.name, unit: p.industry }),
+      }))}
     />
   );
 }

@@ -225,16 +225,17 @@ export function PlanDetail() {
         <Descriptions.Item label={t('safety.area')}>{plan.filters.areaCode}</Descriptions.Item>
         <Descriptions.Item label={t('safety.targetCount')}>{plan.targetCount}</Descriptions.Item>
         <Descriptions.Item label={t('safety.industry')}>
-          {plan.filters.industries.join('、') || t('safety.all')}
+          {plan.filters.industries.join(t('safety.sep')) || t('safety.all')}
         </Descriptions.Item>
         <Descriptions.Item label={t('safety.riskGrade')}>
-          {plan.filters.grades.map((g) => t(`safety.riskGrades.${g}`)).join('、') || t('safety.all')}
+          {plan.filters.grades.map((g) => t(`safety.riskGrades.${g}`)).join(t('safety.sep')) ||
+            t('safety.all')}
         </Descriptions.Item>
         <Descriptions.Item label={t('safety.excludeMonths')}>
           {plan.filters.excludeInspectedMonths}
         </Descriptions.Item>
         <Descriptions.Item label={t('safety.roster')}>
-          {plan.roster.map((r) => `${r.name}（${r.unit}）`).join('、')}
+          {plan.roster.map((r) => t('safety.person', { name: r.name, unit: r.unit })).join(t('safety.sep'))}
         </Descriptions.Item>
         <Descriptions.Item label={t('safety.drawnAt')}>
           {plan.drawnAt ? formatTime(plan.drawnAt, i18n.language) : t('safety.notDrawn')}
@@ -294,7 +295,8 @@ export function PlanDetail() {
           {
             title: t('safety.inspectors'),
             dataIndex: 'inspectors',
-            render: (xs: Target['inspectors']) => xs.map((x) => `${x.name}（${x.unit}）`).join('、'),
+            render: (xs: Target['inspectors']) =>
+              xs.map((x) => t('safety.person', { name: x.name, unit: x.unit })).join(t('safety.sep')),
           },
           {
             title: t('safety.result'),

@@ -81,7 +81,7 @@ export function PublicPlanPage() {
             </Space>
           </Descriptions.Item>
           <Descriptions.Item label={t('safety.roster')}>
-            {plan.roster.map((r) => `${r.name}（${r.unit}）`).join('、')}
+            {plan.roster.map((r) => t('safety.person', { name: r.name, unit: r.unit })).join(t('safety.sep'))}
           </Descriptions.Item>
         </Descriptions>
       </Card>
@@ -98,7 +98,11 @@ export function PublicPlanPage() {
                     {x.industry} · {t(`safety.riskGrades.${x.stratum}`)}
                     {x.creditCode ? ` · ${x.creditCode}` : ''}
                   </span>
-                  <span>{x.inspectors.map((i) => `${i.name}（${i.unit}）`).join('、')}</span>
+                  <span>
+                    {x.inspectors
+                      .map((i) => t('safety.person', { name: i.name, unit: i.unit }))
+                      .join(t('safety.sep'))}
+                  </span>
                   <span data-testid="public-result">
                     {x.result ? (
                       <Tag color={x.result === 'hazards_found' ? 'red' : 'green'}>
