@@ -171,6 +171,10 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
     for (const e of ['登记', '交办', '开始整改', '申请销号', '复查', '销号'])
       await timeline.getByText(e, { exact: true }).first().waitFor();
     await sup.page.getByText('时间线哈希链完整').waitFor();
+    // The photo taken in the field is shown (through the hazard's own photo route, scoped like the hazard).
+    await sup.page.waitForFunction(() =>
+      [...document.querySelectorAll('img')].some((i) => i.src.includes('/photos/') && i.naturalWidth > 0),
+    );
     await e2e.screenshot(sup.page, 'safety-3-closed');
     const closed = await e2e.store.db
       .selectFrom('hazards')

@@ -118,7 +118,7 @@ export async function buildServer(
     hazards,
     inspections: new Inspections(db, hazards, places, files),
   };
-  registerSafetyRoutes(app, safety.registry, hazards, safety.inspections);
+  registerSafetyRoutes(app, safety.registry, hazards, safety.inspections, files);
   registerNotificationsRoutes(app, new Notifications(db));
   const incidents = new Incidents(db, places, org, cases.queries);
   registerEmergencyRoutes(

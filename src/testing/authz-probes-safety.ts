@@ -57,6 +57,7 @@ async function hazard(fx: Fixtures, placeId: string): Promise<string> {
         grade: 'general',
         foundBy: 'inspection',
         description: '灭火器过期',
+        photos: [fx.cases.own.evidence],
         ...DEADLINE,
       },
     }),
@@ -218,6 +219,16 @@ export const SAFETY_PROBES: Record<string, Record<string, Build>> = {
         grade: 'general',
         ...DEADLINE,
       },
+    }),
+  },
+  'GET /api/safety/hazards/:id/photos/:hash': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: `/api/safety/hazards/${(await safety(fx)).hazardA}/photos/${fx.cases.own.evidence}`,
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: `/api/safety/hazards/${(await safety(fx)).hazardB}/photos/${fx.cases.own.evidence}`,
     }),
   },
   'GET /api/safety/hazards/:id': {

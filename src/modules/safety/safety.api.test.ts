@@ -337,6 +337,11 @@ describeApi('safety API: registry, hazards, 双随机 plans', (ctx) => {
     );
     expect(hz).toHaveLength(1);
     expect(hz[0].photos).toEqual([photo.json.hash]);
+    const shown = await inspector.get(`/api/safety/hazards/${hz[0].id}/photos/${photo.json.hash}?thumb=1`);
+    expect(shown.status).toBe(200);
+    expect(
+      (await inspector.get(`/api/safety/hazards/${hz[0].id}/photos/${'b'.repeat(64)}`)).json.error.code,
+    ).toBe('file_not_found');
     // still on today's list, done, with its photo
     const after = (await inspector.get('/api/safety/my-targets')).json.find(
       (t: { id: string }) => t.id === target.id,

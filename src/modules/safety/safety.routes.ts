@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/auth/roles.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
+import type { FileStore } from '../../platform/files/files.js';
 import { type App, principalOf } from '../../platform/http/app.js';
 import type { Hazards } from './hazards.service.js';
 import type { Inspections } from './inspections.service.js';
@@ -47,6 +48,7 @@ export function registerSafetyRoutes(
   registry: Registry,
   hazards: Hazards,
   inspections: Inspections,
+  files: Pick<FileStore, 'read'>,
 ): void {
   // ---- registry ----
   app.get(
@@ -137,6 +139,25 @@ export function registerSafetyRoutes(
     '/api/safety/hazards/:id',
     { config: { access: READ }, schema: { tags, params: IdParams, response: { 200: HazardDetail } } },
     async (req) => hazards.detail(principalOf(req), req.params.id),
+  );
+  app.get(
+    '/api/safety/hazards/:id/photos/:hash',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'A photo of a hazard the caller may see (thumb=1 for the thumbnail)',
+        params: z.object({ id: z.uuid(), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+        querystring: z.object({ thumb: z.enum(['0', '1']).default('0') }),
+      },
+    },
+    async (req, reply) => {
+      const h = await hazards.detail(principalOf(req), req.params.id);
+      if (!h.photos.includes(req.params.hash))
+        throw new NotFound('file_not_found', 'This hazard has no such photo.');
+      const { bytes, mime } = await files.read(req.params.hash, req.query.thumb === '1');
+      return reply.type(mime).header('cache-control', 'private, max-age=31536000, immutable').send(bytes);
+    },
   );
   app.post(
     '/api/safety/hazards/:id/transitions',

@@ -6838,6 +6838,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/safety/hazards/{id}/photos/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo of a hazard the caller may see (thumb=1 for the thumbnail) */
+        get: {
+            parameters: {
+                query?: {
+                    thumb?: "0" | "1";
+                };
+                header?: never;
+                path: {
+                    hash: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/safety/hazards/{id}/transitions": {
         parameters: {
             query?: never;

@@ -96,8 +96,8 @@ export function HazardDetail() {
                   <Image
                     key={p}
                     width={96}
-                    src={`/api/attachments/${p}?thumb=1`}
-                    preview={{ src: `/api/attachments/${p}` }}
+                    src={`/api/safety/hazards/${h.id}/photos/${p}?thumb=1`}
+                    preview={{ src: `/api/safety/hazards/${h.id}/photos/${p}` }}
                   />
                 ))}
               </Space>
