@@ -172,9 +172,10 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
       await timeline.getByText(e, { exact: true }).first().waitFor();
     await sup.page.getByText('时间线哈希链完整').waitFor();
     // The photo taken in the field is shown (through the hazard's own photo route, scoped like the hazard).
-    await sup.page.waitForFunction(() =>
-      [...document.querySelectorAll('img')].some((i) => i.src.includes('/photos/') && i.naturalWidth > 0),
-    );
+    const img = sup.page.locator('img[src*="/photos/"]').first();
+    await expect
+      .poll(() => img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
     await e2e.screenshot(sup.page, 'safety-3-closed');
     const closed = await e2e.store.db
       .selectFrom('hazards')
