@@ -1,7 +1,7 @@
 /**
  * 安全生产 in the browser, from the draw to 销号: the supervisor creates a 双随机 plan with a published
- * seed and draws it; the inspector, on the field app, finds a hazard at the drawn place and sends the
- * result with a photo through the outbox; the hazard appears on the console and goes through
+ * seed and draws it; the inspector, on the field app, finds a hazard at the drawn place and enters the
+ * result with a photo while offline — it waits in the outbox and is sent when the network returns; the hazard appears on the console and goes through
  * assignment, rectification, the application for closing, the re-check and 销号; the public page shows
  * the plan, its seed and the result.
  */
@@ -129,8 +129,22 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
       .getByTestId('field-result-photo')
       .setInputFiles({ name: 'exit.jpg', mimeType: 'image/jpeg', buffer: photo });
     await field.page.locator('img[src^="data:image/jpeg"]').waitFor();
-    const sent = field.page.waitForResponse((r) => r.url().endsWith(`/targets/${target.id}/result`));
+    // The network goes away before the result is sent: it waits on the device.
+    await field.context.setOffline(true);
+    await field.page.getByTestId('sync-state').getByText('离线').waitFor();
     await field.page.getByTestId('field-result-submit').click();
+    await list.getByText('待上传').waitFor();
+    await field.page.getByTestId('sync-state').getByText('1 条待同步').waitFor();
+    expect(
+      await e2e.store.db
+        .selectFrom('inspection_targets')
+        .select('result')
+        .where('id', '=', target.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ result: null });
+    // Back online, the outbox sends it (photo first, then the result with its idempotency key).
+    const sent = field.page.waitForResponse((r) => r.url().endsWith(`/targets/${target.id}/result`));
+    await field.context.setOffline(false);
     expect((await sent).status()).toBe(200);
     await list.getByText('发现隐患').waitFor();
     await field.page.getByTestId('sync-state').getByText('已全部同步').waitFor();
