@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/platform/auth/roles.js';
+import { DEMO_PASSWORD } from '../src/seed/demo.js';
 import { wholeCellCentres } from '../src/testing/grid-cells.js';
 import { browserAvailable, type E2E, startE2E } from './harness.js';
 
@@ -24,6 +25,28 @@ async function pickOption(page: Page, testId: string, text: string) {
     .filter({ hasText: text })
     .first()
     .click();
+}
+
+/** A logged-in API client of the running server (cookie + CSRF), for setup the test is not about. */
+async function apiAs(baseUrl: string, username: string) {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await r.json()) as Record<string, unknown>;
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
 }
 
 run('safety: from the draw to a closed hazard (Chromium)', () => {
@@ -210,5 +233,46 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
 
     expect(errors).toEqual([]);
     await Promise.all([sup.context.close(), field.context.close(), pub.context.close()]);
+  });
+
+  it('turns a grid worker’s report in a safety category into a hazard from the case page, without retyping', async () => {
+    const call = await apiAs(e2e.baseUrl, 'inspector');
+    const categories = (await call('GET', '/api/categories')) as unknown as { code: string; name: string }[];
+    const hydrant = categories.find((c) => c.name === '消防栓');
+    if (!hydrant) throw new Error('no 消防栓 category');
+    const [cell] = await wholeCellCentres(e2e.store.db, '120101001');
+    if (!cell) throw new Error('no grid cell');
+    const c = await call('POST', '/api/cases', {
+      categoryCode: hydrant.code,
+      title: '消防栓被圈占',
+      description: '饭店门前消防栓被杂物圈占，无法取水',
+      lon: cell.lon,
+      lat: cell.lat,
+    });
+    const { page, context } = await e2e.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await e2e.login(page, 'supervisor');
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`/cases/${c.id}`);
+    await page.getByTestId('case-to-hazard').click();
+    await page.getByTestId('from-case-found').getByText('消防栓被圈占').waitFor();
+    await pickOption(page, 'hazard-place', '劝业场饭店');
+    await page.getByTestId('hazard-class').fill('消防');
+    const made = page.waitForResponse((r) => r.url().endsWith('/api/safety/hazards/from-case'));
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    expect((await made).status()).toBe(201);
+    await page.getByTestId('hazard-state').getByText('已登记').waitFor();
+    await page.getByText('饭店门前消防栓被杂物圈占，无法取水').waitFor();
+    await page.getByText('群众举报').or(page.getByText('监督检查')).first().waitFor();
+    const h = await e2e.store.db
+      .selectFrom('hazards')
+      .select(['case_id', 'description'])
+      .where('case_id', '=', String(c.id))
+      .executeTakeFirstOrThrow();
+    expect(h.description).toContain('无法取水');
+    await e2e.screenshot(page, 'safety-5-from-case');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

@@ -16,9 +16,9 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { type ApiAnswer, type CaseDetail, get, post } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
@@ -53,7 +53,9 @@ export function Hazards() {
   const [state, setState] = useState<string | undefined>();
   const [grade, setGrade] = useState<string | undefined>();
   const [creating, setCreating] = useState(false);
-  const [converting, setConverting] = useState(false);
+  const [params] = useSearchParams();
+  const fromCase = params.get('fromCase');
+  const [converting, setConverting] = useState(fromCase !== null);
   const query = new URLSearchParams(
     Object.entries({ state: view === 'board' ? undefined : state, grade, limit: '500' }).filter(
       (e): e is [string, string] => !!e[1],
@@ -181,7 +183,12 @@ export function Hazards() {
         />
       )}
       <NewHazard open={creating} onClose={() => setCreating(false)} onSaved={(h) => open(h.id)} />
-      <FromCase open={converting} onClose={() => setConverting(false)} onSaved={(h) => open(h.id)} />
+      <FromCase
+        open={converting}
+        number={fromCase ?? ''}
+        onClose={() => setConverting(false)}
+        onSaved={(h) => open(h.id)}
+      />
     </Card>
   );
 }
@@ -346,14 +353,29 @@ function NewHazard(props: { open: boolean; onClose(): void; onSaved(h: HazardDet
 }
 
 /** 案件转隐患: the case is found by its number; its text and origin are taken over by the server. */
-function FromCase(props: { open: boolean; onClose(): void; onSaved(h: HazardDetailT): void }) {
+function FromCase(props: {
+  open: boolean;
+  /** A case number to look up at once (from the case's own page). */
+  number: string;
+  onClose(): void;
+  onSaved(h: HazardDetailT): void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<HazardFormValues>();
   const [found, setFound] = useState<CaseDetail | null>(null);
   const fail = (e: unknown) => void message.error(e instanceof Error ? e.message : String(e));
-  const find = (n: string) =>
-    n.trim() && get<CaseDetail>(`/api/cases/${encodeURIComponent(n.trim())}`).then(setFound, fail);
+  const find = useCallback(
+    (n: string) =>
+      n.trim() &&
+      get<CaseDetail>(`/api/cases/${encodeURIComponent(n.trim())}`).then(setFound, (e: unknown) =>
+        message.error(e instanceof Error ? e.message : String(e)),
+      ),
+    [message],
+  );
+  useEffect(() => {
+    if (props.open && props.number) void find(props.number);
+  }, [props.open, props.number, find]);
   const save = async (v: HazardFormValues) => {
     if (!found) return;
     await post<HazardDetailT>('/api/safety/hazards/from-case', {
@@ -378,6 +400,7 @@ function FromCase(props: { open: boolean; onClose(): void; onSaved(h: HazardDeta
       destroyOnHidden
     >
       <Input.Search
+        defaultValue={props.number}
         placeholder={t('safety.caseNumber')}
         enterButton={t('safety.findCase')}
         onSearch={(n) => void find(n)}
