@@ -119,9 +119,9 @@ export async function buildServer(
   const safety = {
     registry: new Registry(db, places),
     hazards,
-    inspections: new Inspections(db, hazards, places),
+    inspections: new Inspections(db, hazards, places, files),
   };
-  registerSafetyRoutes(app, safety.registry, hazards, safety.inspections);
+  registerSafetyRoutes(app, safety.registry, hazards, safety.inspections, files);
   registerNotificationsRoutes(app, new Notifications(db));
   const incidents = new Incidents(db, places, org, cases.queries);
   registerEmergencyRoutes(

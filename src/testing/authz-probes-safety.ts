@@ -57,6 +57,7 @@ async function hazard(fx: Fixtures, placeId: string): Promise<string> {
         grade: 'general',
         foundBy: 'inspection',
         description: '灭火器过期',
+        photos: [fx.cases.own.evidence],
         ...DEADLINE,
       },
     }),
@@ -220,6 +221,16 @@ export const SAFETY_PROBES: Record<string, Record<string, Build>> = {
       },
     }),
   },
+  'GET /api/safety/hazards/:id/photos/:hash': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: `/api/safety/hazards/${(await safety(fx)).hazardA}/photos/${fx.cases.own.evidence}`,
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: `/api/safety/hazards/${(await safety(fx)).hazardB}/photos/${fx.cases.own.evidence}`,
+    }),
+  },
   'GET /api/safety/hazards/:id': {
     in: async (fx) => ({ method: 'GET', url: `/api/safety/hazards/${(await safety(fx)).hazardA}` }),
     out: async (fx) => ({ method: 'GET', url: `/api/safety/hazards/${(await safety(fx)).hazardB}` }),
@@ -303,6 +314,9 @@ export const SAFETY_PROBES: Record<string, Record<string, Build>> = {
   },
   'GET /api/safety/indicators': {
     any: () => ({ method: 'GET', url: '/api/safety/indicators?from=2026-01-01&to=2030-12-31' }),
+  },
+  'GET /api/safety/my-targets': {
+    any: () => ({ method: 'GET', url: '/api/safety/my-targets' }),
   },
   'GET /api/public/safety/plans': { any: () => ({ method: 'GET', url: '/api/public/safety/plans' }) },
   'GET /api/public/safety/plans/:id': {

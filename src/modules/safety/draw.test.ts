@@ -13,6 +13,7 @@ import {
 const id = (p: string, i: number) => `${p}${String(i).padStart(3, '0')}`;
 const pool = (grade: PoolPlace['grade'], n: number, p = grade[0] as string): PoolPlace[] =>
   Array.from({ length: n }, (_, i) => ({ id: id(p, i), grade }));
+const input = () => ({ roster, differentUnits: true });
 const roster: RosterEntry[] = [
   { id: 'i1', name: '甲', unit: '应急局', conflicts: [] },
   { id: 'i2', name: '乙', unit: '应急局', conflicts: ['h000'] },
@@ -112,6 +113,31 @@ describe('the draw (双随机)', () => {
     expect(chi2).toBeLessThan(43.82);
     for (const p of places)
       expect(Math.abs((counts.get(p.id) ?? 0) - expected) / expected).toBeLessThan(0.12);
+  });
+});
+
+describe('uniform within each stratum when there are several (χ², fixed seeds, p = 0.001)', () => {
+  it('draws each place of a stratum equally often, strata keeping their allocation', () => {
+    // 6 high + 14 medium, 5 targets: largest remainder gives 2 high and 3 medium every run.
+    const places = [...pool('high', 6), ...pool('medium', 14)];
+    const runs = 3000;
+    const counts = new Map<string, number>();
+    for (let s = 0; s < runs; s++) {
+      const r = drawInspection({ ...input(), seed: `strata-${s}`, pool: places, targetCount: 5 });
+      if (!r.ok) throw new Error(r.problem.message);
+      expect(r.result.strata.map((x) => x.drawn)).toEqual([2, 0, 3, 0]);
+      for (const t of r.result.targets) counts.set(t.placeId, (counts.get(t.placeId) ?? 0) + 1);
+    }
+    // χ² 0.999 quantiles: 5 degrees of freedom 20.52, 13 degrees of freedom 34.53.
+    for (const [grade, size, drawn, limit] of [
+      ['high', 6, 2, 20.52],
+      ['medium', 14, 3, 34.53],
+    ] as const) {
+      const expected = (runs * drawn) / size;
+      const stratum = places.filter((p) => p.grade === grade);
+      const chi2 = stratum.reduce((sum, p) => sum + ((counts.get(p.id) ?? 0) - expected) ** 2 / expected, 0);
+      expect(chi2, `${grade}: χ² ${chi2.toFixed(2)}`).toBeLessThan(limit);
+    }
   });
 });
 

@@ -36,7 +36,7 @@ import { type HazardFilter, SafetyStore } from './safety.store.js';
 
 export const HAZARD_DEADLINE_JOB = 'hazard_deadline';
 
-type HazardRow = Selectable<HazardsTable> & { place_name: string };
+type HazardRow = Selectable<HazardsTable> & { place_name: string; lon: number | null; lat: number | null };
 type Actor = { userId: string | null; displayName: string };
 
 /** What safety needs from the cases module: a case the caller may see, with its category. */
@@ -114,6 +114,8 @@ export class Hazards {
       id: h.id,
       placeId: h.place_id,
       placeName: h.place_name,
+      lon: h.lon,
+      lat: h.lat,
       areaCode: h.area_code,
       industry: h.industry,
       class: h.class,

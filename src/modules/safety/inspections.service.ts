@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
+import { idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import type { DB, InspectionPlansTable } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.js';
 import { DRAW_ALGORITHM, type DrawResult, drawInspection, poolOf } from './draw.js';
@@ -16,6 +17,32 @@ import type { PlanCreateT, TargetResultT } from './safety.schemas.js';
 import { SafetyStore } from './safety.store.js';
 
 type PlanRow = Selectable<InspectionPlansTable>;
+type TargetRow = Omit<Awaited<ReturnType<InspectionsStore['targets']>>[number], 'risk_grade'>;
+
+/** What safety needs from the file store: which of these uploads are missing. */
+export interface UploadCheck {
+  missing(hashes: readonly string[]): Promise<string[]>;
+}
+
+function presentTarget(t: TargetRow) {
+  return {
+    id: t.id,
+    position: t.position,
+    placeId: t.place_id,
+    placeName: t.place_name,
+    creditCode: t.credit_code,
+    address: t.address,
+    industry: t.industry,
+    stratum: t.stratum,
+    inspectors: t.inspectors,
+    lon: t.lon,
+    lat: t.lat,
+    result: t.result,
+    resultNote: t.result_note,
+    inspectedOn: t.inspected_on,
+    photos: t.photos,
+  };
+}
 
 /** The local (Asia/Shanghai) calendar day of an instant. */
 function localDay(t: Date): string {
@@ -41,6 +68,7 @@ export class Inspections {
     private readonly db: Kysely<DB>,
     private readonly hazards: Hazards,
     private readonly areas: { areaExists(code: string): Promise<boolean> },
+    private readonly uploads: UploadCheck = { missing: async () => [] },
   ) {}
 
   get store(): InspectionsStore {
@@ -117,21 +145,22 @@ export class Inspections {
       roster: r.roster,
       pool: r.pool,
       strata: replay?.ok ? replay.result.strata : null,
-      targets: targets.map((t) => ({
-        id: t.id,
-        position: t.position,
-        placeId: t.place_id,
-        placeName: t.place_name,
-        creditCode: t.credit_code,
-        address: t.address,
-        industry: t.industry,
-        stratum: t.stratum,
-        inspectors: t.inspectors,
-        result: t.result,
-        resultNote: t.result_note,
-        inspectedOn: t.inspected_on,
-      })),
+      targets: targets.map(presentTarget),
     };
+  }
+
+  /**
+   * An inspector's list for today (the field app): the targets of drawn plans in the caller's scope where
+   * the caller is one of the two inspectors — a roster entry names a user by id or username — still
+   * without a result, or inspected today.
+   */
+  async myTargets(p: Principal) {
+    const rows = await this.store.inspectorTargets(
+      p.scope,
+      [p.userId, p.username],
+      localDay(this.hazards.now()),
+    );
+    return rows.map((t) => ({ ...presentTarget(t), planId: t.plan_id, planTitle: t.plan_title }));
   }
 
   /** The draw: once per plan (a second one is 409); a problem with the pool or roster is 400 and changes nothing. */
@@ -224,8 +253,18 @@ export class Inspections {
     return { result: r.result, matches };
   }
 
-  /** Enters a target's result; each finding becomes a hazard of the target's place (found by inspection). */
-  async recordResult(p: Principal, planId: string, targetId: string, input: TargetResultT) {
+  /**
+   * Enters a target's result; each finding becomes a hazard of the target's place (found by inspection),
+   * with the photos taken. A resend with the same Idempotency-Key (the field app's outbox) answers the
+   * first result; a second, different result is 409.
+   */
+  async recordResult(
+    p: Principal,
+    planId: string,
+    targetId: string,
+    input: TargetResultT,
+    idempotencyKey?: string,
+  ) {
     if (input.result !== 'hazards_found' && input.findings.length)
       throw new Invalid('findings_without_hazards', 'Findings go with the result hazards_found.');
     if (input.result === 'hazards_found' && input.findings.length === 0)
@@ -235,7 +274,17 @@ export class Inspections {
     const deadlines = input.findings.map((f) => this.hazards.deadlineOf({ limit: f.limit }));
     const plan = await this.store.plan(p.scope, planId);
     if (!plan) throw new NotFound('plan_not_found', 'No such inspection plan in your scope.');
-    await this.db.transaction().execute(async (trx) => {
+    if (!plan.drawn_at) throw new Conflict('plan_not_drawn', 'The plan has not been drawn yet.');
+    const missing = await this.uploads.missing(input.evidence);
+    if (missing.length)
+      throw new Invalid('unknown_attachment', `Upload the files first: ${missing.join(', ')}.`);
+    const claim = {
+      owner: idempotencyOwner({ user: p.userId }),
+      key: idempotencyKey,
+      request: JSON.stringify({ planId, targetId, input }),
+      order: 'first' as const,
+    };
+    await withIdempotency(this.db, claim, async (trx) => {
       const store = new InspectionsStore(trx);
       const target = await store.target(planId, targetId);
       if (!target) throw new NotFound('inspection_target_not_found', 'No such target in this plan.');
@@ -245,27 +294,34 @@ export class Inspections {
         result: input.result,
         result_note: input.note,
         inspected_on: input.inspectedOn,
+        photos: input.evidence,
+        inspected_by: p.userId,
       });
       const safety = new SafetyStore(trx);
       if (input.result !== 'not_found') await safety.markInspected([target.place_id], input.inspectedOn);
       const place = await safety.place('', target.place_id);
       if (!place) throw new NotFound('place_not_found', 'The target’s place is gone.');
+      const hazardIds: string[] = [];
       for (const [i, f] of input.findings.entries())
-        await this.hazards.registerIn(trx, p, place, {
-          class: f.class,
-          grade: f.grade,
-          majorLevel: f.grade === 'major' ? (f.majorLevel ?? 3) : null,
-          foundBy: 'inspection',
-          description: f.description,
-          deadline: deadlines[i] as Date,
-          inspectionTargetId: targetId,
-        });
+        hazardIds.push(
+          await this.hazards.registerIn(trx, p, place, {
+            class: f.class,
+            grade: f.grade,
+            majorLevel: f.grade === 'major' ? (f.majorLevel ?? 3) : null,
+            foundBy: 'inspection',
+            description: f.description,
+            photos: input.evidence,
+            deadline: deadlines[i] as Date,
+            inspectionTargetId: targetId,
+          }),
+        );
       await recordAudit(trx, p, {
         action: 'update',
         entity: 'inspection_target',
         entityId: targetId,
         after: input,
       });
+      return { hazardIds };
     });
     return this.plan(p, planId);
   }

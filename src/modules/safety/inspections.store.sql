@@ -7,6 +7,16 @@ insert into "inspection_plans" ("title", "area_code", "filters", "target_count",
   returning "id";
 -- params: "2026年12月餐饮单位双随机抽查", "120101", "{\"industries\":[],\"grades\":[],\"areaCode\":\"120101\",\"excludeInspectedMonths\":6}", 10, true, "[]", "seed", null, null, "00000000-0000-4000-8000-000000000001"
 
+-- InspectionsStore.inspectorTargets
+select "t".*, "pl"."title" as "plan_title", "p"."name" as "place_name", "p"."credit_code", "p"."address", "p"."industry", "p"."lon", "p"."lat"
+  from "inspection_targets" as "t"
+  inner join "inspection_plans" as "pl" on "pl"."id" = "t"."plan_id"
+  inner join "safety_places" as "p" on "p"."id" = "t"."place_id"
+  where "pl"."area_code" like $1 and "pl"."drawn_at" is not null and (t.inspectors @> $2::jsonb or t.inspectors @> $3::jsonb) and ("t"."result" is null or "t"."inspected_on" = $4)
+  order by "pl"."drawn_at", "t"."position"
+  limit $5;
+-- params: "120101%", "[{\"id\":\"00000000-0000-4000-8000-000000000001\"}]", "[{\"id\":\"inspector\"}]", "2026-05-01", 500
+
 -- InspectionsStore.plan
 select *
   from "inspection_plans"
@@ -48,7 +58,7 @@ select *
 -- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001"
 
 -- InspectionsStore.targets
-select "t".*, "p"."name" as "place_name", "p"."credit_code", "p"."address", "p"."risk_grade", "p"."industry"
+select "t".*, "p"."name" as "place_name", "p"."credit_code", "p"."address", "p"."risk_grade", "p"."industry", "p"."lon", "p"."lat"
   from "inspection_targets" as "t"
   inner join "safety_places" as "p" on "p"."id" = "t"."place_id"
   where "t"."plan_id" = $1
@@ -57,7 +67,7 @@ select "t".*, "p"."name" as "place_name", "p"."credit_code", "p"."address", "p".
 
 -- InspectionsStore.updateTarget
 update "inspection_targets"
-  set "result" = $1, "inspected_on" = $2
-  where "id" = $3
+  set "result" = $1, "inspected_on" = $2, "photos" = $3, "inspected_by" = $4
+  where "id" = $5
   returning *;
--- params: "no_problem", "2026-05-01", "00000000-0000-4000-8000-000000000001"
+-- params: "no_problem", "2026-05-01", [], "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001"

@@ -1,5 +1,5 @@
 /** The safety module's access to its inspection tables (双随机、一公开): inspection_plans, inspection_targets. */
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { InspectionPlansTable, InspectionTargetsTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
@@ -70,7 +70,15 @@ export class InspectionsStore {
       .selectFrom('inspection_targets as t')
       .innerJoin('safety_places as p', 'p.id', 't.place_id')
       .selectAll('t')
-      .select(['p.name as place_name', 'p.credit_code', 'p.address', 'p.risk_grade', 'p.industry'])
+      .select([
+        'p.name as place_name',
+        'p.credit_code',
+        'p.address',
+        'p.risk_grade',
+        'p.industry',
+        'p.lon',
+        'p.lat',
+      ])
       .where('t.plan_id', '=', planId)
       .orderBy('t.position')
       .execute();
@@ -92,6 +100,37 @@ export class InspectionsStore {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * The field app's list: targets of drawn plans inside the scope where one of the two inspectors is the
+   * caller (a roster entry's id is the user's id or username), still open or inspected on `day`.
+   */
+  inspectorTargets(scope: string, keys: readonly string[], day: string) {
+    return this.db
+      .selectFrom('inspection_targets as t')
+      .innerJoin('inspection_plans as pl', 'pl.id', 't.plan_id')
+      .innerJoin('safety_places as p', 'p.id', 't.place_id')
+      .selectAll('t')
+      .select([
+        'pl.title as plan_title',
+        'p.name as place_name',
+        'p.credit_code',
+        'p.address',
+        'p.industry',
+        'p.lon',
+        'p.lat',
+      ])
+      .where('pl.area_code', 'like', `${scope}%`)
+      .where('pl.drawn_at', 'is not', null)
+      .where((eb) =>
+        eb.or(keys.map((k) => eb(sql`t.inspectors`, '@>', sql`${JSON.stringify([{ id: k }])}::jsonb`))),
+      )
+      .where((eb) => eb.or([eb('t.result', 'is', null), eb('t.inspected_on', '=', day)]))
+      .orderBy('pl.drawn_at')
+      .orderBy('t.position')
+      .limit(500)
+      .execute();
   }
 
   /** Targets drawn and inspected in plans inside a scope drawn in [from, to): inspections done against plan. */
@@ -131,6 +170,7 @@ export const SQL_EXAMPLES: SqlExamples<InspectionsStore> = {
   recordDraw: [ID, '[]', AT, []],
   targets: [ID],
   target: [ID, ID],
-  updateTarget: [ID, { result: 'no_problem', inspected_on: '2026-05-01' }],
+  updateTarget: [ID, { result: 'no_problem', inspected_on: '2026-05-01', photos: [], inspected_by: ID }],
+  inspectorTargets: ['120101', [ID, 'inspector'], '2026-05-01'],
   planProgress: ['120101', AT, AT],
 };

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { type Client, describeApi, multipart } from '../../testing/api.js';
 import { type CellCentre, wholeCellCentres } from '../../testing/grid-cells.js';
@@ -272,5 +273,125 @@ describeApi('safety API: registry, hazards, 双随机 plans', (ctx) => {
     expect((await make({ industries: ['不存在的行业'] })).code).toBe('pool_empty');
     expect((await make({ targetCount: 9999 })).code).toBe('too_many_targets');
     expect((await make({ roster: ROSTER.slice(0, 2) })).code).toBe('roster_too_small');
+  });
+
+  it('lists an inspector’s targets; a result with photos is idempotent, its finding a hazard with them', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // The roster names the inspector by username, beside an inspector of another unit.
+    const roster = [
+      { id: 'inspector', name: '检查员', unit: '网格中心', conflicts: [] },
+      { id: 'r9', name: '丁', unit: '消防救援大队', conflicts: [] },
+    ];
+    const plan = await supervisor.post('/api/safety/plans', {
+      title: '今日抽查',
+      areaCode: '120101001',
+      targetCount: 1,
+      roster,
+    });
+    expect(plan.status, JSON.stringify(plan.json)).toBe(201);
+    expect(
+      (await inspector.get('/api/safety/my-targets')).json.map((t: { planId: string }) => t.planId),
+    ).not.toContain(plan.json.id);
+    const drawn = await supervisor.post(`/api/safety/plans/${plan.json.id}/draw`);
+    expect(drawn.status).toBe(200);
+    const mine = await inspector.get('/api/safety/my-targets');
+    expect(mine.status).toBe(200);
+    const target = mine.json.find((t: { planId: string }) => t.planId === plan.json.id);
+    expect(target?.planTitle).toBe('今日抽查');
+    expect(target?.result).toBeNull();
+    // the other inspector's list (supervisor is not on this roster) does not have it
+    expect(
+      (await supervisor.get('/api/safety/my-targets')).json.some(
+        (t: { planId: string }) => t.planId === plan.json.id,
+      ),
+    ).toBe(false);
+
+    const url = `/api/safety/plans/${plan.json.id}/targets/${target.id}/result`;
+    const body = (evidence: string[]) => ({
+      result: 'hazards_found',
+      inspectedOn: today,
+      evidence,
+      findings: [
+        { class: '用电', grade: 'general', description: '私拉电线', limit: { value: 3, unit: 'work_day' } },
+      ],
+    });
+    const unknown = await inspector.post(url, body(['a'.repeat(64)]));
+    expect([unknown.status, unknown.json.error.code]).toEqual([400, 'unknown_attachment']);
+    const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer();
+    const m = multipart('p.png', bytes, 'image/png');
+    const photo = await inspector.request('POST', '/api/attachments', m.payload, m.headers);
+    expect(photo.status).toBeLessThan(300);
+    const key = { 'idempotency-key': 'field-result-0001' };
+    const first = await inspector.request('POST', url, body([photo.json.hash]), key);
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    const again = await inspector.request('POST', url, body([photo.json.hash]), key);
+    expect(again.status).toBe(200);
+    const other = await inspector.request('POST', url, body([photo.json.hash]), {
+      'idempotency-key': 'field-result-0002',
+    });
+    expect([other.status, other.json.error.code]).toEqual([409, 'result_recorded']);
+    const hz = (await inspector.get(`/api/safety/hazards?placeId=${target.placeId}&limit=500`)).json.filter(
+      (h: { description: string }) => h.description === '私拉电线',
+    );
+    expect(hz).toHaveLength(1);
+    expect(hz[0].photos).toEqual([photo.json.hash]);
+    const shown = await inspector.get(`/api/safety/hazards/${hz[0].id}/photos/${photo.json.hash}?thumb=1`);
+    expect(shown.status).toBe(200);
+    expect(
+      (await inspector.get(`/api/safety/hazards/${hz[0].id}/photos/${'b'.repeat(64)}`)).json.error.code,
+    ).toBe('file_not_found');
+    // still on today's list, done, with its photo
+    const after = (await inspector.get('/api/safety/my-targets')).json.find(
+      (t: { id: string }) => t.id === target.id,
+    );
+    expect(after?.result).toBe('hazards_found');
+    expect(after?.photos).toEqual([photo.json.hash]);
+    // the public page carries the result but not the photos or the note
+    const pub = await ctx().anonymous.get(`/api/public/safety/plans/${plan.json.id}`);
+    expect(pub.json.targets[0].result).toBe('hazards_found');
+    expect(pub.json.targets[0].photos).toBeUndefined();
+    expect(JSON.stringify(pub.json)).not.toContain('conflicts');
+  });
+
+  it('turns a case in a safety category into a hazard without retyping, once', async () => {
+    const categories = (await inspector.get('/api/categories')).json as { code: string; name: string }[];
+    const hydrant = categories.find((c) => c.name === '消防栓');
+    const litter = categories.find((c) => c.code === 'event.0102');
+    if (!hydrant || !litter) throw new Error('catalogue lacks 消防栓 / event.0102');
+    const file = (categoryCode: string) =>
+      inspector.post('/api/cases', {
+        categoryCode,
+        title: '消防栓被圈占',
+        description: '饭店门前消防栓被杂物圈占',
+        lon: a.lon,
+        lat: a.lat,
+      });
+    const c = await file(hydrant.code);
+    expect(c.status, JSON.stringify(c.json)).toBe(201);
+    const body = (caseId: string) => ({
+      caseId,
+      placeId: placeA,
+      class: '消防',
+      grade: 'general',
+      limit: { value: 2, unit: 'work_day' },
+    });
+    const past = await supervisor.post('/api/safety/hazards/from-case', {
+      ...body(c.json.id),
+      limit: undefined,
+      deadline: '2020-01-01T00:00:00+08:00',
+    });
+    expect([past.status, past.json.error.code]).toEqual([400, 'deadline_past']);
+    const h = await supervisor.post('/api/safety/hazards/from-case', body(c.json.id));
+    expect(h.status, JSON.stringify(h.json)).toBe(201);
+    expect(h.json.caseId).toBe(c.json.id);
+    expect(h.json.description).toContain('饭店门前消防栓被杂物圈占');
+    expect(h.json.foundBy).toBe('inspection');
+    const twice = await supervisor.post('/api/safety/hazards/from-case', body(c.json.id));
+    expect([twice.status, twice.json.error.code]).toEqual([409, 'case_has_hazard']);
+    const notSafety = await file(litter.code);
+    const refused = await supervisor.post('/api/safety/hazards/from-case', body(notSafety.json.id));
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'case_not_safety']);
   });
 });

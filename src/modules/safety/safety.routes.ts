@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/auth/roles.js';
 import { Invalid, NotFound } from '../../platform/errors.js';
+import type { FileStore } from '../../platform/files/files.js';
 import { type App, principalOf } from '../../platform/http/app.js';
 import type { Hazards } from './hazards.service.js';
 import type { Inspections } from './inspections.service.js';
@@ -13,10 +14,12 @@ import {
   HazardDetail,
   HazardFromCase,
   HazardQuery,
+  IdempotencyHeaders,
   IdParams,
   ImportReport,
   IndicatorQuery,
   Indicators,
+  InspectorTarget,
   Place,
   PlaceCreate,
   PlaceQuery,
@@ -37,7 +40,7 @@ const tags = ['safety'];
 /** The public face of a plan: no conflict-of-interest lists (who must avoid whom stays internal). */
 const PublicPlan = Plan.omit({ roster: true }).extend({
   roster: z.array(z.object({ id: z.string(), name: z.string(), unit: z.string() })),
-  targets: z.array(PlanTarget.omit({ resultNote: true })),
+  targets: z.array(PlanTarget.omit({ resultNote: true, photos: true })),
 });
 
 export function registerSafetyRoutes(
@@ -45,6 +48,7 @@ export function registerSafetyRoutes(
   registry: Registry,
   hazards: Hazards,
   inspections: Inspections,
+  files: Pick<FileStore, 'read'>,
 ): void {
   // ---- registry ----
   app.get(
@@ -136,6 +140,25 @@ export function registerSafetyRoutes(
     { config: { access: READ }, schema: { tags, params: IdParams, response: { 200: HazardDetail } } },
     async (req) => hazards.detail(principalOf(req), req.params.id),
   );
+  app.get(
+    '/api/safety/hazards/:id/photos/:hash',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'A photo of a hazard the caller may see (thumb=1 for the thumbnail)',
+        params: z.object({ id: z.uuid(), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+        querystring: z.object({ thumb: z.enum(['0', '1']).default('0') }),
+      },
+    },
+    async (req, reply) => {
+      const h = await hazards.detail(principalOf(req), req.params.id);
+      if (!h.photos.includes(req.params.hash))
+        throw new NotFound('file_not_found', 'This hazard has no such photo.');
+      const { bytes, mime } = await files.read(req.params.hash, req.query.thumb === '1');
+      return reply.type(mime).header('cache-control', 'private, max-age=31536000, immutable').send(bytes);
+    },
+  );
   app.post(
     '/api/safety/hazards/:id/transitions',
     {
@@ -188,11 +211,32 @@ export function registerSafetyRoutes(
         tags,
         summary: 'Enter a target’s result; findings become hazards',
         params: PlanTargetParams,
+        headers: IdempotencyHeaders,
         body: TargetResult,
         response: { 200: Plan },
       },
     },
-    async (req) => inspections.recordResult(principalOf(req), req.params.id, req.params.targetId, req.body),
+    async (req) =>
+      inspections.recordResult(
+        principalOf(req),
+        req.params.id,
+        req.params.targetId,
+        req.body,
+        req.headers['idempotency-key'],
+      ),
+  );
+  app.get(
+    '/api/safety/my-targets',
+    {
+      config: { access: FIELD },
+      schema: {
+        tags,
+        summary:
+          'The caller’s inspection targets: drawn, with the caller as one of the two inspectors, open or inspected today',
+        response: { 200: z.array(InspectorTarget) },
+      },
+    },
+    async (req) => inspections.myTargets(principalOf(req)),
   );
   app.get(
     '/api/safety/indicators',
@@ -229,7 +273,7 @@ export function registerSafetyRoutes(
       return {
         ...plan,
         roster: plan.roster.map(({ id, name, unit }) => ({ id, name, unit })),
-        targets: plan.targets.map(({ resultNote: _n, ...t }) => t),
+        targets: plan.targets.map(({ resultNote: _n, photos: _p, ...t }) => t),
       };
     },
   );

@@ -17,6 +17,7 @@ export const HAZARD_STATE_LIST = [
 export const INSPECTION_RESULTS = ['no_problem', 'hazards_found', 'not_found'] as const;
 
 export const IdParams = z.object({ id: z.uuid() });
+export const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(100).optional() });
 export const PlanTargetParams = z.object({ id: z.uuid(), targetId: z.uuid() });
 const Paging = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -160,6 +161,9 @@ export const Hazard = z.object({
   id: z.string(),
   placeId: z.string(),
   placeName: z.string(),
+  /** The place's location (for the map), null when the place has none. */
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
   areaCode: z.string(),
   industry: z.string(),
   class: z.string(),
@@ -219,10 +223,17 @@ export const PlanTarget = z.object({
   industry: z.string(),
   stratum: z.string(),
   inspectors: z.array(z.object({ id: z.string(), name: z.string(), unit: z.string() })),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
   result: z.enum(INSPECTION_RESULTS).nullable(),
   resultNote: z.string().nullable(),
   inspectedOn: z.string().nullable(),
+  /** Photos taken at the target (attachment hashes). */
+  photos: z.array(z.string()),
 });
+
+/** A target on an inspector's list (the field app): the target with its plan. */
+export const InspectorTarget = PlanTarget.extend({ planId: z.string(), planTitle: z.string() });
 
 export const PlanSummary = z.object({
   id: z.string(),
@@ -255,6 +266,11 @@ export const TargetResult = z.object({
   result: z.enum(INSPECTION_RESULTS),
   note: text(2000).default(''),
   inspectedOn: z.iso.date(),
+  /** Photos taken at the target (uploaded first through /api/attachments); they go with each finding too. */
+  evidence: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(20)
+    .default([]),
   /** Findings: each becomes a hazard of the target's place. */
   findings: z
     .array(

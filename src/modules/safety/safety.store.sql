@@ -23,7 +23,7 @@ select "risk_grade", count(*)::int as "n"
 -- params: "120101%"
 
 -- SafetyStore.hazard
-select "h".*, "p"."name" as "place_name"
+select "h".*, "p"."name" as "place_name", "p"."lon", "p"."lat"
   from "hazards" as "h"
   inner join "safety_places" as "p" on "p"."id" = "h"."place_id"
   where "h"."id" = $1 and "h"."area_code" like $2;
@@ -43,7 +43,7 @@ select "id", "state", "deadline", "grade", "major_level", "assigned_unit_id", "s
 -- params: "00000000-0000-4000-8000-000000000001"
 
 -- SafetyStore.hazards
-select "h".*, "p"."name" as "place_name"
+select "h".*, "p"."name" as "place_name", "p"."lon", "p"."lat"
   from "hazards" as "h"
   inner join "safety_places" as "p" on "p"."id" = "h"."place_id"
   where "h"."area_code" like $1 and "h"."area_code" like $2 and "h"."state" = $3 and "h"."grade" = $4 and "h"."place_id" = $5

@@ -138,7 +138,7 @@ export class SafetyStore {
       .selectFrom('hazards as h')
       .innerJoin('safety_places as p', 'p.id', 'h.place_id')
       .selectAll('h')
-      .select('p.name as place_name')
+      .select(['p.name as place_name', 'p.lon', 'p.lat'])
       .where('h.id', '=', id)
       .where('h.area_code', 'like', `${scope}%`)
       .executeTakeFirst();
@@ -153,7 +153,7 @@ export class SafetyStore {
       .selectFrom('hazards as h')
       .innerJoin('safety_places as p', 'p.id', 'h.place_id')
       .selectAll('h')
-      .select('p.name as place_name')
+      .select(['p.name as place_name', 'p.lon', 'p.lat'])
       .where('h.area_code', 'like', `${f.scope}%`);
     if (f.areaCode) q = q.where('h.area_code', 'like', `${f.areaCode}%`);
     if (f.state) q = q.where('h.state', '=', f.state);

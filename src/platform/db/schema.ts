@@ -598,6 +598,9 @@ export interface InspectionTargetsTable {
   result: 'no_problem' | 'hazards_found' | 'not_found' | null;
   result_note: string | null;
   inspected_on: string | null;
+  /** 0023: photos taken at the target (attachment hashes) and who entered the result. */
+  photos: Generated<string[]>;
+  inspected_by: string | null;
 }
 
 export interface DB extends EmergencyTables {

@@ -6146,6 +6146,8 @@ export interface paths {
                                     name: string;
                                     unit: string;
                                 }[];
+                                lat: number | null;
+                                lon: number | null;
                                 placeId: string;
                                 placeName: string;
                                 position: number;
@@ -6626,10 +6628,12 @@ export interface paths {
                             grade: "general" | "major";
                             id: string;
                             industry: string;
+                            lat: number | null;
                             /** @enum {string} */
                             level: "ok" | "warning" | "overdue" | "done";
                             /** @enum {string|null} */
                             listedLevel: "district" | "city" | "province" | null;
+                            lon: number | null;
                             majorLevel: number | null;
                             measures: string;
                             photos: string[];
@@ -6725,10 +6729,12 @@ export interface paths {
                             grade: "general" | "major";
                             id: string;
                             industry: string;
+                            lat: number | null;
                             /** @enum {string} */
                             level: "ok" | "warning" | "overdue" | "done";
                             /** @enum {string|null} */
                             listedLevel: "district" | "city" | "province" | null;
+                            lon: number | null;
                             majorLevel: number | null;
                             measures: string;
                             photos: string[];
@@ -6803,10 +6809,12 @@ export interface paths {
                             grade: "general" | "major";
                             id: string;
                             industry: string;
+                            lat: number | null;
                             /** @enum {string} */
                             level: "ok" | "warning" | "overdue" | "done";
                             /** @enum {string|null} */
                             listedLevel: "district" | "city" | "province" | null;
+                            lon: number | null;
                             majorLevel: number | null;
                             measures: string;
                             photos: string[];
@@ -6819,6 +6827,45 @@ export interface paths {
                             version: number;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/hazards/{id}/photos/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo of a hazard the caller may see (thumb=1 for the thumbnail) */
+        get: {
+            parameters: {
+                query?: {
+                    thumb?: "0" | "1";
+                };
+                header?: never;
+                path: {
+                    hash: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -6910,10 +6957,12 @@ export interface paths {
                             grade: "general" | "major";
                             id: string;
                             industry: string;
+                            lat: number | null;
                             /** @enum {string} */
                             level: "ok" | "warning" | "overdue" | "done";
                             /** @enum {string|null} */
                             listedLevel: "district" | "city" | "province" | null;
+                            lon: number | null;
                             majorLevel: number | null;
                             measures: string;
                             photos: string[];
@@ -7010,10 +7059,12 @@ export interface paths {
                             grade: "general" | "major";
                             id: string;
                             industry: string;
+                            lat: number | null;
                             /** @enum {string} */
                             level: "ok" | "warning" | "overdue" | "done";
                             /** @enum {string|null} */
                             listedLevel: "district" | "city" | "province" | null;
+                            lon: number | null;
                             majorLevel: number | null;
                             measures: string;
                             photos: string[];
@@ -7097,6 +7148,65 @@ export interface paths {
                                 rectified: number;
                             };
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/my-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s inspection targets: drawn, with the caller as one of the two inspectors, open or inspected today */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            creditCode: string | null;
+                            id: string;
+                            industry: string;
+                            inspectedOn: string | null;
+                            inspectors: {
+                                id: string;
+                                name: string;
+                                unit: string;
+                            }[];
+                            lat: number | null;
+                            lon: number | null;
+                            photos: string[];
+                            placeId: string;
+                            placeName: string;
+                            planId: string;
+                            planTitle: string;
+                            position: number;
+                            /** @enum {string|null} */
+                            result: "no_problem" | "hazards_found" | "not_found" | null;
+                            resultNote: string | null;
+                            stratum: string;
+                        }[];
                     };
                 };
             };
@@ -7489,6 +7599,9 @@ export interface paths {
                                     name: string;
                                     unit: string;
                                 }[];
+                                lat: number | null;
+                                lon: number | null;
+                                photos: string[];
                                 placeId: string;
                                 placeName: string;
                                 position: number;
@@ -7576,6 +7689,9 @@ export interface paths {
                                     name: string;
                                     unit: string;
                                 }[];
+                                lat: number | null;
+                                lon: number | null;
+                                photos: string[];
                                 placeId: string;
                                 placeName: string;
                                 position: number;
@@ -7668,6 +7784,9 @@ export interface paths {
                                     name: string;
                                     unit: string;
                                 }[];
+                                lat: number | null;
+                                lon: number | null;
+                                photos: string[];
                                 placeId: string;
                                 placeName: string;
                                 position: number;
@@ -7701,7 +7820,9 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     targetId: string;
@@ -7711,6 +7832,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @default [] */
+                        evidence?: string[];
                         /** @default [] */
                         findings?: {
                             class: string;
@@ -7784,6 +7907,9 @@ export interface paths {
                                     name: string;
                                     unit: string;
                                 }[];
+                                lat: number | null;
+                                lon: number | null;
+                                photos: string[];
                                 placeId: string;
                                 placeName: string;
                                 position: number;

@@ -13,6 +13,7 @@ import {
   NotificationOutlined,
   PhoneOutlined,
   ProfileOutlined,
+  SafetyOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { type LazyExoticComponent, lazy, type ReactNode } from 'react';
@@ -70,6 +71,13 @@ export const MENU: MenuEntry[] = [
     icon: <FlagOutlined />,
     roles: ['supervisor', 'admin', 'leader', 'handler'],
     page: lazy(() => import('../features/targets/TargetsPage')),
+  },
+  {
+    path: '/safety',
+    labelKey: 'menu.safety',
+    icon: <SafetyOutlined />,
+    roles: ['supervisor', 'admin', 'leader', 'inspector', 'dispatcher'],
+    page: lazy(() => import('../features/safety/SafetyPage')),
   },
   {
     path: '/areas',

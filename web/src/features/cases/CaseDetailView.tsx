@@ -20,6 +20,7 @@ import { type CaseDetail, get, type MapSettings } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { AreaMap } from '../places/AreaMap';
+import { ToHazardLink } from '../safety/ToHazardLink';
 import { ActionButtons } from './ActionDialog';
 import { AssignButtons } from './AssignDialog';
 import { DEADLINE_COLORS } from './strings';
@@ -76,6 +77,7 @@ export function CaseDetailView() {
             <Typography.Text type="secondary">{t('cases.noActions')}</Typography.Text>
           )}
           <AssignButtons c={c} onDone={load} />
+          <ToHazardLink number={c.number} />
         </Space>
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label={t('cases.title')}>{c.title}</Descriptions.Item>

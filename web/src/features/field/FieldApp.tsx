@@ -25,6 +25,7 @@ import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import LoginPage from '../auth/LoginPage';
+import { FieldInspections, type InspectorTarget } from '../safety/FieldInspections';
 import { discard, enqueue, loadOutbox, type Outgoing, shrinkPhoto, syncOutbox } from './queue';
 import '../cases/strings';
 import './strings';
@@ -35,9 +36,11 @@ type Cache = {
   check: CaseSummary[];
   verify: CaseSummary[];
   mine: CaseSummary[];
+  /** 双随机 targets where the worker is one of the two inspectors (open, or done today). */
+  inspections: InspectorTarget[];
   at: string | null;
 };
-const EMPTY: Cache = { categories: [], check: [], verify: [], mine: [], at: null };
+const EMPTY: Cache = { categories: [], check: [], verify: [], mine: [], inspections: [], at: null };
 
 function readCache(): Cache {
   try {
@@ -80,11 +83,14 @@ function Field() {
         cases('verify', 50),
         cases('mine', 20),
       ]);
+      // Only inspectors, supervisors and administrators have an inspection list; others keep none.
+      const inspections = await ok(client.GET('/api/safety/my-targets')).catch(() => []);
       const next = {
         categories,
         check: check.items,
         verify: verify.items,
         mine: mine.items,
+        inspections,
         at: new Date().toISOString(),
       };
       localStorage.setItem(CACHE, JSON.stringify(next));
@@ -165,6 +171,13 @@ function Field() {
             key: 'tasks',
             label: t('field.tabTasks', { count: cache.check.length }),
             children: <Tasks cache={cache} onQueued={queued} />,
+          },
+          {
+            key: 'inspections',
+            label: t('safety.fieldTab', {
+              count: cache.inspections.filter((x) => x.result === null).length,
+            }),
+            children: <FieldInspections targets={cache.inspections} outbox={outbox} onQueued={queued} />,
           },
           {
             key: 'outbox',

@@ -26,6 +26,7 @@ import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { formatTime } from '../../app/format';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
+import { PublicPlanList, PublicPlanPage } from '../safety/PublicPlans';
 import './strings';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -90,6 +91,8 @@ export default function PortalApp() {
       <Routes>
         <Route path="/portal" element={<ReportPage />} />
         <Route path="/portal/track/:code" element={<TrackPage />} />
+        <Route path="/portal/safety" element={<PublicPlanList />} />
+        <Route path="/portal/safety/:id" element={<PublicPlanPage />} />
         <Route path="*" element={<ReportPage />} />
       </Routes>
     </div>
