@@ -389,7 +389,7 @@ async function seedEmergency(trx: Kysely<DB>, ids: Map<string, string>): Promise
     .insertInto('emergency_plans')
     .values([
       {
-        code: 'HP-FIRE',
+        code: 'DEMO-FIRE',
         version: 1,
         name: '和平区火灾事故应急预案',
         area_code: '120101',
@@ -397,12 +397,12 @@ async function seedEmergency(trx: Kysely<DB>, ids: Map<string, string>): Promise
         level: 4,
         steps: JSON.stringify([
           step('核实火情并报告指挥中心', street, 10),
-          step('调派应急救援队伍到场', yjgl, 20, [['应急救援队', 12]]),
+          step('调派应急救援队伍到场', yjgl, 20, [['综合应急救援队', 12]]),
           step('疏散群众并开放避难场所', civil, 60, [['避难场所', 200]]),
         ]),
       },
       {
-        code: 'HP-FLOOD',
+        code: 'DEMO-FLOOD',
         version: 1,
         name: '和平区防汛应急预案',
         area_code: '120101',
@@ -410,7 +410,7 @@ async function seedEmergency(trx: Kysely<DB>, ids: Map<string, string>): Promise
         level: 4,
         steps: JSON.stringify([
           step('封闭积水路段', street, 15),
-          step('调派抽水泵排水', yjgl, 30, [['抽水泵', 4]]),
+          step('调派抽水泵排水', yjgl, 30, [['移动排水泵', 4]]),
         ]),
       },
     ])
@@ -424,7 +424,7 @@ async function seedEmergency(trx: Kysely<DB>, ids: Map<string, string>): Promise
         {
           kind: 'stockpile',
           name: '劝业场街道防汛物资库',
-          category: '抽水泵',
+          category: '移动排水泵',
           quantity: 8,
           available: 8,
           measure: '台',
@@ -442,7 +442,7 @@ async function seedEmergency(trx: Kysely<DB>, ids: Map<string, string>): Promise
         {
           kind: 'team',
           name: '和平区应急救援队',
-          category: '应急救援队',
+          category: '综合应急救援队',
           quantity: 30,
           available: 30,
           measure: '人',
