@@ -1,7 +1,8 @@
 /**
  * From a device alarm to a running incident, in Chromium: two smoke alarms from one building within five
  * minutes open a fire incident (the alarm rules); the shift lead finds it on the board, activates the
- * fire plan (its tasks appear with deadlines) and dispatches the nearest resource.
+ * fire plan (its tasks appear with deadlines), dispatches the nearest resource and publishes a notice
+ * that the citizen portal shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../src/modules/channels/device-signature.js';
@@ -102,6 +103,19 @@ run('console: emergency command from an alarm (Chromium)', () => {
       .where('incident_id', '=', incidentId)
       .execute();
     expect(dispatches).toEqual([{ quantity: 1 }]);
+
+    // A public notice: the portal shows it, and nothing internal of the incident.
+    await page.getByRole('button', { name: '发布公告' }).click();
+    await page.getByLabel('公告内容').fill('和平里小区3号楼发生火情，请居民听从现场指挥有序疏散。');
+    await page.getByRole('button', { name: /确\s?定/ }).click();
+    await page.getByText('已向公众发布').waitFor();
+    const portal = await e2e.newPage({ viewport: { width: 390, height: 844 } });
+    await portal.page.goto('/portal');
+    const notices = portal.page.getByTestId('emergency-notices');
+    await notices.getByText('和平里小区3号楼发生火情，请居民听从现场指挥有序疏散。').waitFor();
+    expect(await notices.textContent()).not.toContain('SMK-HP-0002');
+    await e2e.screenshot(portal.page, 'emergency-portal-notice');
+    await portal.context.close();
     expect(errors).toEqual([]);
     await context.close();
   });
