@@ -15,10 +15,13 @@ import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { PortalService } from './modules/channels/portal.service.js';
+import { Alarms } from './modules/emergency/alarms.service.js';
 import { registerEmergencyRoutes } from './modules/emergency/emergency.routes.js';
 import { Incidents } from './modules/emergency/incidents.service.js';
 import { Plans } from './modules/emergency/plans.service.js';
 import { Resources } from './modules/emergency/resources.service.js';
+import { Roster } from './modules/emergency/roster.service.js';
+import { LoggingSmsSender, type SmsSender } from './modules/emergency/sms-sender.js';
 import { registerEvaluationRoutes } from './modules/evaluation/evaluation.routes.js';
 import { Evaluation } from './modules/evaluation/evaluation.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -67,6 +70,7 @@ export interface Server {
   targetTasks: TargetTasks;
   targetPlans: TargetPlans;
   safety: { registry: Registry; hazards: Hazards; inspections: Inspections };
+  emergency: { incidents: Incidents; roster: Roster; alarms: Alarms; sms: SmsSender };
   /** Runs the jobs that are due now (the timer calls it; tests and the CLI may too). */
   runJobs(now?: () => Date): Promise<number>;
   close(): Promise<void>;
@@ -76,7 +80,12 @@ export interface Server {
 export async function buildServer(
   store: Database,
   config: Config,
-  opts: { webDir?: string; runJobs?: boolean } = {},
+  opts: {
+    webDir?: string;
+    runJobs?: boolean;
+    /** The SMS gateway for alerts to the people on duty; by default one that only logs (development). */
+    sms?: SmsSender;
+  } = {},
 ): Promise<Server> {
   const db = store.db;
   const tileOrigin = config.tileUrl ? new URL(config.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
@@ -123,14 +132,20 @@ export async function buildServer(
   };
   registerSafetyRoutes(app, safety.registry, hazards, safety.inspections, files);
   registerNotificationsRoutes(app, new Notifications(db));
-  const incidents = new Incidents(db, places, org, cases.queries);
+  const sms = opts.sms ?? new LoggingSmsSender((line) => app.log.info(line));
+  const roster = new Roster(db, org, sms, undefined, (err) => app.log.warn({ err }, 'sms failed'));
+  const incidents = new Incidents(db, places, org, cases.queries, undefined, roster);
+  const alarms = new Alarms(db, incidents, org, roster);
   registerEmergencyRoutes(
     app,
     incidents,
     new Plans(db, incidents, places, org),
     new Resources(db, incidents, places),
+    roster,
+    alarms,
   );
-  registerDeviceRoutes(app, new DevicesService(db, cases));
+  // Channels may not import emergency: the webhook reaches the alarm rules through this narrow handler.
+  registerDeviceRoutes(app, new DevicesService(db, alarms));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
   registerHotlineRoutes(app, new HotlineService(db, cases, places));
   const publicUrl = () => config.publicUrl ?? `http://localhost:${config.port}`;
@@ -178,6 +193,7 @@ export async function buildServer(
     targetTasks,
     targetPlans,
     safety,
+    emergency: { incidents, roster, alarms, sms },
     runJobs,
     async close() {
       clearInterval(housekeeping);

@@ -212,6 +212,7 @@ export async function seedDemo(
     }
     await seedCatalogue(trx);
     deviceSecrets = await seedDevices(trx, ids);
+    await seedEmergency(trx, ids);
     await seedKnowledgeBase(trx, ids);
     if (hotline) {
       // The citizen portal's machine account (reports from the public are filed as it).
@@ -255,20 +256,48 @@ async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<S
   const centre = ids.get('120101-zhzx');
   const grid = await firstGridUnder(trx, '120101001');
   if (!centre || !grid) return [];
+  // Alarm rules (报警研判): two smoke alarms of one building within 5 minutes, or one from a high-rise,
+  // open a fire incident; one smoke alarm elsewhere is an alarm to check. High water twice in a grid
+  // within 30 minutes opens a flood incident.
   await trx
-    .insertInto('alarm_rules')
+    .insertInto('emergency_alarm_rules')
     .values([
       {
+        name: '同一楼栋5分钟内两次烟感报警',
         device_type: 'smoke_detector',
         alarm_type: 'smoke',
-        category_code: 'incident.0101',
-        dedupe_minutes: 60,
+        group_by: 'building',
+        threshold: 2,
+        window_minutes: 5,
+        incident_type: 'accident',
+        incident_subtype: 'fire',
+        level: 4,
+        unit_id: centre,
       },
       {
+        name: '高层建筑烟感报警',
+        device_type: 'smoke_detector',
+        alarm_type: 'smoke',
+        group_by: 'device',
+        threshold: 1,
+        window_minutes: 5,
+        high_rise_only: true,
+        incident_type: 'accident',
+        incident_subtype: 'fire',
+        level: 3,
+        unit_id: centre,
+      },
+      {
+        name: '同一网格30分钟内两次高水位报警',
         device_type: 'water_level',
         alarm_type: 'high_water',
-        category_code: 'incident.0102',
-        dedupe_minutes: 120,
+        group_by: 'grid',
+        threshold: 2,
+        window_minutes: 30,
+        incident_type: 'natural_disaster',
+        incident_subtype: 'flood',
+        level: 4,
+        unit_id: centre,
       },
     ])
     .execute();
@@ -291,17 +320,44 @@ async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<S
       type: 'smoke_detector',
       name: '劝业场街道老旧小区烟感',
       secret: newSecret('whsec_'),
+      building: '和平里小区3号楼',
+      high_rise: false,
     },
-    { id: 'WL-HP-0001', type: 'water_level', name: '劝业场街道下穿通道水位计', secret: newSecret('whsec_') },
+    {
+      id: 'SMK-HP-0002',
+      type: 'smoke_detector',
+      name: '劝业场街道老旧小区烟感（二单元）',
+      secret: newSecret('whsec_'),
+      building: '和平里小区3号楼',
+      high_rise: false,
+    },
+    {
+      id: 'SMK-HR-0101',
+      type: 'smoke_detector',
+      name: '滨江道商务楼烟感（高层）',
+      secret: newSecret('whsec_'),
+      building: '滨江道商务楼',
+      high_rise: true,
+    },
+    {
+      id: 'WL-HP-0001',
+      type: 'water_level',
+      name: '劝业场街道下穿通道水位计',
+      secret: newSecret('whsec_'),
+      building: null,
+      high_rise: false,
+    },
   ];
   await trx
     .insertInto('devices')
     .values(
-      devices.map(({ id, type, name, secret }) => ({
+      devices.map(({ id, type, name, secret, building, high_rise }) => ({
         id,
         type,
         name,
         secret,
+        building,
+        high_rise,
         area_code: grid.code,
         lon: (w + e) / 2,
         lat: (s + n) / 2,
@@ -310,6 +366,138 @@ async function seedDevices(trx: Kysely<DB>, ids: Map<string, string>): Promise<S
     )
     .execute();
   return devices.map(({ id, secret }) => ({ id, secret }));
+}
+
+/**
+ * The emergency command's demo: two plans (预案) of 和平区, resources near 劝业场街道 (a stockpile, a team, a
+ * shelter) and a week of 24-hour duty at the command centre (带班领导 and 值班员), from yesterday 08:00.
+ */
+async function seedEmergency(trx: Kysely<DB>, ids: Map<string, string>): Promise<void> {
+  const centre = ids.get('120101-zhzx');
+  const yjgl = ids.get('120101-yjgl');
+  const street = ids.get('120101001');
+  const civil = ids.get('120101-mzj');
+  const grid = await firstGridUnder(trx, '120101001');
+  if (!centre || !yjgl || !street || !civil || !grid) return;
+  const step = (title: string, unitId: string, dueMinutes: number, resources: [string, number][] = []) => ({
+    title,
+    unitId,
+    dueMinutes,
+    resources: resources.map(([name, quantity]) => ({ name, quantity })),
+  });
+  await trx
+    .insertInto('emergency_plans')
+    .values([
+      {
+        code: 'DEMO-FIRE',
+        version: 1,
+        name: '和平区火灾事故应急预案',
+        area_code: '120101',
+        type: 'accident',
+        level: 4,
+        steps: JSON.stringify([
+          step('核实火情并报告指挥中心', street, 10),
+          step('调派应急救援队伍到场', yjgl, 20, [['综合应急救援队', 12]]),
+          step('疏散群众并开放避难场所', civil, 60, [['避难场所', 200]]),
+        ]),
+      },
+      {
+        code: 'DEMO-FLOOD',
+        version: 1,
+        name: '和平区防汛应急预案',
+        area_code: '120101',
+        type: 'natural_disaster',
+        level: 4,
+        steps: JSON.stringify([
+          step('封闭积水路段', street, 15),
+          step('调派抽水泵排水', yjgl, 30, [['移动排水泵', 4]]),
+        ]),
+      },
+    ])
+    .execute();
+  const [w, s, e, n] = (grid.bbox ?? [0, 0, 0, 0]) as [number, number, number, number];
+  const at = (fx: number, fy: number) => ({ lon: w + (e - w) * fx, lat: s + (n - s) * fy });
+  await trx
+    .insertInto('emergency_resources')
+    .values(
+      [
+        {
+          kind: 'stockpile',
+          name: '劝业场街道防汛物资库',
+          category: '移动排水泵',
+          quantity: 8,
+          available: 8,
+          measure: '台',
+          ...at(0.3, 0.3),
+        },
+        {
+          kind: 'stockpile',
+          name: '劝业场街道防汛物资库',
+          category: '沙袋',
+          quantity: 2000,
+          available: 2000,
+          measure: '袋',
+          ...at(0.3, 0.3),
+        },
+        {
+          kind: 'team',
+          name: '和平区应急救援队',
+          category: '综合应急救援队',
+          quantity: 30,
+          available: 30,
+          measure: '人',
+          skills: ['灭火', '破拆', '水域救援'],
+          ...at(0.7, 0.4),
+        },
+        {
+          kind: 'shelter',
+          name: '劝业场街道应急避难场所',
+          category: '避难场所',
+          quantity: 500,
+          available: 500,
+          measure: '人',
+          ...at(0.5, 0.8),
+        },
+      ].map((r) => ({ ...r, area_code: grid.code })),
+    )
+    .execute();
+  const users = await trx
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('username', 'in', ['leader', 'dispatcher', 'shift_lead'])
+    .execute();
+  const user = (name: string) => users.find((u) => u.username === name)?.id;
+  const leader = user('leader');
+  const dispatcher = user('dispatcher');
+  const shiftLead = user('shift_lead');
+  if (!leader || !dispatcher || !shiftLead) return;
+  // Shanghai 08:00 yesterday, in UTC: 00:00 UTC.
+  const start = new Date(`${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
+  const day = 86_400_000;
+  const shifts = [];
+  for (let i = 0; i < 8; i++) {
+    const startsAt = new Date(start.getTime() + i * day);
+    const endsAt = new Date(startsAt.getTime() + day);
+    shifts.push({
+      user_id: leader,
+      role: 'leader',
+      phone: '13800000001',
+      starts_at: startsAt,
+      ends_at: endsAt,
+    });
+    // The officers take turns: the dispatcher one day, the shift lead the next.
+    shifts.push({
+      user_id: i % 2 === 0 ? dispatcher : shiftLead,
+      role: 'officer',
+      phone: i % 2 === 0 ? '13800000002' : '13800000003',
+      starts_at: startsAt,
+      ends_at: endsAt,
+    });
+  }
+  await trx
+    .insertInto('emergency_shifts')
+    .values(shifts.map((x) => ({ ...x, unit_id: centre, area_code: '120101' })))
+    .execute();
 }
 
 /** A few answers the hotline gives every day (咨询), owned by the units that know them. */

@@ -1,4 +1,6 @@
 /** The authorization matrix's probes of the emergency routes (see authz-probes.ts). */
+
+import { sign } from '../modules/channels/device-signature.js';
 import { type Build, type Fixtures, ok, STREET_A, STREET_B, uniq } from './authz-fixtures.js';
 import type { PrincipalName } from './authz-matrix.js';
 import type { CellCentre } from './grid-cells.js';
@@ -167,6 +169,182 @@ async function ownTask(
   );
   return r.json.tasks[0].id;
 }
+
+/** The duty roster's and the alarms' probe records (the second slice), made once per fixture set. */
+interface Duty {
+  dutyA: string;
+  dutyB: string;
+  handA: string;
+  handB: string;
+  shiftA: string;
+  shiftB: string;
+  deviceA: { id: string; secret: string };
+  deviceB: { id: string; secret: string };
+  alarmA: string;
+  alarmB: string;
+  rule: string;
+  /** Handover shifts made so far per side: each probe's shift is an hour of its own in the last ten. */
+  hands: { A: number; B: number };
+}
+const duty = new WeakMap<Fixtures, Promise<Duty>>();
+
+async function member(fx: Fixtures, unitId: string, name: string): Promise<string> {
+  const r = await ok(
+    fx.admin.send({
+      method: 'POST',
+      url: '/api/users',
+      payload: {
+        username: `m_${name}_${uniq(fx)}`,
+        displayName: `矩阵 ${name}`,
+        password: 'matrix-password-2026',
+        roles: ['operator'],
+        unitId,
+        scope: unitId === fx.unitA ? STREET_A : STREET_B,
+      },
+    }),
+    `user ${name}`,
+  );
+  return r.json.id;
+}
+
+async function shift(
+  fx: Fixtures,
+  unitId: string,
+  userId: string,
+  startsAt: Date,
+  endsAt: Date,
+): Promise<string> {
+  const r = await ok(
+    fx.admin.send({
+      method: 'POST',
+      url: '/api/emergency/roster/shifts',
+      payload: {
+        unitId,
+        userId,
+        role: 'officer',
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt.toISOString(),
+      },
+    }),
+    'shift',
+  );
+  return r.json.id;
+}
+
+async function device(fx: Fixtures, at: CellCentre, side: 'A' | 'B') {
+  const users = (await ok(fx.admin.send({ method: 'GET', url: '/api/users' }), 'users')).json as {
+    id: string;
+    username: string;
+  }[];
+  const iot = users.find((u) => u.username === 'iot')?.id;
+  const id = `PROBE-${side}-${uniq(fx)}`;
+  const r = await ok(
+    fx.admin.send({
+      method: 'POST',
+      url: '/api/devices',
+      payload: { id, type: 'probe_detector', name: `探针设备${side}`, areaCode: at.code, userId: iot },
+    }),
+    'device',
+  );
+  return { id, secret: r.json.secret as string };
+}
+
+/** A signed alarm from a probe device: its emergency alarm's id (to check: the probe rule never opens). */
+async function alarm(fx: Fixtures, d: { id: string; secret: string }): Promise<string> {
+  const raw = JSON.stringify({
+    messageId: `probe-${uniq(fx)}`,
+    type: 'probe',
+    time: new Date().toISOString(),
+  });
+  const ts = Math.floor(Date.now() / 1000);
+  const res = await fx.ctx.server.app.inject({
+    method: 'POST',
+    url: '/api/devices/alarms',
+    headers: {
+      'content-type': 'application/json',
+      'x-wangge-device': d.id,
+      'x-wangge-timestamp': String(ts),
+      'x-wangge-signature': sign(d.secret, ts, raw),
+    },
+    payload: raw,
+  });
+  if (res.statusCode >= 300) throw new Error(`fixture alarm: ${res.statusCode} ${res.body}`);
+  return res.json().alarmId;
+}
+
+function dutyRecords(fx: Fixtures): Promise<Duty> {
+  let d = duty.get(fx);
+  if (!d) {
+    d = (async () => {
+      const now = Date.now();
+      const dutyA = await member(fx, fx.unitA, 'duty_a');
+      const dutyB = await member(fx, fx.unitB, 'duty_b');
+      const rule = await ok(
+        fx.admin.send({
+          method: 'POST',
+          url: '/api/emergency/alarm-rules',
+          payload: {
+            name: '探针规则（从不立事件）',
+            deviceType: 'probe_detector',
+            alarmType: 'probe',
+            groupBy: 'device',
+            threshold: 100,
+            windowMinutes: 1,
+            incidentType: 'accident',
+            incidentSubtype: 'other',
+            level: 4,
+          },
+        }),
+        'alarm rule',
+      );
+      const deviceA = await device(fx, fx.gridA, 'A');
+      const deviceB = await device(fx, fx.gridB, 'B');
+      return {
+        dutyA,
+        dutyB,
+        handA: await member(fx, fx.unitA, 'hand_a'),
+        handB: await member(fx, fx.unitB, 'hand_b'),
+        shiftA: await shift(fx, fx.unitA, dutyA, new Date(now - 3_600_000), new Date(now + 86_400_000)),
+        shiftB: await shift(fx, fx.unitB, dutyB, new Date(now - 3_600_000), new Date(now + 86_400_000)),
+        deviceA,
+        deviceB,
+        alarmA: await alarm(fx, deviceA),
+        alarmB: await alarm(fx, deviceB),
+        rule: rule.json.id,
+        hands: { A: 0, B: 0 },
+      };
+    })();
+    duty.set(fx, d);
+  }
+  return d;
+}
+
+/** A finished shift of another person of the side's unit, an hour of its own within the last ten. */
+async function ownHandoverShift(fx: Fixtures, as: PrincipalName, side: 'A' | 'B'): Promise<string> {
+  if (!STAFF.includes(as) && as !== 'admin') return NOBODY;
+  const d = await dutyRecords(fx);
+  const i = d.hands[side]++;
+  const end = Date.now() - i * 3_600_000 - 60_000;
+  return shift(
+    fx,
+    side === 'A' ? fx.unitA : fx.unitB,
+    side === 'A' ? d.handA : d.handB,
+    new Date(end - 3_000_000),
+    new Date(end),
+  );
+}
+
+/** A window of its own far in the future for each shift a probe makes (the probes run at once). */
+const futureWindow = (fx: Fixtures) => {
+  const start = Date.UTC(2031, 0, 1) + ++fx.seq * 86_400_000;
+  return { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 8 * 3_600_000).toISOString() };
+};
+const rosterUrl = () => {
+  const from = new Date(Date.now() - 86_400_000).toISOString();
+  const to = new Date(Date.now() + 86_400_000).toISOString();
+  return `/api/emergency/roster?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+};
+const CHECK: readonly PrincipalName[] = ['inspector', 'shift_lead', 'dispatcher', 'leader', 'admin'];
 
 const has = (id: string) => (json: unknown) =>
   Array.isArray(json) && json.some((x) => (x as { id?: string }).id === id);
@@ -343,6 +521,119 @@ export const EMERGENCY_PROBES: Record<string, Record<string, Build>> = {
     out: async (fx, as) => ({
       method: 'POST',
       url: `/api/emergency/dispatches/${await ownDispatch(fx, as, 'B')}/return`,
+    }),
+  },
+  'GET /api/public/emergency/notices': {
+    any: () => ({ method: 'GET', url: '/api/public/emergency/notices' }),
+  },
+  'POST /api/emergency/incidents/:id/publish': {
+    in: onOwnIncident('A', 'publish', { notice: '探针公告：请绕行' }, COMMAND),
+    out: onOwnIncident('B', 'publish', { notice: '探针公告：请绕行' }, COMMAND),
+  },
+  'GET /api/emergency/roster': {
+    in: async (fx) => ({ method: 'GET', url: rosterUrl(), find: has((await dutyRecords(fx)).shiftA) }),
+    out: async (fx) => ({ method: 'GET', url: rosterUrl(), find: has((await dutyRecords(fx)).shiftB) }),
+  },
+  'GET /api/emergency/roster/on-duty': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/roster/on-duty',
+      find: has((await dutyRecords(fx)).shiftA),
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/roster/on-duty',
+      find: has((await dutyRecords(fx)).shiftB),
+    }),
+  },
+  'POST /api/emergency/roster/shifts': {
+    in: async (fx) => ({
+      method: 'POST',
+      url: '/api/emergency/roster/shifts',
+      payload: {
+        unitId: fx.unitA,
+        userId: (await dutyRecords(fx)).dutyA,
+        role: 'officer',
+        ...futureWindow(fx),
+      },
+    }),
+    out: async (fx) => ({
+      method: 'POST',
+      url: '/api/emergency/roster/shifts',
+      payload: {
+        unitId: fx.unitB,
+        userId: (await dutyRecords(fx)).dutyB,
+        role: 'officer',
+        ...futureWindow(fx),
+      },
+    }),
+  },
+  'POST /api/emergency/roster/shifts/:id/handover': {
+    // Another person's finished shift of unit A: shift leads hand it over; others may not (403).
+    in: async (fx, as) => ({
+      method: 'POST',
+      url: `/api/emergency/roster/shifts/${await ownHandoverShift(fx, as, 'A')}/handover`,
+      payload: { note: '探针交班' },
+    }),
+    out: async (fx, as) => ({
+      method: 'POST',
+      url: `/api/emergency/roster/shifts/${await ownHandoverShift(fx, as, 'B')}/handover`,
+      payload: { note: '探针交班' },
+    }),
+  },
+  'GET /api/emergency/alarms': {
+    in: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/alarms',
+      find: has((await dutyRecords(fx)).alarmA),
+    }),
+    out: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/alarms',
+      find: has((await dutyRecords(fx)).alarmB),
+    }),
+  },
+  'POST /api/emergency/alarms/:id/check': {
+    // An alarm of its own (to check) from a device in street A (in) or B (out), called a false alarm.
+    in: async (fx, as) => ({
+      method: 'POST',
+      url: `/api/emergency/alarms/${CHECK.includes(as) ? await alarm(fx, (await dutyRecords(fx)).deviceA) : NOBODY}/check`,
+      payload: { outcome: 'false_alarm', note: '探针核查：误报' },
+    }),
+    out: async (fx, as) => ({
+      method: 'POST',
+      url: `/api/emergency/alarms/${CHECK.includes(as) ? await alarm(fx, (await dutyRecords(fx)).deviceB) : NOBODY}/check`,
+      payload: { outcome: 'false_alarm', note: '探针核查：误报' },
+    }),
+  },
+  'GET /api/emergency/alarm-rules': {
+    any: async (fx) => ({
+      method: 'GET',
+      url: '/api/emergency/alarm-rules',
+      find: has((await dutyRecords(fx)).rule),
+    }),
+  },
+  'POST /api/emergency/alarm-rules': {
+    any: () => ({
+      method: 'POST',
+      url: '/api/emergency/alarm-rules',
+      payload: {
+        name: '探针新规则',
+        deviceType: 'probe_detector',
+        alarmType: 'probe_other',
+        threshold: 2,
+        windowMinutes: 5,
+        incidentType: 'accident',
+        incidentSubtype: 'fire',
+        level: 4,
+      },
+    }),
+  },
+  'POST /api/emergency/alarm-rules/:id/active': {
+    any: async (fx) => ({
+      method: 'POST',
+      url: `/api/emergency/alarm-rules/${(await dutyRecords(fx)).rule}/active`,
+      payload: { active: true },
     }),
   },
 };

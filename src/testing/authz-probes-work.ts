@@ -204,18 +204,6 @@ export const WORK_PROBES: Record<string, Record<string, Build>> = {
   'POST /api/devices/:id/rotate': {
     any: () => ({ method: 'POST', url: '/api/devices/SMK-HP-0001/rotate', payload: {} }),
   },
-  'GET /api/alarm-rules': { any: () => ({ method: 'GET', url: '/api/alarm-rules' }) },
-  'POST /api/alarm-rules': {
-    any: (fx) => ({
-      method: 'POST',
-      url: '/api/alarm-rules',
-      payload: {
-        deviceType: `probe_${letters(fx.seq++)}`,
-        alarmType: 'smoke',
-        categoryCode: 'incident.0101',
-      },
-    }),
-  },
 
   // ---- channels: hotline ----
   'GET /api/hotline/callers/:phone/cases': {
@@ -323,8 +311,6 @@ export const WORK_PROBES: Record<string, Record<string, Build>> = {
     'other-jurisdiction': (fx, as) => open311Post(fx, as, fx.gridA, '120102'),
   },
 };
-
-const letters = (n: number) => n.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)));
 
 function open311Post(fx: Fixtures, as: PrincipalName, at: CellCentre, jurisdiction: string): Req {
   const form = new URLSearchParams({

@@ -173,9 +173,12 @@ export const Alarm = z.object({
   note: z.string().max(500).optional(),
 });
 export const AlarmResult = z.object({
-  outcome: z.enum(['case_created', 'attached', 'no_rule']),
-  caseId: z.string().nullable(),
-  number: z.string().nullable(),
+  outcome: z
+    .enum(['incident_opened', 'incident_joined', 'to_check', 'no_rule'])
+    .describe('what the emergency alarm rules made of it'),
+  alarmId: z.string(),
+  incidentId: z.string().nullable(),
+  number: z.string().nullable().describe('the incident’s number (YJ…)'),
 });
 export type AlarmResultT = z.infer<typeof AlarmResult>;
 export const DeviceCreate = z.object({
@@ -186,6 +189,14 @@ export const DeviceCreate = z.object({
   lon: Lon.optional(),
   lat: Lat.optional(),
   userId: z.uuid(),
+  building: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('楼栋: the alarm rules count alarms per building'),
+  highRise: z.boolean().default(false).describe('installed in a high-rise (高层建筑)'),
 });
 export type DeviceCreateT = z.infer<typeof DeviceCreate>;
 export const DeviceParams = z.object({ id: DeviceCreate.shape.id });
@@ -196,26 +207,13 @@ export const Device = z.object({
   area_code: z.string(),
   lon: z.number().nullable(),
   lat: z.number().nullable(),
+  building: z.string().nullable(),
+  high_rise: z.boolean(),
   user_id: z.string(),
   active: z.boolean(),
   created_at: Instant,
 });
 export const DeviceSecret = z.object({ id: z.string(), secret: z.string() });
-export const AlarmRuleCreate = z.object({
-  deviceType: z.string().regex(/^[a-z_]{2,40}$/),
-  alarmType: z.string().regex(/^[a-z_]{2,40}$/),
-  categoryCode: z.string().max(40),
-  dedupeMinutes: z.number().int().min(0).max(10080).default(60),
-});
-export type AlarmRuleCreateT = z.infer<typeof AlarmRuleCreate>;
-export const AlarmRule = z.object({
-  id: z.string(),
-  device_type: z.string(),
-  alarm_type: z.string(),
-  category_code: z.string(),
-  dedupe_minutes: z.number(),
-});
-
 // ---------- Open311 GeoReport v2 ----------
 
 /** Open311 answers are the spec's JSON or XML documents, written by `open311.ts` and sent as text. */

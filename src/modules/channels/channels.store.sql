@@ -7,17 +7,6 @@ select *
   where "id" = $1 and "active" = $2;
 -- params: "hydrant-01", true
 
--- ChannelsStore.alarmRule
-select *
-  from "alarm_rules"
-  where "device_type" = $1 and "alarm_type" = $2;
--- params: "hydrant", "pressure_low"
-
--- ChannelsStore.alarmRules
-select *
-  from "alarm_rules"
-  order by "device_type";
-
 -- ChannelsStore.countSubmissions
 select count(*) as "n"
   from "public_submissions"
@@ -31,7 +20,7 @@ select "id"
 -- params: "hydrant-01"
 
 -- ChannelsStore.devices
-select "id", "type", "name", "area_code", "lon", "lat", "user_id", "active", "created_at"
+select "id", "type", "name", "area_code", "lon", "lat", "building", "high_rise", "user_id", "active", "created_at"
   from "devices"
   order by "id";
 
@@ -60,22 +49,9 @@ insert into "kb_entries" ("question", "answer", "tags", "owner_unit_id", "review
   returning "id";
 -- params: "q?", "a.", "", "00000000-0000-4000-8000-000000000001", "2027-01-01", "00000000-0000-4000-8000-000000000001"
 
--- ChannelsStore.linkMessage
-update "device_messages"
-  set "case_id" = $1
-  where "device_id" = $2 and "message_id" = $3;
--- params: "00000000-0000-4000-8000-000000000001", "hydrant-01", "m-1"
-
 -- ChannelsStore.lockSubmissions
 select pg_advisory_xact_lock(hashtext($1), hashtext($2));
 -- params: "portal_source", "report:127.0.0.1"
-
--- ChannelsStore.recentAlarmCaseIds
-select "case_id"
-  from "device_messages"
-  where "device_id" = $1 and "alarm_type" = $2 and "received_at" >= $3 and "case_id" is not null
-  order by "received_at" desc;
--- params: "hydrant-01", "pressure_low", Date
 
 -- ChannelsStore.recordMessage
 insert into "device_messages" ("device_id", "message_id", "alarm_type")
@@ -110,10 +86,3 @@ update "devices"
   set "secret" = $1
   where "id" = $2;
 -- params: "whsec_y", "hydrant-01"
-
--- ChannelsStore.upsertAlarmRule
-insert into "alarm_rules" ("device_type", "alarm_type", "category_code", "dedupe_minutes")
-  values ($1, $2, $3, $4)
-  on conflict ("device_type", "alarm_type") do update set "category_code" = $5, "dedupe_minutes" = $6
-  returning *;
--- params: "hydrant", "pressure_low", "component.0101", 60, "component.0101", 60

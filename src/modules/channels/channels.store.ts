@@ -1,5 +1,5 @@
 /**
- * The channels module's SQL and nothing else's: devices, alarm_rules, device_messages,
+ * The channels module's SQL and nothing else's: devices, device_messages,
  * public_submissions (the portal's limits), gazetteer and kb_entries (the hotline console).
  */
 import { type Insertable, sql } from 'kysely';
@@ -13,7 +13,7 @@ export type SubmissionKind = PublicSubmissionsTable['kind'];
 export class ChannelsStore {
   constructor(private readonly db: Db) {}
 
-  // ---------- devices and alarm rules ----------
+  // ---------- devices ----------
 
   activeDevice(id: string) {
     return this.db
@@ -41,40 +41,21 @@ export class ChannelsStore {
   devices() {
     return this.db
       .selectFrom('devices')
-      .select(['id', 'type', 'name', 'area_code', 'lon', 'lat', 'user_id', 'active', 'created_at'])
+      .select([
+        'id',
+        'type',
+        'name',
+        'area_code',
+        'lon',
+        'lat',
+        'building',
+        'high_rise',
+        'user_id',
+        'active',
+        'created_at',
+      ])
       .orderBy('id')
       .execute();
-  }
-
-  alarmRule(deviceType: string, alarmType: string) {
-    return this.db
-      .selectFrom('alarm_rules')
-      .selectAll()
-      .where('device_type', '=', deviceType)
-      .where('alarm_type', '=', alarmType)
-      .executeTakeFirst();
-  }
-
-  alarmRules() {
-    return this.db.selectFrom('alarm_rules').selectAll().orderBy('device_type').execute();
-  }
-
-  upsertAlarmRule(r: { deviceType: string; alarmType: string; categoryCode: string; dedupeMinutes: number }) {
-    return this.db
-      .insertInto('alarm_rules')
-      .values({
-        device_type: r.deviceType,
-        alarm_type: r.alarmType,
-        category_code: r.categoryCode,
-        dedupe_minutes: r.dedupeMinutes,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['device_type', 'alarm_type'])
-          .doUpdateSet({ category_code: r.categoryCode, dedupe_minutes: r.dedupeMinutes }),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
   }
 
   /** Records a device message; false when this device sent this message id before (a replay). */
@@ -86,30 +67,6 @@ export class ChannelsStore {
       .returning('message_id')
       .executeTakeFirst();
     return !!fresh;
-  }
-
-  /** The message leads to the case it opened or joined (de-duplication looks there). */
-  async linkMessage(deviceId: string, messageId: string, caseId: string): Promise<void> {
-    await this.db
-      .updateTable('device_messages')
-      .set({ case_id: caseId })
-      .where('device_id', '=', deviceId)
-      .where('message_id', '=', messageId)
-      .execute();
-  }
-
-  /** Cases that this device's alarms of a type led to since a moment, newest first. */
-  async recentAlarmCaseIds(deviceId: string, alarmType: string, since: Date): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('device_messages')
-      .select('case_id')
-      .where('device_id', '=', deviceId)
-      .where('alarm_type', '=', alarmType)
-      .where('received_at', '>=', since)
-      .where('case_id', 'is not', null)
-      .orderBy('received_at', 'desc')
-      .execute();
-    return rows.flatMap((r) => (r.case_id ? [r.case_id] : []));
   }
 
   // ---------- public submissions (portal limits) ----------
@@ -262,14 +219,7 @@ export const SQL_EXAMPLES: SqlExamples<ChannelsStore> = {
   ],
   setDeviceSecret: ['hydrant-01', 'whsec_y'],
   devices: [],
-  alarmRule: ['hydrant', 'pressure_low'],
-  alarmRules: [],
-  upsertAlarmRule: [
-    { deviceType: 'hydrant', alarmType: 'pressure_low', categoryCode: 'component.0101', dedupeMinutes: 60 },
-  ],
   recordMessage: ['hydrant-01', 'm-1', 'pressure_low'],
-  linkMessage: ['hydrant-01', 'm-1', ID],
-  recentAlarmCaseIds: ['hydrant-01', 'pressure_low', AT],
   lockSubmissions: ['report', '127.0.0.1', 'device-0001'],
   countSubmissions: ['report', { column: 'source', value: '127.0.0.1' }, AT],
   recordSubmission: ['report', '127.0.0.1', 'device-0001', AT],

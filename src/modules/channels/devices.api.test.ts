@@ -32,7 +32,9 @@ describeApi('device alarms: signed webhook, replay, de-duplication', (ctx) => {
     value: 0.8,
     note: '烟雾浓度超标',
   });
+  /** Alarms kept by the emergency module, and cases filed by devices (none since alarms go to emergency). */
   const count = async () =>
+    (await ctx().store.db.selectFrom('emergency_alarms').select('id').execute()).length +
     (await ctx().store.db.selectFrom('cases').select('id').where('source', '=', 'device').execute()).length;
 
   it('registers a device and shows its secret once', async () => {
@@ -54,6 +56,7 @@ describeApi('device alarms: signed webhook, replay, de-duplication', (ctx) => {
       name: '测试烟感',
       areaCode: grid.code,
       userId: iot.id,
+      building: '测试楼1号',
     });
     expect(res.status).toBe(201);
     secret = res.json.secret;
@@ -90,39 +93,30 @@ describeApi('device alarms: signed webhook, replay, de-duplication', (ctx) => {
     expect(await count()).toBe(before);
   });
 
-  it('turns an alarm into a case, refuses its replay, and adds repeats to the open case', async () => {
+  it('hands an alarm to the emergency rules, refuses its replay, and files no case', async () => {
+    const before = await count();
     const first = alarm();
-    const created = await send(first);
-    expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({
-      outcome: 'case_created',
-      number: expect.stringMatching(/^120101/),
-    });
+    const res = await send(first);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ outcome: 'to_check', incidentId: null, number: null });
     const replay = await send(first);
     expect([replay.statusCode, replay.json().error.code]).toEqual([409, 'replayed']);
+    expect(await count()).toBe(before + 1);
     const again = await send(alarm());
-    expect(again.json()).toMatchObject({ outcome: 'attached', caseId: created.json().caseId });
-    expect(await count()).toBe(1);
-    const events = await ctx()
-      .store.db.selectFrom('case_events')
-      .select('type')
-      .where('case_id', '=', created.json().caseId)
-      .orderBy('seq')
-      .execute();
-    expect(events.map((e) => e.type)).toEqual(['report', 'alarm']);
-    const c = await ctx()
+    expect([again.statusCode, again.json().outcome]).toEqual([201, 'incident_opened']);
+    expect(again.json().number).toMatch(/^YJ\d{12}$/);
+    const cases = await ctx()
       .store.db.selectFrom('cases')
-      .select(['kind', 'category_code', 'suggested_unit_id'])
-      .where('id', '=', created.json().caseId)
-      .executeTakeFirstOrThrow();
-    expect(c).toMatchObject({ kind: 'incident', category_code: 'incident.0101' });
-    expect((await ctx().server.cases.queries.verifyChains(created.json().caseId)).broken).toEqual([]);
+      .select('id')
+      .where('source', '=', 'device')
+      .execute();
+    expect(cases).toEqual([]);
   });
 
   it('logs an alarm no rule covers without opening a case', async () => {
     const res = await send(alarm('battery_low'));
-    expect(res.json()).toEqual({ outcome: 'no_rule', caseId: null, number: null });
-    expect(await count()).toBe(1);
+    expect(res.json()).toMatchObject({ outcome: 'no_rule', incidentId: null, number: null });
+    expect(await count()).toBe(3);
   });
 
   it('rotates a secret: the old one stops working at once, the new one signs', async () => {

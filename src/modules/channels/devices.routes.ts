@@ -2,15 +2,7 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/auth/roles.js';
 import { type App, principalOf } from '../../platform/http/app.js';
-import {
-  AlarmResult,
-  AlarmRule,
-  AlarmRuleCreate,
-  Device,
-  DeviceCreate,
-  DeviceParams,
-  DeviceSecret,
-} from './channels.schemas.js';
+import { AlarmResult, Device, DeviceCreate, DeviceParams, DeviceSecret } from './channels.schemas.js';
 import type { DevicesService } from './devices.service.js';
 
 const ADMIN: readonly Role[] = ['admin'];
@@ -46,7 +38,7 @@ export function registerDeviceRoutes(app: App, devices: DevicesService): void {
           signature: header('x-wangge-signature'),
           rawBody: String(req.body ?? ''),
         });
-        return reply.status(result.outcome === 'case_created' ? 201 : 200).send(result);
+        return reply.status(result.outcome === 'incident_opened' ? 201 : 200).send(result);
       },
     );
   });
@@ -84,26 +76,5 @@ export function registerDeviceRoutes(app: App, devices: DevicesService): void {
       },
     },
     async (req) => devices.rotateDeviceSecret(principalOf(req), req.params.id),
-  );
-  app.get(
-    '/api/alarm-rules',
-    {
-      config: { access: ADMIN },
-      schema: { tags: ['channels'], summary: 'Alarm rules', response: { 200: AlarmRule.array() } },
-    },
-    async () => devices.alarmRules(),
-  );
-  app.post(
-    '/api/alarm-rules',
-    {
-      config: { access: ADMIN },
-      schema: {
-        tags: ['channels'],
-        summary: 'Turn an alarm type of a device type into cases of a category',
-        body: AlarmRuleCreate,
-        response: { 201: AlarmRule },
-      },
-    },
-    async (req, reply) => reply.status(201).send(await devices.saveAlarmRule(principalOf(req), req.body)),
   );
 }

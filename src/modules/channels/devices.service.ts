@@ -1,7 +1,8 @@
 /**
- * Device alarms: a signed message from a registered device becomes a case by the alarm rules; a repeat
- * from the same device within the rule's window is added to the open case's timeline instead. Also the
- * registry of devices and the alarm rules administrators keep.
+ * Device alarms: a signed message from a registered device is recorded once (a replay is refused) and
+ * handed to the emergency alarm rules, which open or join an incident or keep it as an alarm to check.
+ * Channels does not import emergency: the handler is a narrow interface given at composition (server.ts).
+ * Also the registry of devices administrators keep.
  */
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
@@ -11,10 +12,9 @@ import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../../platform/errors.js';
 import { normalizeDeep } from '../../platform/text.js';
-import type { CaseActor, Cases } from '../cases/cases.service.js';
 import { principalOfUser } from '../org/org.service.js';
 import { findArea } from '../places/places.service.js';
-import { Alarm, type AlarmResultT, type AlarmRuleCreateT, type DeviceCreateT } from './channels.schemas.js';
+import { Alarm, type AlarmResultT, type DeviceCreateT } from './channels.schemas.js';
 import { ChannelsStore } from './channels.store.js';
 import { checkSignature } from './device-signature.js';
 
@@ -25,17 +25,49 @@ export interface SignedAlarm {
   rawBody: string;
 }
 
+/** A device alarm as channels hands it on: the device as registered, the message as signed and parsed. */
+export interface DeviceAlarm {
+  deviceId: string;
+  deviceType: string;
+  deviceName: string;
+  building: string | null;
+  highRise: boolean;
+  areaCode: string;
+  lon: number | null;
+  lat: number | null;
+  messageId: string;
+  alarmType: string;
+  time: string;
+  value: number | null;
+  note: string | null;
+  ownerUserId: string;
+  ownerUnitId: string | null;
+}
+
+/**
+ * What channels needs of whoever decides alarms (the emergency module's `Alarms`): decide one inside the
+ * transaction that recorded the message, and say what to run once it has committed.
+ */
+export interface AlarmHandler {
+  handle(
+    trx: Db,
+    alarm: DeviceAlarm,
+    at: Date,
+  ): Promise<{ result: AlarmResultT; afterCommit: () => Promise<void> }>;
+}
+
 export class DevicesService {
   private readonly store: ChannelsStore;
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly cases: Cases,
+    private readonly alarms: AlarmHandler,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.store = new ChannelsStore(db);
   }
 
-  async receiveAlarm(input: SignedAlarm, now = new Date()): Promise<AlarmResultT> {
+  async receiveAlarm(input: SignedAlarm, now = this.clock()): Promise<AlarmResultT> {
     const device = input.deviceId ? await this.store.activeDevice(input.deviceId) : undefined;
     // One answer for an unknown device and a bad signature: a prober learns nothing about the registry.
     const check = device
@@ -64,80 +96,37 @@ export class DevicesService {
       throw new Invalid('invalid_alarm', `${issue?.path.join('.')}: ${issue?.message}`);
     }
     const alarm = parsed.data;
-    const rule = await this.store.alarmRule(device.type, alarm.type);
-    const by: CaseActor = {
-      userId: device.user_id,
-      name: `${device.name}（${device.id}）`,
-      role: 'system',
-      roles: ['system'],
-      unitId: null,
-      scope: '',
-    };
-    /** Records the message (refusing a replay) and links it to its case, in the caller's transaction. */
-    const record = async (trx: Db, caseId: string | null) => {
-      const channel = new ChannelsStore(trx);
-      if (!(await channel.recordMessage(device.id, alarm.messageId, alarm.type)))
+    const owner = await principalOfUser(this.db, { id: device.user_id }, device.name);
+    const { result, afterCommit } = await this.db.transaction().execute(async (trx) => {
+      if (!(await new ChannelsStore(trx).recordMessage(device.id, alarm.messageId, alarm.type)))
         throw new Conflict(
           'replayed',
           `Message ${alarm.messageId} of device ${device.id} was received already.`,
         );
-      if (caseId) await channel.linkMessage(device.id, alarm.messageId, caseId);
-    };
-    if (!rule) {
-      await this.db.transaction().execute((trx) => record(trx, null));
-      return { outcome: 'no_rule', caseId: null, number: null };
-    }
-    // A repeat within the window joins the open case its earlier alarm led to.
-    const since = new Date(now.getTime() - rule.dedupe_minutes * 60_000);
-    const openId = await this.cases.queries.firstOpen(
-      await this.store.recentAlarmCaseIds(device.id, alarm.type, since),
-    );
-    const facts = {
-      deviceId: device.id,
-      messageId: alarm.messageId,
-      alarmType: alarm.type,
-      time: alarm.time,
-      value: alarm.value ?? null,
-    };
-    if (openId) {
-      const open = await this.cases.queries.visibleRow({ scope: '', unitId: null }, openId);
-      const place = device.lon !== null && device.lat !== null ? { lon: device.lon, lat: device.lat } : null;
-      await this.db.transaction().execute(async (trx) => {
-        await record(trx, null);
-        await this.cases.transitions.appendRecord(
-          trx,
-          open.id,
-          { type: 'alarm', by, note: alarm.note ?? null, payload: facts, place },
-          now,
-        );
-        await new ChannelsStore(trx).linkMessage(device.id, alarm.messageId, open.id);
-      });
-      return { outcome: 'attached', caseId: open.id, number: open.number };
-    }
-    const owner = await principalOfUser(this.db, { id: device.user_id }, by.name);
-    if (!owner) throw new Error(`device ${device.id} has no owner user`);
-    const created = await this.cases.intake.file(
-      owner,
-      {
-        categoryCode: rule.category_code,
-        title: `${device.name}报警：${alarm.type}`,
-        description: [
-          alarm.note,
-          alarm.value !== undefined ? `读数 ${alarm.value}` : null,
-          `报警时间 ${alarm.time}`,
-        ]
-          .filter(Boolean)
-          .join('；'),
-        areaCode: device.area_code, // where it is installed: no locating, no guessing
-        crs: 'wgs84',
-        address: device.name,
-        evidence: [],
-        attributes: {},
-        source: 'device',
-      },
-      { onCreated: (trx, c) => record(trx, c.id) },
-    );
-    return { outcome: 'case_created', caseId: created.id, number: created.number };
+      return this.alarms.handle(
+        trx,
+        {
+          deviceId: device.id,
+          deviceType: device.type,
+          deviceName: device.name,
+          building: device.building,
+          highRise: device.high_rise,
+          areaCode: device.area_code,
+          lon: device.lon,
+          lat: device.lat,
+          messageId: alarm.messageId,
+          alarmType: alarm.type,
+          time: alarm.time,
+          value: alarm.value ?? null,
+          note: alarm.note ?? null,
+          ownerUserId: device.user_id,
+          ownerUnitId: owner?.unitId ?? null,
+        },
+        now,
+      );
+    });
+    await afterCommit();
+    return result;
   }
 
   async devices() {
@@ -163,6 +152,8 @@ export class DevicesService {
         area_code: d.areaCode,
         lon: d.lon ?? null,
         lat: d.lat ?? null,
+        building: d.building ?? null,
+        high_rise: d.highRise,
         user_id: d.userId,
       });
       await recordAudit(trx, p, { action: 'create', entity: 'device', entityId: d.id, after: { ...d } });
@@ -184,26 +175,5 @@ export class DevicesService {
       });
     });
     return { id, secret };
-  }
-
-  alarmRules() {
-    return this.store.alarmRules();
-  }
-
-  /** Turns an alarm type of a device type into cases of a category (replacing an earlier rule). */
-  async saveAlarmRule(p: Principal, r: AlarmRuleCreateT) {
-    await this.cases.category(r.categoryCode).catch(() => {
-      throw new Invalid('unknown_category', `There is no category ${r.categoryCode}.`);
-    });
-    return this.db.transaction().execute(async (trx) => {
-      const row = await new ChannelsStore(trx).upsertAlarmRule(r);
-      await recordAudit(trx, p, {
-        action: 'update',
-        entity: 'alarm_rule',
-        entityId: `${r.deviceType}/${r.alarmType}`,
-        after: row,
-      });
-      return row;
-    });
   }
 }

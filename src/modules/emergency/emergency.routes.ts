@@ -2,11 +2,18 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../../platform/auth/roles.js';
 import { type App, principalOf } from '../../platform/http/app.js';
+import type { Alarms } from './alarms.service.js';
 import {
   ActivateBody,
+  AlarmCheck,
+  AlarmQuery,
+  AlarmRuleCreate,
+  AlarmRuleT,
   CaseLink,
   CommandChange,
   DispatchBody,
+  EmergencyAlarm,
+  HandoverBody,
   IdParams,
   IncidentClose,
   IncidentCreate,
@@ -17,17 +24,25 @@ import {
   LevelChange,
   NearestQuery,
   NearestResource,
+  OnDutyQuery,
   Plan,
   PlanCodeParams,
   PlanCreate,
   PlanRevise,
+  PublicNotice,
+  PublishBody,
   Resource,
   ResourceCreate,
   ResourceQuery,
+  RosterQuery,
+  RuleActive,
+  Shift,
+  ShiftCreate,
 } from './emergency.schemas.js';
 import type { Incidents } from './incidents.service.js';
 import type { Plans } from './plans.service.js';
 import type { Resources } from './resources.service.js';
+import type { Roster } from './roster.service.js';
 
 /** Every staff role sees the incidents of its scope (and those its unit has a task in). */
 const READ: readonly Role[] = ROLES;
@@ -35,6 +50,12 @@ const READ: readonly Role[] = ROLES;
 const REPORT: readonly Role[] = ['inspector', 'operator', 'shift_lead', 'dispatcher', 'leader', 'admin'];
 /** Who commands it: level, command roles, plans, closing. */
 const COMMAND: readonly Role[] = ['shift_lead', 'leader', 'admin'];
+/** Who writes the duty roster (值班表): the command centre. */
+const ROSTER_EDIT: readonly Role[] = ['shift_lead', 'leader', 'admin'];
+/** Who keeps the alarm rules. */
+const RULES: readonly Role[] = ['leader', 'admin'];
+/** Who checks an alarm on the spot (核查): the field and the command centre. */
+const CHECK: readonly Role[] = ['inspector', 'shift_lead', 'dispatcher', 'leader', 'admin'];
 /** Who writes plans (预案). */
 const PLAN_EDIT: readonly Role[] = ['leader', 'admin'];
 const tags = ['emergency'];
@@ -44,7 +65,152 @@ export function registerEmergencyRoutes(
   incidents: Incidents,
   plans: Plans,
   resources: Resources,
+  roster: Roster,
+  alarms: Alarms,
 ): void {
+  app.get(
+    '/api/public/emergency/notices',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Public notices of incidents (突发事件信息发布): kind, level, notice; nothing internal',
+        response: { 200: z.array(PublicNotice) },
+      },
+    },
+    async () => incidents.publicNotices(),
+  );
+  app.post(
+    '/api/emergency/incidents/:id/publish',
+    {
+      config: { access: COMMAND },
+      schema: {
+        tags,
+        summary: 'Publish (or withdraw, with null) the incident’s notice on the citizen portal',
+        params: IdParams,
+        body: PublishBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => incidents.publish(principalOf(req), req.params.id, req.body.notice),
+  );
+  app.get(
+    '/api/emergency/roster',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'The duty roster (值班表) between two instants, of the units the caller sees',
+        querystring: RosterQuery,
+        response: { 200: z.array(Shift) },
+      },
+    },
+    async (req) =>
+      roster.list(principalOf(req), new Date(req.query.from), new Date(req.query.to), req.query.unitId),
+  );
+  app.get(
+    '/api/emergency/roster/on-duty',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'Who is on duty now (当前值班)',
+        querystring: OnDutyQuery,
+        response: { 200: z.array(Shift) },
+      },
+    },
+    async (req) => roster.onDutyNow(principalOf(req), req.query.unitId),
+  );
+  app.post(
+    '/api/emergency/roster/shifts',
+    {
+      config: { access: ROSTER_EDIT },
+      schema: {
+        tags,
+        summary: 'Roster a shift (排班); one person’s overlapping shifts are refused (409 shift_overlap)',
+        body: ShiftCreate,
+        response: { 201: Shift },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await roster.create(principalOf(req), req.body)),
+  );
+  app.post(
+    '/api/emergency/roster/shifts/:id/handover',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary:
+          'Hand a shift over (交接班) to the next of its unit and role: the person on it, or a shift lead',
+        params: IdParams,
+        body: HandoverBody,
+        response: { 200: Shift },
+      },
+    },
+    async (req) => roster.handover(principalOf(req), req.params.id, req.body.note),
+  );
+  app.get(
+    '/api/emergency/alarms',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'Device alarms of the caller’s area and what the rules made of them',
+        querystring: AlarmQuery,
+        response: { 200: z.array(EmergencyAlarm) },
+      },
+    },
+    async (req) => alarms.list(principalOf(req), req.query.status),
+  );
+  app.post(
+    '/api/emergency/alarms/:id/check',
+    {
+      config: { access: CHECK },
+      schema: {
+        tags,
+        summary: 'Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it',
+        params: IdParams,
+        body: AlarmCheck,
+        response: { 200: EmergencyAlarm },
+      },
+    },
+    async (req) => alarms.check(principalOf(req), req.params.id, req.body.outcome, req.body.note),
+  );
+  app.get(
+    '/api/emergency/alarm-rules',
+    {
+      config: { access: RULES },
+      schema: { tags, summary: 'Alarm rules (报警研判规则)', response: { 200: z.array(AlarmRuleT) } },
+    },
+    async () => alarms.rules(),
+  );
+  app.post(
+    '/api/emergency/alarm-rules',
+    {
+      config: { access: RULES },
+      schema: {
+        tags,
+        summary: 'A rule: N alarms of a group within M minutes open an incident of a type and level',
+        body: AlarmRuleCreate,
+        response: { 201: AlarmRuleT },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await alarms.createRule(principalOf(req), req.body)),
+  );
+  app.post(
+    '/api/emergency/alarm-rules/:id/active',
+    {
+      config: { access: RULES },
+      schema: {
+        tags,
+        summary: 'Switch a rule on or off',
+        params: IdParams,
+        body: RuleActive,
+        response: { 200: AlarmRuleT },
+      },
+    },
+    async (req) => alarms.setRuleActive(principalOf(req), req.params.id, req.body.active),
+  );
   app.get(
     '/api/emergency/incidents',
     {

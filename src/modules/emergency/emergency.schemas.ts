@@ -1,6 +1,8 @@
 /** Zod schemas of the emergency module (应急指挥): validation, types and the OpenAPI description. */
 import { z } from 'zod';
+import { ALARM_GROUPS } from './alarm-rules.js';
 import { COLOURS, INCIDENT_TYPES } from './incident-rules.js';
+import { DUTY_ROLES } from './roster.js';
 
 const text = (max: number) => z.string().trim().max(max);
 const Level = z.number().int().min(1).max(4).describe('1 = Ⅰ级 特别重大 … 4 = Ⅳ级 一般');
@@ -116,6 +118,7 @@ export const IncidentDetail = IncidentSummary.extend({
     liaison: z.string().nullable(),
   }),
   description: z.string(),
+  publicNotice: z.string().nullable(),
   summary: z.string().nullable(),
   closedAt: z.string().nullable(),
   events: z.array(IncidentEvent),
@@ -228,4 +231,135 @@ export const NearestResource = Resource.extend({ distanceMetres: z.number() });
 export const DispatchBody = z.object({
   resourceId: z.uuid(),
   quantity: z.number().int().min(1).max(10_000_000),
+});
+
+// ---- duty roster (值班表) ----
+
+const Instant = z.iso.datetime({ offset: true });
+export const ShiftCreate = z.object({
+  unitId: z.uuid(),
+  userId: z.uuid().describe('an active member of the unit'),
+  role: z.enum(DUTY_ROLES).describe('leader 带班领导, officer 值班员, liaison 联络员'),
+  startsAt: Instant,
+  endsAt: Instant,
+  phone: z
+    .string()
+    .trim()
+    .regex(/^(\+?\d[\d-]{4,19})?$/)
+    .default('')
+    .describe('值班电话: where the SMS alerts go'),
+});
+export type ShiftCreateT = z.infer<typeof ShiftCreate>;
+export const RosterQuery = z.object({
+  from: Instant,
+  to: Instant,
+  unitId: z.uuid().optional(),
+});
+export const OnDutyQuery = z.object({ unitId: z.uuid().optional() });
+export const HandoverBody = z.object({
+  note: text(2000).min(1).describe('交班记录: what the next shift must know'),
+});
+export const Shift = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  role: z.enum(DUTY_ROLES),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  phone: z.string(),
+  onDuty: z.boolean(),
+  handover: z
+    .object({ note: z.string(), at: z.string(), toShiftId: z.string().nullable(), byName: z.string() })
+    .nullable(),
+});
+
+// ---- alarms (报警) and their rules ----
+
+export const AlarmRuleCreate = z.object({
+  name: text(100).min(2),
+  deviceType: z.string().regex(/^[a-z_]{2,40}$/),
+  alarmType: z.string().regex(/^[a-z_]{2,40}$/),
+  groupBy: z.enum(ALARM_GROUPS).default('building').describe('what alarms are counted together in'),
+  threshold: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .describe('alarms of the group within the window that open an incident'),
+  windowMinutes: z.number().int().min(1).max(1440),
+  highRiseOnly: z.boolean().default(false).describe('only devices installed in high-rises (高层)'),
+  incidentType: z.enum(INCIDENT_TYPES),
+  incidentSubtype: text(40).min(1),
+  level: Level,
+  unitId: z.uuid().nullable().optional().describe('the commanding unit; by default the device account’s'),
+});
+export type AlarmRuleCreateT = z.infer<typeof AlarmRuleCreate>;
+export const AlarmRuleT = z.object({
+  id: z.string(),
+  name: z.string(),
+  deviceType: z.string(),
+  alarmType: z.string(),
+  groupBy: z.enum(ALARM_GROUPS),
+  threshold: z.number(),
+  windowMinutes: z.number(),
+  highRiseOnly: z.boolean(),
+  incidentType: z.enum(INCIDENT_TYPES),
+  incidentSubtype: z.string(),
+  level: z.number(),
+  unitId: z.string().nullable(),
+  active: z.boolean(),
+});
+export const RuleActive = z.object({ active: z.boolean() });
+export const ALARM_STATUSES = [
+  'incident',
+  'to_check',
+  'confirmed',
+  'false_alarm',
+  'no_rule',
+  'case',
+] as const;
+export const AlarmQuery = z.object({ status: z.enum(ALARM_STATUSES).optional() });
+export const EmergencyAlarm = z.object({
+  id: z.string(),
+  deviceId: z.string(),
+  deviceName: z.string(),
+  deviceType: z.string(),
+  alarmType: z.string(),
+  building: z.string(),
+  areaCode: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  highRise: z.boolean(),
+  time: z.string().nullable(),
+  value: z.number().nullable(),
+  note: z.string().nullable(),
+  receivedAt: z.string(),
+  status: z.enum(ALARM_STATUSES),
+  incidentId: z.string().nullable(),
+  caseId: z.string().nullable().describe('an alarm of the old path: the case it became'),
+  checkedAt: z.string().nullable(),
+});
+export const AlarmCheck = z.object({
+  outcome: z.enum(['confirmed', 'false_alarm']).describe('核查属实 opens an incident; 误报 closes the alarm'),
+  note: text(2000).min(1),
+});
+
+// ---- public notices (信息发布) ----
+
+export const PublishBody = z.object({
+  notice: text(2000).min(2).nullable().describe('what the public reads; null withdraws the notice'),
+});
+export const PublicNotice = z.object({
+  number: z.string(),
+  title: z.string(),
+  type: z.enum(INCIDENT_TYPES),
+  subtype: z.string(),
+  level: z.number(),
+  colour: z.enum(COLOURS),
+  status: z.enum(['open', 'closed']),
+  notice: z.string(),
+  publishedAt: z.string(),
+  closedAt: z.string().nullable(),
 });

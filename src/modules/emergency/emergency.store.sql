@@ -34,6 +34,12 @@ update "emergency_activations" as "a"
   where "a"."id" = $2 and "a"."status" = $3 and not exists (select "t"."id" from "emergency_tasks" as "t" where "t"."activation_id" = "a"."id" and "t"."done_at" is null);
 -- params: "done", "00000000-0000-4000-8000-000000000001", "active"
 
+-- EmergencyStore.incidentById
+select *
+  from "emergency_incidents"
+  where "id" = $1;
+-- params: "00000000-0000-4000-8000-000000000001"
+
 -- EmergencyStore.insertActivation
 insert into "emergency_activations" ("incident_id", "plan_id", "plan_code", "plan_version", "activated_at", "activated_by")
   values ($1, $2, $3, $4, $5, $6)
@@ -117,6 +123,14 @@ select *
   from "emergency_plans"
   where "id" = $1;
 -- params: "00000000-0000-4000-8000-000000000001"
+
+-- EmergencyStore.publicNotices
+select "number", "title", "type", "subtype", "level", "colour", "status", "public_notice", "published_at", "closed_at"
+  from "emergency_incidents"
+  where "public_notice" is not null
+  order by "published_at" desc, "number" desc
+  limit $1;
+-- params: 20
 
 -- EmergencyStore.taskById
 select *

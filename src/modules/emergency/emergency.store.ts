@@ -55,6 +55,34 @@ export class EmergencyStore {
     return this.db.insertInto('emergency_incidents').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
+  /** An incident by id, whoever asks (alarms join incidents on the rules' word, not a viewer's). */
+  incidentById(id: string): Promise<IncidentRow | undefined> {
+    return this.db.selectFrom('emergency_incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** 信息发布: incidents with a public notice, newest notice first (what the portal shows, nothing else). */
+  publicNotices(limit: number) {
+    return this.db
+      .selectFrom('emergency_incidents')
+      .select([
+        'number',
+        'title',
+        'type',
+        'subtype',
+        'level',
+        'colour',
+        'status',
+        'public_notice',
+        'published_at',
+        'closed_at',
+      ])
+      .where('public_notice', 'is not', null)
+      .orderBy('published_at', 'desc')
+      .orderBy('number', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
   /** The incident if the viewer sees it: inside their scope, or their unit holds one of its tasks. */
   visibleIncident(v: IncidentViewer, id: string): Promise<IncidentRow | undefined> {
     return this.db
@@ -385,6 +413,8 @@ export const SQL_EXAMPLES: SqlExamples<EmergencyStore> = {
       command: JSON.stringify({ commander: '周军' }),
     },
   ],
+  incidentById: [ID],
+  publicNotices: [20],
   visibleIncident: [VIEWER, ID],
   listIncidents: [VIEWER, 'open', 200],
   updateIncident: [ID, 1, { level: 3, colour: 'yellow' }, AT],

@@ -24,6 +24,7 @@ import {
   type Level,
 } from './incident-rules.js';
 import { ResourcesStore } from './resources.store.js';
+import type { DutyAlerts } from './roster.service.js';
 
 /** What the incidents need of the places module (its service satisfies it). */
 export interface PlaceLocator {
@@ -97,7 +98,12 @@ export class Incidents {
     private readonly units: UnitDirectory,
     private readonly cases: CaseLookup,
     private readonly clock: () => Date = () => new Date(),
+    private readonly alerts: DutyAlerts | null = null,
   ) {}
+
+  now(): Date {
+    return this.clock();
+  }
 
   /** The incident if the caller sees it; 404 otherwise, exactly like a missing one. */
   async visible(p: Pick<Principal, 'scope' | 'unitId'>, id: string, db: Db = this.db): Promise<IncidentRow> {
@@ -142,41 +148,105 @@ export class Incidents {
     if (!unit) throw new Invalid('unknown_unit', 'The commanding unit does not exist.', { unitId });
     if (!unitInScope(p.scope, unit.areaCode))
       throw new Forbidden('scope_outside', 'The commanding unit is outside your scope.');
-    const level = input.level as Level;
     const at = this.clock();
+    let after = async () => {};
     const row = await this.db.transaction().execute(async (trx) => {
-      const store = new EmergencyStore(trx);
-      const prefix = incidentNumber(localDate(at), 0).slice(0, -4);
-      await lockName(trx, 'emergency_number', prefix);
-      const number = incidentNumber(localDate(at), (await store.countNumbered(prefix)) + 1);
-      const inserted = await store.insertIncident({
-        number,
-        title: input.title,
-        type: input.type,
-        subtype: input.subtype,
-        level,
-        colour: input.colour ?? colourOfLevel(level),
-        lon: input.lon ?? null,
-        lat: input.lat ?? null,
-        area_code: areaCode,
-        affected_grids: [...new Set([...(areaCode.length === 15 ? [areaCode] : []), ...input.affectedGrids])],
-        reporter: input.reporter ?? p.displayName,
-        unit_id: unit.id,
-        command: JSON.stringify(normaliseCommand(input.command)),
-        description: input.description,
-        created_at: at,
-        updated_at: at,
-      });
-      await appendIncidentEvent(store, inserted.id, p, 'reported', at, null, {
-        type: input.type,
-        subtype: input.subtype,
-        level,
-        colour: inserted.colour,
-        areaCode,
-      });
-      return inserted;
+      const opened = await this.open(
+        trx,
+        p,
+        {
+          title: input.title,
+          type: input.type,
+          subtype: input.subtype,
+          level: input.level as Level,
+          colour: input.colour ?? null,
+          lon: input.lon ?? null,
+          lat: input.lat ?? null,
+          areaCode,
+          affectedGrids: input.affectedGrids,
+          reporter: input.reporter ?? p.displayName,
+          unitId: unit.id,
+          command: input.command,
+          description: input.description,
+        },
+        at,
+        null,
+      );
+      after = opened.after;
+      return opened.row;
     });
+    await after();
     return this.detail(p, row.id);
+  }
+
+  /**
+   * Writes a new incident and its first event in the caller's transaction (接报, or an alarm rule), and
+   * alerts the people on duty of its commanding unit: answers the row and what to run after the commit.
+   */
+  async open(
+    trx: Db,
+    actor: Actor | null,
+    f: {
+      title: string;
+      type: IncidentCreateT['type'];
+      subtype: string;
+      level: Level;
+      colour: IncidentCreateT['colour'] | null;
+      lon: number | null;
+      lat: number | null;
+      areaCode: string;
+      affectedGrids: readonly string[];
+      reporter: string;
+      unitId: string;
+      command: Parameters<typeof normaliseCommand>[0];
+      description: string;
+    },
+    at: Date,
+    payload: Record<string, unknown> | null,
+  ): Promise<{ row: IncidentRow; after: () => Promise<void> }> {
+    const store = new EmergencyStore(trx);
+    const prefix = incidentNumber(localDate(at), 0).slice(0, -4);
+    await lockName(trx, 'emergency_number', prefix);
+    const number = incidentNumber(localDate(at), (await store.countNumbered(prefix)) + 1);
+    const inserted = await store.insertIncident({
+      number,
+      title: f.title,
+      type: f.type,
+      subtype: f.subtype,
+      level: f.level,
+      colour: f.colour ?? colourOfLevel(f.level),
+      lon: f.lon,
+      lat: f.lat,
+      area_code: f.areaCode,
+      affected_grids: [...new Set([...(f.areaCode.length === 15 ? [f.areaCode] : []), ...f.affectedGrids])],
+      reporter: f.reporter,
+      unit_id: f.unitId,
+      command: JSON.stringify(normaliseCommand(f.command)),
+      description: f.description,
+      created_at: at,
+      updated_at: at,
+    });
+    await appendIncidentEvent(store, inserted.id, actor, 'reported', at, null, {
+      type: f.type,
+      subtype: f.subtype,
+      level: f.level,
+      colour: inserted.colour,
+      areaCode: f.areaCode,
+      ...payload,
+    });
+    const after = this.alerts
+      ? await this.alerts.alert(
+          trx,
+          [inserted.unit_id],
+          {
+            kind: 'duty_incident',
+            params: { number, title: f.title, level: LEVEL_NUMERAL[f.level] },
+            ref: `incident:${inserted.id}:reported`,
+          },
+          at,
+        )
+      : async () => {};
+    return { row: inserted, after };
   }
 
   /** 升级 / 降级: the level (and its colour) changes, the time line says so, the units involved hear of it. */
@@ -206,6 +276,23 @@ export class Incidents {
           message: `突发事件 ${row.number}「${row.title}」由${LEVEL_NUMERAL[row.level as Level]}级${verb}为${LEVEL_NUMERAL[to as Level]}级：${note}`,
           ref: `incident:${row.id}:${seq}`,
         })),
+      );
+      if (!this.alerts) return;
+      return this.alerts.alert(
+        trx,
+        [row.unit_id],
+        {
+          kind: 'duty_level',
+          params: {
+            number: row.number,
+            title: row.title,
+            from: LEVEL_NUMERAL[row.level as Level],
+            to: LEVEL_NUMERAL[to as Level],
+            note,
+          },
+          ref: `incident:${row.id}:${seq}`,
+        },
+        at,
       );
     });
     return this.detail(p, id);
@@ -245,6 +332,41 @@ export class Incidents {
       });
     });
     return this.detail(p, id);
+  }
+
+  /** 信息发布: sets (or, with null, withdraws) the notice the citizen portal shows of the incident. */
+  async publish(p: Principal, id: string, notice: string | null) {
+    await this.mutate(p, id, async (store, _trx, row, at) => {
+      if (notice === null && row.public_notice === null) return;
+      await bump(store, row, { public_notice: notice, published_at: notice === null ? null : at }, at);
+      await appendIncidentEvent(
+        store,
+        row.id,
+        p,
+        notice === null ? 'unpublished' : 'published',
+        at,
+        notice,
+        {},
+      );
+    });
+    return this.detail(p, id);
+  }
+
+  /** What the public reads: incidents with a notice, their kind and level and the notice, nothing internal. */
+  async publicNotices() {
+    const rows = await new EmergencyStore(this.db).publicNotices(50);
+    return rows.map((r) => ({
+      number: r.number,
+      title: r.title,
+      type: r.type as IncidentCreateT['type'],
+      subtype: r.subtype,
+      level: r.level,
+      colour: r.colour as 'red' | 'orange' | 'yellow' | 'blue',
+      status: r.status as IncidentStatus,
+      notice: r.public_notice ?? '',
+      publishedAt: (r.published_at ?? new Date(0)).toISOString(),
+      closedAt: r.closed_at ? r.closed_at.toISOString() : null,
+    }));
   }
 
   /** 结束: closes the incident with its summary (总结); its open tasks stay visible as not done. */
@@ -308,6 +430,7 @@ export class Incidents {
         liaison: command.liaison ?? null,
       },
       description: row.description,
+      publicNotice: row.public_notice,
       summary: row.summary,
       closedAt: row.closed_at ? row.closed_at.toISOString() : null,
       events: events.map((e) => ({
@@ -363,13 +486,20 @@ export class Incidents {
   async mutate(
     p: Principal,
     id: string,
-    change: (store: EmergencyStore, trx: Db, row: IncidentRow, at: Date) => Promise<void>,
+    change: (
+      store: EmergencyStore,
+      trx: Db,
+      row: IncidentRow,
+      at: Date,
+    ) => Promise<void | (() => Promise<void>)>,
   ): Promise<void> {
     await this.visible(p, id);
-    await this.db.transaction().execute(async (trx) => {
+    const after = await this.db.transaction().execute(async (trx) => {
       const row = await this.visible(p, id, trx);
-      await change(new EmergencyStore(trx), trx, row, this.clock());
+      return change(new EmergencyStore(trx), trx, row, this.clock());
     });
+    // What waits for the commit (SMS to the people on duty) runs once the change is there to stay.
+    if (after) await after();
   }
 }
 

@@ -17,6 +17,9 @@ export const NOTIFICATION_KINDS = [
   'assigned', // 分派到人: a unit head gave the reader a case
   'progress_missed', // 进度报送逾期: a monthly report was missed, the task turns yellow
   'target_task_red', // 任务转红: reports missed two months running
+  'duty_incident', // 值班提醒: an incident opened in the unit's command (to the people on duty)
+  'duty_level', // 值班提醒: an incident's level changed
+  'alarm_check', // 报警待核查: a device alarm below every rule, for the unit to check
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -36,6 +39,9 @@ export const NOTIFICATION_TEXTS: Record<Locale, Record<NotificationKind, string>
     assigned: '分派给您：{number} {title}',
     progress_missed: '进度报送逾期，任务转黄：{title}（{period}）',
     target_task_red: '督办任务转红：{title}，已连续{count}个月未报送进度（{periods}）',
+    duty_incident: '值班提醒：突发事件 {number}「{title}」（{level}级），请立即处置',
+    duty_level: '值班提醒：突发事件 {number}「{title}」由{from}级调整为{to}级：{note}',
+    alarm_check: '报警待核查：{device}（{alarmType}），{place}',
   },
   en: {
     warning: 'Due soon: {number} {title}',
@@ -49,6 +55,9 @@ export const NOTIFICATION_TEXTS: Record<Locale, Record<NotificationKind, string>
     assigned: 'Assigned to you: {number} {title}',
     progress_missed: 'Progress report missed, the task turns yellow: {title} ({period})',
     target_task_red: 'Task turns red: {title}, no progress report for {count} months ({periods})',
+    duty_incident: 'On duty: incident {number} "{title}" (level {level}) needs you now',
+    duty_level: 'On duty: incident {number} "{title}" changed from level {from} to {to}: {note}',
+    alarm_check: 'Alarm to check: {device} ({alarmType}), {place}',
   },
 };
 

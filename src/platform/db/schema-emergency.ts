@@ -26,6 +26,8 @@ export interface EmergencyIncidentsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   closed_at: Timestamp | null;
+  public_notice: Generated<string | null>;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface EmergencyEventsTable {
@@ -116,7 +118,74 @@ export interface EmergencyDispatchesTable {
   returned_at: Timestamp | null;
 }
 
+export interface EmergencyShiftsTable {
+  id: Generated<string>;
+  unit_id: string;
+  area_code: string;
+  user_id: string;
+  role: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  phone: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface EmergencyHandoversTable {
+  id: Generated<string>;
+  from_shift_id: string;
+  to_shift_id: string | null;
+  note: string;
+  handed_over_at: Timestamp;
+  handed_over_by: string;
+}
+
+export interface EmergencyAlarmRulesTable {
+  id: Generated<string>;
+  name: string;
+  device_type: string;
+  alarm_type: string;
+  group_by: Generated<string>;
+  threshold: number;
+  window_minutes: number;
+  high_rise_only: Generated<boolean>;
+  incident_type: string;
+  incident_subtype: string;
+  level: number;
+  unit_id: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface EmergencyAlarmsTable {
+  id: Generated<string>;
+  device_id: string;
+  message_id: string;
+  device_type: string;
+  device_name: string;
+  alarm_type: string;
+  building_key: string;
+  area_code: string;
+  lon: number | null;
+  lat: number | null;
+  high_rise: Generated<boolean>;
+  alarm_time: string | null;
+  value: number | null;
+  note: string | null;
+  received_at: Timestamp;
+  status: string;
+  rule_id: string | null;
+  incident_id: string | null;
+  case_id: string | null;
+  unit_id: string | null;
+  checked_by: string | null;
+  checked_at: Timestamp | null;
+}
+
 export interface EmergencyTables {
+  emergency_shifts: EmergencyShiftsTable;
+  emergency_handovers: EmergencyHandoversTable;
+  emergency_alarm_rules: EmergencyAlarmRulesTable;
+  emergency_alarms: EmergencyAlarmsTable;
   emergency_resources: EmergencyResourcesTable;
   emergency_dispatches: EmergencyDispatchesTable;
   emergency_incidents: EmergencyIncidentsTable;

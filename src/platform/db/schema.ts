@@ -439,14 +439,9 @@ export interface DevicesTable {
   user_id: string;
   active: Generated<boolean>;
   created_at: Generated<Date>;
-}
-
-export interface AlarmRulesTable {
-  id: Generated<string>;
-  device_type: string;
-  alarm_type: string;
-  category_code: string;
-  dedupe_minutes: Generated<number>;
+  /** The building (楼栋) it is installed in, for the emergency alarm rules (0024). */
+  building: Generated<string | null>;
+  high_rise: Generated<boolean>;
 }
 
 export interface DeviceMessagesTable {
@@ -637,7 +632,6 @@ export interface DB extends EmergencyTables {
   progress_reports: ProgressReportsTable;
   urgings: UrgingsTable;
   devices: DevicesTable;
-  alarm_rules: AlarmRulesTable;
   device_messages: DeviceMessagesTable;
   public_submissions: PublicSubmissionsTable;
   gazetteer: GazetteerTable;

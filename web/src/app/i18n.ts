@@ -27,6 +27,9 @@ const zh = {
     apiKeys: 'Open311 接口密钥',
     backups: '备份',
     calendar: '工作日历',
+    emergency: '应急指挥',
+    emergencyPlans: '应急预案',
+    emergencyRoster: '值班表',
   },
   role: {
     inspector: '网格员',
@@ -97,6 +100,9 @@ const zh = {
       assigned: '分派到人',
       progress_missed: '进度报送逾期',
       target_task_red: '督办任务转红',
+      duty_incident: '值班提醒：突发事件',
+      duty_level: '值班提醒：级别调整',
+      alarm_check: '报警待核查',
     },
   },
   units: {
@@ -165,6 +171,9 @@ const en: typeof zh = {
     apiKeys: 'Open311 API keys',
     backups: 'Backups',
     calendar: 'Working calendar',
+    emergency: 'Emergency command',
+    emergencyPlans: 'Emergency plans',
+    emergencyRoster: 'Duty roster',
   },
   role: {
     inspector: 'Grid worker',
@@ -236,6 +245,9 @@ const en: typeof zh = {
       assigned: 'Assigned to me',
       progress_missed: 'Progress report missed',
       target_task_red: 'Task turned red',
+      duty_incident: 'On duty: incident',
+      duty_level: 'On duty: level changed',
+      alarm_check: 'Alarm to check',
     },
   },
   units: {

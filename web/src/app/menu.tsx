@@ -1,5 +1,6 @@
 /** The console menu as one table: route, label key, icon and the roles that see it. Later modules append rows. */
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
@@ -13,7 +14,9 @@ import {
   NotificationOutlined,
   PhoneOutlined,
   ProfileOutlined,
+  ReadOutlined,
   SafetyOutlined,
+  ScheduleOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { type LazyExoticComponent, lazy, type ReactNode } from 'react';
@@ -50,6 +53,27 @@ export const MENU: MenuEntry[] = [
     icon: <PhoneOutlined />,
     roles: ['operator', 'shift_lead'],
     page: lazy(() => import('../features/hotline/HotlinePage')),
+  },
+  {
+    path: '/emergency',
+    labelKey: 'menu.emergency',
+    icon: <AlertOutlined />,
+    roles: ['shift_lead', 'dispatcher', 'leader', 'admin', 'inspector', 'operator', 'supervisor', 'handler'],
+    page: lazy(() => import('../features/emergency/EmergencyBoard')),
+  },
+  {
+    path: '/emergency-plans',
+    labelKey: 'menu.emergencyPlans',
+    icon: <ReadOutlined />,
+    roles: ['shift_lead', 'dispatcher', 'leader', 'admin'],
+    page: lazy(() => import('../features/emergency/PlansPage')),
+  },
+  {
+    path: '/duty-roster',
+    labelKey: 'menu.emergencyRoster',
+    icon: <ScheduleOutlined />,
+    roles: ['shift_lead', 'dispatcher', 'leader', 'admin'],
+    page: lazy(() => import('../features/emergency/RosterPage')),
   },
   {
     path: '/whistle',

@@ -26,6 +26,7 @@ import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { formatTime } from '../../app/format';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
+import { PublicNotices } from '../emergency/PublicNotices';
 import { PublicPlanList, PublicPlanPage } from '../safety/PublicPlans';
 import './strings';
 
@@ -88,6 +89,7 @@ export default function PortalApp() {
         </Typography.Title>
         <LanguageSwitch />
       </Space>
+      <PublicNotices />
       <Routes>
         <Route path="/portal" element={<ReportPage />} />
         <Route path="/portal/track/:code" element={<TrackPage />} />
