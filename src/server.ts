@@ -49,6 +49,8 @@ import { registerHealthRoutes } from './platform/http/health.js';
 import { runDueJobs } from './platform/jobs/jobs.js';
 
 export const WEB_DIR = path.join(projectRoot, 'dist/web');
+/** How long a job may hold its row without a word to the server (see platform/jobs). */
+const JOB_LEASE_SECONDS = 60;
 
 export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   return config.databaseUrl
@@ -147,7 +149,10 @@ export async function buildServer(
     ...hazards.jobHandlers(),
   };
   const worker = `${os.hostname()}:${process.pid}`;
-  const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
+  // On a server, a job's lock is a lease: a holder silent this long is cut off and another process takes over.
+  const leaseSeconds = store.kind === 'postgres' ? JOB_LEASE_SECONDS : undefined;
+  const runJobs = (now?: () => Date) =>
+    runDueJobs(db, handlers, { worker, leaseSeconds, ...(now && { now }) });
   const housekeeping = setInterval(() => {
     auth.pruneLoginAttempts().catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
     // Another process may have changed the working calendar: count in the stored one.

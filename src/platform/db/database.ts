@@ -33,6 +33,9 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
     // An idle connection the server drops (restart, admin command) must not crash the process;
     // the pool replaces it on the next query.
     pool.on('error', (err) => console.warn(`database connection lost: ${err.message}`));
+    // A connection checked out when the server ends it (failover, a job's lease running out) reports
+    // the loss on the client; unheard it would end the process. The query that uses it fails instead.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -291,6 +291,8 @@ const UNAVAILABLE_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  // A write that reached a standby: during a failover the old primary is read-only until it is demoted.
+  '25006',
 ]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
