@@ -52,10 +52,19 @@ export const WEB_DIR = path.join(projectRoot, 'dist/web');
 /** How long a job may hold its row without a word to the server (see platform/jobs). */
 const JOB_LEASE_SECONDS = 60;
 
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl
-    ? openDatabase({ kind: 'postgres', url: config.databaseUrl })
-    : openDatabase({ kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') });
+export async function openStore(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> &
+    Partial<Pick<Config, 'databaseReadUrls' | 'databaseReadMaxStalenessS'>>,
+): Promise<Database> {
+  if (!config.databaseUrl)
+    return openDatabase({ kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') });
+  const maxStalenessS = config.databaseReadMaxStalenessS;
+  return openDatabase({
+    kind: 'postgres',
+    url: config.databaseUrl,
+    readUrls: config.databaseReadUrls ?? [],
+    replicas: maxStalenessS === undefined ? {} : { maxStalenessS },
+  });
 }
 
 export interface Server {
@@ -88,6 +97,7 @@ export async function buildServer(
     maxUploadBytes: config.maxUploadBytes,
     trustProxy: config.trustProxy,
     hsts: config.hsts,
+    ...(store.reads && { reads: store.reads }),
     authenticator: {
       fromSession: (v) => auth.principalFromSession(v),
       fromToken: (t) => auth.principalFromToken(t),
