@@ -103,7 +103,7 @@ export async function buildServer(
       fromToken: (t) => auth.principalFromToken(t),
     },
   });
-  registerHealthRoutes(app, db, store.kind);
+  registerHealthRoutes(app, db, store.kind, store.reads);
   const places = new Places(db);
   const files = new FileStore(db, config.filesDir, config.maxUploadBytes);
   const org = new Org(db, places);

@@ -141,6 +141,18 @@ run('read replicas on a streaming standby [postgres]', () => {
     ).rejects.toThrow(/read-only/);
   });
 
+  it('/readyz names each standby, how far behind it is and why it is out of reads', async () => {
+    await waitFor('the standby to catch up', caughtUp);
+    const res = await server.app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    const [standby] = res.json().replicas;
+    expect(standby).toMatchObject({
+      url: `postgres://127.0.0.1:${pair.standby.port}/postgres`,
+      problem: null,
+    });
+    expect(standby.stalenessS).toBeLessThan(1);
+  });
+
   it('read your writes while the standby lags; others see the lag within the tolerance, then the standby leaves reads by itself and comes back', async () => {
     await waitFor('the standby to catch up', caughtUp);
     const grid = await wholeCellCentre(store.db, '120101001');
