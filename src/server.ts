@@ -53,11 +53,22 @@ import { registerHealthRoutes } from './platform/http/health.js';
 import { runDueJobs } from './platform/jobs/jobs.js';
 
 export const WEB_DIR = path.join(projectRoot, 'dist/web');
+/** How long a job may hold its row without a word to the server (see platform/jobs). */
+const JOB_LEASE_SECONDS = 60;
 
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl
-    ? openDatabase({ kind: 'postgres', url: config.databaseUrl })
-    : openDatabase({ kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') });
+export async function openStore(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> &
+    Partial<Pick<Config, 'databaseReadUrls' | 'databaseReadMaxStalenessS'>>,
+): Promise<Database> {
+  if (!config.databaseUrl)
+    return openDatabase({ kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') });
+  const maxStalenessS = config.databaseReadMaxStalenessS;
+  return openDatabase({
+    kind: 'postgres',
+    url: config.databaseUrl,
+    readUrls: config.databaseReadUrls ?? [],
+    replicas: maxStalenessS === undefined ? {} : { maxStalenessS },
+  });
 }
 
 export interface Server {
@@ -97,12 +108,13 @@ export async function buildServer(
     maxUploadBytes: config.maxUploadBytes,
     trustProxy: config.trustProxy,
     hsts: config.hsts,
+    ...(store.reads && { reads: store.reads }),
     authenticator: {
       fromSession: (v) => auth.principalFromSession(v),
       fromToken: (t) => auth.principalFromToken(t),
     },
   });
-  registerHealthRoutes(app, db, store.kind);
+  registerHealthRoutes(app, db, store.kind, store.reads);
   const places = new Places(db);
   const files = new FileStore(db, config.filesDir, config.maxUploadBytes);
   const org = new Org(db, places);
@@ -165,7 +177,10 @@ export async function buildServer(
     ...hazards.jobHandlers(),
   };
   const worker = `${os.hostname()}:${process.pid}`;
-  const runJobs = (now?: () => Date) => runDueJobs(db, handlers, { worker, ...(now && { now }) });
+  // On a server, a job's lock is a lease: a holder silent this long is cut off and another process takes over.
+  const leaseSeconds = store.kind === 'postgres' ? JOB_LEASE_SECONDS : undefined;
+  const runJobs = (now?: () => Date) =>
+    runDueJobs(db, handlers, { worker, leaseSeconds, ...(now && { now }) });
   const housekeeping = setInterval(() => {
     auth.pruneLoginAttempts().catch((err: unknown) => app.log.warn({ err }, 'housekeeping failed'));
     // Another process may have changed the working calendar: count in the stored one.

@@ -40,3 +40,22 @@ describe('loadConfig: deployment behind a proxy', () => {
     },
   );
 });
+
+describe('loadConfig: read replicas', () => {
+  it('reads DATABASE_READ_URL as one standby or several, comma-separated; none by default', () => {
+    expect(loadConfig({}).databaseReadUrls).toEqual([]);
+    expect(
+      loadConfig({ DATABASE_READ_URL: 'postgres://r1:5432/w, postgres://r2:5432/w' }).databaseReadUrls,
+    ).toEqual(['postgres://r1:5432/w', 'postgres://r2:5432/w']);
+    expect(loadConfig({ DATABASE_READ_MAX_STALENESS_S: '5' }).databaseReadMaxStalenessS).toBe(5);
+  });
+
+  it('refuses an entry that is not a URL, naming the setting', () => {
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://r1/w,replica-two' })).toThrow(
+      /DATABASE_READ_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_READ_MAX_STALENESS_S: '-1' })).toThrow(
+      /DATABASE_READ_MAX_STALENESS_S/,
+    );
+  });
+});

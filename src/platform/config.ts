@@ -13,6 +13,16 @@ const envSchema = z.object({
   WANGGE_DATA: z.string().default(path.join(projectRoot, '.data')),
   /** When set, use this PostgreSQL server instead of the embedded store. */
   DATABASE_URL: z.string().url().optional(),
+  /** Streaming standbys for reads that tolerate staleness: one URL or several, comma-separated. */
+  DATABASE_READ_URL: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || v.split(',').every((u) => URL.canParse(u.trim())),
+      'every comma-separated entry must be a postgres:// URL',
+    ),
+  /** The most staleness any route may accept from a standby, in seconds (lowers every route's own). */
+  DATABASE_READ_MAX_STALENESS_S: z.coerce.number().positive().optional(),
   /** Optional raster tile URL template for the map, e.g. a 天地图 or OSM server. */
   WANGGE_TILE_URL: z.string().optional(),
   WANGGE_TILE_ATTRIBUTION: z.string().optional(),
@@ -41,6 +51,9 @@ export type Config = {
   /** The uploads' directory (shared by every process of an installation). */
   filesDir: string;
   databaseUrl: string | undefined;
+  /** DATABASE_READ_URL split: the standbys (empty: every read on the primary). */
+  databaseReadUrls: string[];
+  databaseReadMaxStalenessS: number | undefined;
   tileUrl: string | null;
   tileAttribution: string | null;
   secureCookies: boolean;
@@ -69,6 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.WANGGE_DATA),
     filesDir: path.resolve(e.WANGGE_FILES ?? path.join(e.WANGGE_DATA, 'files')),
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrls: (e.DATABASE_READ_URL ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+    databaseReadMaxStalenessS: e.DATABASE_READ_MAX_STALENESS_S,
     tileUrl: e.WANGGE_TILE_URL || null,
     tileAttribution: e.WANGGE_TILE_ATTRIBUTION || null,
     secureCookies: e.WANGGE_SECURE_COOKIES === undefined ? https : e.WANGGE_SECURE_COOKIES === '1',

@@ -69,10 +69,11 @@ export function registerOpen311Routes(app: App, open311Service: Open311Service):
       },
     );
 
-    // discovery, services list, requests list
+    // discovery, services list, requests list: public lists polled by other systems, which may be up to
+    // 30 s old (a read replica answers); one request by id or token, and every POST, use the primary.
     scope.get(
       `${base}/:file`,
-      { config, schema },
+      { config: { ...config, staleness: 30 }, schema },
       open311(async (req, reply, format, name) => {
         if (name === 'discovery') return send(reply, format, 'discovery', open311Service.discovery());
         if (name === 'services')

@@ -23,11 +23,18 @@ const SCHEME_EDITORS: readonly Role[] = ['admin', 'leader'];
 /** Roles that oversee: their home page is the dashboard. */
 export const OVERSEERS: readonly Role[] = ['leader', 'supervisor', 'shift_lead', 'dispatcher'];
 
+/**
+ * How old (seconds) the figures may be when a read replica answers: figures over a period move with
+ * each case step, a minute late changes no ranking; the monthly bulletin and scores are read days after
+ * their month; the dashboard is a leader's glance, refreshed by hand.
+ */
+const STALENESS = { indicators: 60, monthly: 300, dashboard: 30 } as const;
+
 export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void {
   app.get(
     '/api/evaluation/indicators',
     {
-      config: { access: STAFF },
+      config: { access: STAFF, staleness: STALENESS.indicators },
       schema: {
         tags: ['evaluation'],
         summary:
@@ -68,7 +75,7 @@ export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void
   app.get(
     '/api/evaluation/scores',
     {
-      config: { access: STAFF },
+      config: { access: STAFF, staleness: STALENESS.monthly },
       schema: {
         tags: ['evaluation'],
         summary: 'Composite scores per street and department, every point traced to its rule and cases',
@@ -81,7 +88,7 @@ export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void
   app.get(
     '/api/evaluation/bulletin',
     {
-      config: { access: STAFF },
+      config: { access: STAFF, staleness: STALENESS.monthly },
       schema: {
         tags: ['evaluation'],
         summary: 'The monthly bulletin (通报): rankings with ties, change on last month, worst overdue cases',
@@ -94,7 +101,7 @@ export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void
   app.get(
     '/api/evaluation/bulletin.xlsx',
     {
-      config: { access: STAFF },
+      config: { access: STAFF, staleness: STALENESS.monthly },
       schema: {
         tags: ['evaluation'],
         summary: 'The monthly bulletin as an XLSX workbook',
@@ -112,7 +119,7 @@ export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void
   app.get(
     '/api/evaluation/dashboard',
     {
-      config: { access: STAFF },
+      config: { access: STAFF, staleness: STALENESS.dashboard },
       schema: {
         tags: ['evaluation'],
         summary:

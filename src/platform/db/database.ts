@@ -6,6 +6,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ReadReplicas, type ReplicaOptions } from './replicas.js';
 import type { DB } from './schema.js';
 
 // timestamptz and bigint come back as strings by default; we want Date and (safe) numbers.
@@ -19,11 +20,20 @@ export type StoreKind = 'pglite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   kind: StoreKind;
+  /** The read replicas behind `db`, when DATABASE_READ_URL names any (routes opt in: `config.staleness`). */
+  reads?: ReadReplicas;
   close(): Promise<void>;
 }
 
 export type StoreOptions =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** Streaming standbys for reads that tolerate staleness (DATABASE_READ_URL). */
+      readUrls?: readonly string[];
+      replicas?: ReplicaOptions;
+    }
   /** dataDir `memory://` keeps the embedded store in memory (tests). */
   | { kind: 'pglite'; dataDir: string };
 
@@ -33,6 +43,15 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
     // An idle connection the server drops (restart, admin command) must not crash the process;
     // the pool replaces it on the next query.
     pool.on('error', (err) => console.warn(`database connection lost: ${err.message}`));
+    // A connection checked out when the server ends it (failover, a job's lease running out) reports
+    // the loss on the client; unheard it would end the process. The query that uses it fails instead.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    if (opts.readUrls && opts.readUrls.length > 0) {
+      const reads = new ReadReplicas(pool, opts.readUrls, { poolSize: opts.poolSize, ...opts.replicas });
+      reads.start();
+      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: reads.router as pg.Pool }) });
+      return { db, kind: 'postgres', reads, close: () => db.destroy() };
+    }
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

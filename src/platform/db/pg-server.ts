@@ -54,6 +54,70 @@ function serverUser(): { uid: number; gid: number } | Record<string, never> {
 }
 
 export async function startPostgresServer(): Promise<PostgresServer> {
+  const { dir, dataDir, user, bin } = initCluster();
+  return runServer(bin, dir, dataDir, user, ['-c', 'fsync=off', '-c', 'full_page_writes=off']);
+}
+
+export interface StreamingPair {
+  primary: PostgresServer;
+  standby: PostgresServer;
+  /** Stops both and removes their files. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A primary and a streaming standby made from it (`pg_basebackup -R`), each on its own free loopback
+ * port in its own temp dir: PostgreSQL's own replication, as a replica deployment runs it.
+ */
+export async function startStreamingPair(): Promise<StreamingPair> {
+  const { dir, dataDir, user, bin } = initCluster();
+  const primary = await runServer(bin, dir, dataDir, user, [
+    '-c',
+    'fsync=off',
+    '-c',
+    'wal_level=replica',
+    '-c',
+    'max_wal_senders=10',
+  ]);
+  try {
+    const standbyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-pg-standby-'));
+    if ('uid' in user) fs.chownSync(standbyDir, user.uid, user.gid);
+    const standbyData = path.join(standbyDir, 'data');
+    const basebackup = path.join(bin, 'pg_basebackup');
+    execFileSync(
+      fs.existsSync(basebackup) ? basebackup : 'pg_basebackup',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-D',
+        standbyData,
+        '-R',
+        '-X',
+        'stream',
+        '--no-sync',
+      ],
+      { stdio: 'pipe', cwd: standbyDir, ...user },
+    );
+    const standby = await runServer(bin, standbyDir, standbyData, user, ['-c', 'hot_standby=on']);
+    return {
+      primary,
+      standby,
+      async stop() {
+        await standby.stop();
+        await primary.stop();
+      },
+    };
+  } catch (e) {
+    await primary.stop();
+    throw e;
+  }
+}
+
+function initCluster() {
   const bin = findPostgresBinaries();
   if (!bin)
     throw new Error(
@@ -75,6 +139,16 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     '--no-sync',
   ];
   execFileSync(path.join(bin, 'initdb'), initArgs, { stdio: 'pipe', cwd: dir, ...user });
+  return { dir, dataDir, user, bin };
+}
+
+async function runServer(
+  bin: string,
+  dir: string,
+  dataDir: string,
+  user: ReturnType<typeof serverUser>,
+  extra: string[],
+): Promise<PostgresServer> {
   const port = await freePort();
   const args = [
     '-D',
@@ -86,13 +160,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     '-c',
     'listen_addresses=127.0.0.1',
     '-c',
-    'fsync=off',
-    '-c',
     'synchronous_commit=off',
     '-c',
-    'full_page_writes=off',
-    '-c',
     'max_connections=200',
+    ...extra,
   ];
   const child: ChildProcess = spawn(path.join(bin, 'postgres'), args, {
     stdio: ['ignore', 'ignore', 'pipe'],

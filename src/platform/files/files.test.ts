@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flateStream, pdf } from '../../testing/pdf.js';
 import type { DB } from '../db/schema.js';
-import { FileStore } from './files.js';
+import { FileStore, type ObjectStore } from './files.js';
 
 /** Just enough of Kysely for `save`: the attachments insert, which fails when asked to. */
 function fakeDb(insert: 'ok' | 'fail'): Kysely<DB> {
@@ -77,5 +77,35 @@ describe('FileStore.save leaves nothing on disk when it refuses or fails', () =>
     const before = filesUnder(dir);
     await expect(new FileStore(fakeDb('fail'), dir).save(bytes, 'b.png', null)).rejects.toThrow();
     expect(filesUnder(dir)).toEqual(before);
+  });
+});
+
+describe('FileStore over another ObjectStore (the shape an S3-compatible bucket implements)', () => {
+  it('writes content keys once, takes back a failed save and reads through the interface only', async () => {
+    const objects = new Map<string, Buffer>();
+    const bucket: ObjectStore = {
+      async putIfAbsent(key, bytes) {
+        if (objects.has(key)) return false;
+        objects.set(key, bytes);
+        return true;
+      },
+      async get(key) {
+        const b = objects.get(key);
+        if (!b) throw new Error(`NoSuchKey ${key}`);
+        return b;
+      },
+      async delete(key) {
+        objects.delete(key);
+      },
+    };
+    const bytes = await png();
+    await expect(new FileStore(fakeDb('fail'), bucket).save(bytes, 'a.png', null)).rejects.toThrow(/down/);
+    expect([...objects.keys()]).toEqual([]);
+    const stored = await new FileStore(fakeDb('ok'), bucket).save(bytes, 'a.png', null);
+    expect([...objects.keys()].sort()).toEqual([
+      `${stored.hash.slice(0, 2)}/${stored.hash}`,
+      `thumbs/${stored.hash}.webp`,
+    ]);
+    expect(objects.get(`${stored.hash.slice(0, 2)}/${stored.hash}`)?.equals(bytes)).toBe(true);
   });
 });

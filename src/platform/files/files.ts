@@ -1,6 +1,9 @@
 /**
- * Uploaded files on local disk by content hash: the type is sniffed from the bytes (never the name),
- * the size is limited, images get a thumbnail. The same bytes uploaded twice are stored once.
+ * Uploaded files by content hash: the type is sniffed from the bytes (never the name), the size is
+ * limited, images get a thumbnail. The same bytes uploaded twice are stored once. The bytes live in an
+ * `ObjectStore` every server process shares: a directory by default (`WANGGE_FILES`, e.g. an NFS
+ * mount), or anything with the same three operations (an S3-compatible bucket: PutObject with
+ * `If-None-Match: *`, GetObject, DeleteObject). The rows (`attachments`) live in the database.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -31,17 +34,54 @@ export interface StoredFile {
   thumbnail: boolean;
 }
 
+/**
+ * Where uploaded bytes live, by key (`ab/abcdef…` for a file, `thumbs/abcdef….webp` for its thumbnail).
+ * Keys name content, so an object never changes once written.
+ */
+export interface ObjectStore {
+  /** Writes the bytes under `key` unless it exists; true when this call created it. Never half an object. */
+  putIfAbsent(key: string, bytes: Buffer): Promise<boolean>;
+  /** The object's bytes; rejects when it is missing. */
+  get(key: string): Promise<Buffer>;
+  /** Removes the object if present (used only to take back a write whose row failed). */
+  delete(key: string): Promise<void>;
+}
+
+/** The default object store: a directory (local, or a mount every process shares). */
+export class DirectoryObjectStore implements ObjectStore {
+  constructor(readonly dir: string) {}
+
+  private fileOf(key: string): string {
+    return path.join(this.dir, ...key.split('/'));
+  }
+
+  putIfAbsent(key: string, bytes: Buffer): Promise<boolean> {
+    return writeOnce(this.fileOf(key), bytes);
+  }
+
+  get(key: string): Promise<Buffer> {
+    return fs.readFile(this.fileOf(key));
+  }
+
+  delete(key: string): Promise<void> {
+    return removeFile(this.fileOf(key));
+  }
+}
+
 export class FileStore {
+  private readonly objects: ObjectStore;
+
+  /** `objects`: a directory path (the default store) or any `ObjectStore`. */
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly dir: string,
+    objects: string | ObjectStore,
     readonly maxBytes = DEFAULT_MAX_UPLOAD_BYTES,
-  ) {}
+  ) {
+    this.objects = typeof objects === 'string' ? new DirectoryObjectStore(objects) : objects;
+  }
 
-  private pathOf(hash: string, thumb = false): string {
-    return thumb
-      ? path.join(this.dir, 'thumbs', `${hash}.webp`)
-      : path.join(this.dir, hash.slice(0, 2), hash);
+  private keyOf(hash: string, thumb = false): string {
+    return thumb ? `thumbs/${hash}.webp` : `${hash.slice(0, 2)}/${hash}`;
   }
 
   /** Stores the bytes if their sniffed type is one of `accept` (by default photos and PDFs); nothing otherwise. */
@@ -87,15 +127,16 @@ export class FileStore {
     // A failure after writing (the row insert) takes back what this call wrote: no file without its row.
     const written: string[] = [];
     try {
-      if (thumb && (await writeOnce(this.pathOf(hash, true), thumb))) written.push(this.pathOf(hash, true));
-      if (await writeOnce(this.pathOf(hash), bytes)) written.push(this.pathOf(hash));
+      if (thumb && (await this.objects.putIfAbsent(this.keyOf(hash, true), thumb)))
+        written.push(this.keyOf(hash, true));
+      if (await this.objects.putIfAbsent(this.keyOf(hash), bytes)) written.push(this.keyOf(hash));
       await this.db
         .insertInto('attachments')
         .values({ ...row, original_name: originalName.slice(0, 200), created_by: userId })
         .onConflict((oc) => oc.column('hash').doNothing())
         .execute();
     } catch (err) {
-      await Promise.all(written.map(removeFile));
+      await Promise.all(written.map((key) => this.objects.delete(key)));
       throw err;
     }
     return row;
@@ -108,7 +149,7 @@ export class FileStore {
       .where('hash', '=', hash)
       .executeTakeFirst();
     if (!row || (thumb && !row.thumbnail)) throw new NotFound('file_not_found', 'No such file.');
-    return { bytes: await fs.readFile(this.pathOf(hash, thumb)), mime: thumb ? 'image/webp' : row.mime };
+    return { bytes: await this.objects.get(this.keyOf(hash, thumb)), mime: thumb ? 'image/webp' : row.mime };
   }
 
   /** Whether this user uploaded the file (an uploader may see their file before a case carries it). */

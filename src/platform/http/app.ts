@@ -36,8 +36,22 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route. Every /api and /open311 route must say; there is no default. */
     access?: Access;
+    /**
+     * A read-only route that may be answered from a read replica whose data is at most this many
+     * seconds old (see db/replicas.ts). Without it, every query goes to the primary.
+     */
+    staleness?: number;
   }
 }
+
+/** Reads on replicas (supplied by the store when DATABASE_READ_URL is set). */
+export interface ReadRouting {
+  /** Runs `fn` with queries on a standby at most `stalenessS` old that holds the caller's last write (`wroteAt`). */
+  within<T>(stalenessS: number, wroteAt: number | null, fn: () => T): T;
+}
+
+/** The cookie that remembers, across processes, when this browser last changed something (read your writes). */
+export const WROTE_COOKIE = 'wg_wrote';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -63,6 +77,8 @@ export interface AppOptions {
   trustProxy?: false | number | readonly string[];
   /** Send Strict-Transport-Security (only when the public address is https). */
   hsts?: boolean;
+  /** Read replicas; routes with `config.staleness` read there. */
+  reads?: ReadRouting;
 }
 
 /** One registered route and who may call it: the rows of the authorization matrix (src/testing/authz-matrix.json). */
@@ -160,7 +176,35 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if (route.url.startsWith('/api/') && route.config?.access === undefined) {
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
     }
+    const staleness = route.config?.staleness;
+    if (staleness !== undefined) {
+      if ([route.method].flat().some((m) => !SAFE_METHODS.has(m)))
+        throw new Error(`Route ${route.method} ${route.url}: only reads may declare config.staleness`);
+      const reads = opts.reads;
+      const handler = route.handler;
+      if (reads)
+        route.handler = function (this: unknown, req, reply) {
+          return reads.within(staleness, lastWrite(req), () => handler.call(this as never, req, reply));
+        };
+    }
   });
+
+  // Read your writes: a change that succeeded is remembered for this principal (this process) and in a
+  // cookie (any process), so that the caller's next reads skip standbys that may not have it yet.
+  if (opts.reads) {
+    app.addHook('onSend', async (req, reply) => {
+      if (SAFE_METHODS.has(req.method) || reply.statusCode >= 400) return;
+      const now = Date.now();
+      const key = writerKey(req);
+      if (key) recentWrites.set(key, now);
+      reply.setCookie(WROTE_COOKIE, String(now), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        maxAge: 600,
+      });
+    });
+  }
 
   // Who is calling and whether they may, before the body is even read: an anonymous or wrong-role
   // caller learns nothing of the schemas (401/403 before any validation message).
@@ -281,6 +325,26 @@ async function authenticate(req: FastifyRequest, auth: Authenticator): Promise<P
   return null;
 }
 
+/** When each principal last wrote through this process (read your writes for API tokens, which carry no cookie). */
+const recentWrites = new Map<string, number>();
+const RECENT_WRITES_KEPT = 10_000;
+
+function writerKey(req: FastifyRequest): string | null {
+  const p = req.principal;
+  if (!p) return null;
+  if (recentWrites.size > RECENT_WRITES_KEPT) recentWrites.clear();
+  return p.userId;
+}
+
+/** The caller's last successful write (cookie from any process, or this process's memory), or null. */
+function lastWrite(req: FastifyRequest): number | null {
+  const cookie = Number(req.cookies?.[WROTE_COOKIE]);
+  const mine = req.principal ? (recentWrites.get(req.principal.userId) ?? null) : null;
+  const fromCookie = Number.isFinite(cookie) && cookie > 0 ? cookie : null;
+  if (fromCookie === null) return mine;
+  return mine === null ? fromCookie : Math.max(mine, fromCookie);
+}
+
 /** SQLSTATE classes and socket errors that mean "the database is away", not "the request is wrong". */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -291,6 +355,8 @@ const UNAVAILABLE_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  // A write that reached a standby: during a failover the old primary is read-only until it is demoted.
+  '25006',
 ]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {

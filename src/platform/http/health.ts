@@ -9,7 +9,17 @@ import type { App } from './app.js';
 
 const READY_TIMEOUT_MS = 1000;
 
-export function registerHealthRoutes(app: App, db: Kysely<DB>, storeKind: string): void {
+/** What /readyz reports of the read replicas (their state does not decide readiness: reads fall back). */
+export interface ReplicaReport {
+  status(): { url: string; stalenessS: number | null; problem: string | null }[];
+}
+
+export function registerHealthRoutes(
+  app: App,
+  db: Kysely<DB>,
+  storeKind: string,
+  replicas?: ReplicaReport,
+): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     let timer: NodeJS.Timeout | undefined;
@@ -18,7 +28,15 @@ export function registerHealthRoutes(app: App, db: Kysely<DB>, storeKind: string
     });
     try {
       await Promise.race([sql`select 1`.execute(db), timeout]);
-      return { status: 'ready', store: storeKind };
+      return {
+        status: 'ready',
+        store: storeKind,
+        ...(replicas && {
+          replicas: replicas
+            .status()
+            .map((r) => ({ url: r.url, stalenessS: r.stalenessS, problem: r.problem })),
+        }),
+      };
     } catch {
       return reply.status(503).header('retry-after', '5').send({ status: 'unavailable', store: storeKind });
     } finally {

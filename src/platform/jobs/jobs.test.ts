@@ -58,4 +58,60 @@ describeEachStore('jobs: FOR UPDATE SKIP LOCKED', (store, kind) => {
     const marks = await db.selectFrom('audit_log').select('id').where('entity', '=', 'boom').execute();
     expect(marks).toHaveLength(0);
   });
+
+  it.runIf(kind === 'postgres')(
+    'a holder that stops without dying loses its lease; another worker takes the job over once',
+    async () => {
+      const db = store().db;
+      const now = new Date('2026-03-12T02:00:00Z');
+      await enqueueJobs(db, [{ type: 'stall', runAt: now, payload: { x: 1 } }]);
+      let release: () => void = () => {};
+      const frozen = new Promise<void>((r) => {
+        release = r;
+      });
+      let taken: () => void = () => {};
+      const holding = new Promise<void>((r) => {
+        taken = r;
+      });
+      const mark = async (trx: Parameters<JobHandler>[0], by: string) => {
+        await trx
+          .insertInto('audit_log')
+          .values({ actor_name: by, action: 'run', entity: 'stall', entity_id: '1' })
+          .execute();
+      };
+      // Worker A takes the job, writes its mark, then freezes holding the row lock (a hung machine).
+      const stall: JobHandler = async (trx) => {
+        await mark(trx, 'a');
+        taken();
+        await frozen;
+        await mark(trx, 'a');
+      };
+      const a = runDueJobs(db, { stall }, { worker: 'a', now: () => now, leaseSeconds: 1 }).then(
+        () => 'finished',
+        () => 'cut off',
+      );
+      await holding;
+      // While A holds the lease, B finds nothing to do.
+      const run: JobHandler = (trx) => mark(trx, 'b');
+      expect(await runDueJobs(db, { stall: run }, { worker: 'b', now: () => now, leaseSeconds: 1 })).toBe(0);
+      // Past the lease the server ends A's transaction; B takes the job and runs it once.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await runDueJobs(db, { stall: run }, { worker: 'b', now: () => now, leaseSeconds: 1 })).toBe(1);
+      release();
+      expect(await a).toBe('cut off');
+      const marks = await db
+        .selectFrom('audit_log')
+        .select('actor_name')
+        .where('entity', '=', 'stall')
+        .execute();
+      expect(marks.map((m) => m.actor_name)).toEqual(['b']);
+      const job = await db
+        .selectFrom('jobs')
+        .select(['status', 'done_by'])
+        .where('type', '=', 'stall')
+        .executeTakeFirstOrThrow();
+      expect(job).toEqual({ status: 'done', done_by: 'b' });
+      expect(await runDueJobs(db, { stall: run }, { worker: 'c', now: () => now, leaseSeconds: 1 })).toBe(0);
+    },
+  );
 });

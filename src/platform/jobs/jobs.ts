@@ -2,6 +2,14 @@
  * Background jobs as rows: enqueued in the transaction that makes them necessary, taken one at a
  * time with `FOR UPDATE SKIP LOCKED` and run inside that same transaction — so with several server
  * processes a job runs exactly once, and its effects commit together with its `done` mark.
+ *
+ * The lease: the row lock lives exactly as long as the holder's transaction. A holder that dies (killed,
+ * crashed) loses its connection and PostgreSQL rolls the transaction back at once, so another process
+ * takes the job. A holder that stops without dying (frozen machine, lost network, a stuck handler) is cut
+ * off by `leaseSeconds` on a server: the transaction may sit idle, or one statement run, at most that long
+ * (`idle_in_transaction_session_timeout`, `statement_timeout`), and the server probes the peer's socket
+ * (`tcp_user_timeout`, keepalives) so a vanished machine is noticed in the same time. The terminated
+ * transaction commits nothing, so the job's effects and its `done` mark still happen once.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
@@ -61,13 +69,13 @@ export async function rescheduleJob(db: Db, id: number, runAt: Date): Promise<vo
 export async function runDueJobs(
   db: Kysely<DB>,
   handlers: Readonly<Record<string, JobHandler>>,
-  opts: { worker: string; now?: () => Date; limit?: number },
+  opts: { worker: string; now?: () => Date; limit?: number; leaseSeconds?: number | undefined },
 ): Promise<number> {
   const clock = opts.now ?? (() => new Date());
   let ran = 0;
   while (ran < (opts.limit ?? 1000)) {
     const now = clock();
-    const outcome = await runOne(db, handlers, opts.worker, now);
+    const outcome = await runOne(db, handlers, opts.worker, now, opts.leaseSeconds);
     if (outcome === 'none') break;
     if (outcome === 'done') ran++;
     else await recordFailure(db, outcome, now);
@@ -82,9 +90,11 @@ async function runOne(
   handlers: Readonly<Record<string, JobHandler>>,
   worker: string,
   now: Date,
+  leaseSeconds: number | undefined,
 ): Promise<'none' | 'done' | Failure> {
   try {
     return await db.transaction().execute(async (trx) => {
+      if (leaseSeconds !== undefined) await setLease(trx, leaseSeconds);
       const job = await trx
         .selectFrom('jobs')
         .select(['id', 'type', 'payload', 'attempts'])
@@ -114,6 +124,17 @@ async function runOne(
     if (!(err instanceof JobError)) throw err;
     return { id: err.jobId, attempts: err.attempts + 1, error: err.message };
   }
+}
+
+/** The lease as transaction-local server settings (a server store only; see the file's comment). */
+async function setLease(trx: Transaction<DB>, seconds: number): Promise<void> {
+  const ms = Math.max(1, Math.round(seconds * 1000));
+  const probe = Math.max(1, Math.round(seconds / 3));
+  await sql`select set_config('idle_in_transaction_session_timeout', ${String(ms)}, true),
+      set_config('statement_timeout', ${String(ms)}, true),
+      set_config('tcp_user_timeout', ${String(ms)}, true),
+      set_config('tcp_keepalives_idle', ${String(probe)}, true),
+      set_config('tcp_keepalives_interval', ${String(probe)}, true)`.execute(trx);
 }
 
 class JobError extends Error {
