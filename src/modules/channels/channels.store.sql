@@ -7,6 +7,12 @@ select *
   where "id" = $1 and "active" = $2;
 -- params: "hydrant-01", true
 
+-- ChannelsStore.addSandboxUpdate
+update "open311_sandbox_requests"
+  set "updates" = updates || $1::jsonb, "updated_at" = now()
+  where "jurisdiction" = $2 and "number" = $3;
+-- params: "[{\"id\":\"T12010100000001-1\",\"description\":\"x\",\"at\":\"2026-05-01T00:00:00Z\"}]", "120101", "T12010100000001"
+
 -- ChannelsStore.alarmRule
 select *
   from "alarm_rules"
@@ -60,6 +66,12 @@ insert into "kb_entries" ("question", "answer", "tags", "owner_unit_id", "review
   returning "id";
 -- params: "q?", "a.", "", "00000000-0000-4000-8000-000000000001", "2027-01-01", "00000000-0000-4000-8000-000000000001"
 
+-- ChannelsStore.insertSandboxRequest
+insert into "open311_sandbox_requests" ("token", "api_key_id", "jurisdiction", "service_code", "service_name", "description", "address", "area_code", "lon", "lat", "attributes", "media_url", "number")
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'T' || $13 || lpad(currval(pg_get_serial_sequence('open311_sandbox_requests', 'id'))::text, 8, '0'))
+  returning "number", "token";
+-- params: "ABCDEFGHJK", "00000000-0000-4000-8000-000000000001", "120101", "event.0102", "暴露垃圾", "test", "", "120101001001", 117.2, 39.1, "{}", null, "120101"
+
 -- ChannelsStore.linkMessage
 update "device_messages"
   set "case_id" = $1
@@ -88,6 +100,21 @@ insert into "device_messages" ("device_id", "message_id", "alarm_type")
 insert into "public_submissions" ("kind", "source", "device", "at")
   values ($1, $2, $3, $4);
 -- params: "report", "127.0.0.1", "device-0001", Date
+
+-- ChannelsStore.sandboxByToken
+select "number", "token"
+  from "open311_sandbox_requests"
+  where "token" = $1;
+-- params: "ABCDEFGHJK"
+
+-- ChannelsStore.sandboxRequests
+select *
+  from "open311_sandbox_requests"
+  where "jurisdiction" = $1 and "number" in ($2) and "created_at" >= $3 and "created_at" <= $4 and "updated_at" >= $5 and "updated_at" <= $6 and "service_code" in ($7) and "status" = $8
+  order by "created_at" desc, "number"
+  limit $9
+  offset $10;
+-- params: "120101", "T12010100000001", Date, Date, Date, Date, "event.0102", "open", 50, 0
 
 -- ChannelsStore.searchGazetteer
 select "id", "name", "aliases", "area_code", "lon", "lat", similarity(name || ' ' || aliases, $1) as "sim"

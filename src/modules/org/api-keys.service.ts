@@ -106,12 +106,15 @@ export class ApiKeys {
     });
   }
 
-  /** The key's principal when it is live and made for this endpoint; otherwise null. */
-  async authenticate(key: string, endpoint: 'production' | 'test'): Promise<ApiKeyPrincipal | null> {
+  /**
+   * The key's principal when it is live (and made for `endpoint`, when one is named); otherwise null.
+   * The principal says its endpoint, so a channel can tell a wrong-endpoint key from an unknown one.
+   */
+  async authenticate(key: string, endpoint?: 'production' | 'test'): Promise<ApiKeyPrincipal | null> {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
     const store = new ApiKeysStore(this.db);
     const row = await store.liveApiKey(sha256(key));
-    if (!row || row.endpoint !== endpoint) return null;
+    if (!row || (endpoint && row.endpoint !== endpoint)) return null;
     const now = this.clock();
     // Record use at most once a minute so key traffic does not turn every request into two writes.
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
