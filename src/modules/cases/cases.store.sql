@@ -69,6 +69,12 @@ insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "s
   returning "number", "tracking_code";
 -- params: "00000000-0000-4000-8000-000000000001", "ABCDEFGHJK", "component", "component.0101", "reported", "staff", "title", 117.2, 39.1, "120101001001001", Date, Date, "work_hour", "00000000-0000-4000-8000-000000000001", "{}", Date, Date, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12010120260310"
 
+-- CasesStore.insertCaseWithEvent
+with "c" as (insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "source", "title", "lon", "lat", "area_code", "due_at", "step_started_at", "step_unit", "created_by", "attributes", "created_at", "updated_at", "last_hash", "number") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0')) returning "number", "tracking_code"), "e" as (insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash") values ($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) returning "seq")
+  select "c"."number", "c"."tracking_code"
+  from "c";
+-- params: "00000000-0000-4000-8000-000000000001", "ABCDEFGHJK", "component", "component.0101", "reported", "staff", "title", 117.2, 39.1, "120101001001001", Date, Date, "work_hour", "00000000-0000-4000-8000-000000000001", "{}", Date, Date, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12010120260310", "00000000-0000-4000-8000-000000000001", 1, "report", "reported", Date, "operator", "operator", [], "{}", "0", "1"
+
 -- CasesStore.insertEvent
 insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_id", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash")
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);

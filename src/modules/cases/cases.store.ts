@@ -104,6 +104,31 @@ export class CasesStore {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * A new case and its first event in one statement (one round trip: the event rides in a writable CTE).
+   * The number is drawn from the sequence inside the insert, as in `insertCase`.
+   */
+  insertCaseWithEvent(
+    values: Omit<Insertable<CasesTable>, 'number'>,
+    numberPrefix: string,
+    event: Insertable<CaseEventsTable>,
+  ) {
+    return this.db
+      .with('c', (db) =>
+        db
+          .insertInto('cases')
+          .values({
+            ...values,
+            number: sql<string>`${numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+          })
+          .returning(['number', 'tracking_code']),
+      )
+      .with('e', (db) => db.insertInto('case_events').values(event).returning('seq'))
+      .selectFrom('c')
+      .select(['c.number', 'c.tracking_code'])
+      .executeTakeFirstOrThrow();
+  }
+
   /** Updates the case only if it still has `version`; answers whether it did (optimistic concurrency). */
   async updateCaseAtVersion(id: string, version: number, set: Updateable<CasesTable>): Promise<boolean> {
     const res = await this.db
@@ -419,6 +444,43 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
     },
     '12010120260310',
   ],
+  insertCaseWithEvent: [
+    {
+      id: ID,
+      tracking_code: 'ABCDEFGHJK',
+      kind: 'component',
+      category_code: 'component.0101',
+      state: 'reported',
+      source: 'staff',
+      title: 'title',
+      lon: 117.2,
+      lat: 39.1,
+      area_code: '120101001001001',
+      due_at: AT,
+      step_started_at: AT,
+      step_unit: 'work_hour',
+      created_by: ID,
+      attributes: '{}',
+      created_at: AT,
+      updated_at: AT,
+      last_hash: HASH,
+    },
+    '12010120260310',
+    {
+      case_id: ID,
+      seq: 1,
+      type: 'report',
+      to_state: 'reported',
+      at: AT,
+      actor_name: 'operator',
+      actor_role: 'operator',
+      evidence: [],
+      payload: '{}',
+      prev_hash: '0',
+      hash: '1',
+    },
+  ],
+
   updateCaseAtVersion: [ID, 1, { state: 'filed', version: 2, last_hash: HASH, updated_at: AT }],
   insertEvent: [
     {

@@ -25,7 +25,6 @@ import { DomainError } from '../../platform/errors.js';
 import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
 import { checkAttributes } from '../cases/attributes.js';
 import { type Cases, caseActorOf, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
-import { listCategories } from '../cases/catalogue.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
 import { ChannelsStore, type SandboxFilter } from './channels.store.js';
 import {
@@ -50,6 +49,7 @@ export { Open311Error } from './open311.js';
 const DEFAULT_DAYS = 90;
 const MAX_IDS = 200;
 const DUPLICATE_RADIUS_M = 50;
+const CACHE_MS = 5_000;
 const CHANGESET = '2026-12-03T00:00:00+08:00';
 const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const OPEN311_BASES: Record<Endpoint, string> = {
@@ -97,17 +97,27 @@ export class Open311Service {
     };
   }
 
+  /** Districts found, for a few seconds (every POST names its key's): districts change once in years. */
+  private readonly districts = new Map<string, { at: number; ok: boolean }>();
+
   /** The district a `jurisdiction_id` names ('' when none is given); 404 for anything else. */
   private async jurisdiction(id: string | undefined): Promise<string> {
     if (!id) return '';
-    const area = await findArea(this.db, id);
-    if (area?.level !== 'district')
+    let known = this.districts.get(id);
+    if (!known || Date.now() - known.at > CACHE_MS) {
+      const area = await findArea(this.db, id);
+      known = { at: Date.now(), ok: area?.level === 'district' };
+      if (this.districts.size > 1000) this.districts.clear();
+      this.districts.set(id, known);
+    }
+    if (!known.ok)
       throw new Open311Error(404, `jurisdiction_id ${id} is not a district of this installation`);
-    return area.code;
+    return id;
   }
 
+  /** The public services: the case engine's cached catalogue (edits through this process clear it). */
   private async publicCategories() {
-    return (await listCategories(this.db)).filter((c) => PUBLIC_KINDS.includes(c.kind));
+    return (await this.cases.engine.categories()).filter((c) => c.active && PUBLIC_KINDS.includes(c.kind));
   }
 
   async services(jurisdictionId: string | undefined) {
