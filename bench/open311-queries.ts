@@ -86,7 +86,9 @@ if (N > 0) {
         while (next < N) await one(next++);
       }),
     );
-    console.log(`${label}: ${((N * 1000) / (performance.now() - t0)).toFixed(0)} req/s (inject, 8 in flight)`);
+    console.log(
+      `${label}: ${((N * 1000) / (performance.now() - t0)).toFixed(0)} req/s (inject, 8 in flight)`,
+    );
   }
   if (process.env.PROFILE) {
     const { profile } = await session.post('Profiler.stop');
