@@ -161,11 +161,9 @@ export async function buildServer(
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
   registerHotlineRoutes(app, new HotlineService(db, cases, places));
   const publicUrl = () => config.publicUrl ?? `http://localhost:${config.port}`;
-  const open311Keys = {
-    endpoint: config.open311Endpoint,
-    authenticate: (key: string) => apiKeys.authenticate(key, config.open311Endpoint),
-  };
-  registerOpen311Routes(app, new Open311Service(db, cases, places, publicUrl, open311Keys));
+  // Both endpoints are served (production and the test sandbox); a key works on the one it was made for.
+  const open311Keys = { authenticate: (key: string) => apiKeys.authenticate(key) };
+  registerOpen311Routes(app, new Open311Service(db, cases, places, files, publicUrl, open311Keys));
   registerBackupRoutes(app, db, {
     files: config.filesDir,
     backups: path.join(config.dataDir, 'backups'),

@@ -310,6 +310,33 @@ export const WORK_PROBES: Record<string, Record<string, Build>> = {
     // The key is for 和平区 (120101); naming another jurisdiction is refused before anything else.
     'other-jurisdiction': (fx, as) => open311Post(fx, as, fx.gridA, '120102'),
   },
+  'GET /open311/v2/media/:file': {
+    any: () => ({ method: 'GET', url: `/open311/v2/media/${'0'.repeat(64)}.jpg` }),
+  },
+  // The test endpoint (sandbox): never a district case; keys are per endpoint.
+  'GET /open311/test/v2/:file': {
+    discovery: () => ({ method: 'GET', url: '/open311/test/v2/discovery.json' }),
+    requests: (fx) => ({
+      method: 'GET',
+      url: '/open311/test/v2/requests.json',
+      find: (j) => Array.isArray(j) && j.some((r) => r.service_request_id === fx.cases.petition.number),
+    }),
+  },
+  'GET /open311/test/v2/services/:file': {
+    any: () => ({ method: 'GET', url: '/open311/test/v2/services/event.0102.json' }),
+  },
+  'GET /open311/test/v2/requests/:file': {
+    event: (fx) => ({ method: 'GET', url: `/open311/test/v2/requests/${fx.cases.own.number}.json` }),
+  },
+  'GET /open311/test/v2/tokens/:file': {
+    any: (fx) => ({ method: 'GET', url: `/open311/test/v2/tokens/${fx.cases.own.trackingCode}.json` }),
+  },
+  'POST /open311/test/v2/:file': {
+    'production-key': (fx) => ({
+      ...open311Post(fx, 'api_key', fx.gridA, '120101'),
+      url: '/open311/test/v2/requests.json',
+    }),
+  },
 };
 
 function open311Post(fx: Fixtures, as: PrincipalName, at: CellCentre, jurisdiction: string): Req {

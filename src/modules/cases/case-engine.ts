@@ -85,6 +85,14 @@ export class CaseEngine {
     return found;
   }
 
+  /** The whole catalogue (inactive categories too), in code order, from the same short-lived cache. */
+  async categories(): Promise<CategoryT[]> {
+    if (!this.catalogue || Date.now() - this.catalogue.at > CATALOGUE_TTL_MS) {
+      await this.category('').catch(() => undefined);
+    }
+    return [...(await (this.catalogue as NonNullable<typeof this.catalogue>).byCode).values()];
+  }
+
   forgetCatalogue(): void {
     this.catalogue = null;
   }

@@ -57,7 +57,7 @@ select *
 -- params: "00000000-0000-4000-8000-000000000001"
 
 -- CasesStore.eventsOfTypes
-select "case_id", "seq", "note", "payload"
+select "case_id", "seq", "at", "note", "payload"
   from "case_events"
   where "case_id" in ($1) and "type" in ($2)
   order by "seq";
@@ -68,6 +68,12 @@ insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "s
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0'))
   returning "number", "tracking_code";
 -- params: "00000000-0000-4000-8000-000000000001", "ABCDEFGHJK", "component", "component.0101", "reported", "staff", "title", 117.2, 39.1, "120101001001001", Date, Date, "work_hour", "00000000-0000-4000-8000-000000000001", "{}", Date, Date, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12010120260310"
+
+-- CasesStore.insertCaseWithEvent
+with "c" as (insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "source", "title", "lon", "lat", "area_code", "due_at", "step_started_at", "step_unit", "created_by", "attributes", "created_at", "updated_at", "last_hash", "number") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0')) returning "number", "tracking_code"), "e" as (insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash") values ($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) returning "seq")
+  select "c"."number", "c"."tracking_code"
+  from "c";
+-- params: "00000000-0000-4000-8000-000000000001", "ABCDEFGHJK", "component", "component.0101", "reported", "staff", "title", 117.2, 39.1, "120101001001001", Date, Date, "work_hour", "00000000-0000-4000-8000-000000000001", "{}", Date, Date, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12010120260310", "00000000-0000-4000-8000-000000000001", 1, "report", "reported", Date, "operator", "operator", [], "{}", "0", "1"
 
 -- CasesStore.insertEvent
 insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_id", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash")
@@ -102,14 +108,25 @@ select *
 -- params: "closed", "rejected", "merged", "work_day", "work_hour"
 
 -- CasesStore.publicCases
-select "c"."id", "c"."number", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "cat"."publication", "cat"."publish_hotline", "cat"."point_precision"
+select "c"."id", "c"."number", "c"."version", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "cat"."publication", "cat"."publish_hotline", "cat"."point_precision"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."category_code" in ($8) and "c"."state" not in ($9)
+  where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."updated_at" >= $8 and "c"."updated_at" <= $9 and "c"."media_url" = $10 and "c"."category_code" in ($11) and "c"."state" not in ($12)
   order by "c"."created_at" desc, "c"."number"
-  limit $10
-  offset $11;
--- params: "component", "none", "hotline", true, "120101%", Date, Date, "component.0101", "closed", 1000, 0
+  limit $13
+  offset $14;
+-- params: "component", "none", "hotline", true, "120101%", Date, Date, Date, Date, "http://localhost/open311/v2/media/abc.jpg", "component.0101", "closed", 1000, 0
+
+-- CasesStore.publicEvents
+select e.id::text as "id", "e"."seq", "e"."type", "e"."to_state", "e"."at", e.payload ->> 'publicReply' as "public_reply", "c"."number", "c"."kind", "c"."source", "c"."media_url", "cat"."publication", "cat"."publish_hotline"
+  from "case_events" as "e"
+  inner join "cases" as "c" on "c"."id" = "e"."case_id"
+  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
+  where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "e"."at" >= $5 and "e"."at" <= $6 and "c"."area_code" like $7 and "c"."number" in ($8)
+  order by "e"."at", "e"."id"
+  limit $9
+  offset $10;
+-- params: "event", "none", "hotline", true, Date, Date, "120101%", "1", 50, 0
 
 -- CasesStore.saveView
 insert into "saved_views" ("user_id", "name", "filters")

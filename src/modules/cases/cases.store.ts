@@ -22,6 +22,11 @@ export interface PublicCaseFilter {
   to?: Date;
   categoryCodes?: readonly string[];
   states?: { in: readonly string[] } | { notIn: readonly string[] };
+  /** Last changed at or after / at or before (Open311's updated_after / updated_before). */
+  updatedFrom?: Date;
+  updatedTo?: Date;
+  /** The case whose media link this is (serving an uploaded photo only when its case is published). */
+  mediaUrl?: string;
   /**
    * Only what the publication policy (公开范围, channels/publication.ts) may list: not a category set to
    * `none`, and hotline calls only where the category opts in. Filtered here so pages stay full.
@@ -96,6 +101,31 @@ export class CasesStore {
         number: sql<string>`${numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
       })
       .returning(['number', 'tracking_code'])
+      .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * A new case and its first event in one statement (one round trip: the event rides in a writable CTE).
+   * The number is drawn from the sequence inside the insert, as in `insertCase`.
+   */
+  insertCaseWithEvent(
+    values: Omit<Insertable<CasesTable>, 'number'>,
+    numberPrefix: string,
+    event: Insertable<CaseEventsTable>,
+  ) {
+    return this.db
+      .with('c', (db) =>
+        db
+          .insertInto('cases')
+          .values({
+            ...values,
+            number: sql<string>`${numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+          })
+          .returning(['number', 'tracking_code']),
+      )
+      .with('e', (db) => db.insertInto('case_events').values(event).returning('seq'))
+      .selectFrom('c')
+      .select(['c.number', 'c.tracking_code'])
       .executeTakeFirstOrThrow();
   }
 
@@ -229,6 +259,7 @@ export class CasesStore {
       .select([
         'c.id',
         'c.number',
+        'c.version',
         'c.state',
         'c.category_code',
         'cat.name as category_name',
@@ -258,6 +289,9 @@ export class CasesStore {
     if (f.numbers) query = query.where('c.number', 'in', [...f.numbers]);
     if (f.from) query = query.where('c.created_at', '>=', f.from);
     if (f.to) query = query.where('c.created_at', '<=', f.to);
+    if (f.updatedFrom) query = query.where('c.updated_at', '>=', f.updatedFrom);
+    if (f.updatedTo) query = query.where('c.updated_at', '<=', f.updatedTo);
+    if (f.mediaUrl) query = query.where('c.media_url', '=', f.mediaUrl);
     if (f.categoryCodes) query = query.where('c.category_code', 'in', [...f.categoryCodes]);
     if (f.states)
       query =
@@ -272,12 +306,53 @@ export class CasesStore {
       .execute();
   }
 
+  /**
+   * Open311's `servicerequestupdates` feed: the steps of public cases in a time window, oldest first
+   * (stable by event id). Notes are not read: only the step, its state and a public reply.
+   */
+  publicEvents(f: {
+    kinds: readonly string[];
+    areaPrefix: string;
+    from: Date;
+    to: Date;
+    numbers?: readonly string[];
+    limit: number;
+    offset: number;
+  }) {
+    let query = this.db
+      .selectFrom('case_events as e')
+      .innerJoin('cases as c', 'c.id', 'e.case_id')
+      .innerJoin('categories as cat', 'cat.code', 'c.category_code')
+      .select([
+        sql<string>`e.id::text`.as('id'),
+        'e.seq',
+        'e.type',
+        'e.to_state',
+        'e.at',
+        sql<string | null>`e.payload ->> 'publicReply'`.as('public_reply'),
+        'c.number',
+        'c.kind',
+        'c.source',
+        'c.media_url',
+        'cat.publication',
+        'cat.publish_hotline',
+      ])
+      .where('c.kind', 'in', [...f.kinds])
+      .where('cat.publication', '<>', 'none')
+      .where((eb) => eb.or([eb('c.source', '<>', 'hotline'), eb('cat.publish_hotline', '=', true)]))
+      .where('e.at', '>=', f.from)
+      .where('e.at', '<=', f.to);
+    if (f.areaPrefix) query = query.where('c.area_code', 'like', `${f.areaPrefix}%`);
+    if (f.numbers) query = query.where('c.number', 'in', [...f.numbers]);
+    return query.orderBy('e.at').orderBy('e.id').limit(f.limit).offset(f.offset).execute();
+  }
+
   /** Events of some types of the given cases, oldest first. */
   async eventsOfTypes(caseIds: readonly string[], types: readonly string[]) {
     if (!caseIds.length) return [];
     return this.db
       .selectFrom('case_events')
-      .select(['case_id', 'seq', 'note', 'payload'])
+      .select(['case_id', 'seq', 'at', 'note', 'payload'])
       .where('case_id', 'in', [...caseIds])
       .where('type', 'in', [...types])
       .orderBy('seq')
@@ -369,6 +444,43 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
     },
     '12010120260310',
   ],
+  insertCaseWithEvent: [
+    {
+      id: ID,
+      tracking_code: 'ABCDEFGHJK',
+      kind: 'component',
+      category_code: 'component.0101',
+      state: 'reported',
+      source: 'staff',
+      title: 'title',
+      lon: 117.2,
+      lat: 39.1,
+      area_code: '120101001001001',
+      due_at: AT,
+      step_started_at: AT,
+      step_unit: 'work_hour',
+      created_by: ID,
+      attributes: '{}',
+      created_at: AT,
+      updated_at: AT,
+      last_hash: HASH,
+    },
+    '12010120260310',
+    {
+      case_id: ID,
+      seq: 1,
+      type: 'report',
+      to_state: 'reported',
+      at: AT,
+      actor_name: 'operator',
+      actor_role: 'operator',
+      evidence: [],
+      payload: '{}',
+      prev_hash: '0',
+      hash: '1',
+    },
+  ],
+
   updateCaseAtVersion: [ID, 1, { state: 'filed', version: 2, last_hash: HASH, updated_at: AT }],
   insertEvent: [
     {
@@ -406,9 +518,15 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
       categoryCodes: ['component.0101'],
       states: { notIn: ['closed'] },
       published: true,
+      updatedFrom: AT,
+      updatedTo: AT,
+      mediaUrl: 'http://localhost/open311/v2/media/abc.jpg',
       limit: 1000,
       offset: 0,
     },
+  ],
+  publicEvents: [
+    { kinds: ['event'], areaPrefix: '120101', from: AT, to: AT, numbers: ['1'], limit: 50, offset: 0 },
   ],
   eventsOfTypes: [[ID], ['close']],
   attachmentOnVisibleCase: [VIEWER, HASH],

@@ -15,6 +15,7 @@ import { responsibleUnit, unitOfType } from '../org/org.service.js';
 import { findArea, type Places } from '../places/places.service.js';
 import { checkAttributes } from './attributes.js';
 import type { CaseEngine } from './case-engine.js';
+import { eventRow } from './case-rows.js';
 import type { CaseCreateT, CategoryT } from './cases.schemas.js';
 import { CasesStore } from './cases.store.js';
 import { canonicalJson, eventHash, GENESIS_HASH, type HashedEvent } from './hash-chain.js';
@@ -154,8 +155,9 @@ export class CaseIntake {
       },
     };
     const hash = eventHash(GENESIS_HASH, event);
-    // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert, no extra round trip.
-    const row = await new CasesStore(trx).insertCase(
+    // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert; the case row and its
+    // first event go in one statement (one round trip), the deadline job in the next.
+    const row = await new CasesStore(trx).insertCaseWithEvent(
       {
         id,
         tracking_code: trackingCode(),
@@ -183,8 +185,8 @@ export class CaseIntake {
         last_hash: hash,
       },
       `${place.grid.slice(0, 6)}${localDate(now).replaceAll('-', '')}`,
+      eventRow(event, GENESIS_HASH, hash),
     );
-    await this.engine.writeEvent(trx, event, GENESIS_HASH, hash);
     await this.engine.scheduleClock(trx, id, place.grid, clock);
     return {
       id,

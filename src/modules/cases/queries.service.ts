@@ -340,8 +340,11 @@ export class CaseQueries {
       ),
     ]);
     return rows.map((r) => {
-      const reply = steps.filter((n) => n.case_id === r.id).at(-1)?.payload.publicReply;
+      const own = steps.filter((n) => n.case_id === r.id);
+      const reply = own.at(-1)?.payload.publicReply;
       return {
+        id: r.id,
+        version: r.version,
         number: r.number,
         state: r.state,
         kind: r.kind,
@@ -363,8 +366,17 @@ export class CaseQueries {
         lat: r.lat,
         mediaUrl: r.media_url,
         publicReply: typeof reply === 'string' ? reply : null,
+        /** Every public reply (公开答复) given, oldest first, unmasked: the channel masks what it shows. */
+        publicNotes: own.flatMap((n) =>
+          typeof n.payload.publicReply === 'string' ? [{ at: n.at, text: n.payload.publicReply }] : [],
+        ),
       };
     });
+  }
+
+  /** The steps of public cases for Open311's updates feed (the channel applies the publication policy). */
+  publicEvents(f: Parameters<CasesStore['publicEvents']>[0]) {
+    return this.store.publicEvents(f);
   }
 
   /** Of the given case ids (in the caller's order of preference), the first still open. */

@@ -224,6 +224,31 @@ export const Open311Responses = {
   400: Open311Document,
   403: Open311Document,
   404: Open311Document,
+  413: Open311Document,
   500: Open311Document,
 };
-export const Open311FileParams = z.object({ file: z.string() });
+export const Open311FileParams = z.object({
+  file: z.string().describe('the resource and its format: requests.json, discovery.xml, …'),
+});
+const q = (description: string) => z.string().optional().describe(description);
+/**
+ * The query of Open311 GET routes: GeoReport v2's parameters and the extensions Wangge adds (marked so).
+ * All optional text: the service checks each and answers the spec's error array when one is wrong.
+ */
+export const Open311Query = z.object({
+  jurisdiction_id: q('a district code (6 digits); by default every district'),
+  service_request_id: q('one id or a comma-separated list (at most 200)'),
+  service_code: q('one service code or a comma-separated list'),
+  start_date: q(
+    'requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default',
+  ),
+  end_date: q('requested at or before (W3C date-time); now by default'),
+  status: q('open, closed, or open,closed'),
+  page: q('extension: the page, from 1 (default 1)'),
+  page_size: q('extension: requests per page, 1–200 (default 50); ordered newest first, ties by id'),
+  updated_after: q('extension: last changed at or after (W3C date-time); without start/end dates, any age'),
+  updated_before: q('extension: last changed at or before (W3C date-time)'),
+  extensions: q(
+    "extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy",
+  ),
+});

@@ -65,6 +65,21 @@ insert into "public_submissions" ("kind", "source", "device", "at")
   values ($1, $2, $3, $4);
 -- params: "report", "127.0.0.1", "device-0001", Date
 
+-- ChannelsStore.sandboxByToken
+select "number", "token"
+  from "open311_sandbox_requests"
+  where "token" = $1;
+-- params: "ABCDEFGHJK"
+
+-- ChannelsStore.sandboxRequests
+select *
+  from "open311_sandbox_requests"
+  where "jurisdiction" = $1 and "number" in ($2) and "created_at" >= $3 and "created_at" <= $4 and "updated_at" >= $5 and "updated_at" <= $6 and "service_code" in ($7) and "status" = $8
+  order by "created_at" desc, "number"
+  limit $9
+  offset $10;
+-- params: "120101", "T12010100000001", Date, Date, Date, Date, "event.0102", "open", 50, 0
+
 -- ChannelsStore.searchGazetteer
 select "id", "name", "aliases", "area_code", "lon", "lat", similarity(name || ' ' || aliases, $1) as "sim"
   from "gazetteer"

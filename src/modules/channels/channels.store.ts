@@ -1,14 +1,35 @@
 /**
  * The channels module's SQL and nothing else's: devices, device_messages,
- * public_submissions (the portal's limits), gazetteer and kb_entries (the hotline console).
+ * public_submissions (the portal's limits), gazetteer and kb_entries (the hotline console),
+ * open311_sandbox_requests (what Open311's test endpoint received).
  */
 import { type Insertable, sql } from 'kysely';
 import { containsPattern } from '../../platform/db/like.js';
 import { lockName } from '../../platform/db/locks.js';
-import type { DevicesTable, PublicSubmissionsTable } from '../../platform/db/schema.js';
+import type {
+  DevicesTable,
+  Open311SandboxRequestsTable,
+  PublicSubmissionsTable,
+  SandboxUpdate,
+} from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 
 export type SubmissionKind = PublicSubmissionsTable['kind'];
+
+/** The test endpoint's list filter (Open311 GET requests / updates over the sandbox). */
+export interface SandboxFilter {
+  /** A district code; '' for every district. */
+  jurisdiction: string;
+  numbers?: readonly string[];
+  from?: Date;
+  to?: Date;
+  updatedFrom?: Date;
+  updatedTo?: Date;
+  serviceCodes?: readonly string[];
+  status?: 'open' | 'closed';
+  limit: number;
+  offset: number;
+}
 
 export class ChannelsStore {
   constructor(private readonly db: Db) {}
@@ -197,12 +218,99 @@ export class ChannelsStore {
       .returning('id')
       .executeTakeFirstOrThrow();
   }
+
+  // ---------- Open311 test endpoint (沙箱) ----------
+
+  /** Keeps a test request; its number is 'T' + the district + the row's sequence. */
+  async insertSandboxRequest(
+    r: Omit<Insertable<Open311SandboxRequestsTable>, 'number' | 'id'>,
+  ): Promise<{ number: string; token: string }> {
+    return this.db
+      .insertInto('open311_sandbox_requests')
+      .values({
+        ...r,
+        number: sql<string>`'T' || ${r.jurisdiction} || lpad(currval(pg_get_serial_sequence('open311_sandbox_requests', 'id'))::text, 8, '0')`,
+      })
+      .returning(['number', 'token'])
+      .executeTakeFirstOrThrow();
+  }
+
+  sandboxRequests(f: SandboxFilter) {
+    let q = this.db.selectFrom('open311_sandbox_requests').selectAll();
+    if (f.jurisdiction) q = q.where('jurisdiction', '=', f.jurisdiction);
+    if (f.numbers) q = q.where('number', 'in', [...f.numbers]);
+    if (f.from) q = q.where('created_at', '>=', f.from);
+    if (f.to) q = q.where('created_at', '<=', f.to);
+    if (f.updatedFrom) q = q.where('updated_at', '>=', f.updatedFrom);
+    if (f.updatedTo) q = q.where('updated_at', '<=', f.updatedTo);
+    if (f.serviceCodes) q = q.where('service_code', 'in', [...f.serviceCodes]);
+    if (f.status) q = q.where('status', '=', f.status);
+    return q.orderBy('created_at', 'desc').orderBy('number').limit(f.limit).offset(f.offset).execute();
+  }
+
+  sandboxByToken(token: string) {
+    return this.db
+      .selectFrom('open311_sandbox_requests')
+      .select(['number', 'token'])
+      .where('token', '=', token)
+      .executeTakeFirst();
+  }
+
+  /** Appends an update to a test request; false when the jurisdiction has no such request. */
+  async addSandboxUpdate(jurisdiction: string, number: string, update: SandboxUpdate): Promise<boolean> {
+    const r = await this.db
+      .updateTable('open311_sandbox_requests')
+      .set({
+        updates: sql`updates || ${JSON.stringify([update])}::jsonb`,
+        updated_at: sql`now()`,
+      })
+      .where('jurisdiction', '=', jurisdiction)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
 }
 
 const ID = '00000000-0000-4000-8000-000000000001';
 const AT = new Date('2026-03-10T02:00:00Z');
 
 export const SQL_EXAMPLES: SqlExamples<ChannelsStore> = {
+  insertSandboxRequest: [
+    {
+      token: 'ABCDEFGHJK',
+      api_key_id: '00000000-0000-4000-8000-000000000001',
+      jurisdiction: '120101',
+      service_code: 'event.0102',
+      service_name: '暴露垃圾',
+      description: 'test',
+      address: '',
+      area_code: '120101001001',
+      lon: 117.2,
+      lat: 39.1,
+      attributes: '{}',
+      media_url: null,
+    },
+  ],
+  sandboxRequests: [
+    {
+      jurisdiction: '120101',
+      numbers: ['T12010100000001'],
+      from: new Date('2026-05-01T00:00:00Z'),
+      to: new Date('2026-05-02T00:00:00Z'),
+      updatedFrom: new Date('2026-05-01T00:00:00Z'),
+      updatedTo: new Date('2026-05-02T00:00:00Z'),
+      serviceCodes: ['event.0102'],
+      status: 'open',
+      limit: 50,
+      offset: 0,
+    },
+  ],
+  sandboxByToken: ['ABCDEFGHJK'],
+  addSandboxUpdate: [
+    '120101',
+    'T12010100000001',
+    { id: 'T12010100000001-1', description: 'x', at: '2026-05-01T00:00:00Z' },
+  ],
   activeDevice: ['hydrant-01'],
   deviceExists: ['hydrant-01'],
   insertDevice: [

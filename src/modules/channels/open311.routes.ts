@@ -1,20 +1,38 @@
 /**
- * Open311 GeoReport v2 under /open311/v2/: discovery, services, service definitions, POST and GET
- * requests, tokens — JSON and XML by suffix, errors as the spec's error arrays (400/403/404).
+ * Open311 GeoReport v2 under /open311/v2/ (production) and /open311/test/v2/ (the sandbox): discovery,
+ * services, service definitions, POST and GET requests, tokens, FixMyStreet's servicerequestupdates
+ * (GET feed, POST an update) and uploaded media — JSON and XML by suffix, `Content-Type` exactly
+ * `application/json` or `text/xml`, errors as the spec's error arrays (400/403/404/413) in the same format.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
-import { Open311FileParams, Open311Responses } from './channels.schemas.js';
-import { CONTENT_TYPES, type Format, readForm, splitFormat, toError, toXml } from './open311.js';
-import { OPEN311_BASE, Open311Error, type Open311Service } from './open311.service.js';
+import { Open311FileParams, Open311Query, Open311Responses } from './channels.schemas.js';
+import {
+  CONTENT_TYPES,
+  type Endpoint,
+  type Format,
+  Open311Error,
+  readForm,
+  splitFormat,
+  toError,
+  toXml,
+} from './open311.js';
+import { type Media, OPEN311_BASES, type Open311Service } from './open311.service.js';
 
-type Root = 'services' | 'service_requests' | 'errors' | 'discovery' | 'service_definition';
+type Root =
+  | 'services'
+  | 'service_requests'
+  | 'service_request_updates'
+  | 'errors'
+  | 'discovery'
+  | 'service_definition';
 
 function send(reply: FastifyReply, format: Format, root: Root, body: object, status = 200) {
-  reply.status(status).type(CONTENT_TYPES[format]);
   const xml = toXml as (root: Root, body: object) => string;
-  return reply.send(format === 'json' ? JSON.stringify(body) : xml(root, body));
+  const text = format === 'json' ? JSON.stringify(body) : xml(root, body);
+  // Sent as bytes so Fastify appends no charset to the type: validators compare it byte for byte.
+  return reply.status(status).header('content-type', CONTENT_TYPES[format]).send(Buffer.from(text));
 }
 
 function sendError(reply: FastifyReply, format: Format, status: number, description: string) {
@@ -28,7 +46,7 @@ function sendFailure(req: FastifyRequest, reply: FastifyReply, err: unknown) {
   const status = err instanceof DomainError ? err.status : (err as { statusCode?: number }).statusCode;
   if (status !== undefined && status < 500) {
     const message = err instanceof Error ? err.message : 'invalid request';
-    return sendError(reply, format, status === 403 || status === 404 ? status : 400, message);
+    return sendError(reply, format, [403, 404, 413].includes(status) ? status : 400, message);
   }
   req.log.error({ err }, 'open311 failed');
   return sendError(reply, format, 500, 'internal error; it has been logged');
@@ -50,11 +68,39 @@ function open311(
   };
 }
 
+/** The form of a POST: url-encoded, or multipart with the photo as the field `media`. */
+async function formOf(
+  req: FastifyRequest,
+  maxFields = 60,
+): Promise<{ body: URLSearchParams; media?: Media }> {
+  if (req.body instanceof URLSearchParams) return { body: req.body };
+  if (!req.isMultipart())
+    throw new Open311Error(400, 'send the form as application/x-www-form-urlencoded or multipart/form-data');
+  const body = new URLSearchParams();
+  let media: Media | undefined;
+  for await (const part of req.parts({ limits: { fields: maxFields, files: 1 } })) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'media') throw new Open311Error(400, 'the only file field is media');
+      media = { bytes: await part.toBuffer(), filename: part.filename };
+    } else body.append(part.fieldname, String(part.value));
+  }
+  return media ? { body, media } : { body };
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  get: 'GeoReport v2: discovery, services, requests, servicerequestupdates (extension: the FixMyStreet feed, start_date/end_date, page/page_size) — .json or .xml',
+  post: 'GeoReport v2 POST requests (form, or multipart with the photo as `media`: JPEG/PNG/WebP, sniffed, size-limited) and POST servicerequestupdates (extension: api_key, service_request_id, description). Answers service_request_id when the request is created at once, only token when it is deferred as a likely duplicate.',
+};
+
 export function registerOpen311Routes(app: App, open311Service: Open311Service): void {
-  const base = OPEN311_BASE;
+  for (const endpoint of ['production', 'test'] as const) registerEndpoint(app, open311Service, endpoint);
+}
+
+function registerEndpoint(app: App, open311Service: Open311Service, endpoint: Endpoint): void {
+  const base = OPEN311_BASES[endpoint];
   const config = { access: 'public' as const };
-  // Hidden from the OpenAPI description (the GeoReport spec describes them); the answer is a document.
-  const schema = { hide: true, params: Open311FileParams, response: Open311Responses };
+  const tags = ['open311'];
+  const schema = { tags, params: Open311FileParams, querystring: Open311Query, response: Open311Responses };
   const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
 
   app.register(async (scope) => {
@@ -69,23 +115,33 @@ export function registerOpen311Routes(app: App, open311Service: Open311Service):
       },
     );
 
-    // discovery, services list, requests list: public lists polled by other systems, which may be up to
-    // 30 s old (a read replica answers); one request by id or token, and every POST, use the primary.
+    // discovery, services list, requests list, updates feed: public lists polled by other systems, which may
+    // be up to 30 s old (a read replica answers); one request by id or token, and every POST, use the primary.
     scope.get(
       `${base}/:file`,
-      { config: { ...config, staleness: 30 }, schema },
+      {
+        config: { ...config, staleness: 30 },
+        schema: { ...schema, summary: `Open311 ${endpoint}`, description: DESCRIPTIONS.get },
+      },
       open311(async (req, reply, format, name) => {
         if (name === 'discovery') return send(reply, format, 'discovery', open311Service.discovery());
         if (name === 'services')
           return send(reply, format, 'services', await open311Service.services(query(req).jurisdiction_id));
         if (name === 'requests')
-          return send(reply, format, 'service_requests', await open311Service.requests(query(req)));
+          return send(reply, format, 'service_requests', await open311Service.requests(endpoint, query(req)));
+        if (name === 'servicerequestupdates')
+          return send(
+            reply,
+            format,
+            'service_request_updates',
+            await open311Service.updates(endpoint, query(req)),
+          );
         throw new Open311Error(404, `no resource ${name}`);
       }),
     );
     scope.get(
       `${base}/services/:file`,
-      { config, schema },
+      { config, schema: { ...schema, summary: `Open311 ${endpoint}: a service definition` } },
       open311(async (req, reply, format, code) =>
         send(
           reply,
@@ -97,28 +153,68 @@ export function registerOpen311Routes(app: App, open311Service: Open311Service):
     );
     scope.get(
       `${base}/requests/:file`,
-      { config, schema },
+      { config, schema: { ...schema, summary: `Open311 ${endpoint}: one request (extensions=true too)` } },
       open311(async (req, reply, format, id) =>
-        send(reply, format, 'service_requests', await open311Service.request(id, query(req).jurisdiction_id)),
+        send(reply, format, 'service_requests', await open311Service.request(endpoint, id, query(req))),
       ),
     );
     scope.get(
       `${base}/tokens/:file`,
-      { config, schema },
+      { config, schema: { ...schema, summary: `Open311 ${endpoint}: a token's request id` } },
       open311(async (_req, reply, format, token) =>
-        send(reply, format, 'service_requests', await open311Service.token(token)),
+        send(reply, format, 'service_requests', await open311Service.token(endpoint, token)),
       ),
     );
     scope.post(
       `${base}/:file`,
-      { config, schema },
+      {
+        config,
+        schema: {
+          tags,
+          params: Open311FileParams,
+          response: Open311Responses,
+          description: DESCRIPTIONS.post,
+        },
+      },
       open311(async (req, reply, format, name) => {
-        if (name !== 'requests') throw new Open311Error(404, `no resource ${name}`);
-        if (!(req.body instanceof URLSearchParams)) {
-          throw new Open311Error(400, 'send the request as application/x-www-form-urlencoded');
+        if (name !== 'requests' && name !== 'servicerequestupdates')
+          throw new Open311Error(404, `no resource ${name}`);
+        const { body, media } = await formOf(req);
+        if (name === 'servicerequestupdates') {
+          if (media) throw new Open311Error(400, 'updates take no media');
+          const update = await open311Service.postUpdate(endpoint, {
+            ...readForm(body),
+            serviceRequestId: body.get('service_request_id') ?? undefined,
+          });
+          return send(reply, format, 'service_request_updates', update);
         }
-        return send(reply, format, 'service_requests', await open311Service.submit(readForm(req.body)));
+        return send(
+          reply,
+          format,
+          'service_requests',
+          await open311Service.submit(endpoint, readForm(body), media),
+        );
       }),
     );
+    if (endpoint === 'production')
+      scope.get(
+        `${base}/media/:file`,
+        {
+          config,
+          schema: {
+            tags,
+            params: Open311FileParams,
+            summary: 'Open311: a photo sent with a request, while its request is published with its text',
+          },
+        },
+        async (req, reply) => {
+          try {
+            const file = await open311Service.media((req.params as { file: string }).file);
+            return reply.header('content-type', file.mime).send(file.bytes);
+          } catch (err) {
+            return sendFailure(req, reply, err);
+          }
+        },
+      );
   });
 }

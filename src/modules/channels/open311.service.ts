@@ -1,37 +1,73 @@
 /**
  * Open311 GeoReport v2 use cases: discovery, services and their definitions, requests (list, one, by
- * token) and POST requests. `api_key` is a Wangge API token; `jurisdiction_id` is a district code.
- * Failures are `Open311Error`s carrying the spec's status; the routes write them as error arrays.
+ * token), POST requests (with an uploaded photo), and FixMyStreet's updates feed and posted updates.
+ * `api_key` is an Open311 API key (org's `api_keys`), valid on one endpoint and one jurisdiction;
+ * `jurisdiction_id` is a district code. Failures are `Open311Error`s carrying the spec's status; the
+ * routes write them as error arrays.
+ *
+ * Two endpoints, one process:
+ * - `production` (/open311/v2) files cases through intake, the one way in for every channel;
+ * - `test` (/open311/test/v2), the sandbox: the same checks (key, service, attributes, place, media),
+ *   then the request is kept in `open311_sandbox_requests` only — never a case, so no queue, list,
+ *   indicator, deadline or notification of the district ever sees it.
+ *
+ * Deferred requests: a POST whose point lies within 50 m of an open case of the same service is a likely
+ * duplicate (the same test as the console's duplicate suggestions). It is filed at once like any other
+ * (deadlines run, nothing is lost) but the answer carries only its `token`, with a notice that it is
+ * checked for duplication; `GET tokens/{token}` gives its `service_request_id`. Every other request is
+ * created at once and answers its `service_request_id` and no token.
  */
+import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ApiKeyPrincipal } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
-import { type Cases, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
-import { listCategories } from '../cases/catalogue.service.js';
+import { DomainError } from '../../platform/errors.js';
+import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
+import { checkAttributes } from '../cases/attributes.js';
+import { type Cases, caseActorOf, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
-import { type readForm, toRequest, toService, toServiceDefinition } from './open311.js';
-import { PUBLIC_KINDS, publicView } from './publication.js';
+import { ChannelsStore, type SandboxFilter } from './channels.store.js';
+import {
+  type Endpoint,
+  Open311Error,
+  paging,
+  type readForm,
+  STATE_NOTES,
+  toCreated,
+  toExtended,
+  toRequest,
+  toService,
+  toServiceDefinition,
+  toUpdate,
+  w3cDate,
+  wantsExtensions,
+} from './open311.js';
+import { maskPersonalData, PUBLIC_KINDS, publicationOf, publicView } from './publication.js';
+
+export { Open311Error } from './open311.js';
 
 const DEFAULT_DAYS = 90;
-const MAX_RESULTS = 1000;
-const CHANGESET = '2026-12-01T00:00:00+08:00';
-export const OPEN311_BASE = '/open311/v2';
-
-export class Open311Error extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const MAX_IDS = 200;
+const DUPLICATE_RADIUS_M = 50;
+const CACHE_MS = 5_000;
+const CHANGESET = '2026-12-03T00:00:00+08:00';
+const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const OPEN311_BASES: Record<Endpoint, string> = {
+  production: '/open311/v2',
+  test: '/open311/test/v2',
+};
+export const OPEN311_BASE = OPEN311_BASES.production;
 
 type Query = Record<string, string | undefined>;
 type Form = ReturnType<typeof readForm>;
+/** A photo sent as the multipart field `media`. */
+export interface Media {
+  bytes: Buffer;
+  filename: string;
+}
 
-/** How an `api_key` becomes a principal: org's API keys, bound to this server's endpoint. */
+/** How an `api_key` becomes a principal: org's API keys (the principal says its endpoint). */
 export interface ApiKeyCheck {
-  readonly endpoint: 'production' | 'test';
   authenticate(key: string): Promise<ApiKeyPrincipal | null>;
 }
 
@@ -40,6 +76,7 @@ export class Open311Service {
     private readonly db: Kysely<DB>,
     private readonly cases: Cases,
     private readonly places: Places,
+    private readonly files: FileStore,
     private readonly publicUrl: () => string,
     private readonly keys: ApiKeyCheck,
   ) {}
@@ -50,29 +87,37 @@ export class Open311Service {
       contact: 'Wangge 网格 — the district command centre',
       key_service:
         'API keys are issued by the district administrator, for one endpoint (production or test) and one jurisdiction.',
-      endpoints: [
-        {
-          specification: 'http://wiki.open311.org/GeoReport_v2',
-          url: `${this.publicUrl()}${OPEN311_BASE}`,
-          changeset: CHANGESET,
-          type: this.keys.endpoint,
-          formats: ['text/xml', 'application/json'],
-        },
-      ],
+      endpoints: (['production', 'test'] as const).map((type) => ({
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: `${this.publicUrl()}${OPEN311_BASES[type]}`,
+        changeset: CHANGESET,
+        type,
+        formats: ['text/xml', 'application/json'],
+      })),
     };
   }
+
+  /** Districts found, for a few seconds (every POST names its key's): districts change once in years. */
+  private readonly districts = new Map<string, { at: number; ok: boolean }>();
 
   /** The district a `jurisdiction_id` names ('' when none is given); 404 for anything else. */
   private async jurisdiction(id: string | undefined): Promise<string> {
     if (!id) return '';
-    const area = await findArea(this.db, id);
-    if (area?.level !== 'district')
+    let known = this.districts.get(id);
+    if (!known || Date.now() - known.at > CACHE_MS) {
+      const area = await findArea(this.db, id);
+      known = { at: Date.now(), ok: area?.level === 'district' };
+      if (this.districts.size > 1000) this.districts.clear();
+      this.districts.set(id, known);
+    }
+    if (!known.ok)
       throw new Open311Error(404, `jurisdiction_id ${id} is not a district of this installation`);
-    return area.code;
+    return id;
   }
 
+  /** The public services: the case engine's cached catalogue (edits through this process clear it). */
   private async publicCategories() {
-    return (await listCategories(this.db)).filter((c) => PUBLIC_KINDS.includes(c.kind));
+    return (await this.cases.engine.categories()).filter((c) => c.active && PUBLIC_KINDS.includes(c.kind));
   }
 
   async services(jurisdictionId: string | undefined) {
@@ -87,122 +132,388 @@ export class Open311Service {
     return toServiceDefinition(c);
   }
 
-  /** GET requests: by id list, or filtered by service, dates and status; the last 90 days and 1000 by default. */
-  async requests(q: Query) {
+  /**
+   * GET requests: by id list, or filtered by service, dates, status and last change; the last 90 days by
+   * default, newest first (ties by number), a page of 50 unless `page_size` says otherwise.
+   */
+  async requests(endpoint: Endpoint, q: Query) {
     const district = await this.jurisdiction(q.jurisdiction_id);
+    const { page, pageSize } = paging(q);
+    const extensions = wantsExtensions(q.extensions);
     const ids = q.service_request_id
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const pageSize = Math.min(MAX_RESULTS, Math.max(1, Number(q.page_size ?? MAX_RESULTS) || MAX_RESULTS));
-    const page = Math.max(1, Math.floor(Number(q.page ?? 1)) || 1);
-    const filter = {
-      kinds: PUBLIC_KINDS,
-      areaPrefix: district,
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-    };
+    const updatedFrom = w3cDate(q.updated_after, 'updated_after');
+    const updatedTo = w3cDate(q.updated_before, 'updated_before');
+    if (updatedFrom && updatedTo && updatedFrom > updatedTo)
+      throw new Open311Error(400, 'updated_after is after updated_before');
+    const window = { limit: pageSize, offset: (page - 1) * pageSize };
     if (ids?.length) {
-      return this.found({ ...filter, numbers: ids.slice(0, MAX_RESULTS) });
+      if (ids.length > MAX_IDS) throw new Open311Error(400, `ask for at most ${MAX_IDS} service_request_id`);
+      const numbers = { numbers: ids, ...window, limit: MAX_IDS, offset: 0 };
+      return endpoint === 'test'
+        ? this.sandbox({ jurisdiction: district, ...numbers }, extensions)
+        : this.found({ kinds: PUBLIC_KINDS, areaPrefix: district, ...numbers }, extensions);
     }
-    const end = q.end_date ? date(q.end_date, 'end_date') : new Date();
-    const start = q.start_date
-      ? date(q.start_date, 'start_date')
-      : new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
-    if (start > end) throw new Open311Error(400, 'start_date is after end_date');
+    const end = w3cDate(q.end_date, 'end_date') ?? (updatedFrom || updatedTo ? undefined : new Date());
+    const start =
+      w3cDate(q.start_date, 'start_date') ??
+      (end ? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000) : undefined);
+    if (start && end && start > end) throw new Open311Error(400, 'start_date is after end_date');
     let states: { in: readonly string[] } | { notIn: readonly string[] } | undefined;
+    let status: 'open' | 'closed' | undefined;
     if (q.status) {
       const wanted = q.status.split(',');
       if (!wanted.every((s) => s === 'open' || s === 'closed'))
         throw new Open311Error(400, 'status is open or closed');
-      if (!(wanted.includes('open') && wanted.includes('closed')))
-        states = wanted.includes('closed') ? { in: FINAL_STATES } : { notIn: FINAL_STATES };
+      if (!(wanted.includes('open') && wanted.includes('closed'))) {
+        status = wanted.includes('closed') ? 'closed' : 'open';
+        states = status === 'closed' ? { in: FINAL_STATES } : { notIn: FINAL_STATES };
+      }
     }
-    return this.found({
-      ...filter,
-      from: start,
-      to: end,
-      ...(q.service_code && { categoryCodes: q.service_code.split(',') }),
-      ...(states && { states }),
-    });
+    const codes = q.service_code ? q.service_code.split(',') : undefined;
+    const common = {
+      ...window,
+      ...(start && { from: start }),
+      ...(end && { to: end }),
+      ...(updatedFrom && { updatedFrom }),
+      ...(updatedTo && { updatedTo }),
+    };
+    if (endpoint === 'test')
+      return this.sandbox(
+        {
+          jurisdiction: district,
+          ...common,
+          ...(codes && { serviceCodes: codes }),
+          ...(status && { status }),
+        },
+        extensions,
+      );
+    return this.found(
+      {
+        kinds: PUBLIC_KINDS,
+        areaPrefix: district,
+        ...common,
+        ...(codes && { categoryCodes: codes }),
+        ...(states && { states }),
+      },
+      extensions,
+    );
   }
 
   /** The requests the publication policy lets out, each with only what it lets out (publication.ts). */
-  private async found(f: Parameters<Cases['queries']['publicRequests']>[0]) {
+  private async found(f: Parameters<Cases['queries']['publicRequests']>[0], extensions = false) {
     const rows = await this.cases.queries.publicRequests({ ...f, published: true });
     const centres = await this.places.gridCentres(
       rows.filter((r) => r.pointPrecision === 'grid').map((r) => r.areaCode),
     );
     return rows.flatMap((r) => {
       const view = publicView(r, centres.get(r.areaCode) ?? null);
-      return view ? [toRequest({ ...r, ...view })] : [];
+      if (!view) return [];
+      const row = { ...r, ...view };
+      const request = toRequest(row);
+      if (!extensions) return [request];
+      const notes = r.publicNotes.map((n) => ({ at: n.at, text: maskPersonalData(n.text) }));
+      return [{ ...request, extended_attributes: toExtended(row, notes) }];
     });
   }
 
-  async request(id: string, jurisdictionId: string | undefined) {
-    const found = await this.requests({ jurisdiction_id: jurisdictionId, service_request_id: id });
+  /** The test endpoint's requests: what its clients sent, as they sent it (only test data is here). */
+  private async sandbox(f: SandboxFilter, extensions = false) {
+    const rows = await new ChannelsStore(this.db).sandboxRequests(f);
+    return rows.map((r) => {
+      const row = {
+        number: r.number,
+        state: r.status === 'closed' ? 'closed' : 'reported',
+        categoryCode: r.service_code,
+        categoryName: r.service_name,
+        description: r.description,
+        unitName: null,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        dueAt: null,
+        address: r.address,
+        areaCode: r.area_code,
+        lon: r.lon,
+        lat: r.lat,
+        mediaUrl: r.media_url,
+        publicReply: null,
+      };
+      const request = toRequest(row);
+      return extensions ? { ...request, extended_attributes: toExtended(row, []) } : request;
+    });
+  }
+
+  async request(endpoint: Endpoint, id: string, q: Query) {
+    const found = await this.requests(endpoint, { ...q, service_request_id: id, page: undefined });
     if (found.length === 0) throw new Open311Error(404, `service_request_id ${id} not found`);
     return found;
   }
 
-  async token(token: string) {
+  async token(endpoint: Endpoint, token: string) {
+    if (endpoint === 'test') {
+      const t = await new ChannelsStore(this.db).sandboxByToken(token);
+      if (!t) throw new Open311Error(404, `token ${token} not found`);
+      return [{ service_request_id: t.number, token: t.token }];
+    }
     const c = await this.cases.queries.byTrackingCode(token);
     if (!c || !PUBLIC_KINDS.includes(c.kind)) throw new Open311Error(404, `token ${token} not found`);
     return [{ service_request_id: c.number, token: c.trackingCode }];
   }
 
+  /** The key's principal, refused (403) when missing, unknown, revoked, or made for the other endpoint. */
+  private async key(endpoint: Endpoint, apiKey: string | undefined, jurisdictionId: string | undefined) {
+    const key = apiKey ? await this.keys.authenticate(apiKey) : null;
+    if (!key) throw new Open311Error(403, 'api_key is missing or not valid');
+    if (key.endpoint !== endpoint)
+      throw new Open311Error(
+        403,
+        `this api_key is for the ${key.endpoint} endpoint (${OPEN311_BASES[key.endpoint]}), not ${endpoint}`,
+      );
+    if (jurisdictionId && jurisdictionId !== key.jurisdiction)
+      throw new Open311Error(403, `this api_key is for jurisdiction ${key.jurisdiction}`);
+    return key;
+  }
+
   /**
    * POST requests: an Open311 API key (never a staff token) files a case of a public service in its own
-   * jurisdiction, as the Open311 machine account.
+   * jurisdiction, as the Open311 machine account; on the test endpoint, a sandbox request instead. Every
+   * check runs before anything is stored (the photo last, and it is stored content-addressed).
    */
-  async submit(f: Form) {
-    const key = f.apiKey ? await this.keys.authenticate(f.apiKey) : null;
-    if (!key) throw new Open311Error(403, 'api_key is missing or not valid for this endpoint');
-    if (f.jurisdictionId && f.jurisdictionId !== key.jurisdiction)
-      throw new Open311Error(403, `this api_key is for jurisdiction ${key.jurisdiction}`);
+  async submit(endpoint: Endpoint, f: Form, media?: Media) {
+    const key = await this.key(endpoint, f.apiKey, f.jurisdictionId);
     const p = key.filer;
     const district = await this.jurisdiction(key.jurisdiction);
     if (!f.serviceCode) throw new Open311Error(400, 'service_code is required');
     const service = (await this.publicCategories()).find((s) => s.code === f.serviceCode);
     if (!service) throw new Open311Error(404, `service_code ${f.serviceCode} not found`);
+    const answers = checkAttributes(service.attributes, f.attributes);
+    if (!answers.ok) throw new Open311Error(400, `attribute[${answers.code}]: ${answers.message}`);
     const description = f.description ?? '';
     if (description.length > 4000) throw new Open311Error(400, 'description is longer than 4000 characters');
+    if (media && f.mediaUrl) throw new Open311Error(400, 'send either media or media_url, not both');
+    const mediaUrl = f.mediaUrl ? validUrl(f.mediaUrl) : undefined;
     // Text is kept as sent, markup included: every answer shows it as text (JSON strings, escaped XML).
     const place = await this.placeOf(f, district);
     const reporterName = [f.firstName, f.lastName].filter(Boolean).join(' ');
-    const created = await this.cases.intake.file(
-      p,
-      {
-        categoryCode: service.code,
-        title: (description || service.name).slice(0, 60).replace(/\s+/g, ' ') || service.name,
+    const phone = f.phone ? validPhone(f.phone) : undefined;
+    const email = f.email ? validEmail(f.email) : undefined;
+    const stored = media ? await this.saveMedia(media, endpoint) : null;
+    const address = (f.addressString ?? '').slice(0, 200);
+
+    if (endpoint === 'test') {
+      const made = await new ChannelsStore(this.db).insertSandboxRequest({
+        token: trackingCode(),
+        api_key_id: key.keyId,
+        jurisdiction: key.jurisdiction,
+        service_code: service.code,
+        service_name: service.name,
         description,
-        ...place.input,
-        crs: 'wgs84',
-        address: (f.addressString ?? '').slice(0, 200),
-        evidence: [],
-        attributes: f.attributes,
-        source: 'open311',
-        ...(f.mediaUrl ? { mediaUrl: validUrl(f.mediaUrl) } : {}),
-        ...(reporterName || f.phone || f.email
-          ? {
-              reporter: {
-                ...(reporterName && { name: reporterName.slice(0, 60) }),
-                ...(f.phone && { phone: validPhone(f.phone) }),
-                ...(f.email && { email: f.email }),
-              },
-            }
-          : {}),
-      },
-      place.located ? { located: place.located } : {},
+        address,
+        area_code: place.located?.grid ?? (place.input as { areaCode: string }).areaCode,
+        lon: place.located?.lon ?? null,
+        lat: place.located?.lat ?? null,
+        attributes: JSON.stringify(answers.values),
+        media_url: stored?.url ?? mediaUrl ?? null,
+      });
+      return [toCreated({ number: made.number, trackingCode: made.token, deferred: false }, f.accountId)];
+    }
+
+    const duplicate = place.located?.lon != null && place.located.lat != null;
+    const deferred =
+      duplicate &&
+      (
+        await this.cases.queries.duplicates(p, {
+          category: service.code,
+          lon: place.located?.lon ?? 0,
+          lat: place.located?.lat ?? 0,
+          text: '',
+          radius: DUPLICATE_RADIUS_M,
+        })
+      ).some((d) => d.distanceM !== null && d.distanceM <= DUPLICATE_RADIUS_M);
+    const created = await this.cases.intake
+      .file(
+        p,
+        {
+          categoryCode: service.code,
+          title: (description || service.name).slice(0, 60).replace(/\s+/g, ' ') || service.name,
+          description,
+          ...place.input,
+          crs: 'wgs84',
+          address,
+          evidence: stored ? [stored.hash] : [],
+          attributes: f.attributes,
+          source: 'open311',
+          ...(stored ? { mediaUrl: stored.url } : mediaUrl ? { mediaUrl } : {}),
+          ...(reporterName || phone || email
+            ? {
+                reporter: {
+                  ...(reporterName && { name: reporterName.slice(0, 60) }),
+                  ...(phone && { phone }),
+                  ...(email && { email }),
+                },
+              }
+            : {}),
+        },
+        place.located ? { located: place.located } : {},
+      )
+      .catch(asOpen311);
+    return [toCreated({ ...created, deferred }, f.accountId)];
+  }
+
+  /** The photo, checked and stored like the portal's (sniffed type, size limit, thumbnail). */
+  private async saveMedia(media: Media, endpoint: Endpoint) {
+    const saved = await this.files.save(media.bytes, media.filename, null, IMAGE_TYPES).catch(asOpen311);
+    const ext = saved.mime === 'image/png' ? 'png' : saved.mime === 'image/webp' ? 'webp' : 'jpg';
+    return {
+      hash: saved.hash,
+      url: `${this.publicUrl()}${OPEN311_BASES[endpoint]}/media/${saved.hash}.${ext}`,
+    };
+  }
+
+  /** An uploaded photo, served only when a published request carries it (and its category shows media). */
+  async media(file: string): Promise<{ bytes: Buffer; mime: string }> {
+    const hash = /^([0-9a-f]{64})\.(jpg|png|webp)$/.exec(file)?.[1];
+    if (!hash) throw new Open311Error(404, `no media ${file}`);
+    const url = `${this.publicUrl()}${OPEN311_BASE}/media/${file}`;
+    const shown = await this.found({
+      kinds: PUBLIC_KINDS,
+      areaPrefix: '',
+      mediaUrl: url,
+      limit: 1,
+      offset: 0,
+    });
+    if (shown[0]?.media_url !== url) throw new Open311Error(404, `no media ${file}`);
+    return this.files.read(hash, false);
+  }
+
+  /**
+   * `servicerequestupdates` (FixMyStreet's feed): each step of a published request in the window —
+   * its id, the status it left the request in, what it was (and a public reply, masked), when, and the
+   * request's media on the report itself. Staff notes are never part of it.
+   */
+  async updates(endpoint: Endpoint, q: Query) {
+    const district = await this.jurisdiction(q.jurisdiction_id);
+    const { page, pageSize } = paging(q);
+    const end = w3cDate(q.end_date, 'end_date') ?? new Date();
+    const start = w3cDate(q.start_date, 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
+    if (start > end) throw new Open311Error(400, 'start_date is after end_date');
+    const numbers = q.service_request_id ? q.service_request_id.split(',').slice(0, MAX_IDS) : undefined;
+    const window = { limit: pageSize, offset: (page - 1) * pageSize };
+    if (endpoint === 'test') {
+      const rows = await new ChannelsStore(this.db).sandboxRequests({
+        jurisdiction: district,
+        ...(numbers && { numbers }),
+        limit: 1000,
+        offset: 0,
+      });
+      return rows
+        .flatMap((r) => [
+          {
+            id: `${r.number}-1`,
+            number: r.number,
+            state: 'reported',
+            description: STATE_NOTES.reported ?? '',
+            at: r.created_at,
+            mediaUrl: r.media_url,
+          },
+          ...r.updates.map((u) => ({
+            id: u.id,
+            number: r.number,
+            state: 'reported',
+            description: u.description,
+            at: new Date(u.at),
+            mediaUrl: null,
+          })),
+        ])
+        .filter((u) => u.at >= start && u.at <= end)
+        .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id))
+        .slice(window.offset, window.offset + window.limit)
+        .map(toUpdate);
+    }
+    const rows = await this.cases.queries.publicEvents({
+      kinds: PUBLIC_KINDS,
+      areaPrefix: district,
+      from: start,
+      to: end,
+      ...(numbers && { numbers }),
+      ...window,
+    });
+    return rows.map((e) => {
+      const level = publicationOf({
+        kind: e.kind,
+        source: e.source,
+        publication: e.publication,
+        publishHotline: e.publish_hotline,
+      });
+      const label = STEP_NAMES[e.type] ?? STATE_NOTES[e.to_state] ?? e.type;
+      const reply = e.public_reply ? `：${maskPersonalData(e.public_reply)}` : '';
+      return toUpdate({
+        id: e.id,
+        number: e.number,
+        state: e.to_state,
+        description: `${label}${reply}`,
+        at: e.at,
+        mediaUrl: e.type === 'report' && level === 'text' ? e.media_url : null,
+      });
+    });
+  }
+
+  /**
+   * POST servicerequestupdates: the key's client adds to an open request of its jurisdiction — recorded
+   * as a `public_update` event in the case's chain (its text is the staff's to read, never published).
+   * Answers the update's id (the id the feed gives it).
+   */
+  async postUpdate(endpoint: Endpoint, f: Form & { serviceRequestId?: string | undefined }) {
+    const key = await this.key(endpoint, f.apiKey, f.jurisdictionId);
+    if (!f.serviceRequestId) throw new Open311Error(400, 'service_request_id is required');
+    const description = (f.description ?? '').trim();
+    if (description.length < 2 || description.length > 2000)
+      throw new Open311Error(400, 'description is required (2–2000 characters)');
+    const at = new Date();
+    if (endpoint === 'test') {
+      const id = `${f.serviceRequestId}-${at.getTime()}`;
+      const ok = await new ChannelsStore(this.db).addSandboxUpdate(key.jurisdiction, f.serviceRequestId, {
+        id,
+        description,
+        at: at.toISOString(),
+      });
+      if (!ok) throw new Open311Error(404, `service_request_id ${f.serviceRequestId} not found`);
+      return [{ update_id: id, service_request_id: f.serviceRequestId }];
+    }
+    const [row] = await this.cases.queries.publicRequests({
+      kinds: PUBLIC_KINDS,
+      areaPrefix: key.jurisdiction,
+      numbers: [f.serviceRequestId],
+      published: true,
+      limit: 1,
+      offset: 0,
+    });
+    if (!row) throw new Open311Error(404, `service_request_id ${f.serviceRequestId} not found`);
+    if (FINAL_STATES.includes(row.state as (typeof FINAL_STATES)[number]))
+      throw new Open311Error(400, `service_request_id ${row.number} is closed; file a new request`);
+    // A follow-up from the public: recorded in the case's chain (the note stays with staff), nothing moves.
+    await this.db.transaction().execute((trx) =>
+      this.cases.transitions.appendRecord(trx, row.id, {
+        type: 'public_update',
+        by: caseActorOf(key.filer, 'operator'),
+        note: description,
+        payload: { channel: 'open311', apiKey: key.name },
+      }),
     );
-    return [
-      {
-        service_request_id: created.number,
-        token: created.trackingCode,
-        service_notice: null,
-        account_id: f.accountId ?? null,
-      },
-    ];
+    const [event] = (
+      await this.cases.queries.publicEvents({
+        kinds: PUBLIC_KINDS,
+        areaPrefix: key.jurisdiction,
+        numbers: [row.number],
+        from: at,
+        to: new Date(Date.now() + 1000),
+        limit: 200,
+        offset: 0,
+      })
+    ).filter((e) => e.type === 'public_update');
+    return [{ update_id: event?.id ?? `${row.number}-${row.version + 1}`, service_request_id: row.number }];
   }
 
   /**
@@ -219,6 +530,8 @@ export class Open311Service {
       if (
         f.lat === undefined ||
         f.long === undefined ||
+        f.lat.trim() === '' ||
+        f.long.trim() === '' ||
         !Number.isFinite(lat) ||
         !Number.isFinite(lon) ||
         Math.abs(lat) > 90 ||
@@ -236,7 +549,7 @@ export class Open311Service {
       };
     }
     const named = f.addressId ?? f.addressString;
-    if (!named)
+    if (!named?.trim())
       throw new Open311Error(400, 'a location is required: lat and long, or address_string / address_id');
     const grid = await gridByCodeOrName(this.db, named.trim());
     if (!grid) throw new Open311Error(400, `address ${named} could not be located; send lat and long`);
@@ -244,6 +557,33 @@ export class Open311Service {
       throw new Open311Error(400, `address ${named} is not in jurisdiction ${district}`);
     return { input: { areaCode: grid.code } };
   }
+}
+
+/** What each step of the loop is called in the public feed (the rest by the state it leads to). */
+const STEP_NAMES: Record<string, string> = {
+  report: '已受理',
+  file: '已立案',
+  dispatch: '已派遣',
+  sign: '已签收',
+  feedback: '已处置，待核查',
+  close: '已办结',
+  reject: '不予立案',
+  reopen: '重新办理',
+  urge: '已督办',
+  public_update: '收到补充',
+  merge: '与其他诉求合并办理',
+  suspend: '挂账缓办',
+  resume: '恢复办理',
+  rate: '已评价',
+};
+
+/** A domain refusal from a service (intake, files, transitions) as the spec's error, same status class. */
+function asOpen311(err: unknown): never {
+  if (err instanceof DomainError && err.status < 500) {
+    const status = err.status === 403 || err.status === 404 || err.status === 413 ? err.status : 400;
+    throw new Open311Error(status, err.message);
+  }
+  throw err;
 }
 
 function validUrl(s: string): string {
@@ -259,9 +599,12 @@ function validPhone(s: string): string {
   return s;
 }
 
-function date(s: string, field: string): Date {
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime()))
-    throw new Open311Error(400, `${field} must be a W3C date-time, e.g. 2026-03-10T00:00:00+08:00`);
-  return d;
+function validEmail(s: string): string {
+  if (s.length > 200 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s))
+    throw new Open311Error(400, 'email must be an address like name@example.org');
+  return s;
+}
+
+function trackingCode(): string {
+  return Array.from({ length: 10 }, () => TRACKING_ALPHABET[randomInt(TRACKING_ALPHABET.length)]).join('');
 }

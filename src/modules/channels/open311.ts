@@ -7,10 +7,62 @@ import type { CategoryAttribute } from '../../platform/db/schema.js';
 import { FINAL_STATES } from '../cases/workflow.js';
 
 export type Format = 'json' | 'xml';
+/** Exactly these, byte for byte (older validators compare them so); XML declares its charset in its prolog. */
 export const CONTENT_TYPES: Record<Format, string> = {
-  json: 'application/json; charset=utf-8',
-  xml: 'text/xml; charset=utf-8',
+  json: 'application/json',
+  xml: 'text/xml',
 };
+
+/** The two endpoints discovery lists: production, and the sandbox app developers try their clients on. */
+export type Endpoint = 'production' | 'test';
+
+/** The default page of GET requests (an extension: `page`, `page_size`), and its bounds. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export class Open311Error extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `page` (from 1) and `page_size` (1–200, default 50): whole numbers or a 400 naming the field. */
+export function paging(q: { page?: string | undefined; page_size?: string | undefined }): {
+  page: number;
+  pageSize: number;
+} {
+  const whole = (v: string | undefined, field: string, min: number, max: number, dflt: number) => {
+    if (v === undefined || v === '') return dflt;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new Open311Error(400, `${field} must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+  return {
+    page: whole(q.page, 'page', 1, 1_000_000, 1),
+    pageSize: whole(q.page_size, 'page_size', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+  };
+}
+
+/** A W3C date-time with its zone (2026-03-10T09:30:00+08:00, or …Z); a bare date is taken in Beijing time. */
+const W3C = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+export function w3cDate(s: string | undefined, field: string): Date | undefined {
+  if (s === undefined || s === '') return undefined;
+  const text = s.includes('T') ? s : `${s}T00:00:00+08:00`;
+  const d = new Date(text);
+  if (!W3C.test(s) || Number.isNaN(d.getTime()))
+    throw new Open311Error(400, `${field} must be a W3C date-time, e.g. 2026-03-10T00:00:00+08:00`);
+  return d;
+}
+
+/** `extensions=true` asks for `extended_attributes`; anything but true/false is refused. */
+export function wantsExtensions(v: string | undefined): boolean {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new Open311Error(400, 'extensions is true or false');
+}
 
 /** `requests.json` → ['requests', 'json']; null when the suffix is not a format the spec has. */
 export function splitFormat(file: string): { name: string; format: Format } | null {
@@ -65,8 +117,8 @@ export function toServiceDefinition(c: ServiceRow) {
 }
 
 /** Internal states map to open/closed; the state's name goes into status_notes. */
-const CLOSED: ReadonlySet<string> = new Set(FINAL_STATES);
-const STATE_NOTES: Record<string, string> = {
+export const CLOSED: ReadonlySet<string> = new Set(FINAL_STATES);
+export const STATE_NOTES: Record<string, string> = {
   reported: '已受理，待立案',
   verifying: '核实中',
   filed: '已立案，待派遣',
@@ -103,6 +155,25 @@ export interface RequestRow {
   publicReply: string | null;
 }
 
+/** A public note (公开答复), masked, with when it was given. */
+export interface PublicNote {
+  at: Date;
+  text: string;
+}
+
+/**
+ * `extensions=true` (FixMyStreet-style): the detailed state (Wangge's own, and its name), the unit that
+ * has the case, and every public note — only what the publication policy already lets out.
+ */
+export function toExtended(r: RequestRow, notes: readonly PublicNote[]) {
+  return {
+    detailed_status: r.state,
+    detailed_status_name: STATE_NOTES[r.state] ?? r.state,
+    unit: r.unitName,
+    public_notes: notes.map((n) => ({ updated_datetime: w3c(n.at), description: n.text })),
+  };
+}
+
 export function toRequest(r: RequestRow) {
   const closed = CLOSED.has(r.state);
   const note = STATE_NOTES[r.state] ?? r.state;
@@ -129,6 +200,40 @@ export function toRequest(r: RequestRow) {
 
 export function toError(code: number, description: string) {
   return { code, description };
+}
+
+/** POST requests' answer: the id when the case was made at once, else only the token (deferred). */
+export function toCreated(
+  c: { number: string; trackingCode: string; deferred: boolean },
+  accountId: string | undefined,
+) {
+  return c.deferred
+    ? { token: c.trackingCode, service_notice: DEFERRED_NOTICE, account_id: accountId ?? null }
+    : { service_request_id: c.number, service_notice: null, account_id: accountId ?? null };
+}
+export const DEFERRED_NOTICE =
+  'A request like this one is open nearby: it is checked for duplication first. Ask GET tokens/{token} for its id.';
+
+/** One entry of the `servicerequestupdates` feed (FixMyStreet's extension). */
+export interface UpdateRow {
+  id: string;
+  number: string;
+  state: string;
+  description: string;
+  at: Date;
+  mediaUrl: string | null;
+}
+
+export function toUpdate(u: UpdateRow) {
+  return {
+    update_id: u.id,
+    service_request_id: u.number,
+    status: CLOSED.has(u.state) ? ('closed' as const) : ('open' as const),
+    external_status_code: u.state,
+    description: u.description,
+    updated_datetime: w3c(u.at) ?? '',
+    media_url: u.mediaUrl,
+  };
 }
 
 /**
@@ -179,6 +284,7 @@ const builder = new XMLBuilder({
 const LISTS = {
   services: 'service',
   service_requests: 'request',
+  service_request_updates: 'request_update',
   errors: 'error',
 } as const;
 
@@ -187,7 +293,12 @@ function xmlValue(v: unknown): unknown {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(xmlValue);
   if (typeof v === 'object')
-    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, xmlValue(x)]));
+    return Object.fromEntries(
+      Object.entries(v as object).map(([k, x]) =>
+        // extended_attributes.public_notes → <public_notes><note>…</note></public_notes>
+        k === 'public_notes' && Array.isArray(x) ? [k, { note: x.map(xmlValue) }] : [k, xmlValue(x)],
+      ),
+    );
   return String(v);
 }
 

@@ -46,7 +46,17 @@ function mint(): { key: string; hash: string; prefix: string } {
   return { key, hash: sha256(key), prefix: key.slice(0, API_KEY_PREFIX.length + 4) };
 }
 
+/**
+ * How long a process trusts a key it has checked: rotation and revocation through it end the old secret
+ * at once; through another process (or a deactivated machine account), within these few seconds.
+ */
+const KEY_CACHE_MS = 5_000;
+type LiveKey = NonNullable<Awaited<ReturnType<ApiKeysStore['liveApiKey']>>>;
+
 export class ApiKeys {
+  /** Checked keys by hash (null: not live), for a few seconds: every Open311 POST carries one. */
+  private readonly checked = new Map<string, { at: number; row: LiveKey | null }>();
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: () => Date = () => new Date(),
@@ -82,19 +92,22 @@ export class ApiKeys {
 
   /** A new secret for the key at once; the old one stops working. */
   async rotate(actor: AuditActor, id: string): Promise<ApiKeyT & { key: string }> {
-    return this.db.transaction().execute(async (trx) => {
-      const store = new ApiKeysStore(trx);
-      const { key, hash, prefix } = mint();
-      const row = await store.rotateApiKey(id, hash, prefix, this.clock());
-      if (!row) throw new NotFound('api_key_not_found', `No live API key ${id}.`);
-      await recordAudit(trx, actor, {
-        action: 'update',
-        entity: 'api_key',
-        entityId: id,
-        after: { rotatedAt: row.rotated_at, prefix },
-      });
-      return { ...toApiKey(row), key };
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const store = new ApiKeysStore(trx);
+        const { key, hash, prefix } = mint();
+        const row = await store.rotateApiKey(id, hash, prefix, this.clock());
+        if (!row) throw new NotFound('api_key_not_found', `No live API key ${id}.`);
+        await recordAudit(trx, actor, {
+          action: 'update',
+          entity: 'api_key',
+          entityId: id,
+          after: { rotatedAt: row.rotated_at, prefix },
+        });
+        return { ...toApiKey(row), key };
+      })
+      .finally(() => this.checked.clear()); // the old secret stops at once in this process
   }
 
   async revoke(actor: AuditActor, id: string): Promise<void> {
@@ -104,17 +117,29 @@ export class ApiKeys {
         throw new NotFound('api_key_not_found', `No live API key ${id}.`);
       await recordAudit(trx, actor, { action: 'token_revoke', entity: 'api_key', entityId: id });
     });
+    this.checked.clear();
   }
 
-  /** The key's principal when it is live and made for this endpoint; otherwise null. */
-  async authenticate(key: string, endpoint: 'production' | 'test'): Promise<ApiKeyPrincipal | null> {
+  /**
+   * The key's principal when it is live (and made for `endpoint`, when one is named); otherwise null.
+   * The principal says its endpoint, so a channel can tell a wrong-endpoint key from an unknown one.
+   */
+  async authenticate(key: string, endpoint?: 'production' | 'test'): Promise<ApiKeyPrincipal | null> {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
     const store = new ApiKeysStore(this.db);
-    const row = await store.liveApiKey(sha256(key));
-    if (!row || row.endpoint !== endpoint) return null;
+    const hash = sha256(key);
+    let cached = this.checked.get(hash);
+    if (!cached || Date.now() - cached.at > KEY_CACHE_MS) {
+      cached = { at: Date.now(), row: (await store.liveApiKey(hash)) ?? null };
+      if (this.checked.size > 10_000) this.checked.clear();
+      this.checked.set(hash, cached);
+    }
+    const row = cached.row;
+    if (!row || (endpoint && row.endpoint !== endpoint)) return null;
     const now = this.clock();
     // Record use at most once a minute so key traffic does not turn every request into two writes.
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+      row.last_used_at = now;
       await store.touchApiKey(row.id, now);
     }
     return {

@@ -460,6 +460,33 @@ export interface PublicSubmissionsTable {
   at: Generated<Date>;
 }
 
+/** Open311 test endpoint's requests (0021): never cases. */
+export interface Open311SandboxRequestsTable {
+  id: Generated<string>;
+  number: string;
+  token: string;
+  api_key_id: string;
+  jurisdiction: string;
+  service_code: string;
+  service_name: string;
+  description: string;
+  address: string;
+  area_code: string;
+  lon: number | null;
+  lat: number | null;
+  attributes: ColumnType<Record<string, string | string[]>, string | undefined, string>;
+  media_url: string | null;
+  status: Generated<'open' | 'closed'>;
+  updates: ColumnType<SandboxUpdate[], string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export interface SandboxUpdate {
+  id: string;
+  description: string;
+  at: string;
+}
+
 export interface GazetteerTable {
   id: Generated<string>;
   name: string;
@@ -634,6 +661,7 @@ export interface DB extends EmergencyTables {
   devices: DevicesTable;
   device_messages: DeviceMessagesTable;
   public_submissions: PublicSubmissionsTable;
+  open311_sandbox_requests: Open311SandboxRequestsTable;
   gazetteer: GazetteerTable;
   kb_entries: KbEntriesTable;
   evaluation_schemes: EvaluationSchemesTable;

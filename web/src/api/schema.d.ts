@@ -10385,6 +10385,1131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/test/v2/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 test
+         * @description GeoReport v2: discovery, services, requests, servicerequestupdates (extension: the FixMyStreet feed, start_date/end_date, page/page_size) — .json or .xml
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description GeoReport v2 POST requests (form, or multipart with the photo as `media`: JPEG/PNG/WebP, sniffed, size-limited) and POST servicerequestupdates (extension: api_key, service_request_id, description). Answers service_request_id when the request is created at once, only token when it is deferred as a likely duplicate. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/test/v2/requests/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 test: one request (extensions=true too) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/test/v2/services/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 test: a service definition */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/test/v2/tokens/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 test: a token's request id */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 production
+         * @description GeoReport v2: discovery, services, requests, servicerequestupdates (extension: the FixMyStreet feed, start_date/end_date, page/page_size) — .json or .xml
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description GeoReport v2 POST requests (form, or multipart with the photo as `media`: JPEG/PNG/WebP, sniffed, size-limited) and POST servicerequestupdates (extension: api_key, service_request_id, description). Answers service_request_id when the request is created at once, only token when it is deferred as a likely duplicate. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/media/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311: a photo sent with a request, while its request is published with its text */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 production: one request (extensions=true too) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 production: a service definition */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/tokens/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 production: a token's request id */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requested at or before (W3C date-time); now by default */
+                    end_date?: string;
+                    /** @description extension: true adds extended_attributes — detailed_status (the internal state) and its name, unit (the unit that has it) and public_notes (every public reply, masked), within the category's publication policy */
+                    extensions?: string;
+                    /** @description a district code (6 digits); by default every district */
+                    jurisdiction_id?: string;
+                    /** @description extension: the page, from 1 (default 1) */
+                    page?: string;
+                    /** @description extension: requests per page, 1–200 (default 50); ordered newest first, ties by id */
+                    page_size?: string;
+                    /** @description one service code or a comma-separated list */
+                    service_code?: string;
+                    /** @description one id or a comma-separated list (at most 200) */
+                    service_request_id?: string;
+                    /** @description requested at or after (W3C date-time, e.g. 2026-03-10T00:00:00+08:00); 90 days before end_date by default */
+                    start_date?: string;
+                    /** @description open, closed, or open,closed */
+                    status?: string;
+                    /** @description extension: last changed at or after (W3C date-time); without start/end dates, any age */
+                    updated_after?: string;
+                    /** @description extension: last changed at or before (W3C date-time) */
+                    updated_before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the resource and its format: requests.json, discovery.xml, … */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a GeoReport v2 JSON or XML document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description a GeoReport v2 JSON or XML document */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

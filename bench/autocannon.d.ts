@@ -1,0 +1,20 @@
+/** The part of autocannon's API the Open311 bench uses (the package ships no types). */
+declare module 'autocannon' {
+  interface Options {
+    url: string;
+    method?: 'GET' | 'POST';
+    connections?: number;
+    duration?: number;
+    headers?: Record<string, string>;
+    body?: string;
+    requests?: { setupRequest?: (req: object) => object }[];
+  }
+  interface Result {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number; average: number };
+    non2xx: number;
+    errors: number;
+  }
+  function autocannon(opts: Options): Promise<Result>;
+  export default autocannon;
+}
