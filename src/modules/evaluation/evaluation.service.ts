@@ -9,6 +9,7 @@ import { type Principal, seesByUnitOnly, unitInScope } from '../../platform/auth
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import type { CaseFacts, FactFilter } from '../cases/cases.service.js';
+import { userNames } from '../org/members.service.js';
 import { activeUnitAreas, unitNames } from '../org/org.service.js';
 import { areaNames, findArea } from '../places/places.service.js';
 import type { FigureQueryT, SchemeT } from './evaluation.schemas.js';
@@ -209,14 +210,21 @@ export class Evaluation {
     ]);
     const byStreet = new Map<string, CaseFacts[]>();
     const byUnit = new Map<string, CaseFacts[]>();
+    const byPerson = new Map<string, CaseFacts[]>();
+    const push = (m: Map<string, CaseFacts[]>, k: string, f: CaseFacts) => {
+      const list = m.get(k);
+      if (list) list.push(f);
+      else m.set(k, [f]);
+    };
     for (const f of facts) {
-      const street = f.areaCode.slice(0, 9);
-      byStreet.set(street, [...(byStreet.get(street) ?? []), f]);
-      if (f.unitId) byUnit.set(f.unitId, [...(byUnit.get(f.unitId) ?? []), f]);
+      push(byStreet, f.areaCode.slice(0, 9), f);
+      if (f.unitId) push(byUnit, f.unitId, f);
+      if (f.userId) push(byPerson, f.userId, f);
     }
-    const [streetNames, deptNames] = await Promise.all([
+    const [streetNames, deptNames, personNames] = await Promise.all([
       areaNames(this.db, [...byStreet.keys()]),
       unitNames(this.db, [...byUnit.keys()]),
+      userNames(this.db, [...byPerson.keys()]),
     ]);
     const score = (group: Group, id: string, name: string, list: CaseFacts[]): UnitScoreOut => {
       const all = computeAll(list, period);
@@ -240,6 +248,9 @@ export class Evaluation {
       departments: [...byUnit]
         .map(([id, list]) => score('department', id, deptNames.get(id) ?? id, list))
         .sort(byScore),
+      people: [...byPerson]
+        .map(([id, list]) => score('person', id, personNames.get(id) ?? id, list))
+        .sort(byScore),
     };
   }
 
@@ -253,6 +264,7 @@ export class Evaluation {
       scheme: { name: s.scheme.scheme.name, source: s.scheme.source, period: s.scheme.period },
       streets: s.streets.map(strip),
       departments: s.departments.map(strip),
+      people: s.people.map(strip),
     };
   }
 
@@ -271,9 +283,11 @@ export class Evaluation {
     const change = (a: number | null, b: number | null) =>
       a === null || b === null ? null : Math.round((a - b) * 100) / 100;
     const value = (f: Figure) => (f.denominator === null ? f.numerator : f.rate);
-    const rankings = (['street', 'department'] as const).flatMap((group) => {
-      const list = group === 'street' ? now.streets : now.departments;
-      const prevById = new Map((group === 'street' ? prev.streets : prev.departments).map((u) => [u.id, u]));
+    const groupOf = (s: typeof now, group: Group) =>
+      group === 'street' ? s.streets : group === 'department' ? s.departments : s.people;
+    const rankings = (['street', 'department', 'person'] as const).flatMap((group) => {
+      const list = groupOf(now, group);
+      const prevById = new Map(groupOf(prev, group).map((u) => [u.id, u]));
       const metrics = [
         {
           key: 'composite',

@@ -7,7 +7,8 @@ import type { CaseFacts } from '../cases/cases.service.js';
 import type { SchemeRuleT, SchemeT } from './evaluation.schemas.js';
 import { type AsOf, type Figure, INDICATOR_BY_KEY, type IndicatorKey, isOverdue } from './indicators.js';
 
-export type Group = 'street' | 'department';
+/** Who a rule scores: a street (街道), a department (部门), or a person (承办人, the case's assignee). */
+export type Group = 'street' | 'department' | 'person';
 
 /** The default: 按期结案率 ≥ 70 % earns 50, 结案率 ≥ 90 % earns 20 (−1 per point below), 按时签收率 × 10,
  * 12345 满意率 × 20, −0.2 per case sent back after a failed 核查, −0.5 per case failing it three times. */
@@ -17,7 +18,7 @@ export const DEFAULT_SCHEME: SchemeT = {
     {
       id: 'ontime_closing',
       label: '按期结案率（≥70%得50分，每低1个百分点扣1分）',
-      appliesTo: ['street', 'department'],
+      appliesTo: ['street', 'department', 'person'],
       kind: 'threshold',
       indicator: 'ontime_closing_rate',
       threshold: 70,
@@ -60,8 +61,8 @@ export const DEFAULT_SCHEME: SchemeT = {
     },
     {
       id: 'rework',
-      label: '核查不通过返工，每件扣0.2分',
-      appliesTo: ['street', 'department'],
+      label: '核查不通过返工，每件次扣0.2分',
+      appliesTo: ['street', 'department', 'person'],
       kind: 'per_case',
       fact: 'rework',
       amount: -0.2,
@@ -96,7 +97,8 @@ export interface ScoreItem {
 
 const round2 = (x: number) => Math.round(x * 100 + (x >= 0 ? 1e-9 : -1e-9)) / 100;
 
-/** The cases with a per-case fact in the period. */
+/** The occurrences of a per-case fact in the period, one entry per occurrence (a case twice sent back is
+ * there twice): failed checks (rework), returns (退单) made in the period, third failed checks, overdue cases. */
 export function casesWithFact(
   fact: 'rework' | 'rework_3' | 'return' | 'overdue',
   facts: readonly CaseFacts[],
@@ -105,11 +107,11 @@ export function casesWithFact(
   const within = (t: Date | null) => !!t && t >= p.from && t < p.end;
   switch (fact) {
     case 'rework':
-      return facts.filter((f) => f.reworks.some((r) => within(r.at)));
+      return facts.flatMap((f) => f.reworks.filter((r) => within(r.at)).map(() => f));
     case 'rework_3':
       return facts.filter((f) => f.reworks.length >= 3 && within(f.reworks[2]?.at ?? null));
     case 'return':
-      return facts.filter((f) => f.dispatches.some((d) => within(d.returnedAt)));
+      return facts.flatMap((f) => f.dispatches.filter((d) => within(d.returnedAt)).map(() => f));
     case 'overdue':
       return facts.filter((f) => isOverdue(f, p));
     default: {
@@ -179,7 +181,7 @@ export function scoreRule(
         rate: null,
         points,
         explain: `${hit.length} × ${rule.amount} = ${points}`,
-        caseIds: hit.map((f) => f.id),
+        caseIds: [...new Set(hit.map((f) => f.id))],
       };
     }
     default: {

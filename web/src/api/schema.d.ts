@@ -4805,7 +4805,7 @@ export interface paths {
                             rankings: {
                                 en: string;
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 key: string;
                                 rows: {
                                     change: number | null;
@@ -4841,7 +4841,7 @@ export interface paths {
                                     title: string;
                                 }[];
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 id: string;
                                 name: string;
                             }[];
@@ -5100,20 +5100,20 @@ export interface paths {
                                 }[];
                                 name: string;
                                 rules: ({
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "rate_points";
                                     label: string;
                                     points: number;
                                 } | {
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     deductPerPoint: number;
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "threshold";
                                     label: string;
@@ -5121,7 +5121,7 @@ export interface paths {
                                     threshold: number;
                                 } | {
                                     amount: number;
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     /** @enum {string} */
                                     fact: "rework" | "rework_3" | "return" | "overdue";
                                     id: string;
@@ -5160,20 +5160,20 @@ export interface paths {
                             }[];
                             name: string;
                             rules: ({
-                                appliesTo: ("street" | "department")[];
+                                appliesTo: ("street" | "department" | "person")[];
                                 id: string;
                                 /** @enum {string} */
-                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                 /** @enum {string} */
                                 kind: "rate_points";
                                 label: string;
                                 points: number;
                             } | {
-                                appliesTo: ("street" | "department")[];
+                                appliesTo: ("street" | "department" | "person")[];
                                 deductPerPoint: number;
                                 id: string;
                                 /** @enum {string} */
-                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                 /** @enum {string} */
                                 kind: "threshold";
                                 label: string;
@@ -5181,7 +5181,7 @@ export interface paths {
                                 threshold: number;
                             } | {
                                 amount: number;
-                                appliesTo: ("street" | "department")[];
+                                appliesTo: ("street" | "department" | "person")[];
                                 /** @enum {string} */
                                 fact: "rework" | "rework_3" | "return" | "overdue";
                                 id: string;
@@ -5212,20 +5212,20 @@ export interface paths {
                                 }[];
                                 name: string;
                                 rules: ({
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "rate_points";
                                     label: string;
                                     points: number;
                                 } | {
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     deductPerPoint: number;
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "threshold";
                                     label: string;
@@ -5233,7 +5233,7 @@ export interface paths {
                                     threshold: number;
                                 } | {
                                     amount: number;
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     /** @enum {string} */
                                     fact: "rework" | "rework_3" | "return" | "overdue";
                                     id: string;
@@ -5298,7 +5298,7 @@ export interface paths {
                                     label: string;
                                 };
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 id: string;
                                 items: {
                                     caseIds: string[];
@@ -5314,6 +5314,35 @@ export interface paths {
                                 score: number;
                             }[];
                             district: string;
+                            people: {
+                                figures: {
+                                    [key: string]: {
+                                        denominator: number | null;
+                                        numerator: number;
+                                        rate: number | null;
+                                    };
+                                };
+                                grade: {
+                                    /** @enum {string} */
+                                    colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                    label: string;
+                                };
+                                /** @enum {string} */
+                                group: "street" | "department" | "person";
+                                id: string;
+                                items: {
+                                    caseIds: string[];
+                                    explain: string;
+                                    indicator: string | null;
+                                    kind: string;
+                                    label: string;
+                                    points: number;
+                                    rate: number | null;
+                                    ruleId: string;
+                                }[];
+                                name: string;
+                                score: number;
+                            }[];
                             period: {
                                 asOf: string;
                                 from: string;
@@ -5342,7 +5371,7 @@ export interface paths {
                                     label: string;
                                 };
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 id: string;
                                 items: {
                                     caseIds: string[];
