@@ -199,7 +199,13 @@ describeApi('evaluation API: indicators recount, drill-down, scope, schemes, bul
     expect(x.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.raw as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['总体指标', '街道排名', '部门排名', '承办人排名', '超期案件']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '总体指标',
+      '街道排名',
+      '部门排名',
+      '承办人排名',
+      '超期案件',
+    ]);
     const byNumber = await leader.get(`/api/cases/${numberA}`);
     expect([byNumber.status, byNumber.json.id]).toEqual([200, ids.a]);
     expect((await inspector.get('/api/cases/12010120261202999999')).status).toBe(404);

@@ -4,7 +4,7 @@ import type { SchemeT } from './evaluation.schemas.js';
 import { computeAll, dueToClose, percent } from './indicators.js';
 import { parsePeriod } from './period.js';
 import { rank } from './ranking.js';
-import { compositeScore, DEFAULT_SCHEME, gradeOf } from './scheme.js';
+import { compositeScore, DEFAULT_SCHEME, factsCounter, gradeOf } from './scheme.js';
 
 const month = parsePeriod({ period: '2026-03' }, new Date('2026-06-01T00:00:00Z'));
 const at = (day: number, hour = 10) => new Date(Date.UTC(2026, 2, day, hour - 8));
@@ -123,7 +123,7 @@ describe('按时派遣率 and 按时核查率', () => {
   it('scores people (承办人) by the rules that apply to persons', () => {
     const facts = [fact(1, { closedDay: 4 }), fact(2, { closedDay: 20 })];
     const all = computeAll(facts, month);
-    const person = compositeScore(DEFAULT_SCHEME, 'person', all, facts, month);
+    const person = compositeScore(DEFAULT_SCHEME, 'person', all, factsCounter(facts, month));
     expect(person.items.map((i) => i.ruleId)).toEqual(['ontime_closing', 'rework']);
     // 按期 50% is 20 points below 70%: 50 − 20 = 30.
     expect(person.score).toBe(30);
@@ -194,7 +194,7 @@ describe('scheme', () => {
       ],
       grades: DEFAULT_SCHEME.grades,
     };
-    const s = compositeScore(scheme, 'street', computeAll(facts, month), facts, month);
+    const s = compositeScore(scheme, 'street', computeAll(facts, month), factsCounter(facts, month));
     // 按期 60% is 10 points below 70%: 50 − 10 = 40; 结案率 100% × 20 = 20; one rework −0.2.
     expect(s.items.map((i) => [i.ruleId, i.points])).toEqual([
       ['on', 40],

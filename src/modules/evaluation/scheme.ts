@@ -4,7 +4,7 @@
  * rule and the cases behind it. Pure; the default scheme is modelled on EVALUATION.md.
  */
 import type { CaseFacts } from '../cases/cases.service.js';
-import type { SchemeRuleT, SchemeT } from './evaluation.schemas.js';
+import type { PER_CASE_FACTS, SchemeRuleT, SchemeT } from './evaluation.schemas.js';
 import { type AsOf, type Figure, INDICATOR_BY_KEY, type IndicatorKey, isOverdue } from './indicators.js';
 
 /** Who a rule scores: a street (街道), a department (部门), or a person (承办人, the case's assignee). */
@@ -121,12 +121,23 @@ export function casesWithFact(
   }
 }
 
+export type PerCaseFact = (typeof PER_CASE_FACTS)[number];
+/** How many occurrences of a per-case fact there are, and in which cases (ids may be unknown: roll-ups). */
+export type PerCaseCounter = (fact: PerCaseFact) => { count: number; caseIds: string[] };
+
+/** The per-case counter over case facts. */
+export function factsCounter(facts: readonly CaseFacts[], p: AsOf): PerCaseCounter {
+  return (fact) => {
+    const hit = casesWithFact(fact, facts, p);
+    return { count: hit.length, caseIds: [...new Set(hit.map((f) => f.id))] };
+  };
+}
+
 /** One rule's points for one street or department; a rate with no cases behind it earns the full points. */
 export function scoreRule(
   rule: SchemeRuleT,
   figures: Record<IndicatorKey, Figure>,
-  facts: readonly CaseFacts[],
-  p: AsOf,
+  perCase: PerCaseCounter,
 ): ScoreItem {
   const base = { ruleId: rule.id, label: rule.label, kind: rule.kind };
   switch (rule.kind) {
@@ -173,15 +184,15 @@ export function scoreRule(
       };
     }
     case 'per_case': {
-      const hit = casesWithFact(rule.fact, facts, p);
-      const points = round2(hit.length * rule.amount);
+      const hit = perCase(rule.fact);
+      const points = round2(hit.count * rule.amount);
       return {
         ...base,
         indicator: null,
         rate: null,
         points,
-        explain: `${hit.length} × ${rule.amount} = ${points}`,
-        caseIds: [...new Set(hit.map((f) => f.id))],
+        explain: `${hit.count} × ${rule.amount} = ${points}`,
+        caseIds: hit.caseIds,
       };
     }
     default: {
@@ -196,8 +207,7 @@ export function compositeScore(
   scheme: SchemeT,
   group: Group,
   figures: Record<IndicatorKey, Figure>,
-  facts: readonly CaseFacts[],
-  p: AsOf,
+  perCase: PerCaseCounter,
 ): {
   score: number;
   grade: { label: string; colour: SchemeT['grades'][number]['colour'] };
@@ -205,7 +215,7 @@ export function compositeScore(
 } {
   const items = scheme.rules
     .filter((r) => r.appliesTo.includes(group))
-    .map((r) => scoreRule(r, figures, facts, p));
+    .map((r) => scoreRule(r, figures, perCase));
   const score = round2(items.reduce((s, i) => s + i.points, 0));
   return { score, grade: gradeOf(scheme, score), items };
 }
