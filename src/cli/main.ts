@@ -1,5 +1,5 @@
 /**
- * The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo,
+ * The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo|synthetic,
  * import divisions|grids, cases verify, safety draw --replay, verify (every hash chain), backup and restore.
  */
 import fs from 'node:fs';
@@ -22,6 +22,7 @@ import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { seedDemoPlan } from '../seed/demo-plan.js';
 import { seedDemoTargets } from '../seed/demo-targets.js';
+import { seedSynthetic } from '../seed/synthetic.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
 import { describeVerify, verifyEverything } from './verify.js';
 
@@ -179,9 +180,33 @@ program
     }
   });
 
-program
-  .command('seed')
-  .description('seed data')
+const seed = program.command('seed').description('seed data');
+seed
+  .command('synthetic')
+  .description(
+    'realistic case histories through the engine rules, in bulk (cases, events, roll-ups); needs the demo seeded',
+  )
+  .requiredOption('--cases <n>', 'how many cases', (v) => Number.parseInt(v, 10))
+  .requiredOption('--from <date>', 'first day YYYY-MM-DD (China time)')
+  .requiredOption('--to <date>', 'last day YYYY-MM-DD, inclusive')
+  .option('--area <code>', 'only grids under this district or street')
+  .option('--batch <n>', 'cases per transaction', (v) => Number.parseInt(v, 10), 1000)
+  .option('--seed <n>', 'random seed (same seed, same data set)', (v) => Number.parseInt(v, 10), 17)
+  .action(
+    async (opts: { cases: number; from: string; to: string; area?: string; batch: number; seed: number }) =>
+      withStore(async (store) => {
+        const r = await seedSynthetic(store.db, {
+          ...opts,
+          onProgress: (done, total) => {
+            if (done === total || done % (opts.batch * 20) === 0) console.error(`${done}/${total} cases`);
+          },
+        });
+        console.log(
+          `${r.cases} cases, ${r.events} events, ${r.rollupRows} roll-up rows in ${(r.ms / 1000).toFixed(1)} s: ${r.rowsPerSecond} rows/s`,
+        );
+      }),
+  );
+seed
   .command('demo')
   .description('seed the demo (real divisions, generated grids, units, users) into an empty store')
   .option('--force', 'seed even if areas exist (fails on duplicates)')

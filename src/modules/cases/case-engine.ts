@@ -10,6 +10,7 @@ import type { Db } from '../../platform/db/store.js';
 import { NotFound } from '../../platform/errors.js';
 import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { readSetting } from '../../platform/settings.js';
+import { deriveFacts, type FactEvent } from './case-facts.js';
 import { eventRow } from './case-rows.js';
 import type { CategoryT } from './cases.schemas.js';
 import { CasesStore } from './cases.store.js';
@@ -17,7 +18,9 @@ import { rulesOf, toCategory } from './catalogue.js';
 import { CatalogueStore } from './catalogue.store.js';
 import { DEFAULT_ESCALATE_MULTIPLE, type DeadlineMark, nextMark } from './deadlines.js';
 import { eventHash, type HashedEvent } from './hash-chain.js';
-import type { DecideContext } from './workflow.js';
+import { memberships, rollupDeltas } from './rollup.js';
+import { RollupsStore } from './rollups.store.js';
+import type { CaseKind, DecideContext } from './workflow.js';
 
 const CATALOGUE_TTL_MS = 5_000;
 
@@ -129,10 +132,51 @@ export class CaseEngine {
     }
   }
 
-  /** Writes an event chained to `prevHash`; answers its hash. */
+  /**
+   * Writes an event chained to `prevHash`, and in the same transaction the roll-up counters it changes
+   * (rollup.ts: the case's facts before and after it, replayed from its events); answers its hash.
+   * The one place case events are appended.
+   */
   async writeEvent(trx: Db, e: HashedEvent, prevHash: string, known?: string): Promise<string> {
     const hash = known ?? eventHash(prevHash, e);
-    await new CasesStore(trx).insertEvent(eventRow(e, prevHash, hash));
+    const store = new CasesStore(trx);
+    const row = await store.caseById(e.caseId);
+    const past = await store.events(e.caseId);
+    await store.insertEvent(eventRow(e, prevHash, hash));
+    if (row) {
+      const category = await this.category(row.category_code, trx);
+      const { addLimit } = this.decideContext(row.area_code, category, e.at);
+      const fc = {
+        id: row.id,
+        number: row.number,
+        kind: row.kind as CaseKind,
+        categoryCode: row.category_code,
+        areaCode: row.area_code,
+        title: row.title,
+        // Only a dispatch gives a case its unit (the facts replay it from the events); the row already
+        // holds this event's unit, which must not leak into the facts before it.
+        assignedUnitId: null,
+        createdAt: row.created_at,
+      };
+      const events: FactEvent[] = past.map((x) => ({
+        seq: x.seq,
+        type: x.type,
+        toState: x.to_state,
+        at: x.at,
+        payload: (x.payload ?? {}) as Record<string, unknown>,
+      }));
+      const rules = rulesOf(category);
+      const before = events.length ? memberships(deriveFacts(fc, events, rules, addLimit)) : null;
+      events.push({
+        seq: e.seq,
+        type: e.type,
+        toState: e.toState,
+        at: e.at,
+        payload: (e.payload ?? {}) as Record<string, unknown>,
+      });
+      const after = memberships(deriveFacts(fc, events, rules, addLimit));
+      await new RollupsStore(trx).add(rollupDeltas(before, after, e.at));
+    }
     return hash;
   }
 }

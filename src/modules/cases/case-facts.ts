@@ -35,6 +35,16 @@ export interface DispatchFact {
   returnedAt: Date | null;
 }
 
+/** One feedback (反馈) awaiting its check (核查). */
+export interface FeedbackFact {
+  at: Date;
+  /** 核查时限: the command centre's own clock, the category's file limit counted from the feedback. */
+  checkDueAt: Date;
+  checkedAt: Date | null;
+  /** The case left 已反馈 without a check (closed where no check is required, or moved on). */
+  skipped: boolean;
+}
+
 /** One state the case stood in, from `at` until the next one. */
 export interface StateSpan {
   state: string;
@@ -50,6 +60,10 @@ export interface CaseFacts extends FactCase {
   dispatches: DispatchFact[];
   /** The unit the case was last dispatched to (or is assigned to). */
   unitId: string | null;
+  /** The person (承办人) the case is assigned to, from assign/unassign events (cleared when it leaves the unit). */
+  userId: string | null;
+  /** Each feedback (反馈) and its check (核查): due within the file limit (立案时限) from the feedback. */
+  feedbacks: FeedbackFact[];
   /** 返工: each failed 核查, with the unit that had it. */
   reworks: { at: Date; unitId: string | null }[];
   checks: { at: Date; pass: boolean }[];
@@ -94,6 +108,8 @@ export function deriveFacts(
     rejectedAt: null,
     dispatches: [],
     unitId: c.assignedUnitId,
+    userId: null,
+    feedbacks: [],
     reworks: [],
     checks: [],
     extensionApproved: false,
@@ -109,6 +125,9 @@ export function deriveFacts(
   let suspendedAt: Date | null = null;
   const current = () => f.dispatches[f.dispatches.length - 1];
   for (const e of events) {
+    const pending = f.feedbacks[f.feedbacks.length - 1];
+    if (pending && !pending.checkedAt && !pending.skipped && e.type !== 'check' && e.toState !== 'handled')
+      pending.skipped = true;
     const last = f.states[f.states.length - 1];
     if (!last || last.state !== e.toState) f.states.push({ state: e.toState, at: e.at });
     switch (e.type) {
@@ -122,6 +141,7 @@ export function deriveFacts(
         const unitId = str(e.payload.unitId) ?? '';
         f.filedAt ??= e.at;
         f.unitId = unitId;
+        f.userId = null;
         f.dispatches.push({
           at: e.at,
           unitId,
@@ -141,6 +161,7 @@ export function deriveFacts(
         const d = current();
         if (d) d.returnedAt = e.at;
         f.handleDueAt = null;
+        f.userId = null;
         break;
       }
       case 'extend_decide':
@@ -167,8 +188,21 @@ export function deriveFacts(
       case 'feedback':
         f.handledAt = e.at;
         f.handledOnTime = f.handleDueAt ? e.at <= f.handleDueAt : null;
+        f.feedbacks.push({
+          at: e.at,
+          checkDueAt: add(e.at, rules.fileLimit),
+          checkedAt: null,
+          skipped: false,
+        });
+        break;
+      case 'assign':
+        f.userId = str(e.payload.userId);
+        break;
+      case 'unassign':
+        f.userId = null;
         break;
       case 'check':
+        if (pending && !pending.checkedAt && !pending.skipped) pending.checkedAt = e.at;
         f.checks.push({ at: e.at, pass: e.payload.pass === true });
         if (e.payload.pass !== true) {
           f.reworks.push({ at: e.at, unitId: f.unitId });

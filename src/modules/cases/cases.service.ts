@@ -34,8 +34,17 @@ export {
 } from './case-actor.js';
 export { CASES_SETTINGS_KEY, type CasesOptions, loadCasesOptions } from './case-engine.js';
 export { DEADLINE_RECOUNT_EVENT, type RecountResult } from './deadline-recount.service.js';
-export type { CaseFacts, DispatchFact, FactFilter, StateSpan } from './facts.service.js';
-export { stateAt } from './facts.service.js';
+export type {
+  CaseFacts,
+  DispatchFact,
+  FactFilter,
+  Metric,
+  OverdueOpen,
+  RollupCount,
+  RollupFilter,
+  StateSpan,
+} from './facts.service.js';
+export { chinaDay, dayStart, METRICS, stateAt } from './facts.service.js';
 export type { FiledCase, FileOptions, LocatedPlace } from './intake.service.js';
 export type { TimelineRecord, TransitionResult } from './transitions.service.js';
 export { FINAL_STATES } from './workflow.js';

@@ -7,17 +7,70 @@ import { type CaseFacts, deriveFacts, type FactEvent } from './case-facts.js';
 import type { Viewer } from './cases.store.js';
 import { rulesOf } from './catalogue.js';
 import { CaseFactsStore, type FactFilter } from './facts.store.js';
+import { type RollupFilter, RollupsStore } from './rollups.store.js';
 import type { CaseKind } from './workflow.js';
 
 export type { CaseFacts, DispatchFact, StateSpan } from './case-facts.js';
 export { stateAt } from './case-facts.js';
 export type { FactFilter } from './facts.store.js';
+export { chinaDay, dayStart, METRICS, type Metric } from './rollup.js';
+export type { RollupFilter } from './rollups.store.js';
+
+/** An open case whose running deadline has passed (for a bulletin's worst-overdue lists). */
+export interface OverdueOpen {
+  id: string;
+  number: string;
+  title: string;
+  areaCode: string;
+  unitId: string | null;
+  dueAt: Date;
+}
+
+/** One summed counter of a period (rollup.ts): a metric for a kind, a street, a unit and a person. */
+export interface RollupCount {
+  metric: number;
+  kind: string;
+  street: string;
+  unitId: string;
+  userId: string;
+  n: number;
+}
 
 export class CaseFactsReader {
   private readonly store: CaseFactsStore;
 
   constructor(private readonly engine: CaseEngine) {
     this.store = new CaseFactsStore(engine.db);
+  }
+
+  /**
+   * The roll-up counts of a period inside an area (district, street or community) — the caller has checked
+   * the area is in the viewer's scope; per metric, kind, street, unit and person (rollup.ts).
+   */
+  async counts(f: RollupFilter): Promise<RollupCount[]> {
+    const rows = await new RollupsStore(this.engine.db).counts(f);
+    return rows.map((r) => ({
+      metric: r.metric,
+      kind: r.kind,
+      street: r.street,
+      unitId: r.unit_id,
+      userId: r.user_id,
+      n: Number(r.n),
+    }));
+  }
+
+  /** The open cases of an area whose running deadline fell before `before`: the longest overdue `perGroup`
+   * per street and per unit (the cases as they stand now). */
+  async overdueOpen(v: Viewer, areaPrefix: string, before: Date, perGroup: number): Promise<OverdueOpen[]> {
+    const rows = await this.store.overdueOpen(v, areaPrefix, before, perGroup);
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      title: r.title,
+      areaCode: r.area_code,
+      unitId: r.assigned_unit_id,
+      dueAt: r.due_at as Date,
+    }));
   }
 
   /** The facts of every case the viewer sees that was alive in [from, to), replayed up to `to`. */

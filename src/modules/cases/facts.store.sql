@@ -4,13 +4,20 @@
 -- CaseFactsStore.factCases
 select "c"."id", "c"."number", "c"."kind", "c"."category_code", "c"."area_code", "c"."state", "c"."assigned_unit_id", "c"."title", "c"."created_at", "c"."closed_at", "c"."due_at", "c"."rating"
   from "cases" as "c"
-  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or ("c"."state" not in ($6, $7) and ("c"."closed_at" is null or "c"."closed_at" >= $8))) and "c"."area_code" like $9 and ("c"."assigned_unit_id" = $10 or c.whistle -> 'units' @> $11::jsonb or exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $12))
+  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or "c"."updated_at" >= $6 or "c"."state" not in ($7, $8, $9)) and "c"."area_code" like $10 and ("c"."assigned_unit_id" = $11 or c.whistle -> 'units' @> $12::jsonb or exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $13))
   order by "c"."created_at", "c"."id";
--- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, Date, "rejected", "merged", Date, "120101001%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"
+-- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, Date, Date, "closed", "rejected", "merged", "120101001%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"
 
 -- CaseFactsStore.factEvents
 select "e"."case_id", "e"."seq", "e"."type", "e"."from_state", "e"."to_state", "e"."at", "e"."payload"
   from "case_events" as "e"
-  where "e"."case_id" in (select "c"."id" from "cases" as "c" where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or ("c"."state" not in ($6, $7) and ("c"."closed_at" is null or "c"."closed_at" >= $8))) and "c"."area_code" like $9 and "c"."id" in ($10) and ("c"."assigned_unit_id" = $11 or c.whistle -> 'units' @> $12::jsonb or exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $13))) and "e"."at" < $14
+  where "e"."case_id" in (select "c"."id" from "cases" as "c" where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or "c"."updated_at" >= $6 or "c"."state" not in ($7, $8, $9)) and "c"."area_code" like $10 and "c"."id" in ($11) and ("c"."assigned_unit_id" = $12 or c.whistle -> 'units' @> $13::jsonb or exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $14))) and "e"."at" < $15
   order by "e"."case_id", "e"."seq";
--- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, Date, "rejected", "merged", Date, "120101001%", "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", Date
+-- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, Date, Date, "closed", "rejected", "merged", "120101001%", "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", Date
+
+-- CaseFactsStore.overdueOpen
+select "x"."id", "x"."number", "x"."title", "x"."area_code", "x"."assigned_unit_id", "x"."due_at"
+  from (select "c"."id", "c"."number", "c"."title", "c"."area_code", "c"."assigned_unit_id", "c"."due_at", row_number() over (partition by substr(c.area_code, 1, 9) order by c.due_at) as "rs", row_number() over (partition by c.assigned_unit_id order by c.due_at) as "ru" from "cases" as "c" where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."area_code" like $4 and "c"."state" in ($5, $6, $7, $8) and "c"."due_at" < $9) as "x"
+  where ("x"."rs" <= $10 or "x"."ru" <= $11)
+  order by "x"."due_at";
+-- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "120101%", "reported", "verifying", "dispatched", "handling", Date, 5, 5

@@ -21,14 +21,12 @@ export interface FactFilter {
 function scoped(db: Db, v: Viewer, f: FactFilter) {
   let q = visible(db.selectFrom('cases as c'), v)
     .where('c.created_at', '<', f.to)
-    // Cases rejected or merged before the period never reach its figures.
+    // Cases finished (closed, rejected, merged) and untouched since before the period never reach its figures.
     .where((eb) =>
       eb.or([
         eb('c.created_at', '>=', f.from),
-        eb.and([
-          eb('c.state', 'not in', ['rejected', 'merged']),
-          eb.or([eb('c.closed_at', 'is', null), eb('c.closed_at', '>=', f.from)]),
-        ]),
+        eb('c.updated_at', '>=', f.from),
+        eb('c.state', 'not in', ['closed', 'rejected', 'merged']),
       ]),
     );
   if (f.areaPrefix) q = q.where('c.area_code', 'like', `${f.areaPrefix}%`);
@@ -71,6 +69,30 @@ export class CaseFactsStore {
       .execute();
   }
 
+  /** Open cases of an area with the running deadline before `before`: `perGroup` longest overdue per street and unit. */
+  overdueOpen(v: Viewer, areaPrefix: string, before: Date, perGroup: number) {
+    const ranked = visible(this.db.selectFrom('cases as c'), v)
+      .select([
+        'c.id',
+        'c.number',
+        'c.title',
+        'c.area_code',
+        'c.assigned_unit_id',
+        'c.due_at',
+        sql<number>`row_number() over (partition by substr(c.area_code, 1, 9) order by c.due_at)`.as('rs'),
+        sql<number>`row_number() over (partition by c.assigned_unit_id order by c.due_at)`.as('ru'),
+      ])
+      .where('c.area_code', 'like', `${areaPrefix}%`)
+      .where('c.state', 'in', ['reported', 'verifying', 'dispatched', 'handling'])
+      .where('c.due_at', '<', before);
+    return this.db
+      .selectFrom(ranked.as('x'))
+      .select(['x.id', 'x.number', 'x.title', 'x.area_code', 'x.assigned_unit_id', 'x.due_at'])
+      .where((eb) => eb.or([eb('x.rs', '<=', perGroup), eb('x.ru', '<=', perGroup)]))
+      .orderBy('x.due_at')
+      .execute();
+  }
+
   /** The events of the same cases up to the period's end, oldest first per case. */
   factEvents(v: Viewer, f: FactFilter) {
     return this.db
@@ -95,4 +117,5 @@ const VIEWER: Viewer = { scope: '120101', unitId: ID, roles: ['leader'] };
 export const SQL_EXAMPLES: SqlExamples<CaseFactsStore> = {
   factCases: [VIEWER, FILTER],
   factEvents: [VIEWER, { ...FILTER, ids: [ID] }],
+  overdueOpen: [VIEWER, '120101', new Date('2026-04-01T00:00:00+08:00'), 5],
 };

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { BulletinOut } from './evaluation.schemas.js';
 
 type Bulletin = z.infer<typeof BulletinOut>;
-const GROUP_ZH = { street: '街道', department: '部门' } as const;
+const GROUP_ZH = { street: '街道', department: '部门', person: '承办人' } as const;
 
 /** Cells are numbers or strings, never formulas (names come from the database). */
 export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
@@ -23,7 +23,7 @@ export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
       t.change ?? '',
     ]);
   totals.getColumn(1).width = 36;
-  for (const group of ['street', 'department'] as const) {
+  for (const group of ['street', 'department', 'person'] as const) {
     const ws = wb.addWorksheet(`${GROUP_ZH[group]}排名`);
     for (const r of b.rankings.filter((x) => x.group === group)) {
       ws.addRow([`${r.zh} ${r.en}`]);

@@ -105,7 +105,8 @@ describeApi('evaluation API: indicators recount, drill-down, scope, schemes, bul
     expect(f.get('filing_rate')).toMatchObject({ numerator: 4, denominator: 5, rate: 80 });
     expect(new Set(f.get('filing_rate')?.caseIds)).toEqual(new Set([ids.a, ids.b, ids.c, ids.e]));
     expect(f.get('closing_rate')).toMatchObject({ numerator: 2, denominator: 2, rate: 100 });
-    expect(f.get('rework_rate')).toMatchObject({ numerator: 1, denominator: 2, caseIds: [ids.b] });
+    // Per check (核查次): b failed once then passed, a passed once.
+    expect(f.get('rework_rate')).toMatchObject({ numerator: 1, denominator: 3, caseIds: [ids.b] });
     expect(f.get('return_rate')).toMatchObject({ numerator: 0, denominator: 3 });
     // Every figure opens its cases through the case list's `ids` filter.
     const list = await leader.get(`/api/cases?ids=${f.get('closing_rate')?.caseIds.join(',')}`);
@@ -198,7 +199,13 @@ describeApi('evaluation API: indicators recount, drill-down, scope, schemes, bul
     expect(x.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.raw as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['总体指标', '街道排名', '部门排名', '超期案件']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '总体指标',
+      '街道排名',
+      '部门排名',
+      '承办人排名',
+      '超期案件',
+    ]);
     const byNumber = await leader.get(`/api/cases/${numberA}`);
     expect([byNumber.status, byNumber.json.id]).toEqual([200, ids.a]);
     expect((await inspector.get('/api/cases/12010120261202999999')).status).toBe(404);

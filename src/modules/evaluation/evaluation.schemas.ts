@@ -52,11 +52,11 @@ export const IndicatorsOut = z.object({
 const RuleBase = {
   id: z.string().regex(/^[a-z0-9_-]{1,40}$/),
   label: text(100).min(1),
-  /** Whom the rule scores: streets (街道), departments (部门), or both. */
+  /** Whom the rule scores: streets (街道), departments (部门), people (承办人), or several. */
   appliesTo: z
-    .array(z.enum(['street', 'department']))
+    .array(z.enum(['street', 'department', 'person']))
     .min(1)
-    .max(2),
+    .max(3),
 };
 const Points = z.number().min(0).max(100);
 export const PER_CASE_FACTS = ['rework', 'rework_3', 'return', 'overdue'] as const;
@@ -165,7 +165,7 @@ export const ScoreItem = z.object({
   caseIds: z.array(z.string()),
 });
 export const UnitScore = z.object({
-  group: z.enum(['street', 'department']),
+  group: z.enum(['street', 'department', 'person']),
   id: z.string(),
   name: z.string(),
   score: z.number(),
@@ -186,6 +186,8 @@ export const ScoresOut = z.object({
   }),
   streets: z.array(UnitScore),
   departments: z.array(UnitScore),
+  /** People (承办人): the assignees of the district's cases, scored by the rules that apply to persons. */
+  people: z.array(UnitScore),
 });
 
 export const RankRow = z.object({
@@ -204,7 +206,7 @@ export const BulletinOut = z.object({
   totals: z.array(FigureOut.extend({ previous: z.number().nullable(), change: z.number().nullable() })),
   rankings: z.array(
     z.object({
-      group: z.enum(['street', 'department']),
+      group: z.enum(['street', 'department', 'person']),
       key: z.string(),
       zh: z.string(),
       en: z.string(),
@@ -213,7 +215,7 @@ export const BulletinOut = z.object({
   ),
   worstOverdue: z.array(
     z.object({
-      group: z.enum(['street', 'department']),
+      group: z.enum(['street', 'department', 'person']),
       id: z.string(),
       name: z.string(),
       cases: z.array(

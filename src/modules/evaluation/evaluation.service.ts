@@ -8,7 +8,15 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { type Principal, seesByUnitOnly, unitInScope } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
-import type { CaseFacts, FactFilter } from '../cases/cases.service.js';
+import type {
+  CaseFacts,
+  FactFilter,
+  OverdueOpen,
+  RollupCount,
+  RollupFilter,
+} from '../cases/cases.service.js';
+import { chinaDay, dayStart } from '../cases/cases.service.js';
+import { userNames } from '../org/members.service.js';
 import { activeUnitAreas, unitNames } from '../org/org.service.js';
 import { areaNames, findArea } from '../places/places.service.js';
 import type { FigureQueryT, SchemeT } from './evaluation.schemas.js';
@@ -25,12 +33,30 @@ import {
 } from './indicators.js';
 import { type NamedPeriod, parsePeriod, previousPeriod, todayOf } from './period.js';
 import { rank } from './ranking.js';
-import { compositeScore, DEFAULT_SCHEME, type Group, type ScoreItem } from './scheme.js';
+import { addToBag, type CountBag, countsCounter, emptyBag, figuresFromCounts } from './rollup-figures.js';
+import {
+  compositeScore,
+  DEFAULT_SCHEME,
+  factsCounter,
+  type Group,
+  type PerCaseCounter,
+  type ScoreItem,
+} from './scheme.js';
 
-/** The one read evaluation needs from cases (`cases.facts`). */
+/** The reads evaluation needs from cases (`cases.facts`): case facts, and the roll-up counts. */
 export interface CaseFactsSource {
   facts(v: Pick<Principal, 'scope' | 'unitId' | 'roles'>, f: FactFilter): Promise<CaseFacts[]>;
+  counts(f: RollupFilter): Promise<RollupCount[]>;
+  overdueOpen(
+    v: Pick<Principal, 'scope' | 'unitId' | 'roles'>,
+    areaPrefix: string,
+    before: Date,
+    perGroup: number,
+  ): Promise<OverdueOpen[]>;
 }
+
+/** Whether a period can be read from the per-day roll-ups: it ends at a day boundary (not a running day). */
+export const countable = (p: AsOf) => dayStart(chinaDay(p.end)).getTime() === p.end.getTime();
 
 export const DEFINITIONS = [
   '应结案: filed cases closed in the period, or open at its end with their handling deadline inside it; cases deferred (缓办) at the end are left out.',
@@ -48,9 +74,9 @@ export interface UnitScoreOut {
   grade: { label: string; colour: SchemeT['grades'][number]['colour'] };
   items: ScoreItem[];
   figures: Record<string, { rate: number | null; numerator: number; denominator: number | null }>;
-  /** Not in the API answer: for rankings and overdue lists. */
+  /** Not in the API answer: for rankings and overdue lists (facts only when read from facts). */
   all: Record<IndicatorKey, Figure>;
-  facts: CaseFacts[];
+  facts: CaseFacts[] | null;
 }
 
 export const periodOut = (p: NamedPeriod) => ({
@@ -199,47 +225,107 @@ export class Evaluation {
 
   // ---------- scores ----------
 
-  /** Streets and departments of a district with their figures and composite score under the scheme in force. */
-  async scoreUnits(p: Principal, area: string, period: NamedPeriod) {
+  /**
+   * Streets, departments and people of an area with their figures and composite score under the scheme in
+   * force. Read from the roll-ups when the period ends at a day boundary and the area is a district, street
+   * or community (`source: 'rollups'`); otherwise from the case facts (a running day, a grid).
+   */
+  async scoreUnits(p: Principal, area: string, period: NamedPeriod, opts: { facts?: boolean } = {}) {
     const district = area.slice(0, 6);
     const target = await this.resolveTarget(p, { area });
-    const [facts, scheme] = await Promise.all([
-      this.facts(p, period, target),
-      this.schemeInForce(district, period.label.slice(0, 7)),
-    ]);
-    const byStreet = new Map<string, CaseFacts[]>();
-    const byUnit = new Map<string, CaseFacts[]>();
-    for (const f of facts) {
-      const street = f.areaCode.slice(0, 9);
-      byStreet.set(street, [...(byStreet.get(street) ?? []), f]);
-      if (f.unitId) byUnit.set(f.unitId, [...(byUnit.get(f.unitId) ?? []), f]);
+    const scheme = await this.schemeInForce(district, period.label.slice(0, 7));
+    const fromCounts = !opts.facts && countable(period) && area.length <= 12;
+    type Data = { all: Record<IndicatorKey, Figure>; perCase: PerCaseCounter; facts: CaseFacts[] | null };
+    const groups = {
+      street: new Map<string, Data>(),
+      department: new Map<string, Data>(),
+      person: new Map<string, Data>(),
+    };
+    let totals: Data;
+    if (fromCounts) {
+      const counts = await this.cases.counts({
+        fromDay: chinaDay(period.from),
+        endDay: chinaDay(period.end),
+        areaPrefix: area,
+      });
+      const total = emptyBag();
+      const bags = {
+        street: new Map<string, CountBag>(),
+        department: new Map<string, CountBag>(),
+        person: new Map<string, CountBag>(),
+      };
+      const into = (m: Map<string, CountBag>, k: string, c: RollupCount) => {
+        const b = m.get(k) ?? emptyBag();
+        m.set(k, b);
+        addToBag(b, c);
+      };
+      for (const c of counts) {
+        addToBag(total, c);
+        into(bags.street, c.street, c);
+        if (c.unitId) into(bags.department, c.unitId, c);
+        if (c.userId) into(bags.person, c.userId, c);
+      }
+      const data = (b: CountBag): Data => ({
+        all: figuresFromCounts(b),
+        perCase: countsCounter(b),
+        facts: null,
+      });
+      totals = data(total);
+      for (const g of ['street', 'department', 'person'] as const)
+        for (const [k, b] of bags[g]) groups[g].set(k, data(b));
+    } else {
+      const facts = await this.facts(p, period, target);
+      const lists = {
+        street: new Map<string, CaseFacts[]>(),
+        department: new Map<string, CaseFacts[]>(),
+        person: new Map<string, CaseFacts[]>(),
+      };
+      const push = (m: Map<string, CaseFacts[]>, k: string, f: CaseFacts) => {
+        const list = m.get(k);
+        if (list) list.push(f);
+        else m.set(k, [f]);
+      };
+      for (const f of facts) {
+        push(lists.street, f.areaCode.slice(0, 9), f);
+        if (f.unitId) push(lists.department, f.unitId, f);
+        if (f.userId) push(lists.person, f.userId, f);
+      }
+      const data = (list: CaseFacts[]): Data => ({
+        all: computeAll(list, period),
+        perCase: factsCounter(list, period),
+        facts: list,
+      });
+      totals = data(facts);
+      for (const g of ['street', 'department', 'person'] as const)
+        for (const [k, list] of lists[g]) groups[g].set(k, data(list));
     }
-    const [streetNames, deptNames] = await Promise.all([
-      areaNames(this.db, [...byStreet.keys()]),
-      unitNames(this.db, [...byUnit.keys()]),
+    const [streetNames, deptNames, personNames] = await Promise.all([
+      areaNames(this.db, [...groups.street.keys()]),
+      unitNames(this.db, [...groups.department.keys()]),
+      userNames(this.db, [...groups.person.keys()]),
     ]);
-    const score = (group: Group, id: string, name: string, list: CaseFacts[]): UnitScoreOut => {
-      const all = computeAll(list, period);
-      const c = compositeScore(scheme.scheme, group, all, list, period);
+    const score = (group: Group, id: string, name: string, d: Data): UnitScoreOut => {
+      const c = compositeScore(scheme.scheme, group, d.all, d.perCase);
       const figures: UnitScoreOut['figures'] = {};
-      for (const d of INDICATORS)
-        figures[d.key] = {
-          rate: all[d.key].rate,
-          numerator: all[d.key].numerator,
-          denominator: all[d.key].denominator,
+      for (const x of INDICATORS)
+        figures[x.key] = {
+          rate: d.all[x.key].rate,
+          numerator: d.all[x.key].numerator,
+          denominator: d.all[x.key].denominator,
         };
-      return { group, id, name, ...c, figures, all, facts: list };
+      return { group, id, name, ...c, figures, all: d.all, facts: d.facts };
     };
     const byScore = (a: UnitScoreOut, b: UnitScoreOut) => b.score - a.score || a.name.localeCompare(b.name);
+    const list = (g: Group, names: Map<string, string>) =>
+      [...groups[g]].map(([id, d]) => score(g, id, names.get(id) ?? id, d)).sort(byScore);
     return {
       scheme,
-      facts,
-      streets: [...byStreet]
-        .map(([id, list]) => score('street', id, streetNames.get(id) ?? id, list))
-        .sort(byScore),
-      departments: [...byUnit]
-        .map(([id, list]) => score('department', id, deptNames.get(id) ?? id, list))
-        .sort(byScore),
+      source: fromCounts ? ('rollups' as const) : ('facts' as const),
+      totals: totals.all,
+      facts: totals.facts,
+      streets: list('street', streetNames),
+      departments: list('department', deptNames),
+      people: list('person', personNames),
     };
   }
 
@@ -253,6 +339,7 @@ export class Evaluation {
       scheme: { name: s.scheme.scheme.name, source: s.scheme.source, period: s.scheme.period },
       streets: s.streets.map(strip),
       departments: s.departments.map(strip),
+      people: s.people.map(strip),
     };
   }
 
@@ -266,14 +353,16 @@ export class Evaluation {
       this.scoreUnits(p, q.district, before),
       areaNames(this.db, [q.district]),
     ]);
-    const totalsNow = computeAll(now.facts, period);
-    const totalsPrev = computeAll(prev.facts, before);
+    const totalsNow = now.totals;
+    const totalsPrev = prev.totals;
     const change = (a: number | null, b: number | null) =>
       a === null || b === null ? null : Math.round((a - b) * 100) / 100;
     const value = (f: Figure) => (f.denominator === null ? f.numerator : f.rate);
-    const rankings = (['street', 'department'] as const).flatMap((group) => {
-      const list = group === 'street' ? now.streets : now.departments;
-      const prevById = new Map((group === 'street' ? prev.streets : prev.departments).map((u) => [u.id, u]));
+    const groupOf = (s: typeof now, group: Group) =>
+      group === 'street' ? s.streets : group === 'department' ? s.departments : s.people;
+    const rankings = (['street', 'department', 'person'] as const).flatMap((group) => {
+      const list = groupOf(now, group);
+      const prevById = new Map(groupOf(prev, group).map((u) => [u.id, u]));
       const metrics = [
         {
           key: 'composite',
@@ -309,13 +398,31 @@ export class Evaluation {
         }),
       }));
     });
+    // From facts: the cases overdue at the period's end. From roll-ups (no case ids): the cases still open
+    // now whose running deadline passed before the period's end, five per street and per unit.
+    const stillOpen = now.facts ? [] : await this.cases.overdueOpen(p, q.district, period.end, 5);
     const worstOverdue = [...now.streets, ...now.departments].map((u) => ({
       group: u.group,
       id: u.id,
       name: u.name,
-      cases: u.facts
-        .filter((f) => isOverdue(f, period))
-        .map((f) => ({ id: f.id, number: f.number, title: f.title, overdueHours: overdueHours(f, period) }))
+      cases: (u.facts
+        ? u.facts
+            .filter((f) => isOverdue(f, period))
+            .map((f) => ({
+              id: f.id,
+              number: f.number,
+              title: f.title,
+              overdueHours: overdueHours(f, period),
+            }))
+        : stillOpen
+            .filter((c) => (u.group === 'street' ? c.areaCode.startsWith(u.id) : c.unitId === u.id))
+            .map((c) => ({
+              id: c.id,
+              number: c.number,
+              title: c.title,
+              overdueHours: Math.round(((period.end.getTime() - c.dueAt.getTime()) / 3_600_000) * 10) / 10,
+            }))
+      )
         .sort((a, b) => b.overdueHours - a.overdueHours)
         .slice(0, 5),
     }));

@@ -4,7 +4,7 @@ import type { SchemeT } from './evaluation.schemas.js';
 import { computeAll, dueToClose, percent } from './indicators.js';
 import { parsePeriod } from './period.js';
 import { rank } from './ranking.js';
-import { compositeScore, DEFAULT_SCHEME, gradeOf } from './scheme.js';
+import { compositeScore, DEFAULT_SCHEME, factsCounter, gradeOf } from './scheme.js';
 
 const month = parsePeriod({ period: '2026-03' }, new Date('2026-06-01T00:00:00Z'));
 const at = (day: number, hour = 10) => new Date(Date.UTC(2026, 2, day, hour - 8));
@@ -41,6 +41,8 @@ function fact(
     rejectedAt: null,
     dispatches: [{ at: at(2), unitId: 'u1', signDueAt: at(2, 12), signedAt: at(2, 11), returnedAt: null }],
     unitId: 'u1',
+    userId: null,
+    feedbacks: [],
     reworks: [],
     checks: [],
     extensionApproved: false,
@@ -78,6 +80,53 @@ describe('indicators', () => {
     const f = computeAll([fact(1), fact(2, { suspended: true })], month);
     expect(f.closing_rate).toMatchObject({ numerator: 0, denominator: 1 });
     expect(f.overdue_count.caseIds).toEqual(['c1']);
+  });
+});
+
+describe('按时派遣率 and 按时核查率', () => {
+  it('dispatch: first dispatch before the filing deadline; a filed case still waiting past it counts as late', () => {
+    const onTime = fact(1); // reported 1st 10:00, file due 2nd 10:00, dispatched 2nd 10:00
+    const late = fact(2);
+    late.dispatches = [{ ...(late.dispatches[0] as CaseFacts['dispatches'][number]), at: at(3) }];
+    const waiting = fact(3);
+    waiting.dispatches = [];
+    waiting.states = waiting.states.slice(0, 2); // filed, never dispatched
+    const fresh = fact(4);
+    fresh.dispatches = [];
+    fresh.states = fresh.states.slice(0, 2);
+    fresh.fileDueAt = new Date('2026-04-02T00:00:00Z'); // not yet due at the month's end
+    const f = computeAll([onTime, late, waiting, fresh], month);
+    expect(f.ontime_dispatch_rate).toMatchObject({ numerator: 1, denominator: 3, rate: 33.33 });
+    expect(f.ontime_dispatch_rate.caseIds).toEqual(['c1']);
+  });
+
+  it('check: per feedback, within the filing limit from it; skipped checks are out, overdue waits are in', () => {
+    const a = fact(1);
+    a.feedbacks = [
+      { at: at(3), checkDueAt: at(4), checkedAt: at(3, 15), skipped: false },
+      { at: at(6), checkDueAt: at(7), checkedAt: at(8), skipped: false },
+    ];
+    const b = fact(2);
+    b.feedbacks = [{ at: at(9), checkDueAt: at(10), checkedAt: null, skipped: true }];
+    const c = fact(3);
+    c.feedbacks = [
+      { at: at(31), checkDueAt: new Date('2026-04-01T02:00:00Z'), checkedAt: null, skipped: false },
+    ];
+    const d = fact(4);
+    d.feedbacks = [{ at: at(10), checkDueAt: at(11), checkedAt: null, skipped: false }];
+    const f = computeAll([a, b, c, d], month);
+    // a: 2 checks, 1 on time; b skipped; c due after the month; d waiting past its due.
+    expect(f.ontime_check_rate).toMatchObject({ numerator: 1, denominator: 3 });
+    expect(f.ontime_check_rate.denominatorIds).toEqual(['c1', 'c4']);
+  });
+
+  it('scores people (承办人) by the rules that apply to persons', () => {
+    const facts = [fact(1, { closedDay: 4 }), fact(2, { closedDay: 20 })];
+    const all = computeAll(facts, month);
+    const person = compositeScore(DEFAULT_SCHEME, 'person', all, factsCounter(facts, month));
+    expect(person.items.map((i) => i.ruleId)).toEqual(['ontime_closing', 'rework']);
+    // 按期 50% is 20 points below 70%: 50 − 20 = 30.
+    expect(person.score).toBe(30);
   });
 });
 
@@ -145,7 +194,7 @@ describe('scheme', () => {
       ],
       grades: DEFAULT_SCHEME.grades,
     };
-    const s = compositeScore(scheme, 'street', computeAll(facts, month), facts, month);
+    const s = compositeScore(scheme, 'street', computeAll(facts, month), factsCounter(facts, month));
     // 按期 60% is 10 points below 70%: 50 − 10 = 40; 结案率 100% × 20 = 20; one rework −0.2.
     expect(s.items.map((i) => [i.ruleId, i.points])).toEqual([
       ['on', 40],

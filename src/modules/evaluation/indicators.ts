@@ -11,6 +11,19 @@
  *   district's working time from signing (签收), extended by approved extensions, suspended time left out —
  *   or a consultation was answered on the call within the filing limit.
  * - Unrated cases (未评价) are left out of 满意率's denominator; the count of rated cases is shown beside it.
+ * - Steps that can happen more than once in a case count per occurrence (件次), as the 数字城管 reports do:
+ *   按时签收率 and 回退率 count dispatches (派遣次), 返工率 counts checks (核查次), 按时核查率 counts feedbacks.
+ *   The case lists behind them name each case once. (This is also what lets the figures be kept as
+ *   per-day counters, see cases/rollup.ts: a per-case "any of its dispatches in the period" is not additive.)
+ * - 按时派遣率 (on-time dispatch): the catalogue has no separate dispatch limit; the command centre's clock
+ *   from the report runs under the category's filing limit (立案时限) until the case goes to a unit, so a
+ *   case is dispatched on time when its first dispatch (派遣) comes before the filing deadline. Counted over
+ *   the cases reported in the period whose dispatch is settled by its end: dispatched, or filed and still
+ *   waiting with the filing deadline passed. Cases answered on the call or rejected never need a dispatch.
+ * - 按时核查率 (on-time check): the check (核查) is the command centre's step too, so it runs under the
+ *   filing limit counted from the feedback (反馈). Counted over the feedbacks of the period whose check is
+ *   settled by its end: checked, or still waiting with the check deadline passed. Feedbacks closed without
+ *   a check (categories that need none) are left out.
  */
 import type { CaseFacts } from '../cases/cases.service.js';
 import { stateAt } from '../cases/cases.service.js';
@@ -39,6 +52,8 @@ export const INDICATOR_KEYS = [
   'rework_rate',
   'return_rate',
   'ontime_sign_rate',
+  'ontime_dispatch_rate',
+  'ontime_check_rate',
   'overdue_count',
   'backlog_count',
   'hotline_response_rate',
@@ -70,20 +85,8 @@ export interface AsOf extends Period {
   end: Date;
 }
 
-/** Indicators the existing case events cannot support, and why. */
-export const UNAVAILABLE: readonly { key: string; zh: string; reason: string }[] = [
-  {
-    key: 'ontime_dispatch_rate',
-    zh: '按时派遣率',
-    reason:
-      'The catalogue has no dispatch time limit: the clock stops at 立案 and restarts at 派遣, so there is no deadline to be on time for.',
-  },
-  {
-    key: 'ontime_check_rate',
-    zh: '按时核查率',
-    reason: 'The catalogue has no check (核查) time limit: no clock runs between 反馈 and 核查.',
-  },
-];
+/** Indicators the existing case events cannot support, and why (none left). */
+export const UNAVAILABLE: readonly { key: string; zh: string; reason: string }[] = [];
 
 const MS_DAY = 86_400_000;
 /** 积案: open longer than this many natural days. */
@@ -102,6 +105,17 @@ function rate(num: readonly CaseFacts[], den: readonly CaseFacts[]): Figure {
     rate: percent(num.length, den.length),
     caseIds: num.map((f) => f.id),
     denominatorIds: den.map((f) => f.id),
+  };
+}
+/** A rate over occurrences (件次): each entry is one occurrence in its case; the case lists name a case once. */
+function occurrences(num: readonly CaseFacts[], den: readonly CaseFacts[]): Figure {
+  const ids = (xs: readonly CaseFacts[]) => [...new Set(xs.map((f) => f.id))];
+  return {
+    numerator: num.length,
+    denominator: den.length,
+    rate: percent(num.length, den.length),
+    caseIds: ids(num),
+    denominatorIds: ids(den),
   };
 }
 function count(num: readonly CaseFacts[]): Figure {
@@ -150,18 +164,43 @@ export function isOverdue(f: CaseFacts, p: AsOf): boolean {
 }
 
 /** The dispatches made in the period whose signing is settled (signed, returned, or due) by its end. */
-function settledDispatches(facts: readonly CaseFacts[], p: AsOf) {
+export function settledDispatches(facts: readonly CaseFacts[], p: AsOf) {
+  const den: CaseFacts[] = [];
+  const num: CaseFacts[] = [];
+  for (const f of facts)
+    for (const d of f.dispatches) {
+      if (!within(d.at, p) || !(d.signedAt || d.returnedAt || d.signDueAt < p.end)) continue;
+      den.push(f);
+      if (d.signedAt && d.signedAt <= d.signDueAt) num.push(f);
+    }
+  return { num, den };
+}
+
+/** 按时派遣: see the file's header. */
+export function settledFirstDispatches(facts: readonly CaseFacts[], p: AsOf) {
   const den: CaseFacts[] = [];
   const num: CaseFacts[] = [];
   for (const f of facts) {
-    const ds = f.dispatches.filter(
-      (d) => within(d.at, p) && (within(d.signedAt, p) || within(d.returnedAt, p) || d.signDueAt < p.end),
-    );
-    const d = ds[ds.length - 1];
-    if (!d) continue;
-    den.push(f);
-    if (d.signedAt && d.signedAt < p.end && d.signedAt <= d.signDueAt) num.push(f);
+    if (!within(f.reportedAt, p)) continue;
+    const first = f.dispatches[0];
+    if (first) {
+      den.push(f);
+      if (first.at <= f.fileDueAt) num.push(f);
+    } else if (stateAtEnd(f, p) === 'filed' && f.fileDueAt < p.end) den.push(f);
   }
+  return { num, den };
+}
+
+/** 按时核查: see the file's header. */
+export function settledChecks(facts: readonly CaseFacts[], p: AsOf) {
+  const den: CaseFacts[] = [];
+  const num: CaseFacts[] = [];
+  for (const f of facts)
+    for (const b of f.feedbacks) {
+      if (!within(b.at, p) || b.skipped || !(b.checkedAt || b.checkDueAt < p.end)) continue;
+      den.push(f);
+      if (b.checkedAt && b.checkedAt <= b.checkDueAt) num.push(f);
+    }
   return { num, den };
 }
 
@@ -224,11 +263,13 @@ export const INDICATORS: readonly IndicatorDef[] = [
     zh: '返工率',
     en: 'Rework rate',
     better: 'lower',
-    // Cases sent back after a failed 核查 in the period / cases handled (反馈) or sent back in the period.
+    // Checks (核查) in the period that failed and sent the case back / checks in the period.
     compute(facts, p) {
-      const reworked = facts.filter((f) => f.reworks.some((r) => within(r.at, p)));
-      const handled = facts.filter((f) => within(f.handledAt, p) || f.reworks.some((r) => within(r.at, p)));
-      return rate(reworked, handled);
+      const checks = facts.flatMap((f) => f.checks.filter((c) => within(c.at, p)).map((c) => ({ f, c })));
+      return occurrences(
+        checks.filter((x) => !x.c.pass).map((x) => x.f),
+        checks.map((x) => x.f),
+      );
     },
   },
   {
@@ -237,12 +278,12 @@ export const INDICATORS: readonly IndicatorDef[] = [
     zh: '回退率（退单）',
     en: 'Return rate',
     better: 'lower',
-    // Cases a unit returned (退单) in the period / cases dispatched in the period.
+    // Dispatches made in the period that the unit returned (退单) by its end / dispatches made in the period.
     compute(facts, p) {
-      const dispatched = facts.filter((f) => f.dispatches.some((d) => within(d.at, p)));
-      return rate(
-        dispatched.filter((f) => f.dispatches.some((d) => within(d.returnedAt, p))),
-        dispatched,
+      const ds = facts.flatMap((f) => f.dispatches.filter((d) => within(d.at, p)).map((d) => ({ f, d })));
+      return occurrences(
+        ds.filter((x) => x.d.returnedAt).map((x) => x.f),
+        ds.map((x) => x.f),
       );
     },
   },
@@ -254,7 +295,29 @@ export const INDICATORS: readonly IndicatorDef[] = [
     better: 'higher',
     compute(facts, p) {
       const { num, den } = settledDispatches(facts, p);
+      return occurrences(num, den);
+    },
+  },
+  {
+    key: 'ontime_dispatch_rate',
+    family: 'city',
+    zh: '按时派遣率',
+    en: 'On-time dispatch rate',
+    better: 'higher',
+    compute(facts, p) {
+      const { num, den } = settledFirstDispatches(facts, p);
       return rate(num, den);
+    },
+  },
+  {
+    key: 'ontime_check_rate',
+    family: 'city',
+    zh: '按时核查率',
+    en: 'On-time check rate',
+    better: 'higher',
+    compute(facts, p) {
+      const { num, den } = settledChecks(facts, p);
+      return occurrences(num, den);
     },
   },
   {
@@ -291,7 +354,7 @@ export const INDICATORS: readonly IndicatorDef[] = [
       const onCall = requests(facts).filter(
         (f) => f.dispatches.length === 0 && within(f.closedAt, p) && f.closedOnTime === true,
       );
-      return rate([...num, ...onCall], [...den, ...onCall]);
+      return occurrences([...num, ...onCall], [...den, ...onCall]);
     },
   },
   {

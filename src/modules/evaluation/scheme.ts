@@ -4,10 +4,11 @@
  * rule and the cases behind it. Pure; the default scheme is modelled on EVALUATION.md.
  */
 import type { CaseFacts } from '../cases/cases.service.js';
-import type { SchemeRuleT, SchemeT } from './evaluation.schemas.js';
+import type { PER_CASE_FACTS, SchemeRuleT, SchemeT } from './evaluation.schemas.js';
 import { type AsOf, type Figure, INDICATOR_BY_KEY, type IndicatorKey, isOverdue } from './indicators.js';
 
-export type Group = 'street' | 'department';
+/** Who a rule scores: a street (街道), a department (部门), or a person (承办人, the case's assignee). */
+export type Group = 'street' | 'department' | 'person';
 
 /** The default: 按期结案率 ≥ 70 % earns 50, 结案率 ≥ 90 % earns 20 (−1 per point below), 按时签收率 × 10,
  * 12345 满意率 × 20, −0.2 per case sent back after a failed 核查, −0.5 per case failing it three times. */
@@ -17,7 +18,7 @@ export const DEFAULT_SCHEME: SchemeT = {
     {
       id: 'ontime_closing',
       label: '按期结案率（≥70%得50分，每低1个百分点扣1分）',
-      appliesTo: ['street', 'department'],
+      appliesTo: ['street', 'department', 'person'],
       kind: 'threshold',
       indicator: 'ontime_closing_rate',
       threshold: 70,
@@ -60,8 +61,8 @@ export const DEFAULT_SCHEME: SchemeT = {
     },
     {
       id: 'rework',
-      label: '核查不通过返工，每件扣0.2分',
-      appliesTo: ['street', 'department'],
+      label: '核查不通过返工，每件次扣0.2分',
+      appliesTo: ['street', 'department', 'person'],
       kind: 'per_case',
       fact: 'rework',
       amount: -0.2,
@@ -96,7 +97,8 @@ export interface ScoreItem {
 
 const round2 = (x: number) => Math.round(x * 100 + (x >= 0 ? 1e-9 : -1e-9)) / 100;
 
-/** The cases with a per-case fact in the period. */
+/** The occurrences of a per-case fact in the period, one entry per occurrence (a case twice sent back is
+ * there twice): failed checks (rework), returns (退单) made in the period, third failed checks, overdue cases. */
 export function casesWithFact(
   fact: 'rework' | 'rework_3' | 'return' | 'overdue',
   facts: readonly CaseFacts[],
@@ -105,11 +107,11 @@ export function casesWithFact(
   const within = (t: Date | null) => !!t && t >= p.from && t < p.end;
   switch (fact) {
     case 'rework':
-      return facts.filter((f) => f.reworks.some((r) => within(r.at)));
+      return facts.flatMap((f) => f.reworks.filter((r) => within(r.at)).map(() => f));
     case 'rework_3':
       return facts.filter((f) => f.reworks.length >= 3 && within(f.reworks[2]?.at ?? null));
     case 'return':
-      return facts.filter((f) => f.dispatches.some((d) => within(d.returnedAt)));
+      return facts.flatMap((f) => f.dispatches.filter((d) => within(d.returnedAt)).map(() => f));
     case 'overdue':
       return facts.filter((f) => isOverdue(f, p));
     default: {
@@ -119,12 +121,23 @@ export function casesWithFact(
   }
 }
 
+export type PerCaseFact = (typeof PER_CASE_FACTS)[number];
+/** How many occurrences of a per-case fact there are, and in which cases (ids may be unknown: roll-ups). */
+export type PerCaseCounter = (fact: PerCaseFact) => { count: number; caseIds: string[] };
+
+/** The per-case counter over case facts. */
+export function factsCounter(facts: readonly CaseFacts[], p: AsOf): PerCaseCounter {
+  return (fact) => {
+    const hit = casesWithFact(fact, facts, p);
+    return { count: hit.length, caseIds: [...new Set(hit.map((f) => f.id))] };
+  };
+}
+
 /** One rule's points for one street or department; a rate with no cases behind it earns the full points. */
 export function scoreRule(
   rule: SchemeRuleT,
   figures: Record<IndicatorKey, Figure>,
-  facts: readonly CaseFacts[],
-  p: AsOf,
+  perCase: PerCaseCounter,
 ): ScoreItem {
   const base = { ruleId: rule.id, label: rule.label, kind: rule.kind };
   switch (rule.kind) {
@@ -171,15 +184,15 @@ export function scoreRule(
       };
     }
     case 'per_case': {
-      const hit = casesWithFact(rule.fact, facts, p);
-      const points = round2(hit.length * rule.amount);
+      const hit = perCase(rule.fact);
+      const points = round2(hit.count * rule.amount);
       return {
         ...base,
         indicator: null,
         rate: null,
         points,
-        explain: `${hit.length} × ${rule.amount} = ${points}`,
-        caseIds: hit.map((f) => f.id),
+        explain: `${hit.count} × ${rule.amount} = ${points}`,
+        caseIds: hit.caseIds,
       };
     }
     default: {
@@ -194,8 +207,7 @@ export function compositeScore(
   scheme: SchemeT,
   group: Group,
   figures: Record<IndicatorKey, Figure>,
-  facts: readonly CaseFacts[],
-  p: AsOf,
+  perCase: PerCaseCounter,
 ): {
   score: number;
   grade: { label: string; colour: SchemeT['grades'][number]['colour'] };
@@ -203,7 +215,7 @@ export function compositeScore(
 } {
   const items = scheme.rules
     .filter((r) => r.appliesTo.includes(group))
-    .map((r) => scoreRule(r, figures, facts, p));
+    .map((r) => scoreRule(r, figures, perCase));
   const score = round2(items.reduce((s, i) => s + i.points, 0));
   return { score, grade: gradeOf(scheme, score), items };
 }

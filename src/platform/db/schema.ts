@@ -226,6 +226,19 @@ export interface CasesTable {
   media_url: string | null;
 }
 
+/** Per-day counters of what the indicators count (0020_cases.sql, cases/rollup.ts). */
+export interface CaseRollupsTable {
+  metric: number;
+  known: number;
+  stamp: number;
+  due: Generated<number>;
+  area_code: string;
+  unit_id: Generated<string>;
+  user_id: Generated<string>;
+  kind: string;
+  n: number;
+}
+
 export interface CaseEventsTable {
   id: Generated<number>;
   case_id: string;
@@ -645,6 +658,7 @@ export interface DB extends EmergencyTables {
   categories: CategoriesTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
+  case_rollups: CaseRollupsTable;
   idempotency_keys: IdempotencyKeysTable;
   attachments: AttachmentsTable;
   saved_views: SavedViewsTable;

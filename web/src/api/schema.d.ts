@@ -5449,7 +5449,7 @@ export interface paths {
                             rankings: {
                                 en: string;
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 key: string;
                                 rows: {
                                     change: number | null;
@@ -5485,7 +5485,7 @@ export interface paths {
                                     title: string;
                                 }[];
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 id: string;
                                 name: string;
                             }[];
@@ -5744,20 +5744,20 @@ export interface paths {
                                 }[];
                                 name: string;
                                 rules: ({
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "rate_points";
                                     label: string;
                                     points: number;
                                 } | {
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     deductPerPoint: number;
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "threshold";
                                     label: string;
@@ -5765,7 +5765,7 @@ export interface paths {
                                     threshold: number;
                                 } | {
                                     amount: number;
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     /** @enum {string} */
                                     fact: "rework" | "rework_3" | "return" | "overdue";
                                     id: string;
@@ -5804,20 +5804,20 @@ export interface paths {
                             }[];
                             name: string;
                             rules: ({
-                                appliesTo: ("street" | "department")[];
+                                appliesTo: ("street" | "department" | "person")[];
                                 id: string;
                                 /** @enum {string} */
-                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                 /** @enum {string} */
                                 kind: "rate_points";
                                 label: string;
                                 points: number;
                             } | {
-                                appliesTo: ("street" | "department")[];
+                                appliesTo: ("street" | "department" | "person")[];
                                 deductPerPoint: number;
                                 id: string;
                                 /** @enum {string} */
-                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                 /** @enum {string} */
                                 kind: "threshold";
                                 label: string;
@@ -5825,7 +5825,7 @@ export interface paths {
                                 threshold: number;
                             } | {
                                 amount: number;
-                                appliesTo: ("street" | "department")[];
+                                appliesTo: ("street" | "department" | "person")[];
                                 /** @enum {string} */
                                 fact: "rework" | "rework_3" | "return" | "overdue";
                                 id: string;
@@ -5856,20 +5856,20 @@ export interface paths {
                                 }[];
                                 name: string;
                                 rules: ({
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "rate_points";
                                     label: string;
                                     points: number;
                                 } | {
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     deductPerPoint: number;
                                     id: string;
                                     /** @enum {string} */
-                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
+                                    indicator: "filing_rate" | "closing_rate" | "ontime_closing_rate" | "rework_rate" | "return_rate" | "ontime_sign_rate" | "ontime_dispatch_rate" | "ontime_check_rate" | "overdue_count" | "backlog_count" | "hotline_response_rate" | "hotline_solve_rate" | "hotline_satisfaction_rate" | "petition_ontime_accept_rate" | "petition_ontime_close_rate" | "proposal_reply_rate" | "proposal_satisfaction_rate" | "whistle_report_rate" | "whistle_ontime_report_rate";
                                     /** @enum {string} */
                                     kind: "threshold";
                                     label: string;
@@ -5877,7 +5877,7 @@ export interface paths {
                                     threshold: number;
                                 } | {
                                     amount: number;
-                                    appliesTo: ("street" | "department")[];
+                                    appliesTo: ("street" | "department" | "person")[];
                                     /** @enum {string} */
                                     fact: "rework" | "rework_3" | "return" | "overdue";
                                     id: string;
@@ -5942,7 +5942,7 @@ export interface paths {
                                     label: string;
                                 };
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 id: string;
                                 items: {
                                     caseIds: string[];
@@ -5958,6 +5958,35 @@ export interface paths {
                                 score: number;
                             }[];
                             district: string;
+                            people: {
+                                figures: {
+                                    [key: string]: {
+                                        denominator: number | null;
+                                        numerator: number;
+                                        rate: number | null;
+                                    };
+                                };
+                                grade: {
+                                    /** @enum {string} */
+                                    colour: "green" | "blue" | "yellow" | "orange" | "red";
+                                    label: string;
+                                };
+                                /** @enum {string} */
+                                group: "street" | "department" | "person";
+                                id: string;
+                                items: {
+                                    caseIds: string[];
+                                    explain: string;
+                                    indicator: string | null;
+                                    kind: string;
+                                    label: string;
+                                    points: number;
+                                    rate: number | null;
+                                    ruleId: string;
+                                }[];
+                                name: string;
+                                score: number;
+                            }[];
                             period: {
                                 asOf: string;
                                 from: string;
@@ -5986,7 +6015,7 @@ export interface paths {
                                     label: string;
                                 };
                                 /** @enum {string} */
-                                group: "street" | "department";
+                                group: "street" | "department" | "person";
                                 id: string;
                                 items: {
                                     caseIds: string[];

@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { type ApiAnswer, get } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { casesLink } from './Dashboard';
+import './schemeStrings';
 import './strings';
 
 type BulletinData = ApiAnswer<'get', '/api/evaluation/bulletin'>;
@@ -62,6 +63,9 @@ export default function Bulletin() {
           {t('evaluation.downloadXlsx')}
         </Button>
         <Button onClick={() => window.print()}>{t('evaluation.print')}</Button>
+        <Link to={`/dashboard/scheme?district=${district}&period=${period}`}>
+          {t('evaluationScheme.title')}
+        </Link>
       </Space>
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
       {data && (

@@ -1,0 +1,58 @@
+/** UI strings of the assessment-scheme editor (考核方案), zh-CN and English, under `evaluationScheme`. */
+import i18n from '../../app/i18n';
+
+const zh = {
+  title: '考核方案',
+  district: '区',
+  month: '起始月份',
+  name: '方案名称',
+  source: '来源',
+  stored: '已保存的方案',
+  builtIn: '默认方案',
+  rule: '规则',
+  kind: '类型',
+  indicator: '指标 / 事项',
+  appliesTo: '适用对象',
+  points: '分值',
+  threshold: '达标线（%）',
+  deductPerPoint: '每低1个百分点扣分',
+  amount: '每件次加减分',
+  kinds: { rate_points: '比率×分值', threshold: '达标线扣分', per_case: '按件扣分' },
+  groups: { street: '街道', department: '部门', person: '承办人' },
+  grades: '等级',
+  min: '最低分',
+  save: '保存（该月起生效）',
+  saved: '已保存',
+  addRule: '添加规则',
+  remove: '删除',
+  total: '满分合计',
+};
+const en: typeof zh = {
+  title: 'Assessment scheme',
+  district: 'District',
+  month: 'From month',
+  name: 'Scheme name',
+  source: 'Source',
+  stored: 'Saved scheme',
+  builtIn: 'Built-in default',
+  rule: 'Rule',
+  kind: 'Kind',
+  indicator: 'Indicator / fact',
+  appliesTo: 'Applies to',
+  points: 'Points',
+  threshold: 'Threshold (%)',
+  deductPerPoint: 'Deduction per point below',
+  amount: 'Per occurrence',
+  kinds: { rate_points: 'Rate × points', threshold: 'Threshold', per_case: 'Per case' },
+  groups: { street: 'Streets', department: 'Departments', person: 'People' },
+  grades: 'Grades',
+  min: 'Minimum',
+  save: 'Save (from this month on)',
+  saved: 'Saved',
+  addRule: 'Add a rule',
+  remove: 'Remove',
+  total: 'Full marks',
+};
+
+i18n.addResourceBundle('zh-CN', 'translation', { evaluationScheme: zh }, true, false);
+i18n.addResourceBundle('en', 'translation', { evaluationScheme: en }, true, false);
