@@ -21,6 +21,8 @@ import { Plans } from './modules/emergency/plans.service.js';
 import { Resources } from './modules/emergency/resources.service.js';
 import { registerEvaluationRoutes } from './modules/evaluation/evaluation.routes.js';
 import { Evaluation } from './modules/evaluation/evaluation.service.js';
+import { registerScreenRoutes } from './modules/evaluation/screen.routes.js';
+import { Screen } from './modules/evaluation/screen.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { Notifications } from './modules/notifications/notifications.service.js';
 import { registerApiKeyRoutes } from './modules/org/api-keys.routes.js';
@@ -111,7 +113,9 @@ export async function buildServer(
   registerCasesRoutes(app, cases, files);
   registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks);
-  registerEvaluationRoutes(app, new Evaluation(db, cases.facts, cases.engine.now));
+  const evaluation = new Evaluation(db, cases.facts, cases.engine.now);
+  registerEvaluationRoutes(app, evaluation);
+  registerScreenRoutes(app, new Screen(db, cases.screen, evaluation, cases.engine.now));
   const hazards = new Hazards(db, cases.queries, org);
   const safety = {
     registry: new Registry(db, places),

@@ -5370,6 +5370,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The big screen: grid load, live counts, 30-day and 12-month trends, top and rising categories, overdue, whistles */
+        get: {
+            parameters: {
+                query?: {
+                    area?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            area: {
+                                code: string;
+                                name: string;
+                            };
+                            daily: {
+                                bucket: string;
+                                closed: number;
+                                received: number;
+                            }[];
+                            generatedAt: string;
+                            load: {
+                                code: string;
+                                open: number;
+                                overdue: number;
+                            }[];
+                            month: string;
+                            monthly: {
+                                bucket: string;
+                                closed: number;
+                                received: number;
+                            }[];
+                            overdue: {
+                                count: number;
+                                rows: {
+                                    areaName: string;
+                                    category: string;
+                                    categoryEn: string;
+                                    dueAt: string;
+                                    id: string;
+                                    number: string;
+                                    overdueHours: number;
+                                    title: string;
+                                    unitName: string | null;
+                                }[];
+                            };
+                            refreshSeconds: number;
+                            rising: {
+                                before: number;
+                                code: string;
+                                name: string;
+                                nameEn: string;
+                                now: number;
+                                rise: number;
+                                street: string;
+                                streetName: string;
+                            }[];
+                            today: {
+                                closed: number;
+                                intake: number;
+                                open: number;
+                                overdue: number;
+                            };
+                            topCategories: {
+                                code: string;
+                                count: number;
+                                name: string;
+                                nameEn: string;
+                                previous: number;
+                            }[];
+                            whistles: {
+                                count: number;
+                                rows: {
+                                    areaName: string;
+                                    id: string;
+                                    number: string;
+                                    reportDueAt: string | null;
+                                    reported: number;
+                                    title: string;
+                                    units: {
+                                        late: boolean | null;
+                                        lead: boolean;
+                                        name: string;
+                                        reportedAt: string | null;
+                                        unitId: string;
+                                    }[];
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hotline/callers/{phone}/cases": {
         parameters: {
             query?: never;

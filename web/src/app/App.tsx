@@ -16,6 +16,7 @@ import { NotificationBell } from './NotificationBell';
 
 const PortalApp = lazy(() => import('../features/portal/PortalApp'));
 const FieldApp = lazy(() => import('../features/field/FieldApp'));
+const ScreenApp = lazy(() => import('../features/screen/ScreenApp'));
 
 function Shell() {
   const { me, loading, logout } = useAuth();
@@ -109,6 +110,11 @@ export default function App() {
                 // The grid worker's field app: its own phone layout, same login.
                 <Suspense fallback={<Spin fullscreen />}>
                   <FieldApp />
+                </Suspense>
+              ) : window.location.pathname.startsWith('/screen') ? (
+                // The command centre's big screen: 1920×1080, dark, same login.
+                <Suspense fallback={<Spin fullscreen />}>
+                  <ScreenApp />
                 </Suspense>
               ) : (
                 <Shell />
