@@ -15,6 +15,8 @@ import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { PortalService } from './modules/channels/portal.service.js';
+import { registerPublicPlaceRoutes } from './modules/channels/public-places.routes.js';
+import { PublicPlaces } from './modules/channels/public-places.service.js';
 import { registerEmergencyRoutes } from './modules/emergency/emergency.routes.js';
 import { Incidents } from './modules/emergency/incidents.service.js';
 import { Plans } from './modules/emergency/plans.service.js';
@@ -133,6 +135,7 @@ export async function buildServer(
   );
   registerDeviceRoutes(app, new DevicesService(db, cases));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
+  registerPublicPlaceRoutes(app, new PublicPlaces(db, places, cases.engine.now));
   registerHotlineRoutes(app, new HotlineService(db, cases, places));
   const publicUrl = () => config.publicUrl ?? `http://localhost:${config.port}`;
   const open311Keys = {

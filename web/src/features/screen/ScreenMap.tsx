@@ -137,9 +137,9 @@ export function ScreenMap(props: {
     const map = mapRef.current;
     if (!map || !props.bbox) return;
     const [a, b, c, d] = props.bbox;
-    const fit = () => map.fitBounds([a, b, c, d], { padding: 24, duration: 0 });
-    if (map.isStyleLoaded()) fit();
-    else map.once('load', fit);
+    const frame = () => map.fitBounds([a, b, c, d], { padding: 24, duration: 0 });
+    if (map.isStyleLoaded()) frame();
+    else map.once('load', frame);
   }, [props.bbox]);
 
   useEffect(() => {
