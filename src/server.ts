@@ -15,6 +15,8 @@ import { registerOpen311Routes } from './modules/channels/open311.routes.js';
 import { Open311Service } from './modules/channels/open311.service.js';
 import { registerPortalRoutes } from './modules/channels/portal.routes.js';
 import { PortalService } from './modules/channels/portal.service.js';
+import { registerPublicPlaceRoutes } from './modules/channels/public-places.routes.js';
+import { PublicPlaces } from './modules/channels/public-places.service.js';
 import { Alarms } from './modules/emergency/alarms.service.js';
 import { registerEmergencyRoutes } from './modules/emergency/emergency.routes.js';
 import { Incidents } from './modules/emergency/incidents.service.js';
@@ -24,6 +26,8 @@ import { Roster } from './modules/emergency/roster.service.js';
 import { LoggingSmsSender, type SmsSender } from './modules/emergency/sms-sender.js';
 import { registerEvaluationRoutes } from './modules/evaluation/evaluation.routes.js';
 import { Evaluation } from './modules/evaluation/evaluation.service.js';
+import { registerScreenRoutes } from './modules/evaluation/screen.routes.js';
+import { Screen } from './modules/evaluation/screen.service.js';
 import { registerNotificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { Notifications } from './modules/notifications/notifications.service.js';
 import { registerApiKeyRoutes } from './modules/org/api-keys.routes.js';
@@ -135,7 +139,9 @@ export async function buildServer(
   registerCasesRoutes(app, cases, files);
   registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks, targetPlans);
-  registerEvaluationRoutes(app, new Evaluation(db, cases.facts, cases.engine.now));
+  const evaluation = new Evaluation(db, cases.facts, cases.engine.now);
+  registerEvaluationRoutes(app, evaluation);
+  registerScreenRoutes(app, new Screen(db, cases.screen, evaluation, cases.engine.now));
   const hazards = new Hazards(db, cases.queries, org);
   const safety = {
     registry: new Registry(db, places),
@@ -159,6 +165,7 @@ export async function buildServer(
   // Channels may not import emergency: the webhook reaches the alarm rules through this narrow handler.
   registerDeviceRoutes(app, new DevicesService(db, alarms));
   registerPortalRoutes(app, new PortalService(db, cases), places, files);
+  registerPublicPlaceRoutes(app, new PublicPlaces(db, places, cases.engine.now));
   registerHotlineRoutes(app, new HotlineService(db, cases, places));
   const publicUrl = () => config.publicUrl ?? `http://localhost:${config.port}`;
   // Both endpoints are served (production and the test sandbox); a key works on the one it was made for.

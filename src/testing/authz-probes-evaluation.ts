@@ -30,5 +30,9 @@ export const EVALUATION_PROBES: Record<string, Record<string, Build>> = {
   'GET /api/evaluation/bulletin.xlsx': {
     any: () => ({ method: 'GET', url: `/api/evaluation/bulletin.xlsx?district=${DISTRICT}&period=${MONTH}` }),
   },
+  'GET /api/evaluation/screen': {
+    in: () => ({ method: 'GET', url: `/api/evaluation/screen?area=${STREET_A}` }),
+    out: () => ({ method: 'GET', url: `/api/evaluation/screen?area=${STREET_B}` }),
+  },
   'GET /api/evaluation/dashboard': { any: () => ({ method: 'GET', url: '/api/evaluation/dashboard' }) },
 };

@@ -242,6 +242,9 @@ export const WORK_PROBES: Record<string, Record<string, Build>> = {
 
   // ---- channels: citizen portal (public) ----
   'GET /api/public/services': { any: () => ({ method: 'GET', url: '/api/public/services' }) },
+  'GET /api/public/places': {
+    any: () => ({ method: 'GET', url: `/api/public/places?q=${encodeURIComponent('劝业场')}` }),
+  },
   'GET /api/public/targets': { any: () => ({ method: 'GET', url: '/api/public/targets' }) },
   'GET /api/public/areas.geojson': {
     any: () => ({ method: 'GET', url: '/api/public/areas.geojson?level=district' }),

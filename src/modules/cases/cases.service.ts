@@ -23,6 +23,7 @@ import { CaseExports } from './export.service.js';
 import { CaseFactsReader } from './facts.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
+import { CaseScreenReader } from './screen.service.js';
 import { CaseTransitions } from './transitions.service.js';
 
 export {
@@ -57,6 +58,8 @@ export class Cases {
   private readonly recount: CaseDeadlineRecount;
   /** What the evaluation indicators read (案件事实), without naming the cases tables. */
   readonly facts: CaseFactsReader;
+  /** What the big screen (大屏) reads: aggregates counted in SQL. */
+  readonly screen: CaseScreenReader;
   /** 分派到人: a unit head assigns a case to a member of the unit, and sees their workload. */
   readonly assignments: CaseAssignments;
   /** Bulk actions over a selection, case by case through the same rules. */
@@ -71,6 +74,7 @@ export class Cases {
     this.intake = new CaseIntake(this.engine, places, files);
     this.transitions = new CaseTransitions(this.engine, this.queries, files);
     this.facts = new CaseFactsReader(this.engine);
+    this.screen = new CaseScreenReader(db);
     this.assignments = new CaseAssignments(this.engine, this.queries);
     this.bulk = new CaseBulk(this.queries, this.transitions, this.assignments);
     this.exports = new CaseExports(this.engine);

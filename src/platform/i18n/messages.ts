@@ -119,6 +119,7 @@ const zh: Record<string, string> = {
   rating: '请选择满意、基本满意或不满意',
   invalid_attribute: '附加字段填写不正确',
   too_many_submissions: '提交过于频繁，请稍后再试，或拨打12345热线',
+  too_many_searches: '查询过于频繁，请一分钟后再试',
   device_required: '请刷新页面后重试',
   portal_closed: '网上反映渠道暂未开通',
   tracking_not_found: '查询码不存在',

@@ -153,6 +153,7 @@ export function CaseList() {
           <Select
             allowClear
             placeholder={t('cases.state')}
+            aria-label={t('cases.state')}
             style={{ width: 140 }}
             value={params.get('state') ?? undefined}
             options={STATES.map((s) => ({ value: s, label: t(`cases.states.${s}`) }))}
@@ -163,6 +164,7 @@ export function CaseList() {
             showSearch
             optionFilterProp="label"
             placeholder={t('cases.category')}
+            aria-label={t('cases.category')}
             style={{ width: 220 }}
             value={params.get('category') ?? undefined}
             options={categories.rows.map((c) => ({ value: c.code, label: `${c.majorName} / ${c.name}` }))}
@@ -181,6 +183,7 @@ export function CaseList() {
               showSearch
               optionFilterProp="label"
               placeholder={t('cases.unit')}
+              aria-label={t('cases.unit')}
               style={{ width: 200 }}
               value={params.get('unit') ?? undefined}
               options={units.rows.map((u) => ({ value: u.id, label: u.name }))}
@@ -195,6 +198,7 @@ export function CaseList() {
           </Checkbox>
           <Select
             placeholder={t('cases.views')}
+            aria-label={t('cases.views')}
             style={{ width: 180 }}
             value={null}
             options={views.rows.map((v) => ({ value: v.id, label: v.name }))}

@@ -386,4 +386,10 @@ const en: typeof zh = {
 i18n.addResourceBundle('zh-CN', 'translation', { cases: zh }, true, false);
 i18n.addResourceBundle('en', 'translation', { cases: en }, true, false);
 
-export const DEADLINE_COLORS = { none: 'default', green: 'green', yellow: 'gold', red: 'red' } as const;
+/** Solid tags with white text: the light preset tints (green, gold) fall below AA contrast. */
+export const DEADLINE_COLORS = {
+  none: 'default',
+  green: '#237804',
+  yellow: '#ad6800',
+  red: '#a8071a',
+} as const;

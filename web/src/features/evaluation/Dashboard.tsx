@@ -1,12 +1,17 @@
 /** The leader's home page (领导首页): today, the 三率 and composite this month vs last, overdue, worst units, whistles. */
-import { Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Button, Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type ApiAnswer, get } from '../../api/client';
+import { Chart, type ChartOption } from './Chart';
 import './strings';
 
 type DashboardData = ApiAnswer<'get', '/api/evaluation/dashboard'>;
+type ScreenData = ApiAnswer<'get', '/api/evaluation/screen'>;
+
+const CURRENT = '#1677ff';
+const PREVIOUS = '#8c8c8c';
 
 /** A link to the case list showing exactly these cases (the list takes at most 300 ids). */
 export function casesLink(ids: readonly string[]): string {
@@ -20,11 +25,82 @@ const signed = (x: number | null | undefined) =>
 export default function Dashboard() {
   const { t, i18n } = useTranslation();
   const [data, setData] = useState<DashboardData | null>(null);
+  const [trend, setTrend] = useState<ScreenData['daily'] | null>(null);
+  const [tables, setTables] = useState(false);
   useEffect(() => {
     void get<DashboardData>('/api/evaluation/dashboard').then(setData);
+    // The 30-day trend is the big screen's (the same roles read both).
+    get<ScreenData>('/api/evaluation/screen')
+      .then((s) => setTrend(s.daily))
+      .catch(() => setTrend([]));
   }, []);
-  if (!data) return <Card loading />;
   const zh = i18n.language !== 'en';
+  const names = { current: t('evaluation.current'), previous: t('evaluation.previous') };
+  const rateOption = useMemo<ChartOption | null>(
+    () =>
+      data && {
+        animation: false,
+        grid: { left: 48, right: 16, top: 32, bottom: 28 },
+        legend: { top: 0 },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        xAxis: { type: 'category', data: data.threeRates.map((r) => (zh ? r.zh : r.en)) },
+        yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+        series: [
+          { name: names.current, type: 'bar', color: CURRENT, data: data.threeRates.map((r) => r.rate) },
+          {
+            name: names.previous,
+            type: 'bar',
+            color: PREVIOUS,
+            data: data.threeRates.map((r) => r.previous),
+          },
+        ],
+      },
+    [data, zh, names.current, names.previous],
+  );
+  const compositeOption = useMemo<ChartOption | null>(
+    () =>
+      data && {
+        animation: false,
+        grid: { left: 40, right: 16, top: 16, bottom: 28 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: [names.previous, names.current] },
+        yAxis: { type: 'value', min: 0, max: 100 },
+        series: [
+          {
+            type: 'bar',
+            barWidth: '40%',
+            data: [
+              { value: data.composite.previous, itemStyle: { color: PREVIOUS } },
+              { value: data.composite.current, itemStyle: { color: CURRENT } },
+            ],
+            label: { show: true, position: 'top' },
+          },
+        ],
+      },
+    [data, names.current, names.previous],
+  );
+  const trendOption = useMemo<ChartOption | null>(
+    () =>
+      trend && {
+        animation: false,
+        grid: { left: 40, right: 16, top: 32, bottom: 28 },
+        legend: { top: 0 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: trend.map((d) => d.bucket.slice(5)) },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: [
+          {
+            name: t('evaluation.received'),
+            type: 'line',
+            color: CURRENT,
+            data: trend.map((d) => d.received),
+          },
+          { name: t('evaluation.closed'), type: 'line', color: '#52c41a', data: trend.map((d) => d.closed) },
+        ],
+      },
+    [trend, t],
+  );
+  if (!data || !rateOption || !compositeOption) return <Card loading />;
   const unitTable = (rows: DashboardData['worstStreets'], testid: string) => (
     <Table
       data-testid={testid}
@@ -46,7 +122,7 @@ export default function Dashboard() {
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6}>
           <Card>
-            <Link to={casesLink(data.today.intakeIds)}>
+            <Link to={casesLink(data.today.intakeIds)} data-testid="today-intake">
               <Statistic title={t('evaluation.todayIntake')} value={data.today.intake} />
             </Link>
           </Card>
@@ -85,8 +161,23 @@ export default function Dashboard() {
         <Col xs={24} md={16}>
           <Card
             title={t('evaluation.threeRates')}
-            extra={<Typography.Text type="secondary">{t('evaluation.noChart')}</Typography.Text>}
+            extra={
+              <Button size="small" onClick={() => setTables((x) => !x)} data-testid="toggle-tables">
+                {tables ? t('evaluation.showCharts') : t('evaluation.showTables')}
+              </Button>
+            }
           >
+            <Chart
+              testId="chart-three-rates"
+              label={t('evaluation.threeRates')}
+              option={rateOption}
+              height={220}
+              showTable={tables}
+              table={{
+                columns: [t('evaluation.indicator'), names.current, names.previous],
+                rows: data.threeRates.map((r) => [zh ? r.zh : r.en, pct(r.rate), pct(r.previous)]),
+              }}
+            />
             <Table
               data-testid="three-rates"
               size="small"
@@ -112,11 +203,45 @@ export default function Dashboard() {
         </Col>
         <Col xs={24} md={8}>
           <Card title={t('evaluation.composite')}>
-            <Statistic value={data.composite.current ?? '—'} suffix={`/ ${data.composite.previous ?? '—'}`} />
-            <Link to={`bulletin?period=${data.month.label}`}>{t('evaluation.bulletin')}</Link>
+            <Chart
+              testId="chart-composite"
+              label={t('evaluation.composite')}
+              option={compositeOption}
+              height={180}
+              showTable={tables}
+              table={{
+                columns: [t('evaluation.period'), t('evaluation.score')],
+                rows: [
+                  [names.current, data.composite.current ?? '—'],
+                  [names.previous, data.composite.previous ?? '—'],
+                ],
+              }}
+            />
+            <Link to={`bulletin?period=${data.month.label}`} data-testid="composite-link">
+              <Statistic
+                value={data.composite.current ?? '—'}
+                suffix={`/ ${data.composite.previous ?? '—'}`}
+              />
+              {t('evaluation.bulletin')}
+            </Link>
           </Card>
         </Col>
       </Row>
+      {trendOption && trend && trend.length > 0 && (
+        <Card title={t('evaluation.trend')} extra={<Link to="/screen">{t('evaluation.openScreen')}</Link>}>
+          <Chart
+            testId="chart-trend"
+            label={t('evaluation.trend')}
+            option={trendOption}
+            height={220}
+            showTable={tables}
+            table={{
+              columns: [t('evaluation.day'), t('evaluation.received'), t('evaluation.closed')],
+              rows: trend.map((d) => [d.bucket, d.received, d.closed]),
+            }}
+          />
+        </Card>
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
           <Card title={t('evaluation.worstStreets')}>{unitTable(data.worstStreets, 'worst-streets')}</Card>

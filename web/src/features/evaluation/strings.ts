@@ -30,7 +30,13 @@ const zh = {
   streets: '街道排名',
   departments: '部门排名',
   totals: '总体指标',
-  noChart: '图表以表格呈现（未安装 ECharts）',
+  showTables: '以表格显示',
+  showCharts: '以图表显示',
+  trend: '近30天受理与办结',
+  openScreen: '打开大屏',
+  received: '受理',
+  closed: '办结',
+  day: '日期',
 };
 const en: typeof zh = {
   dashboard: 'Dashboard',
@@ -61,7 +67,13 @@ const en: typeof zh = {
   streets: 'Streets ranked',
   departments: 'Departments ranked',
   totals: 'Totals',
-  noChart: 'Figures shown as tables (ECharts is not installed)',
+  showTables: 'Show as tables',
+  showCharts: 'Show as charts',
+  trend: 'Received and closed, last 30 days',
+  openScreen: 'Open the big screen',
+  received: 'Received',
+  closed: 'Closed',
+  day: 'Day',
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { evaluation: zh }, true, false);

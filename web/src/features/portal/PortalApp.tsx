@@ -148,12 +148,66 @@ function PickMap(props: { point: [number, number] | null; onPick(p: [number, num
   return <div ref={box} style={{ height: 260, borderRadius: 8, overflow: 'hidden' }} />;
 }
 
+interface PlaceHit {
+  kind: string;
+  name: string;
+  detail: string;
+  lon: number;
+  lat: number;
+}
+
+/** Name the place instead of pointing at the map (地名地址): landmarks, addresses, streets, communities, grids. */
+function PlaceSearch(props: { onPick(point: [number, number], name: string): void }) {
+  const { t } = useTranslation();
+  const [hits, setHits] = useState<PlaceHit[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const search = (q: string) => {
+    clearTimeout(timer.current);
+    const text = q.trim();
+    if (!text) return setHits([]);
+    timer.current = setTimeout(() => {
+      call<PlaceHit[]>('GET', `/api/public/places?q=${encodeURIComponent(text)}`)
+        .then((h) => {
+          setHits(h);
+          setError(null);
+        })
+        .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    }, 250);
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Select
+        showSearch
+        allowClear
+        filterOption={false}
+        onSearch={search}
+        aria-label={t('portal.placeSearch')}
+        placeholder={t('portal.placeSearch')}
+        notFoundContent={null}
+        data-testid="portal-place-search"
+        style={{ width: '100%' }}
+        options={hits.map((h, i) => ({
+          value: String(i),
+          label: `${h.name}${h.detail ? ` · ${h.detail}` : ''} (${t(`portal.placeKind.${h.kind}`, { defaultValue: h.kind })})`,
+        }))}
+        onChange={(v: string | undefined) => {
+          const h = v === undefined ? undefined : hits[Number(v)];
+          if (h) props.onPick([h.lon, h.lat], h.name);
+        }}
+      />
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </Space>
+  );
+}
+
 function ReportPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [services, setServices] = useState<Service[]>([]);
   const [point, setPoint] = useState<[number, number] | null>(null);
+  const [placeName, setPlaceName] = useState<string | null>(null);
   const [photos, setPhotos] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -227,10 +281,23 @@ function ReportPage() {
             <Button onClick={locate} data-testid="portal-locate">
               {t('portal.useMyLocation')}
             </Button>
-            <PickMap point={point} onPick={setPoint} />
+            <PlaceSearch
+              onPick={(p, name) => {
+                setPoint(p);
+                setPlaceName(name);
+              }}
+            />
+            <PickMap
+              point={point}
+              onPick={(p) => {
+                setPoint(p);
+                setPlaceName(null);
+              }}
+            />
             {point && (
               <Typography.Text type="secondary" data-testid="portal-point">
-                {t('portal.picked')} {point[1].toFixed(5)}, {point[0].toFixed(5)}
+                {t('portal.picked')} {placeName ? `${placeName} ` : ''}
+                {point[1].toFixed(5)}, {point[0].toFixed(5)}
               </Typography.Text>
             )}
           </Space>

@@ -94,6 +94,7 @@ export function Board() {
           <Space>
             <Select
               style={{ width: 280 }}
+              aria-label={t('targets.documents')}
               value={documentId}
               options={[
                 { value: '', label: t('targets.all') },

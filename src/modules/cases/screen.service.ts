@@ -1,0 +1,94 @@
+/**
+ * The aggregates the big screen (大屏, evaluation module) reads from cases: counted in SQL by
+ * `screen.store.ts`, visible to the caller exactly as the case list is. Evaluation never names the tables.
+ */
+import type { Db } from '../../platform/db/store.js';
+import type { Viewer } from './cases.store.js';
+import { CaseScreenStore } from './screen.store.js';
+
+export interface AreaLoad {
+  areaCode: string;
+  open: number;
+  overdue: number;
+}
+export interface StreetCategoryCount {
+  street: string;
+  categoryCode: string;
+  name: string;
+  nameEn: string;
+  now: number;
+  before: number;
+}
+
+export class CaseScreenReader {
+  private readonly store: CaseScreenStore;
+
+  constructor(db: Db) {
+    this.store = new CaseScreenStore(db);
+  }
+
+  async areaLoad(v: Viewer, area: string | null, now: Date): Promise<AreaLoad[]> {
+    const rows = await this.store.areaLoad(v, area, now);
+    return rows.map((r) => ({ areaCode: r.area_code, open: Number(r.open), overdue: Number(r.overdue) }));
+  }
+
+  /** Received and closed per civil day (YYYY-MM-DD in China's time) from `from` on. */
+  async daily(v: Viewer, area: string | null, from: Date) {
+    const s = await this.store.daily(v, area, from);
+    const toMap = (rows: { day: string; n: string | number }[]) =>
+      new Map(rows.map((r) => [r.day, Number(r.n)]));
+    return { received: toMap(s.received), closed: toMap(s.closed) };
+  }
+
+  async streetCategories(
+    v: Viewer,
+    area: string | null,
+    spans: { from: Date; to: Date; beforeFrom: Date; beforeTo: Date },
+  ): Promise<StreetCategoryCount[]> {
+    const rows = await this.store.streetCategories(v, area, spans);
+    return rows.map((r) => ({
+      street: r.street,
+      categoryCode: r.category_code,
+      name: r.name,
+      nameEn: r.name_en,
+      now: Number(r.now),
+      before: Number(r.before),
+    }));
+  }
+
+  async overdueCases(v: Viewer, area: string | null, now: Date, limit: number) {
+    const rows = await this.store.overdueCases(v, area, now, limit);
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      title: r.title,
+      state: r.state,
+      areaCode: r.area_code,
+      unitId: r.assigned_unit_id,
+      dueAt: r.due_at as Date,
+      categoryName: r.category_name,
+      categoryNameEn: r.category_name_en,
+    }));
+  }
+
+  async openWhistles(v: Viewer, area: string | null, limit: number) {
+    const rows = await this.store.openWhistles(v, area, limit);
+    return {
+      total: Number(rows[0]?.total ?? 0),
+      rows: rows.map((r) => ({
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        areaCode: r.area_code,
+        createdAt: r.created_at,
+        reportDueAt: r.whistle ? new Date(r.whistle.reportDueAt) : null,
+        units: (r.whistle?.units ?? []).map((u) => ({
+          unitId: u.unitId,
+          lead: u.lead,
+          reportedAt: u.reportedAt ? new Date(u.reportedAt) : null,
+          late: u.late,
+        })),
+      })),
+    };
+  }
+}
