@@ -7,6 +7,7 @@ import { Calendars, loadCalendarBook } from './modules/calendar/calendar.service
 import { caseJobHandlers } from './modules/cases/case-jobs.js';
 import { registerCasesRoutes } from './modules/cases/cases.routes.js';
 import { Cases, loadCasesOptions } from './modules/cases/cases.service.js';
+import { registerRoutingRoutes } from './modules/cases/routing.routes.js';
 import { registerDeviceRoutes } from './modules/channels/devices.routes.js';
 import { DevicesService } from './modules/channels/devices.service.js';
 import { registerHotlineRoutes } from './modules/channels/hotline.routes.js';
@@ -137,6 +138,7 @@ export async function buildServer(
   registerApiKeyRoutes(app, apiKeys);
   registerPlacesRoutes(app, places, { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
   registerCasesRoutes(app, cases, files);
+  registerRoutingRoutes(app, cases.routing);
   registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks, targetPlans);
   const evaluation = new Evaluation(db, cases.facts, cases.engine.now);
@@ -178,9 +180,12 @@ export async function buildServer(
 
   const handlers = {
     ...caseJobHandlers(cases),
+    ...cases.routing.jobHandlers(),
     ...targetJobHandlers(reportingCalendar),
     ...hazards.jobHandlers(),
   };
+  // Routing retrains nightly and after enough new closures: put both jobs in the queue once.
+  if (opts.runJobs !== false) await cases.routing.schedule();
   const worker = `${os.hostname()}:${process.pid}`;
   // On a server, a job's lock is a lease: a holder silent this long is cut off and another process takes over.
   const leaseSeconds = store.kind === 'postgres' ? JOB_LEASE_SECONDS : undefined;

@@ -23,6 +23,7 @@ import {
 } from './authz-fixtures.js';
 import { EMERGENCY_PROBES } from './authz-probes-emergency.js';
 import { EVALUATION_PROBES } from './authz-probes-evaluation.js';
+import { ROUTING_PROBES } from './authz-probes-routing.js';
 import { SAFETY_PROBES } from './authz-probes-safety.js';
 import { WORK_PROBES } from './authz-probes-work.js';
 import type { CellCentre } from './grid-cells.js';
@@ -392,6 +393,7 @@ export const PROBES: Record<string, Record<string, Build>> = {
 
   ...WORK_PROBES,
   ...EVALUATION_PROBES,
+  ...ROUTING_PROBES,
   ...EMERGENCY_PROBES,
   ...SAFETY_PROBES,
 };

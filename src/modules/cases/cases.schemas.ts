@@ -404,3 +404,66 @@ export const BulkResult = z.object({
   results: z.array(BulkOutcome),
 });
 export type BulkResultT = z.infer<typeof BulkResult>;
+
+// ---- routing 分拨建议 ----
+export const SuggestBody = z.object({
+  subject: text(200).optional(),
+  text: text(5000),
+  /** The place's area code (a grid), when known: the responsible unit is looked up there. */
+  areaCode: z.string().max(40).optional(),
+  channel: z.enum(['hotline', 'staff']).default('staff'),
+});
+export const PublicSuggestBody = z.object({ subject: text(200).optional(), text: text(5000) });
+export const RoutedSuggestion = z.object({
+  categoryCode: z.string(),
+  name: z.string(),
+  majorName: z.string(),
+  /** Calibrated probability (0–1) that this is the category the district would file it under. */
+  confidence: z.number(),
+  unitId: z.string().nullable(),
+  unitName: z.string().nullable(),
+});
+export const SuggestResult = z.object({
+  suggestionId: z.number(),
+  suggestions: z.array(RoutedSuggestion),
+  /** Why there is no suggestion (empty, too_short, no_words, other_language, single_label) or why to doubt it (unfamiliar_text). */
+  reason: z.string().nullable(),
+  modelId: z.number().nullable(),
+  modelSource: z.enum(['catalogue', 'cases']).nullable(),
+});
+export const PublicSuggestion = z.object({
+  categoryCode: z.string(),
+  name: z.string(),
+  majorName: z.string(),
+  confidence: z.number(),
+});
+export const PublicSuggestResult = z.object({
+  suggestionId: z.number(),
+  suggestions: z.array(PublicSuggestion),
+  reason: z.string().nullable(),
+});
+export const SuggestionChoice = z.object({ categoryCode: z.string().max(40), caseId: z.uuid().optional() });
+export const RoutingModelInfo = z.object({
+  id: z.number(),
+  createdAt: z.string(),
+  source: z.enum(['catalogue', 'cases']),
+  status: z.enum(['active', 'rejected', 'retired']),
+  trainedOn: z.number(),
+  closedCases: z.number(),
+  heldOut: z.number(),
+  top1: z.number().nullable(),
+  previousTop1: z.number().nullable(),
+  reason: z.string(),
+});
+export const RoutingMonth = z.object({
+  month: z.string(),
+  suggestions: z.number(),
+  chosen: z.number(),
+  accepted: z.number(),
+  /** accepted / chosen, null when nothing was chosen. */
+  firstTakenRate: z.number().nullable(),
+  casesWithSuggestion: z.number(),
+  returnedWithSuggestion: z.number(),
+  casesWithout: z.number(),
+  returnedWithout: z.number(),
+});

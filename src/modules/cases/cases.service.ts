@@ -23,6 +23,7 @@ import { CaseExports } from './export.service.js';
 import { CaseFactsReader } from './facts.service.js';
 import { CaseIntake } from './intake.service.js';
 import { CaseQueries } from './queries.service.js';
+import { CaseRouting, type RoutingOptions } from './routing.service.js';
 import { CaseScreenReader } from './screen.service.js';
 import { CaseTransitions } from './transitions.service.js';
 
@@ -66,8 +67,15 @@ export class Cases {
   readonly bulk: CaseBulk;
   /** CSV / XLSX exports of the case list, streamed. */
   readonly exports: CaseExports;
+  /** 分拨建议: category suggestions that learn from the district's closed cases. */
+  readonly routing: CaseRouting;
 
-  constructor(db: Kysely<DB>, places: Places, files: FileStore, opts: CasesOptions = {}) {
+  constructor(
+    db: Kysely<DB>,
+    places: Places,
+    files: FileStore,
+    opts: CasesOptions & { routing?: RoutingOptions } = {},
+  ) {
     this.engine = new CaseEngine(db, opts);
     this.recount = new CaseDeadlineRecount(this.engine);
     this.queries = new CaseQueries(this.engine, files);
@@ -78,6 +86,7 @@ export class Cases {
     this.assignments = new CaseAssignments(this.engine, this.queries);
     this.bulk = new CaseBulk(this.queries, this.transitions, this.assignments);
     this.exports = new CaseExports(this.engine);
+    this.routing = new CaseRouting(this.engine, opts.routing);
   }
 
   /** A category by code from the cached catalogue (404 `category_not_found` when there is none). */

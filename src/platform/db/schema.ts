@@ -309,6 +309,35 @@ export interface NotificationPrefsTable {
   updated_at: Generated<Date>;
 }
 
+export interface RoutingModelsTable {
+  id: Generated<number>;
+  created_at: Generated<Date>;
+  source: 'catalogue' | 'cases';
+  status: 'active' | 'rejected' | 'retired';
+  trained_on: number;
+  closed_cases: number;
+  held_out: Generated<number>;
+  top1: number | null;
+  previous_top1: number | null;
+  reason: Generated<string>;
+  model: string;
+}
+
+export interface RoutingSuggestionsTable {
+  id: Generated<number>;
+  created_at: Generated<Date>;
+  channel: 'hotline' | 'staff' | 'portal' | 'open311';
+  user_id: string | null;
+  model_id: number | null;
+  suggested: string[];
+  confidence: number[];
+  reason: string | null;
+  chosen_category: string | null;
+  accepted: boolean | null;
+  case_id: string | null;
+  chosen_at: Timestamp | null;
+}
+
 export interface JobsTable {
   id: Generated<number>;
   type: string;
@@ -665,6 +694,8 @@ export interface DB extends EmergencyTables {
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
   jobs: JobsTable;
+  routing_models: RoutingModelsTable;
+  routing_suggestions: RoutingSuggestionsTable;
   target_documents: TargetDocumentsTable;
   targets: TargetsTable;
   plan_indicators: PlanIndicatorsTable;

@@ -2,6 +2,10 @@
 export type Locale = 'zh-CN' | 'en';
 
 const zh: Record<string, string> = {
+  // 分拨建议 (cases routing)
+  routing_model_not_found: '分拨模型不存在，请稍后重试',
+  suggestion_not_found: '该分拨建议不存在或不是您请求的',
+  suggest_limited: '建议请求过于频繁，请一分钟后再试',
   // 分派到人 and bulk actions (cases)
   not_unit_head: '只有案件所在单位的负责人才能分派到人',
   not_assignable: '只有单位正在办理（待签收、处置中、挂账）的案件才能分派到人',

@@ -2163,6 +2163,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The top 3 categories for a message, with confidence and the responsible unit (recorded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaCode?: string;
+                        /**
+                         * @default staff
+                         * @enum {string}
+                         */
+                        channel?: "hotline" | "staff";
+                        subject?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            modelId: number | null;
+                            /** @enum {string|null} */
+                            modelSource: "catalogue" | "cases" | null;
+                            reason: string | null;
+                            suggestionId: number;
+                            suggestions: {
+                                categoryCode: string;
+                                confidence: number;
+                                majorName: string;
+                                name: string;
+                                unitId: string | null;
+                                unitName: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/suggestions/{id}/choice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the category the person chose after a suggestion (and the case filed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        categoryCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/whistle-board": {
         parameters: {
             query?: never;
@@ -6374,6 +6485,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Category suggestions for a citizen as they type (limited per address) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reason: string | null;
+                            suggestionId: number;
+                            suggestions: {
+                                categoryCode: string;
+                                confidence: number;
+                                majorName: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/targets": {
         parameters: {
             query?: never;
@@ -6575,6 +6738,150 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routing models, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedCases: number;
+                            createdAt: string;
+                            heldOut: number;
+                            id: number;
+                            previousTop1: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            source: "catalogue" | "cases";
+                            /** @enum {string} */
+                            status: "active" | "rejected" | "retired";
+                            top1: number | null;
+                            trainedOn: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retrain now from the closed cases; the new model is kept only if it scores no worse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedCases: number;
+                            createdAt: string;
+                            heldOut: number;
+                            id: number;
+                            previousTop1: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            source: "catalogue" | "cases";
+                            /** @enum {string} */
+                            status: "active" | "rejected" | "retired";
+                            top1: number | null;
+                            trainedOn: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per month: how often the first suggestion was taken, and 退单 after a suggestion vs none */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            casesWithout: number;
+                            casesWithSuggestion: number;
+                            chosen: number;
+                            firstTakenRate: number | null;
+                            month: string;
+                            returnedWithout: number;
+                            returnedWithSuggestion: number;
+                            suggestions: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
