@@ -7,6 +7,12 @@ select *
   where "id" = $1 and "active" = $2;
 -- params: "hydrant-01", true
 
+-- ChannelsStore.addSandboxUpdate
+update "open311_sandbox_requests"
+  set "updates" = updates || $1::jsonb, "updated_at" = now()
+  where "jurisdiction" = $2 and "number" = $3;
+-- params: "[{\"id\":\"T12010100000001-1\",\"description\":\"x\",\"at\":\"2026-05-01T00:00:00Z\"}]", "120101", "T12010100000001"
+
 -- ChannelsStore.countSubmissions
 select count(*) as "n"
   from "public_submissions"
@@ -48,6 +54,12 @@ insert into "kb_entries" ("question", "answer", "tags", "owner_unit_id", "review
   values ($1, $2, $3, $4, $5, $6)
   returning "id";
 -- params: "q?", "a.", "", "00000000-0000-4000-8000-000000000001", "2027-01-01", "00000000-0000-4000-8000-000000000001"
+
+-- ChannelsStore.insertSandboxRequest
+insert into "open311_sandbox_requests" ("token", "api_key_id", "jurisdiction", "service_code", "service_name", "description", "address", "area_code", "lon", "lat", "attributes", "media_url", "number")
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'T' || $13 || lpad(currval(pg_get_serial_sequence('open311_sandbox_requests', 'id'))::text, 8, '0'))
+  returning "number", "token";
+-- params: "ABCDEFGHJK", "00000000-0000-4000-8000-000000000001", "120101", "event.0102", "暴露垃圾", "test", "", "120101001001", 117.2, 39.1, "{}", null, "120101"
 
 -- ChannelsStore.lockSubmissions
 select pg_advisory_xact_lock(hashtext($1), hashtext($2));
