@@ -6,6 +6,7 @@
  * the plan, its seed and the result.
  */
 
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -272,6 +273,33 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
       .executeTakeFirstOrThrow();
     expect(h.description).toContain('无法取水');
     await e2e.screenshot(page, 'safety-5-from-case');
+
+    // The registry: a workbook with a bad row is refused whole, and the report names the row and why.
+    await page.goto('/safety');
+    await page.getByTestId('registry-table').getByText('劝业场饭店').waitFor();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('registry');
+    ws.addRow(['名称', '统一社会信用代码', '地址', '经度', '纬度', '网格', '行业', '风险等级']);
+    ws.addRow(['坏代码公司', '91350100M000100Y44', '', cell.lon, cell.lat, '', '餐饮', '一般']);
+    ws.addRow(['好公司', '', '', cell.lon, cell.lat, '', '餐饮', '低']);
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/safety/places/import'));
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'registry.xlsx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    expect((await refused).status()).toBe(400);
+    await page.getByTestId('import-report').getByText('第 2 行').waitFor();
+    expect(await page.getByTestId('registry-table').getByText('好公司').count()).toBe(0);
+    // Maps of the registry and of the hazards draw (WebGL through SwiftShader).
+    await page.getByText('地图', { exact: true }).click();
+    await page.locator('[data-testid=safety-map] canvas').waitFor();
+    await page.goto('/safety/hazards');
+    await page.getByTestId('hazard-view').getByText('看板').click();
+    await page.getByTestId('hazard-board').getByText('消防栓被圈占').waitFor();
+    await page.getByTestId('hazard-view').getByText('地图').click();
+    await page.locator('[data-testid=safety-map] canvas').waitFor();
+    await e2e.screenshot(page, 'safety-6-map');
     expect(errors).toEqual([]);
     await context.close();
   });
