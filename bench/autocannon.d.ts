@@ -1,20 +1,22 @@
-/** The part of autocannon's API the Open311 bench uses (the package ships no types). */
+/** The part of autocannon's API the benches use (the package ships no types). */
 declare module 'autocannon' {
-  interface Options {
-    url: string;
-    method?: 'GET' | 'POST';
-    connections?: number;
-    duration?: number;
-    headers?: Record<string, string>;
-    body?: string;
-    requests?: { setupRequest?: (req: object) => object }[];
+  namespace autocannon {
+    interface Options {
+      url: string;
+      method?: 'GET' | 'POST';
+      connections?: number;
+      duration?: number;
+      headers?: Record<string, string>;
+      body?: string;
+      requests?: { setupRequest?: (req: object) => object }[];
+    }
+    interface Result {
+      requests: { average: number; total: number };
+      latency: { p50: number; p99: number; average: number };
+      non2xx: number;
+      errors: number;
+    }
   }
-  interface Result {
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number; average: number };
-    non2xx: number;
-    errors: number;
-  }
-  function autocannon(opts: Options): Promise<Result>;
+  function autocannon(opts: autocannon.Options): Promise<autocannon.Result>;
   export default autocannon;
 }
