@@ -21,6 +21,7 @@ import { FileStore } from '../platform/files/files.js';
 import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { seedDemoPlan } from '../seed/demo-plan.js';
+import { seedDemoSafety } from '../seed/demo-safety.js';
 import { seedDemoTargets } from '../seed/demo-targets.js';
 import { seedSynthetic } from '../seed/synthetic.js';
 import { buildServer, openAndMigrate, openStore } from '../server.js';
@@ -78,6 +79,9 @@ async function serve(config: Config, seed: boolean): Promise<void> {
     if (tasks) console.log(`Seeded the 和平区 work report with ${tasks} supervised tasks (督查督办).`);
     const indicators = await seedDemoPlan(store.db, server.targets, server.targetPlans);
     if (indicators) console.log(`Seeded the 和平区 five-year goals with ${indicators} monitored indicators.`);
+    const places = await seedDemoSafety(store.db, server.safety);
+    if (places)
+      console.log(`Seeded ${places} places under safety supervision, two hazards and a 双随机 draw.`);
   }
   const address = await server.app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
