@@ -153,4 +153,17 @@ run('console: supervision of the work report (Chromium)', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('citizens see the report’s targets with lead units and status on the portal, and no internal note', async () => {
+    const { page, context } = await e2e.newPage();
+    await page.goto('/portal');
+    await page.getByTestId('results-link').click();
+    await page.getByTestId('results-title').waitFor();
+    await page.getByTestId('public-target').first().waitFor();
+    expect(await page.getByTestId('public-target').count()).toBeGreaterThan(30);
+    await page.getByText('和平区城市管理委员会').first().waitFor();
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).not.toContain('已盘活空置楼宇22万平方米'); // the unit's narrative stays internal
+    await context.close();
+  }, 60_000);
 });

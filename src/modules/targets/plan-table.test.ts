@@ -90,6 +90,15 @@ describe('readPlanTable', () => {
     ]);
   });
 
+  it('refuses years outside 2000–2100 and figures beyond any indicator', () => {
+    const old = ['指标\t单位\t1990年\t1995年\t属性', '常住人口\t万人\t35\t40\t预期性'].join('\n');
+    expect(problem(() => readPlanTable(old, YEARS)).code).toBe('plan_table_columns');
+    const huge = ['指标\t单位\t2020年\t2025年\t属性', `常住人口\t万人\t35\t${'9'.repeat(400)}\t预期性`].join(
+      '\n',
+    );
+    expect(problem(() => readPlanTable(huge, YEARS)).code).toBe('plan_table_rows');
+  });
+
   it('says when there is no table at all', () => {
     expect(problem(() => readPlanTable('到2025年，地区生产总值年均增长6%。', YEARS))).toEqual({
       code: 'plan_table_not_found',

@@ -102,9 +102,11 @@ function isHeader(cells: string[]): boolean {
   );
 }
 
+/** The first figure of a cell, or null (none, or beyond any real indicator's size). */
 function numberIn(cell: string): number | null {
   const m = NUMBER.exec(cell.replace(/，/g, ''));
-  return m ? Number(m[0].replace('−', '-')) : null;
+  const n = m ? Number(m[0].replace('−', '-')) : null;
+  return n !== null && Number.isFinite(n) && Math.abs(n) < 1e15 ? n : null;
 }
 
 /**
@@ -171,6 +173,8 @@ export function readPlanTable(
   if (rows.length === 0) throw new PlanTableError({ code: 'plan_table_not_found' });
   if (!Number.isInteger(baseYear) || !Number.isInteger(targetYear))
     throw new PlanTableError({ code: 'plan_table_columns', missing: ['基期年份', '目标年份'] });
+  if (baseYear < 2000 || targetYear > 2100)
+    throw new PlanTableError({ code: 'plan_table_columns', missing: ['2000—2100年之间的基期和目标年份'] });
   if (targetYear <= baseYear)
     throw new PlanTableError({ code: 'plan_table_columns', missing: ['目标年份（应晚于基期年份）'] });
   return { rows, start: header.start, end };

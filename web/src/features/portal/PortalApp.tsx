@@ -22,13 +22,14 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Route, Routes, useNavigate, useParams } from 'react-router';
+import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { formatTime } from '../../app/format';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { PublicNotices } from '../emergency/PublicNotices';
 import { PublicPlanList, PublicPlanPage } from '../safety/PublicPlans';
 import './strings';
+import { ResultsPage } from './ResultsPage';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -90,9 +91,13 @@ export default function PortalApp() {
         <LanguageSwitch />
       </Space>
       <PublicNotices />
+      <Link to="/portal/results" data-testid="results-link">
+        {t('portal.results.link')}
+      </Link>
       <Routes>
         <Route path="/portal" element={<ReportPage />} />
         <Route path="/portal/track/:code" element={<TrackPage />} />
+        <Route path="/portal/results" element={<ResultsPage />} />
         <Route path="/portal/safety" element={<PublicPlanList />} />
         <Route path="/portal/safety/:id" element={<PublicPlanPage />} />
         <Route path="*" element={<ReportPage />} />

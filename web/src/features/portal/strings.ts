@@ -2,6 +2,16 @@
 import i18n from '../../app/i18n';
 
 const zh = {
+  results: {
+    link: '政府工作目标公开结果',
+    title: '政府工作目标公开结果',
+    intro: '政府工作报告中的量化目标、牵头单位和当前进展，按月更新。',
+    empty: '暂无公开的目标',
+    leadUnits: '牵头单位',
+    progress: '进度 {{progress}}%',
+    status: { not_started: '未开始', green: '正常推进', yellow: '进度预警', red: '进度滞后', done: '已完成' },
+    back: '返回反映问题',
+  },
   publication: {
     none: '此类问题不对外公开；您可凭查询码查看办理进度。',
     status: '此类问题将公开类别和办理状态，不公开描述和联系方式。',
@@ -65,6 +75,17 @@ const zh = {
 };
 
 const en: typeof zh = {
+  results: {
+    link: 'Results of the government’s targets',
+    title: 'Results of the government’s targets',
+    intro:
+      'The quantified targets of the work report, their lead units and where they stand, updated monthly.',
+    empty: 'No published targets yet',
+    leadUnits: 'Lead units',
+    progress: 'progress {{progress}}%',
+    status: { not_started: 'not started', green: 'on track', yellow: 'warning', red: 'behind', done: 'done' },
+    back: 'Back to reporting a problem',
+  },
   publication: {
     none: 'Reports of this kind are not published; you can follow yours with its tracking code.',
     status:
