@@ -239,7 +239,19 @@ export function buildCase(
   const street = grid.slice(0, 9);
   const local = world.units.filter((u) => u.area.startsWith(street) || u.area.length === 6);
   const id = randomUUID();
-  const ctxAt = (t: number) => engine.decideContext(grid, category, new Date(t));
+  // Deadlines are asked for again at every replay: count each (start, limit) once.
+  const base = engine.decideContext(grid, category, new Date(reportAt)).addLimit;
+  const memo = new Map<string, Date>();
+  const addLimit: typeof base = (start, limit) => {
+    const k = `${start.getTime()}|${limit.value}|${limit.unit}`;
+    let d = memo.get(k);
+    if (!d) {
+      d = base(start, limit);
+      memo.set(k, d);
+    }
+    return d;
+  };
+  const ctxAt = (t: number) => ({ ...engine.decideContext(grid, category, new Date(t)), addLimit });
   const rules = rulesOf(category);
   let t = reportAt;
   const clock = startClock(ctxAt(t), category.fileLimit);
@@ -292,9 +304,7 @@ export function buildCase(
       at: full.at,
       payload: (full.payload ?? {}) as Record<string, unknown>,
     });
-    const after = memberships(
-      deriveFacts(fc, factEvents, rules, engine.decideContext(grid, category, full.at).addLimit),
-    );
+    const after = memberships(deriveFacts(fc, factEvents, rules, addLimit));
     deltas.push(...rollupDeltas(before, after, full.at));
     before = after;
   };
