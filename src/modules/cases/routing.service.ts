@@ -119,7 +119,7 @@ export class CaseRouting {
   /** Trains the cold-start model from the catalogue alone and makes it active. */
   async coldStart(db: Db = this.engine.db): Promise<number> {
     const examples = catalogueExamples(await listCategories(db));
-    const model = trainRouter(examples, { ...this.opts.learner, calibrationShare: 0 });
+    const model = trainRouter(examples, this.opts.learner);
     const store = new RoutingStore(db);
     const id = await store.insertModel({
       source: 'catalogue',

@@ -163,6 +163,7 @@ export type CaseDetail = Omit<ApiCaseDetail, 'whistle' | 'extensionRequested'> &
 export type CaseEvent = CaseDetail['events'][number];
 export type StoredFile = ApiAnswer<'post', '/api/attachments'>;
 export type Duplicate = Item<ApiAnswer<'get', '/api/cases/duplicates'>>;
+export type RouteSuggestion = ApiAnswer<'post', '/api/cases/suggest'>;
 export type SavedView = Item<ApiAnswer<'get', '/api/case-views'>>;
 export type Located = ApiAnswer<'get', '/api/locate'>;
 

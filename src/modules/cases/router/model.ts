@@ -340,8 +340,12 @@ export function trainRouter(
   examples: readonly TrainingExample[],
   options: Partial<RouterOptions> = {},
 ): RouterModel {
-  const opts = { ...DEFAULT_OPTIONS, ...options };
   const labels = [...new Set(examples.map((e) => e.label))].sort();
+  // The dense weights are 2^bits × labels: with many labels (a whole catalogue) the hash space shrinks so
+  // training stays within about 16 MB.
+  const wanted = { ...DEFAULT_OPTIONS, ...options };
+  const fit = Math.floor(Math.log2((1 << 22) / Math.max(1, labels.length)));
+  const opts = { ...wanted, bits: Math.max(12, Math.min(wanted.bits, fit)) };
   const index = new Map(labels.map((l, i) => [l, i]));
   const counts: Record<string, number> = {};
   for (const e of examples) counts[e.label] = (counts[e.label] ?? 0) + 1;

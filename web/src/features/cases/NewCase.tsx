@@ -10,6 +10,8 @@ import {
   get,
   type Located,
   type MapSettings,
+  post,
+  type RouteSuggestion,
   uploadFile,
 } from '../../api/client';
 import { useAuth } from '../../app/auth';
@@ -68,6 +70,28 @@ export function NewCase() {
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const category = Form.useWatch('categoryCode', form);
   const title = Form.useWatch('title', form);
+  const descriptionText = Form.useWatch('description', form);
+  const [suggestion, setSuggestion] = useState<RouteSuggestion | null>(null);
+  // 分拨建议: the top 3 categories for the title and description, asked again as they change.
+  useEffect(() => {
+    const text = `${descriptionText ?? ''}`;
+    if (`${title ?? ''}${text}`.trim().length < 4) return setSuggestion(null);
+    let live = true;
+    const timer = setTimeout(() => {
+      post<RouteSuggestion>('/api/cases/suggest', { subject: title ?? '', text, channel: 'staff' }).then(
+        (r) => live && setSuggestion(r),
+        () => live && setSuggestion(null),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [title, descriptionText]);
+  const acceptSuggestion = (i: number) => {
+    const s = suggestion?.suggestions[i];
+    if (s) form.setFieldValue('categoryCode', s.categoryCode);
+  };
 
   useEffect(() => {
     void get<MapSettings>('/api/settings/map').then(setSettings);
@@ -110,6 +134,13 @@ export function NewCase() {
       const created = await api<{ id: string; number: string }>('POST', '/api/cases', body, {
         'idempotency-key': idempotencyKey,
       });
+      // Record what was filed under against what was suggested (taken or overridden).
+      if (suggestion) {
+        void post(`/api/cases/suggestions/${suggestion.suggestionId}/choice`, {
+          categoryCode: v.categoryCode,
+          caseId: created.id,
+        }).catch(() => undefined);
+      }
       void message.success(t('cases.created', { number: created.number }));
       void navigate(`/cases/${created.id}`);
     } catch (e) {
@@ -133,7 +164,20 @@ export function NewCase() {
   return (
     <Row gutter={16}>
       <Col xs={24} lg={10}>
-        <Card title={t('cases.new')}>
+        <Card
+          title={t('cases.new')}
+          onKeyDown={(e) => {
+            // F2 takes the first suggested category; Alt+1/2/3 any of the three.
+            if (e.key === 'F2') {
+              e.preventDefault();
+              acceptSuggestion(0);
+            }
+            if (e.altKey && ['1', '2', '3'].includes(e.key)) {
+              e.preventDefault();
+              acceptSuggestion(Number(e.key) - 1);
+            }
+          }}
+        >
           <Form
             form={form}
             layout="vertical"
@@ -158,6 +202,26 @@ export function NewCase() {
             <Form.Item name="description" label={t('cases.description')}>
               <Input.TextArea rows={3} maxLength={4000} showCount />
             </Form.Item>
+            {suggestion && (
+              <div data-testid="case-suggestions" style={{ marginBottom: 12 }}>
+                {suggestion.suggestions.length > 0
+                  ? t('cases.suggestedCategories')
+                  : t('cases.noSuggestion', { reason: suggestion.reason ?? '' })}{' '}
+                {suggestion.suggestions.map((s, i) => (
+                  <Tag
+                    key={s.categoryCode}
+                    color={i === 0 ? 'blue' : undefined}
+                    style={{ cursor: 'pointer' }}
+                    data-testid={`case-suggestion-${i}`}
+                    onClick={() => acceptSuggestion(i)}
+                  >
+                    {i === 0 ? 'F2 ' : `Alt+${i + 1} `}
+                    {s.majorName} · {s.name} {Math.round(s.confidence * 100)}%
+                    {s.unitName ? ` → ${s.unitName}` : ''}
+                  </Tag>
+                ))}
+              </div>
+            )}
             <Form.Item name="address" label={t('cases.address')}>
               <Input maxLength={200} />
             </Form.Item>

@@ -22,7 +22,15 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Category, type Duplicate, get, type MapSettings, post } from '../../api/client';
+import {
+  api,
+  type Category,
+  type Duplicate,
+  get,
+  type MapSettings,
+  post,
+  type RouteSuggestion,
+} from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { useList } from '../org/useList';
@@ -82,6 +90,7 @@ export default function HotlinePage() {
   const [place, setPlace] = useState<{ name: string; lon: number; lat: number } | null>(null);
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [answers, setAnswers] = useState<Answer[]>([]);
+  const [suggestion, setSuggestion] = useState<RouteSuggestion | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(() => crypto.randomUUID());
@@ -116,6 +125,22 @@ export default function HotlinePage() {
     });
     get<Duplicate[]>(`/api/cases/duplicates?${qs}`).then(setDuplicates, () => setDuplicates([]));
   }, [category, place, description]);
+  // 分拨建议: the top 3 categories for what the caller says, asked again as the operator types.
+  useEffect(() => {
+    if (description.trim().length < 4) return setSuggestion(null);
+    let live = true;
+    post<RouteSuggestion>('/api/cases/suggest', { text: description, channel: 'hotline' }).then(
+      (r) => live && setSuggestion(r),
+      () => live && setSuggestion(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [description]);
+  const acceptSuggestion = (i: number) => {
+    const s = suggestion?.suggestions[i];
+    if (s) form.setFieldValue('categoryCode', s.categoryCode);
+  };
   useEffect(() => {
     const topic = description.trim().slice(0, 30);
     if (!isConsultation || topic.length < 2) return setAnswers([]);
@@ -142,6 +167,7 @@ export default function HotlinePage() {
     setPlace(null);
     setPlaceQuery('');
     setEarlier([]);
+    setSuggestion(null);
     setKey(crypto.randomUUID());
     phoneRef.current?.focus();
   };
@@ -166,6 +192,13 @@ export default function HotlinePage() {
         },
         { 'idempotency-key': key },
       );
+      // Record what the operator filed under against what was suggested (taken or overridden).
+      if (suggestion) {
+        void post(`/api/cases/suggestions/${suggestion.suggestionId}/choice`, {
+          categoryCode: v.categoryCode,
+          caseId: c.id,
+        }).catch(() => undefined);
+      }
       if (closeOnCall) {
         await post(`/api/cases/${c.id}/transitions`, {
           type: 'close',
@@ -191,6 +224,15 @@ export default function HotlinePage() {
           extra={<Typography.Text type="secondary">{t('hotline.shortcut')}</Typography.Text>}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void register(false);
+            // F2 takes the first suggested category; Alt+1/2/3 any of the three.
+            if (e.key === 'F2') {
+              e.preventDefault();
+              acceptSuggestion(0);
+            }
+            if (e.altKey && ['1', '2', '3'].includes(e.key)) {
+              e.preventDefault();
+              acceptSuggestion(Number(e.key) - 1);
+            }
           }}
         >
           {created && (
@@ -279,6 +321,28 @@ export default function HotlinePage() {
             >
               <Input.TextArea rows={4} maxLength={4000} data-testid="hotline-description" />
             </Form.Item>
+            {suggestion && (
+              <div data-testid="hotline-suggestions" style={{ marginBottom: 12 }}>
+                <Typography.Text type="secondary">
+                  {suggestion.suggestions.length > 0
+                    ? t('hotline.suggested')
+                    : t('hotline.noSuggestion', { reason: suggestion.reason ?? '' })}
+                </Typography.Text>{' '}
+                {suggestion.suggestions.map((s, i) => (
+                  <Tag
+                    key={s.categoryCode}
+                    color={i === 0 ? 'blue' : undefined}
+                    style={{ cursor: 'pointer' }}
+                    data-testid={`hotline-suggestion-${i}`}
+                    onClick={() => acceptSuggestion(i)}
+                  >
+                    {i === 0 ? 'F2 ' : `Alt+${i + 1} `}
+                    {s.majorName} · {s.name} {Math.round(s.confidence * 100)}%
+                    {s.unitName ? ` → ${s.unitName}` : ''}
+                  </Tag>
+                ))}
+              </div>
+            )}
             {duplicates.length > 0 && (
               <Alert
                 type="warning"

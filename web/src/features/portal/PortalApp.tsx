@@ -13,6 +13,7 @@ import {
   Result,
   Select,
   Space,
+  Tag,
   Timeline,
   Typography,
   Upload,
@@ -219,6 +220,29 @@ function ReportPage() {
   const key = useMemo(() => crypto.randomUUID(), []);
   const [form] = Form.useForm();
   const serviceCode: string | undefined = Form.useWatch('serviceCode', form);
+  const typed: string = Form.useWatch('description', form) ?? '';
+  const [suggested, setSuggested] = useState<{ categoryCode: string; name: string; confidence: number }[]>(
+    [],
+  );
+  // The category suggested as the citizen types (分拨建议), asked at most every 600 ms.
+  useEffect(() => {
+    if (typed.trim().length < 4) return setSuggested([]);
+    let live = true;
+    const timer = setTimeout(() => {
+      call<{ suggestions: { categoryCode: string; name: string; confidence: number }[] }>(
+        'POST',
+        '/api/public/suggest',
+        { text: typed },
+      ).then(
+        (r) => live && setSuggested(r.suggestions.filter((s) => s.confidence >= 0.15)),
+        () => live && setSuggested([]),
+      );
+    }, 600);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [typed]);
   useEffect(() => {
     void call<Service[]>('GET', '/api/public/services').then(setServices);
   }, []);
@@ -314,6 +338,26 @@ function ReportPage() {
         >
           <Input.TextArea rows={4} maxLength={2000} showCount data-testid="portal-description" />
         </Form.Item>
+        {suggested.some((s) => services.some((x) => x.code === s.categoryCode)) && (
+          <div data-testid="portal-suggestions" style={{ marginTop: -12, marginBottom: 12 }}>
+            <Typography.Text type="secondary">{t('portal.suggested')}</Typography.Text>{' '}
+            {suggested
+              .filter((s) => services.some((x) => x.code === s.categoryCode))
+              .map((s) => {
+                const service = services.find((x) => x.code === s.categoryCode);
+                return (
+                  <Tag
+                    key={s.categoryCode}
+                    color={s.categoryCode === serviceCode ? 'blue' : undefined}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => form.setFieldValue('serviceCode', s.categoryCode)}
+                  >
+                    {english ? service?.nameEn : service?.name}
+                  </Tag>
+                );
+              })}
+          </div>
+        )}
         <Form.Item label={t('portal.photos')}>
           <Upload
             accept="image/jpeg,image/png,image/webp"
