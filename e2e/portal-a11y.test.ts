@@ -54,10 +54,8 @@ run('citizen portal: report by place name, accessible (Chromium, phone screen)',
     await page.keyboard.type('暴露垃圾');
     await page.keyboard.press('Enter');
     await page.getByLabel(/输入地址、地名|address or place name/).fill(community.name);
-    await page
-      .getByRole('option', { name: new RegExp(community.name) })
-      .first()
-      .click();
+    // The dropdown's visible item (antd keeps a hidden listbox for screen readers beside it).
+    await page.locator('.ant-select-item-option').filter({ hasText: community.name }).first().click();
     const point = (await page.getByTestId('portal-point').textContent()) ?? '';
     expect(point).toContain(community.name);
     await page.getByTestId('portal-description').fill('社区门口垃圾堆放三天无人清运');

@@ -4,9 +4,9 @@
 -- CaseScreenStore.areaLoad
 select "c"."area_code", count(*) as "open", count(*) filter(where "c"."due_at" < $1) as "overdue"
   from "cases" as "c"
-  where ("c"."area_code" like $2 or "c"."assigned_unit_id" = $3 or c.whistle -> 'units' @> $4::jsonb) and "c"."area_code" like $5 and "c"."state" not in ($6, $7, $8)
+  where ("c"."area_code" like $2 or "c"."assigned_unit_id" = $3 or c.whistle -> 'units' @> $4::jsonb) and "c"."area_code" like $5 and "c"."state" in ($6, $7, $8, $9, $10, $11, $12)
   group by "c"."area_code";
--- params: Date, "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "120101001%", "closed", "rejected", "merged"
+-- params: Date, "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "120101001%", "reported", "verifying", "filed", "dispatched", "handling", "suspended", "handled"
 
 -- CaseScreenStore.daily
 select to_char(("c"."created_at" at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD') as "day", count(*) as "n"
@@ -23,19 +23,19 @@ select to_char(("c"."closed_at" at time zone 'UTC') + interval '8 hours', 'YYYY-
 -- CaseScreenStore.openWhistles
 select "c"."id", "c"."number", "c"."title", "c"."area_code", "c"."created_at", "c"."whistle", count(*) over () as "total"
   from "cases" as "c"
-  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."whistle" is not null and "c"."state" not in ($4, $5, $6)
+  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."whistle" is not null and "c"."state" in ($4, $5, $6, $7, $8, $9, $10)
   order by "c"."created_at" desc, "c"."id"
-  limit $7;
--- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "closed", "rejected", "merged", 10
+  limit $11;
+-- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "reported", "verifying", "filed", "dispatched", "handling", "suspended", "handled", 10
 
 -- CaseScreenStore.overdueCases
 select "c"."id", "c"."number", "c"."title", "c"."state", "c"."area_code", "c"."assigned_unit_id", "c"."due_at", "cat"."name" as "category_name", "cat"."name_en" as "category_name_en"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."due_at" < $4
+  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."state" in ($4, $5, $6, $7, $8, $9, $10) and "c"."due_at" < $11
   order by "c"."due_at", "c"."id"
-  limit $5;
--- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, 20
+  limit $12;
+-- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "reported", "verifying", "filed", "dispatched", "handling", "suspended", "handled", Date, 20
 
 -- CaseScreenStore.streetCategories
 select substr(c.area_code, 1, 9) as "street", "c"."category_code", "cat"."name", "cat"."name_en", count(*) filter(where ("c"."created_at" >= $1 and "c"."created_at" < $2)) as "now", count(*) filter(where ("c"."created_at" >= $3 and "c"."created_at" < $4)) as "before"

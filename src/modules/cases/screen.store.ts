@@ -5,10 +5,15 @@
  */
 import { sql } from 'kysely';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
+import { STATES } from './case-model.js';
 import { type Viewer, visible } from './cases.store.js';
 import { type CaseState, FINAL_STATES } from './workflow.js';
 
-const FINAL = FINAL_STATES as CaseState[];
+/**
+ * The open states, named (not "not final"), so the (state, due_at) index serves the open cases alone
+ * instead of a scan of every case of the year.
+ */
+const OPEN = STATES.filter((x) => !FINAL_STATES.includes(x)) as CaseState[];
 /** Civil day in China (UTC+8 all year), whatever the session's time zone. */
 const chinaDay = (col: string) =>
   sql<string>`to_char((${sql.ref(col)} at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD')`;
@@ -25,7 +30,7 @@ export class CaseScreenStore {
   /** Open and overdue cases per area code (a located case's code is its grid). */
   areaLoad(v: Viewer, area: string | null, now: Date) {
     return base(this.db, v, area)
-      .where('c.state', 'not in', FINAL)
+      .where('c.state', 'in', OPEN)
       .select((eb) => [
         'c.area_code',
         eb.fn.countAll<string>().as('open'),
@@ -93,6 +98,7 @@ export class CaseScreenStore {
   overdueCases(v: Viewer, area: string | null, now: Date, limit: number) {
     return base(this.db, v, area)
       .innerJoin('categories as cat', 'cat.code', 'c.category_code')
+      .where('c.state', 'in', OPEN)
       .where('c.due_at', '<', now)
       .select([
         'c.id',
@@ -115,7 +121,7 @@ export class CaseScreenStore {
   openWhistles(v: Viewer, area: string | null, limit: number) {
     return base(this.db, v, area)
       .where('c.whistle', 'is not', null)
-      .where('c.state', 'not in', FINAL)
+      .where('c.state', 'in', OPEN)
       .select([
         'c.id',
         'c.number',

@@ -104,7 +104,7 @@ export function Chart(props: {
   }, [props.option]);
 
   return (
-    <div data-testid={props.testId} style={{ position: 'relative', width: '100%' }}>
+    <div data-testid={props.testId} style={{ position: 'relative', width: '100%', height: props.height }}>
       <div
         ref={el}
         role="img"

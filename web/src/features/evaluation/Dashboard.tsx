@@ -101,7 +101,8 @@ export default function Dashboard() {
     [trend, t],
   );
   if (!data || !rateOption || !compositeOption) return <Card loading />;
-  const unitTable = (rows: DashboardData['worstStreets'], testid: string) => (
+  // A street's or department's name opens its cases in the list (streets by area, departments by unit).
+  const unitTable = (rows: DashboardData['worstStreets'], testid: string, by: 'area' | 'unit') => (
     <Table
       data-testid={testid}
       size="small"
@@ -109,7 +110,11 @@ export default function Dashboard() {
       rowKey="id"
       dataSource={rows}
       columns={[
-        { title: t('evaluation.name'), dataIndex: 'name' },
+        {
+          title: t('evaluation.name'),
+          dataIndex: 'name',
+          render: (name: string, r) => <Link to={`/cases?queue=&${by}=${r.id}`}>{name}</Link>,
+        },
         { title: t('evaluation.score'), dataIndex: 'score', align: 'right' },
       ]}
     />
@@ -244,11 +249,13 @@ export default function Dashboard() {
       )}
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
-          <Card title={t('evaluation.worstStreets')}>{unitTable(data.worstStreets, 'worst-streets')}</Card>
+          <Card title={t('evaluation.worstStreets')}>
+            {unitTable(data.worstStreets, 'worst-streets', 'area')}
+          </Card>
         </Col>
         <Col xs={24} md={8}>
           <Card title={t('evaluation.worstDepartments')}>
-            {unitTable(data.worstDepartments, 'worst-departments')}
+            {unitTable(data.worstDepartments, 'worst-departments', 'unit')}
           </Card>
         </Col>
         <Col xs={24} md={8}>

@@ -197,8 +197,8 @@ export default function ScreenApp() {
     <main
       data-testid="screen"
       style={{
-        width: '100vw',
-        height: '100vh',
+        position: 'fixed',
+        inset: 0,
         overflow: 'hidden',
         background: COLOURS.bg,
         color: COLOURS.text,
@@ -465,8 +465,8 @@ function Full({ children }: { children: ReactNode }) {
   return (
     <main
       style={{
-        width: '100vw',
-        height: '100vh',
+        position: 'fixed',
+        inset: 0,
         display: 'flex',
         flexDirection: 'column',
         alignItems: 'center',
