@@ -10,7 +10,7 @@ import type { Db } from '../../platform/db/store.js';
 import { NotFound } from '../../platform/errors.js';
 import { enqueueJobs } from '../../platform/jobs/jobs.js';
 import { readSetting } from '../../platform/settings.js';
-import { deriveFacts, type FactEvent } from './case-facts.js';
+import { deriveFacts, type FactCase, type FactEvent } from './case-facts.js';
 import { eventRow } from './case-rows.js';
 import type { CategoryT } from './cases.schemas.js';
 import { CasesStore } from './cases.store.js';
@@ -133,9 +133,9 @@ export class CaseEngine {
   }
 
   /**
-   * Writes an event chained to `prevHash`, and in the same transaction the roll-up counters it changes
-   * (rollup.ts: the case's facts before and after it, replayed from its events); answers its hash.
-   * The one place case events are appended.
+   * Writes an event chained to `prevHash`, and in the same transaction the roll-up counters it changes;
+   * answers its hash. With intake's `insertCaseWithEvent` (which then calls `writeRollups`), the one place
+   * case events are appended.
    */
   async writeEvent(trx: Db, e: HashedEvent, prevHash: string, known?: string): Promise<string> {
     const hash = known ?? eventHash(prevHash, e);
@@ -144,9 +144,7 @@ export class CaseEngine {
     const past = await store.events(e.caseId);
     await store.insertEvent(eventRow(e, prevHash, hash));
     if (row) {
-      const category = await this.category(row.category_code, trx);
-      const { addLimit } = this.decideContext(row.area_code, category, e.at);
-      const fc = {
+      const fc: FactCase = {
         id: row.id,
         number: row.number,
         kind: row.kind as CaseKind,
@@ -165,18 +163,27 @@ export class CaseEngine {
         at: x.at,
         payload: (x.payload ?? {}) as Record<string, unknown>,
       }));
-      const rules = rulesOf(category);
-      const before = events.length ? memberships(deriveFacts(fc, events, rules, addLimit)) : null;
-      events.push({
+      await this.writeRollups(trx, fc, await this.category(row.category_code, trx), events, e);
+    }
+    return hash;
+  }
+
+  /** The roll-up counters event `e` changes (rollup.ts): the case's facts before and after it. */
+  async writeRollups(trx: Db, fc: FactCase, category: CategoryT, past: FactEvent[], e: HashedEvent) {
+    const { addLimit } = this.decideContext(fc.areaCode, category, e.at);
+    const rules = rulesOf(category);
+    const before = past.length ? memberships(deriveFacts(fc, past, rules, addLimit)) : null;
+    const events = [
+      ...past,
+      {
         seq: e.seq,
         type: e.type,
         toState: e.toState,
         at: e.at,
         payload: (e.payload ?? {}) as Record<string, unknown>,
-      });
-      const after = memberships(deriveFacts(fc, events, rules, addLimit));
-      await new RollupsStore(trx).add(rollupDeltas(before, after, e.at));
-    }
-    return hash;
+      },
+    ];
+    const after = memberships(deriveFacts(fc, events, rules, addLimit));
+    await new RollupsStore(trx).add(rollupDeltas(before, after, e.at));
   }
 }

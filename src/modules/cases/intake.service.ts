@@ -187,6 +187,22 @@ export class CaseIntake {
       `${place.grid.slice(0, 6)}${localDate(now).replaceAll('-', '')}`,
       eventRow(event, GENESIS_HASH, hash),
     );
+    await this.engine.writeRollups(
+      trx,
+      {
+        id,
+        number: row.number,
+        kind: category.kind,
+        categoryCode: category.code,
+        areaCode: place.grid,
+        title: input.title,
+        assignedUnitId: null,
+        createdAt: now,
+      },
+      category,
+      [],
+      event,
+    );
     await this.engine.scheduleClock(trx, id, place.grid, clock);
     return {
       id,
