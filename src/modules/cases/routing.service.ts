@@ -137,19 +137,24 @@ export class CaseRouting {
   }
 
   /**
-   * The top 3 categories for a message, each with the unit the responsibility rules give it (at the area
-   * when known), recorded as a suggestion. Bad text answers no suggestions and a reason, never an error.
+   * The top 3 categories for a message (among those `allow` admits, all when absent), each with the unit
+   * the responsibility rules give it (at the area when known). Writes nothing: `suggest` records it.
    */
-  async suggest(
+  async rank(
     p: Principal | null,
     input: { subject?: string; text: string; areaCode?: string },
-    channel: SuggestChannel,
-  ): Promise<SuggestResult> {
+    allow?: (c: CategoryT) => boolean,
+  ): Promise<Omit<SuggestResult, 'suggestionId'>> {
     const db = this.engine.db;
     const model = await this.active();
     const categories = new Map((await listCategories(db)).map((c) => [c.code, c]));
-    const prediction = predictRoute(model.router, input, 6);
-    const top = prediction.suggestions.filter((s) => categories.has(s.label)).slice(0, 3);
+    const prediction = predictRoute(model.router, input, allow ? 12 : 6);
+    const top = prediction.suggestions
+      .filter((s) => {
+        const c = categories.get(s.label);
+        return c !== undefined && (!allow || allow(c));
+      })
+      .slice(0, 3);
     const area = input.areaCode ?? (p ? p.scope : '');
     const suggestions: RoutedSuggestion[] = [];
     for (const s of top) {
@@ -164,30 +169,64 @@ export class CaseRouting {
         unitName: unit?.unitName ?? null,
       });
     }
-    const suggestionId = await new RoutingStore(db).insertSuggestion({
-      channel,
-      user_id: p?.userId ?? null,
-      model_id: model.id,
-      suggested: suggestions.map((s) => s.categoryCode),
-      confidence: suggestions.map((s) => s.confidence),
-      reason: prediction.reason,
-    });
-    return {
-      suggestionId,
-      suggestions,
-      reason: prediction.reason,
-      modelId: model.id,
-      modelSource: model.source,
-    };
+    return { suggestions, reason: prediction.reason, modelId: model.id, modelSource: model.source };
   }
 
-  /** Records what the person filed under (and the case, once filed): accepted when it is the first suggestion. */
+  /**
+   * The top 3 categories for a message, each with the unit the responsibility rules give it (at the area
+   * when known), recorded as a suggestion. Bad text answers no suggestions and a reason, never an error.
+   */
+  async suggest(
+    p: Principal | null,
+    input: { subject?: string; text: string; areaCode?: string },
+    channel: SuggestChannel,
+  ): Promise<SuggestResult> {
+    const ranked = await this.rank(p, input);
+    const suggestionId = await this.record(this.engine.db, p, channel, ranked);
+    return { suggestionId, ...ranked };
+  }
+
+  /**
+   * Records a ranking as a suggestion (in the caller's transaction when `db` is one), with the choice
+   * already made when a channel files on it by itself (Open311 without a service_code).
+   */
+  async record(
+    db: Db,
+    p: Principal | null,
+    channel: SuggestChannel,
+    ranked: Omit<SuggestResult, 'suggestionId'>,
+    choice?: { categoryCode: string; caseId: string | null },
+  ): Promise<number> {
+    const store = new RoutingStore(db);
+    const id = await store.insertSuggestion({
+      channel,
+      user_id: p?.userId ?? null,
+      model_id: ranked.modelId,
+      suggested: ranked.suggestions.map((s) => s.categoryCode),
+      confidence: ranked.suggestions.map((s) => s.confidence),
+      reason: ranked.reason,
+    });
+    if (choice) {
+      await store.recordChoice(id, {
+        chosenCategory: choice.categoryCode,
+        accepted: ranked.suggestions[0]?.categoryCode === choice.categoryCode,
+        caseId: choice.caseId,
+        at: this.engine.now(),
+      });
+    }
+    return id;
+  }
+
+  /**
+   * Records what the person filed under (and the case, once filed): accepted when it is the first
+   * suggestion. In the caller's transaction when `db` is one (the portal records it with the report).
+   */
   async recordChoice(
     p: Principal | null,
     id: number,
     choice: { categoryCode: string; caseId?: string | null },
+    db: Db = this.engine.db,
   ): Promise<{ accepted: boolean }> {
-    const db = this.engine.db;
     const store = new RoutingStore(db);
     const row = await store.suggestion(id);
     // Someone else's suggestion answers exactly like a missing one.
@@ -208,6 +247,28 @@ export class CaseRouting {
       at: this.engine.now(),
     });
     return { accepted };
+  }
+
+  /**
+   * The portal's choice, recorded with the report in its transaction: only on a public suggestion (no
+   * user) not yet chosen, so a report cannot rewrite another's choice. A stale or unknown id is skipped
+   * (false), never a reason to refuse a citizen's report.
+   */
+  async recordPublicChoice(
+    db: Db,
+    id: number,
+    choice: { categoryCode: string; caseId: string },
+  ): Promise<boolean> {
+    const store = new RoutingStore(db);
+    const row = await store.suggestion(id);
+    if (!row || row.user_id !== null || row.chosen_category !== null) return false;
+    await store.recordChoice(id, {
+      chosenCategory: choice.categoryCode,
+      accepted: row.suggested[0] === choice.categoryCode,
+      caseId: choice.caseId,
+      at: this.engine.now(),
+    });
+    return true;
   }
 
   /**

@@ -383,4 +383,68 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     await policy('event.0106', { publishHotline: true });
     expect((await one(masked)).json.json()[0].description).toBe(shown);
   });
+
+  it('routes a request sent without service_code by its description, or refuses naming service_code (JSON and XML)', async () => {
+    const suggestions = async () =>
+      (
+        await ctx()
+          .store.db.selectFrom('routing_suggestions')
+          .selectAll()
+          .where('channel', '=', 'open311')
+          .orderBy('id')
+          .execute()
+      ).length;
+    const casesBefore = await cases();
+    const suggestedBefore = await suggestions();
+    // Too vague to route: the spec's 400 error array naming service_code, in both formats, nothing stored.
+    const vague = { api_key: OPEN311_KEY, ...point, description: '你好，请尽快处理一下' };
+    const asJson = await post('requests.json', vague);
+    expect(asJson.statusCode, asJson.body).toBe(400);
+    expect(asJson.json()[0]).toMatchObject({ code: 400 });
+    expect(asJson.json()[0].description).toMatch(/^service_code is required/);
+    const asXml = await post('requests.xml', vague);
+    expect(asXml.statusCode, asXml.body).toBe(400);
+    expect(xml.parse(asXml.body).errors.error[0]).toMatchObject({ code: '400' });
+    expect(xml.parse(asXml.body).errors.error[0].description).toMatch(/^service_code is required/);
+    // No description at all: still the plain 400.
+    const bare = await post('requests.json', { api_key: OPEN311_KEY, ...point });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json()[0].description).toBe('service_code is required');
+    expect(await cases()).toBe(casesBefore);
+    expect(await suggestions()).toBe(suggestedBefore);
+
+    // Clear enough: filed under the first suggestion, recorded as a suggestion chosen, with the case.
+    const filed = async (file: string, description: string) => {
+      const res = await post(file, { api_key: OPEN311_KEY, ...point, description });
+      expect(res.statusCode, res.body).toBe(200);
+      // Earlier tests filed at this point: a request may be deferred as a possible duplicate (a token).
+      const answer = file.endsWith('.xml') ? xml.parse(res.body).service_requests.request[0] : res.json()[0];
+      const made = await ctx()
+        .store.db.selectFrom('cases')
+        .select(['id', 'category_code'])
+        .where((eb) =>
+          answer.service_request_id
+            ? eb('number', '=', String(answer.service_request_id))
+            : eb('tracking_code', '=', String(answer.token)),
+        )
+        .executeTakeFirstOrThrow();
+      const s = await ctx()
+        .store.db.selectFrom('routing_suggestions')
+        .selectAll()
+        .where('case_id', '=', made.id)
+        .executeTakeFirstOrThrow();
+      expect(s).toMatchObject({
+        channel: 'open311',
+        chosen_category: made.category_code,
+        accepted: true,
+      });
+      expect(s.suggested[0]).toBe(made.category_code);
+      expect(s.confidence[0]).toBeGreaterThanOrEqual(0.5);
+      return made.category_code;
+    };
+    expect(await filed('requests.json', '小区门口暴露垃圾乱倒堆放，臭气熏天')).toBe('event.0102');
+    expect(await filed('requests.xml', '路口施工占道，围挡挡住了人行道')).toMatch(/^event\./);
+    expect(await cases()).toBe(casesBefore + 2);
+    expect(await suggestions()).toBe(suggestedBefore + 2);
+  });
 });

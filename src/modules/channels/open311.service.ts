@@ -19,7 +19,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ApiKeyPrincipal } from '../../platform/auth/roles.js';
+import type { ApiKeyPrincipal, Principal } from '../../platform/auth/roles.js';
 import type { DB } from '../../platform/db/schema.js';
 import { DomainError } from '../../platform/errors.js';
 import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
@@ -50,6 +50,12 @@ const DEFAULT_DAYS = 90;
 const MAX_IDS = 200;
 const DUPLICATE_RADIUS_M = 50;
 const CACHE_MS = 5_000;
+/**
+ * How sure the router must be of its first suggestion to file a request sent without a service_code.
+ * Its confidence is calibrated (router/model.ts): at 0.5 it is right about half the time or better, and
+ * a wrong category costs a 退单, so below that the client is asked to choose.
+ */
+export const OPEN311_MIN_CONFIDENCE = 0.5;
 const CHANGESET = '2026-12-03T00:00:00+08:00';
 const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const OPEN311_BASES: Record<Endpoint, string> = {
@@ -285,9 +291,10 @@ export class Open311Service {
     const key = await this.key(endpoint, f.apiKey, f.jurisdictionId);
     const p = key.filer;
     const district = await this.jurisdiction(key.jurisdiction);
-    if (!f.serviceCode) throw new Open311Error(400, 'service_code is required');
-    const service = (await this.publicCategories()).find((s) => s.code === f.serviceCode);
-    if (!service) throw new Open311Error(404, `service_code ${f.serviceCode} not found`);
+    const routed = f.serviceCode ? null : await this.routeByDescription(p, f.description ?? '');
+    const serviceCode = f.serviceCode ?? routed?.categoryCode;
+    const service = (await this.publicCategories()).find((s) => s.code === serviceCode);
+    if (!service) throw new Open311Error(404, `service_code ${serviceCode} not found`);
     const answers = checkAttributes(service.attributes, f.attributes);
     if (!answers.ok) throw new Open311Error(400, `attribute[${answers.code}]: ${answers.message}`);
     const description = f.description ?? '';
@@ -356,10 +363,46 @@ export class Open311Service {
               }
             : {}),
         },
-        place.located ? { located: place.located } : {},
+        {
+          ...(place.located ? { located: place.located } : {}),
+          // Routed by the description: the suggestion and the category filed under, with the case.
+          ...(routed && {
+            onCreated: async (trx, made) => {
+              await this.cases.routing.record(trx, p, 'open311', routed.ranked, {
+                categoryCode: service.code,
+                caseId: made.id,
+              });
+            },
+          }),
+        },
       )
       .catch(asOpen311);
     return [toCreated({ ...created, deferred }, f.accountId)];
+  }
+
+  /**
+   * A request with a description but no service_code (分拨建议): the router's first suggestion among the
+   * public services, if it is at least `OPEN311_MIN_CONFIDENCE` sure and the text is familiar; otherwise the spec's 400 naming
+   * service_code, with the best guess so the client can ask its user. Writes nothing: the suggestion is
+   * recorded with the case it files (the sandbox files none, so records none).
+   */
+  private async routeByDescription(p: Principal, description: string) {
+    if (!description.trim()) throw new Open311Error(400, 'service_code is required');
+    const ranked = await this.cases.routing.rank(
+      p,
+      { text: description.slice(0, 4000) },
+      (c) => c.active && PUBLIC_KINDS.includes(c.kind),
+    );
+    const first = ranked.suggestions[0];
+    // A reason (unfamiliar text, too short, …) means the confidence says little: ask the client instead.
+    if (!first || ranked.reason !== null || first.confidence < OPEN311_MIN_CONFIDENCE) {
+      const guess = first ? ` (best guess ${first.categoryCode} at ${first.confidence.toFixed(2)})` : '';
+      throw new Open311Error(
+        400,
+        `service_code is required: the description does not say which service clearly enough${guess}`,
+      );
+    }
+    return { categoryCode: first.categoryCode, ranked };
   }
 
   /** The photo, checked and stored like the portal's (sniffed type, size limit, thumbnail). */
