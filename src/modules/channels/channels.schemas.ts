@@ -86,6 +86,8 @@ export const PublicReport = z.object({
     .array(z.string().regex(/^[0-9a-f]{64}$/))
     .max(3)
     .default([]),
+  /** The suggestion (POST /api/public/suggest) shown while typing: the category filed under is recorded against it. */
+  suggestionId: z.number().int().positive().max(2_147_483_647).optional(),
   contact: z
     .object({
       name: plain(30).optional(),

@@ -197,4 +197,63 @@ describeApi('citizen portal: report, track, rate, abuse limits', (ctx) => {
     });
     expect(list.json()).toEqual([]);
   });
+
+  it('records the category the citizen filed under against the suggestion shown, with the case, once', async () => {
+    device = 9;
+    const row = (id: number) =>
+      ctx()
+        .store.db.selectFrom('routing_suggestions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    const suggest = async () => {
+      const res = await send(
+        '/api/public/suggest',
+        { text: '小区门口暴露垃圾乱倒堆放，臭气熏天' },
+        {},
+        '10.9.0.1',
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { suggestionId: number; suggestions: { categoryCode: string }[] };
+    };
+    // Taken: filed under the first suggestion.
+    const first = await suggest();
+    const top = first.suggestions[0]?.categoryCode as string;
+    const taken = await report(
+      { serviceCode: top, suggestionId: first.suggestionId },
+      { 'x-wangge-device': 'device-91-abcdef' },
+      '10.9.0.2',
+    );
+    expect(taken.statusCode, taken.body).toBe(201);
+    const caseOf = (code: string) =>
+      ctx()
+        .store.db.selectFrom('cases')
+        .select('id')
+        .where('tracking_code', '=', code)
+        .executeTakeFirstOrThrow();
+    const takenCase = await caseOf(taken.json().trackingCode);
+    expect(await row(first.suggestionId)).toMatchObject({
+      chosen_category: top,
+      accepted: true,
+      case_id: takenCase.id,
+    });
+    // Overridden: filed under another category.
+    const second = await suggest();
+    const other = top === 'event.0104' ? 'event.0102' : 'event.0104';
+    const overridden = await report(
+      { serviceCode: other, suggestionId: second.suggestionId },
+      { 'x-wangge-device': 'device-92-abcdef' },
+      '10.9.0.3',
+    );
+    expect(overridden.statusCode, overridden.body).toBe(201);
+    expect(await row(second.suggestionId)).toMatchObject({ chosen_category: other, accepted: false });
+    // A suggestion already chosen is not rewritten by another report (which is still taken).
+    const again = await report(
+      { serviceCode: other, suggestionId: first.suggestionId },
+      { 'x-wangge-device': 'device-93-abcdef' },
+      '10.9.0.4',
+    );
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await row(first.suggestionId)).toMatchObject({ chosen_category: top, case_id: takenCase.id });
+  });
 });

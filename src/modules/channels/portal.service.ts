@@ -136,7 +136,20 @@ export class PortalService {
         source: 'portal',
         ...(input.contact?.name || input.contact?.phone ? { reporter: input.contact } : {}),
       },
-      { idempotencyKey, caller, admit: (trx) => this.admitIn(trx, 'report', caller) },
+      {
+        idempotencyKey,
+        caller,
+        admit: (trx) => this.admitIn(trx, 'report', caller),
+        // What the citizen filed under after a suggestion (分拨建议), with the case, in the same transaction.
+        ...(input.suggestionId !== undefined && {
+          onCreated: async (trx, made) => {
+            await this.cases.routing.recordPublicChoice(trx, input.suggestionId as number, {
+              categoryCode: category.code,
+              caseId: made.id,
+            });
+          },
+        }),
+      },
     );
     return { trackingCode: created.trackingCode, number: created.number, replayed: created.replayed };
   }

@@ -6993,6 +6993,7 @@ export interface paths {
                         /** @default [] */
                         photos?: string[];
                         serviceCode: string;
+                        suggestionId?: number;
                     };
                 };
             };

@@ -224,18 +224,32 @@ function ReportPage() {
   const [suggested, setSuggested] = useState<{ categoryCode: string; name: string; confidence: number }[]>(
     [],
   );
+  // The suggestion last shown: the report carries its id so the server records the category chosen.
+  const [suggestionId, setSuggestionId] = useState<number | null>(null);
   // The category suggested as the citizen types (分拨建议), asked at most every 600 ms.
   useEffect(() => {
-    if (typed.trim().length < 4) return setSuggested([]);
+    if (typed.trim().length < 4) {
+      setSuggestionId(null);
+      return setSuggested([]);
+    }
     let live = true;
     const timer = setTimeout(() => {
-      call<{ suggestions: { categoryCode: string; name: string; confidence: number }[] }>(
-        'POST',
-        '/api/public/suggest',
-        { text: typed },
-      ).then(
-        (r) => live && setSuggested(r.suggestions.filter((s) => s.confidence >= 0.15)),
-        () => live && setSuggested([]),
+      call<{
+        suggestionId: number;
+        suggestions: { categoryCode: string; name: string; confidence: number }[];
+      }>('POST', '/api/public/suggest', { text: typed }).then(
+        (r) => {
+          if (!live) return;
+          const shown = r.suggestions.filter((s) => s.confidence >= 0.15);
+          setSuggested(shown);
+          // Only a suggestion the citizen saw counts for "how often the first one was taken".
+          setSuggestionId(shown.length ? r.suggestionId : null);
+        },
+        () => {
+          if (!live) return;
+          setSuggested([]);
+          setSuggestionId(null);
+        },
       );
     }, 600);
     return () => {
@@ -271,6 +285,7 @@ function ReportPage() {
           lat: point[1],
           photos,
           ...(contact && { contact }),
+          ...(suggestionId !== null && { suggestionId }),
         },
         { 'idempotency-key': key },
       );
