@@ -11,6 +11,7 @@ import {
   FileSearchOutlined,
   FlagOutlined,
   KeyOutlined,
+  NodeIndexOutlined,
   NotificationOutlined,
   PhoneOutlined,
   ProfileOutlined,
@@ -88,6 +89,13 @@ export const MENU: MenuEntry[] = [
     icon: <ProfileOutlined />,
     roles: ['admin', 'shift_lead', 'dispatcher', 'supervisor'],
     page: lazy(() => import('../features/cases/CategoriesPage')),
+  },
+  {
+    path: '/routing',
+    labelKey: 'menu.routing',
+    icon: <NodeIndexOutlined />,
+    roles: ['admin'],
+    page: lazy(() => import('../features/cases/RoutingPage')),
   },
   {
     path: '/targets',
