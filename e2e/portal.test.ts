@@ -62,9 +62,23 @@ run('citizen portal (Chromium, phone screen)', () => {
     await page.getByTestId('portal-locate').click();
     await page.getByTestId('portal-point').waitFor();
     await page.getByTestId('portal-description').fill('小区东门外垃圾堆放三天无人清运');
+    // The category suggested as the citizen types (分拨建议); the report records what was filed under.
+    await page.getByTestId('portal-suggestions').waitFor();
     await page.getByTestId('portal-submit').click();
     const code = (await page.getByTestId('tracking-code').textContent()) ?? '';
     expect(code).toMatch(/^[A-Z2-9]{10}$/);
+    const filed = await e2e.store.db
+      .selectFrom('cases')
+      .select(['id', 'category_code'])
+      .where('tracking_code', '=', code)
+      .executeTakeFirstOrThrow();
+    expect(
+      await e2e.store.db
+        .selectFrom('routing_suggestions')
+        .select(['channel', 'chosen_category'])
+        .where('case_id', '=', filed.id)
+        .executeTakeFirst(),
+    ).toEqual({ channel: 'portal', chosen_category: filed.category_code });
     expect(await page.getByTestId('portal-timeline').textContent()).toContain('已提交');
     await e2e.screenshot(page, 'portal-1-submitted');
 
