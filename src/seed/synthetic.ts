@@ -21,7 +21,7 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { CaseEngine } from '../modules/cases/case-engine.js';
 import { deriveFacts, type FactEvent } from '../modules/cases/case-facts.js';
-import { patchColumns, splitPayload } from '../modules/cases/case-rows.js';
+import { eventRow, patchColumns, splitPayload } from '../modules/cases/case-rows.js';
 import type { CategoryT } from '../modules/cases/cases.schemas.js';
 import { rulesOf } from '../modules/cases/catalogue.js';
 import { eventHash, GENESIS_HASH, type HashedEvent } from '../modules/cases/hash-chain.js';
@@ -528,27 +528,7 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
           ),
         )
         .execute();
-      const rows = built.flatMap((b) =>
-        b.events.map((e) => ({
-          case_id: e.caseId,
-          seq: e.seq,
-          type: e.type,
-          from_state: e.fromState,
-          to_state: e.toState,
-          at: e.at,
-          actor_id: e.actorId,
-          actor_name: e.actorName,
-          actor_role: e.actorRole,
-          actor_unit_id: e.actorUnitId,
-          lon: e.lon,
-          lat: e.lat,
-          note: e.note,
-          evidence: [...e.evidence],
-          payload: JSON.stringify(e.payload ?? {}),
-          prev_hash: e.prevHash,
-          hash: e.hash,
-        })),
-      );
+      const rows = built.flatMap((b) => b.events.map((e) => eventRow(e, e.prevHash, e.hash)));
       for (let j = 0; j < rows.length; j += EVENT_BATCH)
         await trx
           .insertInto('case_events')

@@ -4,6 +4,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
 import type { MapSettings } from '../../api/client';
+import { tileLayers, tileSources } from '../../app/map-tiles';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -29,7 +30,6 @@ export function ResourceMap(props: {
 
   useEffect(() => {
     if (!box.current) return;
-    const { tileUrl, attribution } = props.settings;
     const m = new maplibregl.Map({
       container: box.current,
       center: props.incident,
@@ -38,22 +38,13 @@ export function ResourceMap(props: {
       style: {
         version: 8,
         sources: {
-          ...(tileUrl
-            ? {
-                tiles: {
-                  type: 'raster',
-                  tiles: [tileUrl],
-                  tileSize: 256,
-                  ...(attribution ? { attribution } : {}),
-                },
-              }
-            : {}),
+          ...tileSources(props.settings),
           streets: { type: 'geojson', data: '/api/areas/geojson?level=street' },
           districts: { type: 'geojson', data: '/api/areas/geojson?level=district' },
         },
         layers: [
           { id: 'bg', type: 'background', paint: { 'background-color': '#eef1f5' } },
-          ...(tileUrl ? [{ id: 'tiles', type: 'raster' as const, source: 'tiles' }] : []),
+          ...tileLayers(props.settings),
           {
             id: 'district-fill',
             type: 'fill',

@@ -4,6 +4,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
 import type { MapSettings } from '../../api/client';
+import { tileLayers, tileSources } from '../../app/map-tiles';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -40,7 +41,7 @@ export function AreaMap(props: {
     if (!container.current) return;
     const within = props.scope ? `&within=${props.scope}` : '';
     const geojson = (level: string) => `/api/areas/geojson?level=${level}${within}`;
-    const { tileUrl, attribution, center, zoom } = props.settings;
+    const { tileUrl, center, zoom } = props.settings;
     const map = new maplibregl.Map({
       container: container.current,
       center,
@@ -49,16 +50,7 @@ export function AreaMap(props: {
       style: {
         version: 8,
         sources: {
-          ...(tileUrl
-            ? {
-                tiles: {
-                  type: 'raster',
-                  tiles: [tileUrl],
-                  tileSize: 256,
-                  ...(attribution ? { attribution } : {}),
-                },
-              }
-            : {}),
+          ...tileSources(props.settings),
           districts: { type: 'geojson', data: geojson('district') },
           streets: { type: 'geojson', data: geojson('street') },
           communities: { type: 'geojson', data: geojson('community') },
@@ -66,7 +58,7 @@ export function AreaMap(props: {
         },
         layers: [
           { id: 'background', type: 'background', paint: { 'background-color': '#eef1f5' } },
-          ...(tileUrl ? [{ id: 'tiles', type: 'raster' as const, source: 'tiles' }] : []),
+          ...tileLayers(props.settings),
           {
             id: 'district-fill',
             type: 'fill',

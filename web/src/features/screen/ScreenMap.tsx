@@ -7,6 +7,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
 import type { MapSettings } from '../../api/client';
+import { tileLayers, tileSources } from '../../app/map-tiles';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -61,7 +62,7 @@ export function ScreenMap(props: {
     if (!container.current) return;
     const within = props.scope ? `&within=${props.scope}` : '';
     const geojson = (level: string) => `/api/areas/geojson?level=${level}${within}`;
-    const { tileUrl, attribution, center, zoom } = props.settings;
+    const { tileUrl, center, zoom } = props.settings;
     const map = new maplibregl.Map({
       container: container.current,
       center,
@@ -71,25 +72,14 @@ export function ScreenMap(props: {
       style: {
         version: 8,
         sources: {
-          ...(tileUrl
-            ? {
-                tiles: {
-                  type: 'raster',
-                  tiles: [tileUrl],
-                  tileSize: 256,
-                  ...(attribution ? { attribution } : {}),
-                },
-              }
-            : {}),
+          ...tileSources(props.settings),
           districts: { type: 'geojson', data: geojson('district') },
           streets: { type: 'geojson', data: geojson('street') },
           grids: { type: 'geojson', data: geojson('grid') },
         },
         layers: [
           { id: 'background', type: 'background', paint: { 'background-color': '#0b1220' } },
-          ...(tileUrl
-            ? [{ id: 'tiles', type: 'raster' as const, source: 'tiles', paint: { 'raster-opacity': 0.35 } }]
-            : []),
+          ...tileLayers(props.settings, { 'raster-opacity': 0.35 }),
           {
             id: 'district-fill',
             type: 'fill',
