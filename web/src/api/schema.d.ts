@@ -3209,11 +3209,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it */
+        /** Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it. Send an Idempotency-Key header: a resend returns the first answer. */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
