@@ -6192,6 +6192,23 @@ export interface paths {
                                 received: number;
                             }[];
                             generatedAt: string;
+                            incidents: {
+                                count: number;
+                                rows: {
+                                    areaName: string;
+                                    /** @enum {string} */
+                                    colour: "red" | "orange" | "yellow" | "blue";
+                                    id: string;
+                                    lat: number | null;
+                                    /** @description 1 (Ⅰ, most severe) to 4 (Ⅳ) */
+                                    level: number;
+                                    lon: number | null;
+                                    number: string;
+                                    reportedAt: string;
+                                    title: string;
+                                    type: string;
+                                }[];
+                            };
                             load: {
                                 code: string;
                                 open: number;
