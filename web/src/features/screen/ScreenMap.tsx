@@ -206,7 +206,7 @@ export function ScreenMap(props: {
     const map = mapRef.current;
     if (!map) return;
     const apply = () => {
-      (map.getSource('incidents') as maplibregl.GeoJSONSource | undefined)?.setData(
+      void (map.getSource('incidents') as maplibregl.GeoJSONSource | undefined)?.setData(
         incidentFeatures(props.incidents),
       );
     };
