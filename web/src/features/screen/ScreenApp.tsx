@@ -355,9 +355,10 @@ export default function ScreenApp() {
             data-testid="incident-panel"
             aria-label={t('screen.incidents')}
             style={{
+              // Bottom right: the legend keeps the bottom left, the figures table the top right.
               position: 'absolute',
-              left: 8,
-              top: 8,
+              right: 8,
+              bottom: 8,
               width: 380,
               maxHeight: '45%',
               overflow: 'hidden',
