@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCases } from '../src/seed/demo-cases.js';
+import { wholeCellCentre } from '../src/testing/grid-cells.js';
 import { seriousViolations } from './axe.js';
 import { browserAvailable, type E2E, startE2E } from './harness.js';
 
@@ -82,6 +83,26 @@ run('leader: dashboard → cases behind a figure → big screen (Chromium)', () 
     await page.getByText(number).first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
+    // An open incident of level Ⅱ, for the big screen's emergency layer.
+    const cell = await wholeCellCentre(e2e.store.db, '120101001');
+    const incident = await page.evaluate(async (p) => {
+      const { csrfToken } = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const res = await fetch('/api/emergency/incidents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({
+          title: '地下车库进水',
+          type: 'natural_disaster',
+          subtype: 'rainstorm',
+          level: 2,
+          lon: p.lon,
+          lat: p.lat,
+          description: '暴雨后地下车库进水',
+        }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    }, cell);
+
     // The big screen, at its own size: map canvas, live figures, no scrolling.
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto('/screen');
@@ -92,6 +113,13 @@ run('leader: dashboard → cases behind a figure → big screen (Chromium)', () 
         const map = window.__wanggeMap;
         return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['grid-fill'] }).length > 0;
       },
+      undefined,
+      { timeout: 30_000 },
+    );
+    // The emergency layer: the incident in the list with its level, and as an orange dot on the map.
+    await page.getByTestId(`screen-incident-${incident}`).getByText('Ⅱ级').waitFor();
+    await page.waitForFunction(
+      () => (window.__wanggeMap?.queryRenderedFeatures({ layers: ['incident-dot'] }).length ?? 0) > 0,
       undefined,
       { timeout: 30_000 },
     );

@@ -143,7 +143,12 @@ export async function buildServer(
   registerTargetsRoutes(app, targets, targetTasks, targetPlans);
   const evaluation = new Evaluation(db, cases.facts, cases.engine.now);
   registerEvaluationRoutes(app, evaluation);
-  registerScreenRoutes(app, new Screen(db, cases.screen, evaluation, cases.engine.now));
+  // The big screen's emergency layer reads open incidents through a narrow interface (no store import);
+  // `incidents` is made below and first asked at a request, long after start.
+  const screenIncidents = {
+    openIncidents: (scope: string, limit: number) => incidents.openIncidents(scope, limit),
+  };
+  registerScreenRoutes(app, new Screen(db, cases.screen, evaluation, cases.engine.now, screenIncidents));
   const hazards = new Hazards(db, cases.queries, org);
   const safety = {
     registry: new Registry(db, places),

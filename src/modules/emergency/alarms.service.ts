@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { unitInScope } from '../../platform/auth/roles.js';
+import { earlierAnswer, idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import { lockName } from '../../platform/db/locks.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
@@ -270,9 +271,23 @@ export class Alarms {
 
   /**
    * 核查: whoever checks an alarm on the spot says what it was. A false alarm (误报) is closed; a confirmed
-   * one opens an incident of its rule's type and level, commanded by the alarm's unit.
+   * one opens an incident of its rule's type and level, commanded by the alarm's unit. With an idempotency
+   * key (the field app's outbox) a resend after a lost answer gets the first answer, not a conflict.
    */
-  async check(p: Principal, id: string, outcome: 'confirmed' | 'false_alarm', note: string) {
+  async check(
+    p: Principal,
+    id: string,
+    outcome: 'confirmed' | 'false_alarm',
+    note: string,
+    idempotencyKey?: string,
+  ) {
+    const claim = {
+      owner: idempotencyOwner({ user: p.userId }),
+      key: idempotencyKey,
+      request: JSON.stringify(['emergency_alarm_check', id, outcome, note]),
+    };
+    const earlier = await earlierAnswer<ReturnType<typeof toAlarm>>(this.db, claim);
+    if (earlier) return earlier;
     const found = await new AlarmsStore(this.db).visible(p.scope, id);
     if (!found) throw new NotFound('alarm_not_found', 'The alarm does not exist or is outside your scope.');
     if (found.status !== 'to_check')
@@ -286,7 +301,7 @@ export class Alarms {
       );
     const at = this.incidents.now();
     let after = async () => {};
-    await this.db.transaction().execute(async (trx) => {
+    const { result, replayed } = await withIdempotency(this.db, claim, async (trx) => {
       const store = new AlarmsStore(trx);
       let incidentId: string | null = null;
       if (outcome === 'confirmed' && rule && unitId) {
@@ -323,10 +338,10 @@ export class Alarms {
         entityId: found.id,
         after: { outcome, note, incidentId },
       });
+      return toAlarm((await store.visible(p.scope, id)) as AlarmRow);
     });
-    await after();
-    const row = await new AlarmsStore(this.db).visible(p.scope, id);
-    return toAlarm(row as AlarmRow);
+    if (!replayed) await after();
+    return result;
   }
 
   async rules() {

@@ -354,6 +354,43 @@ describeApi('emergency: duty roster, alarms, public notices', (ctx) => {
     expect(one.outcome).toBe('to_check');
   });
 
+  it('lets a grid inspector in scope confirm an alarm from the field outbox; a resend with its key is the same answer', async () => {
+    const a = await device('T-SMK-F1', '测试里7号楼');
+    const lone = (await send('T-SMK-F1', a)).json();
+    expect(lone.outcome).toBe('to_check');
+    // The inspector sees it among the alarms to check of its area.
+    const toCheck = (await inspector.get('/api/emergency/alarms?status=to_check')).json as { id: string }[];
+    expect(toCheck.map((x) => x.id)).toContain(lone.alarmId);
+    const incidents = async () =>
+      (await ctx().store.db.selectFrom('emergency_incidents').select('id').execute()).length;
+    const before = await incidents();
+    const body = { outcome: 'confirmed', note: '现场核查：二楼冒烟' };
+    const key = { 'idempotency-key': `field-check-${lone.alarmId}` };
+    const url = `/api/emergency/alarms/${lone.alarmId}/check`;
+    const first = await inspector.request('POST', url, body, key);
+    expect([first.status, first.json.status]).toEqual([200, 'confirmed']);
+    expect(first.json.incidentId).toEqual(expect.any(String));
+    const incident = await inspector.get(`/api/emergency/incidents/${first.json.incidentId}`);
+    expect(incident.json).toMatchObject({ type: 'accident', subtype: 'fire', chainOk: true });
+    expect(await incidents()).toBe(before + 1);
+    // The answer was lost: the outbox sends the same item again, and gets the first answer.
+    const again = await inspector.request('POST', url, body, key);
+    expect([again.status, again.json]).toEqual([200, first.json]);
+    expect(await incidents()).toBe(before + 1);
+    // The same key for another answer is refused, and a fresh key finds the alarm already checked.
+    const other = await inspector.request('POST', url, { outcome: 'false_alarm', note: 'x' }, key);
+    expect([other.status, other.json.error.code]).toEqual([400, 'idempotency_key_reused']);
+    const fresh = await inspector.request('POST', url, body, { 'idempotency-key': 'another-key-123' });
+    expect([fresh.status, fresh.json.error.code]).toEqual([409, 'alarm_checked']);
+    expect(await incidents()).toBe(before + 1);
+    const alarm = await ctx()
+      .store.db.selectFrom('emergency_alarms')
+      .select(['status', 'incident_id'])
+      .where('id', '=', lone.alarmId)
+      .executeTakeFirstOrThrow();
+    expect(alarm).toEqual({ status: 'confirmed', incident_id: first.json.incidentId });
+  });
+
   it('keeps alarm rules: bad subtypes and unknown units are refused; only leaders and admins see them', async () => {
     const rule = {
       name: '燃气报警',

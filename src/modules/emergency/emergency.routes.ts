@@ -6,6 +6,7 @@ import type { Alarms } from './alarms.service.js';
 import {
   ActivateBody,
   AlarmCheck,
+  AlarmCheckHeaders,
   AlarmQuery,
   AlarmRuleCreate,
   AlarmRuleT,
@@ -168,13 +169,22 @@ export function registerEmergencyRoutes(
       config: { access: CHECK },
       schema: {
         tags,
-        summary: 'Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it',
+        summary:
+          'Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it. Send an Idempotency-Key header: a resend returns the first answer.',
         params: IdParams,
+        headers: AlarmCheckHeaders,
         body: AlarmCheck,
         response: { 200: EmergencyAlarm },
       },
     },
-    async (req) => alarms.check(principalOf(req), req.params.id, req.body.outcome, req.body.note),
+    async (req) =>
+      alarms.check(
+        principalOf(req),
+        req.params.id,
+        req.body.outcome,
+        req.body.note,
+        req.headers['idempotency-key'],
+      ),
   );
   app.get(
     '/api/emergency/alarm-rules',

@@ -345,6 +345,8 @@ export const AlarmCheck = z.object({
   outcome: z.enum(['confirmed', 'false_alarm']).describe('核查属实 opens an incident; 误报 closes the alarm'),
   note: text(2000).min(1),
 });
+/** The field app's outbox sends each check with its own key: a resend answers the first result. */
+export const AlarmCheckHeaders = z.object({ 'idempotency-key': z.string().min(8).max(100).optional() });
 
 // ---- public notices (信息发布) ----
 

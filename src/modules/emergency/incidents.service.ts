@@ -119,6 +119,18 @@ export class Incidents {
       .then((rows) => rows.map(incidentSummary));
   }
 
+  /**
+   * The open incidents under an area-code prefix for the big screen's emergency layer: most severe level
+   * first, then newest, and how many there are in all.
+   */
+  async openIncidents(scope: string, limit: number) {
+    const rows = await new EmergencyStore(this.db).listIncidents({ scope, unitId: null }, 'open', 500);
+    const sorted = rows
+      .map(incidentSummary)
+      .sort((a, b) => a.level - b.level || b.createdAt.localeCompare(a.createdAt));
+    return { total: rows.length, rows: sorted.slice(0, limit) };
+  }
+
   /** 接报: records a new incident at its place (a point is located to its grid) with its first event. */
   async report(p: Principal, input: IncidentCreateT) {
     if (!isSubtypeOf(input.type, input.subtype))

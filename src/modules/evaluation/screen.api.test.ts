@@ -14,6 +14,10 @@ interface ScreenBody {
   rising: { street: string; code: string; now: number; before: number; rise: number }[];
   overdue: { count: number; rows: { id: string; number: string; overdueHours: number }[] };
   whistles: { count: number };
+  incidents: {
+    count: number;
+    rows: { id: string; level: number; colour: string; lon: number | null; areaName: string }[];
+  };
 }
 
 describeApi('big screen API: counted in SQL, scoped, figures agree with the case list', (ctx) => {
@@ -98,6 +102,46 @@ describeApi('big screen API: counted in SQL, scoped, figures agree with the case
     expect(unknown.status).toBe(404);
     const bad = await leader.get('/api/evaluation/screen?area=abc');
     expect(bad.status).toBe(400);
+  });
+
+  it('shows the open incidents of the area on the emergency layer, most severe first, and none of another street', async () => {
+    const at = await wholeCellCentre(ctx().store.db, '120101001');
+    const before = await screen(street);
+    const report = async (level: number, title: string) => {
+      const res = await leader.post('/api/emergency/incidents', {
+        title,
+        type: 'natural_disaster',
+        subtype: 'rainstorm',
+        level,
+        lon: at.lon,
+        lat: at.lat,
+        description: '暴雨后路面积水',
+      });
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+      return res.json.id as string;
+    };
+    const minor = await report(4, '和平路积水');
+    const major = await report(2, '地下车库进水');
+    const own = await screen(street);
+    expect(own.incidents.count).toBe(before.incidents.count + 2);
+    const ids = own.incidents.rows.map((r) => r.id);
+    expect(ids.indexOf(major)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(major)).toBeLessThan(ids.indexOf(minor));
+    expect(own.incidents.rows.find((r) => r.id === major)).toMatchObject({
+      level: 2,
+      colour: 'orange',
+      lon: at.lon,
+    });
+    expect(own.incidents.rows.every((r, i, all) => i === 0 || (all[i - 1]?.level ?? 0) <= r.level)).toBe(
+      true,
+    );
+    const other = await screen(leader, '?area=120101002');
+    expect(other.incidents.rows.map((r) => r.id)).not.toContain(major);
+    const closed = await leader.post(`/api/emergency/incidents/${minor}/close`, { summary: '积水已排除' });
+    expect(closed.status, JSON.stringify(closed.json)).toBe(200);
+    const after = await screen(street);
+    expect(after.incidents.rows.map((r) => r.id)).not.toContain(minor);
+    expect(after.incidents.count).toBe(before.incidents.count + 1);
   });
 
   it('is for the roles that oversee: an operator is refused', async () => {

@@ -83,5 +83,23 @@ export const ScreenOut = z.object({
       }),
     ),
   }),
+  /** The emergency layer (应急图层): open incidents of the area, most severe first, with place and colour. */
+  incidents: z.object({
+    count: z.number(),
+    rows: z.array(
+      z.object({
+        id: z.string(),
+        number: z.string(),
+        title: z.string(),
+        type: z.string(),
+        level: z.number().describe('1 (Ⅰ, most severe) to 4 (Ⅳ)'),
+        colour: z.enum(['red', 'orange', 'yellow', 'blue']),
+        areaName: z.string(),
+        lon: z.number().nullable(),
+        lat: z.number().nullable(),
+        reportedAt: z.string(),
+      }),
+    ),
+  }),
 });
 export type ScreenOutT = z.infer<typeof ScreenOut>;

@@ -1,7 +1,8 @@
 /**
  * The big screen (大屏) of the command centre: live counts, grid load for the map, trends, top and rising
  * categories per street, the overdue list and open whistles — each counted in SQL by the cases module
- * (`cases.screen`), so one refresh stays a handful of grouped scans on a year of data.
+ * (`cases.screen`), so one refresh stays a handful of grouped scans on a year of data — and the emergency
+ * layer: open incidents from the emergency module (`ScreenIncidentSource`, passed in at composition).
  */
 import type { Kysely } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
@@ -18,12 +19,32 @@ const OVERDUE_ROWS = 12;
 const WHISTLE_ROWS = 6;
 const TOP_CATEGORIES = 8;
 const RISING_PER_STREET = 2;
+const INCIDENT_ROWS = 20;
 
 /** The cases module's aggregates the screen reads. */
 export type ScreenSource = Pick<
   CaseScreenReader,
   'areaLoad' | 'daily' | 'streetCategories' | 'overdueCases' | 'openWhistles'
 >;
+
+/** An open incident as the emergency module hands it to the screen (passed at composition in server.ts). */
+export interface ScreenIncident {
+  id: string;
+  number: string;
+  title: string;
+  type: string;
+  level: number;
+  colour: 'red' | 'orange' | 'yellow' | 'blue';
+  areaCode: string;
+  lon: number | null;
+  lat: number | null;
+  createdAt: string;
+}
+/** The emergency module's open incidents under an area-code prefix, most severe first, and their count. */
+export interface ScreenIncidentSource {
+  openIncidents(scope: string, limit: number): Promise<{ total: number; rows: ScreenIncident[] }>;
+}
+const NO_INCIDENTS: ScreenIncidentSource = { openIncidents: async () => ({ total: 0, rows: [] }) };
 
 export class Screen {
   constructor(
@@ -32,6 +53,7 @@ export class Screen {
     /** Resolves an asked area exactly as the other figures do (404 `area_not_found` outside the scope). */
     private readonly evaluation: Pick<Evaluation, 'resolveTarget'>,
     readonly now: () => Date = () => new Date(),
+    private readonly emergency: ScreenIncidentSource = NO_INCIDENTS,
   ) {}
 
   async screen(p: Principal, q: { area?: string }): Promise<ScreenOutT> {
@@ -39,12 +61,13 @@ export class Screen {
     const area = target.area;
     const now = this.now();
     const w = screenWindows(now);
-    const [load, daily, streetCats, overdue, whistles] = await Promise.all([
+    const [load, daily, streetCats, overdue, whistles, incidents] = await Promise.all([
       this.cases.areaLoad(p, area, now),
       this.cases.daily(p, area, w.months),
       this.cases.streetCategories(p, area, w.month),
       this.cases.overdueCases(p, area, now, OVERDUE_ROWS),
       this.cases.openWhistles(p, area, WHISTLE_ROWS),
+      this.emergency.openIncidents(area ?? p.scope, INCIDENT_ROWS),
     ]);
     const todayLabel = w.dayLabels[w.dayLabels.length - 1] ?? '';
     const counts = {
@@ -61,6 +84,7 @@ export class Screen {
         ...rising.map((r) => r.street),
         ...overdue.map((o) => o.areaCode),
         ...whistles.rows.map((r) => r.areaCode),
+        ...incidents.rows.map((r) => r.areaCode),
       ]),
       unitNames(this.db, [
         ...overdue.map((o) => o.unitId),
@@ -118,6 +142,21 @@ export class Screen {
             reportedAt: u.reportedAt?.toISOString() ?? null,
             late: u.late,
           })),
+        })),
+      },
+      incidents: {
+        count: incidents.total,
+        rows: incidents.rows.map((r) => ({
+          id: r.id,
+          number: r.number,
+          title: r.title,
+          type: r.type,
+          level: r.level,
+          colour: r.colour,
+          areaName: areaName(r.areaCode),
+          lon: r.lon,
+          lat: r.lat,
+          reportedAt: r.createdAt,
         })),
       },
     };

@@ -3209,11 +3209,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it */
+        /** Check an alarm on the spot (核查): confirmed opens an incident, a false alarm closes it. Send an Idempotency-Key header: a resend returns the first answer. */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -6190,6 +6192,23 @@ export interface paths {
                                 received: number;
                             }[];
                             generatedAt: string;
+                            incidents: {
+                                count: number;
+                                rows: {
+                                    areaName: string;
+                                    /** @enum {string} */
+                                    colour: "red" | "orange" | "yellow" | "blue";
+                                    id: string;
+                                    lat: number | null;
+                                    /** @description 1 (Ⅰ, most severe) to 4 (Ⅳ) */
+                                    level: number;
+                                    lon: number | null;
+                                    number: string;
+                                    reportedAt: string;
+                                    title: string;
+                                    type: string;
+                                }[];
+                            };
                             load: {
                                 code: string;
                                 open: number;

@@ -25,6 +25,7 @@ import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import LoginPage from '../auth/LoginPage';
+import { type FieldAlarm, FieldAlarms } from '../emergency/FieldAlarms';
 import { FieldInspections, type InspectorTarget } from '../safety/FieldInspections';
 import { discard, enqueue, loadOutbox, type Outgoing, shrinkPhoto, syncOutbox } from './queue';
 import '../cases/strings';
@@ -38,9 +39,19 @@ type Cache = {
   mine: CaseSummary[];
   /** 双随机 targets where the worker is one of the two inspectors (open, or done today). */
   inspections: InspectorTarget[];
+  /** Device alarms of the worker's area waiting for a check on the spot (报警核查). */
+  alarms: FieldAlarm[];
   at: string | null;
 };
-const EMPTY: Cache = { categories: [], check: [], verify: [], mine: [], inspections: [], at: null };
+const EMPTY: Cache = {
+  categories: [],
+  check: [],
+  verify: [],
+  mine: [],
+  inspections: [],
+  alarms: [],
+  at: null,
+};
 
 function readCache(): Cache {
   try {
@@ -85,12 +96,16 @@ function Field() {
       ]);
       // Only inspectors, supervisors and administrators have an inspection list; others keep none.
       const inspections = await ok(client.GET('/api/safety/my-targets')).catch(() => []);
+      const alarms = await ok(
+        client.GET('/api/emergency/alarms', { params: { query: { status: 'to_check' } } }),
+      ).catch(() => []);
       const next = {
         categories,
         check: check.items,
         verify: verify.items,
         mine: mine.items,
         inspections,
+        alarms,
         at: new Date().toISOString(),
       };
       localStorage.setItem(CACHE, JSON.stringify(next));
@@ -178,6 +193,11 @@ function Field() {
               count: cache.inspections.filter((x) => x.result === null).length,
             }),
             children: <FieldInspections targets={cache.inspections} outbox={outbox} onQueued={queued} />,
+          },
+          {
+            key: 'alarms',
+            label: t('emergency.alarm.fieldTab', { count: cache.alarms.length }),
+            children: <FieldAlarms alarms={cache.alarms} outbox={outbox} onQueued={queued} />,
           },
           {
             key: 'outbox',

@@ -10,12 +10,15 @@ import { type ApiAnswer, type AreaDetail, get, type MapSettings } from '../../ap
 import { useAuth } from '../../app/auth';
 import LoginPage from '../auth/LoginPage';
 import { Chart, type ChartOption, FigureTable } from '../evaluation/Chart';
-import { ScreenMap, SHADES } from './ScreenMap';
+import { ScreenMap, SHADES, WARNING } from './ScreenMap';
 import './screenStrings';
 
 type ScreenData = ApiAnswer<'get', '/api/evaluation/screen'>;
 
 const SCREEN_ROLES = ['leader', 'supervisor', 'shift_lead', 'dispatcher', 'admin'];
+/** Incidents listed beside the map (the map shows them all). */
+const INCIDENT_LIST = 6;
+const ROMAN: Record<number, string> = { 1: 'Ⅰ', 2: 'Ⅱ', 3: 'Ⅲ', 4: 'Ⅳ' };
 const COLOURS = { text: '#e6edf3', muted: '#9fb0c3', panel: '#111a2b', border: '#25344d', bg: '#070d18' };
 const SERIES = { received: '#58a6ff', closed: '#3fb950' };
 
@@ -300,7 +303,15 @@ export default function ScreenApp() {
         </div>
         <Panel title={t('screen.map')} testId="screen-map-panel">
           <div role="img" aria-label={t('screen.mapLabel')} style={{ position: 'absolute', inset: 0 }}>
-            {settings && <ScreenMap settings={settings} scope={me.scope} bbox={bbox} load={data.load} />}
+            {settings && (
+              <ScreenMap
+                settings={settings}
+                scope={me.scope}
+                bbox={bbox}
+                load={data.load}
+                incidents={data.incidents.rows}
+              />
+            )}
           </div>
           <ul
             aria-hidden="true"
@@ -323,6 +334,7 @@ export default function ScreenApp() {
                 ['legendOpen', SHADES.open],
                 ['legendMany', SHADES.many],
                 ['legendOverdue', SHADES.overdue],
+                ['legendIncident', WARNING.red],
               ] as const
             ).map(([k, c]) => (
               <li key={k} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
@@ -339,6 +351,59 @@ export default function ScreenApp() {
               </li>
             ))}
           </ul>
+          <section
+            data-testid="incident-panel"
+            aria-label={t('screen.incidents')}
+            style={{
+              // Bottom right: the legend keeps the bottom left, the figures table the top right.
+              position: 'absolute',
+              right: 8,
+              bottom: 8,
+              width: 380,
+              maxHeight: '45%',
+              overflow: 'hidden',
+              padding: '6px 10px',
+              background: 'rgba(7, 13, 24, 0.85)',
+              borderRadius: 4,
+            }}
+          >
+            <div style={{ fontWeight: 600, marginBottom: 4 }}>
+              {t('screen.incidents')} · {data.incidents.count}
+            </div>
+            {data.incidents.rows.length === 0 ? (
+              <div style={{ color: COLOURS.muted }}>{t('screen.noIncidents')}</div>
+            ) : (
+              <ul style={{ margin: 0, padding: 0, listStyle: 'none' }}>
+                {data.incidents.rows.slice(0, INCIDENT_LIST).map((r) => (
+                  <li
+                    key={r.id}
+                    data-testid={`screen-incident-${r.id}`}
+                    style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '2px 0' }}
+                  >
+                    <span
+                      style={{
+                        width: 12,
+                        height: 12,
+                        borderRadius: 6,
+                        background: WARNING[r.colour],
+                        flex: 'none',
+                      }}
+                    />
+                    <span style={{ color: WARNING[r.colour], flex: 'none' }}>
+                      {t('screen.incidentLevel', { level: ROMAN[r.level] ?? r.level })}
+                    </span>
+                    <span
+                      title={`${r.number} ${r.title}`}
+                      style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', flex: 1 }}
+                    >
+                      {r.title}
+                    </span>
+                    <span style={{ color: COLOURS.muted, flex: 'none', fontSize: 13 }}>{r.areaName}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
           <FigureTable
             hidden={!tables}
             testId="map-table"

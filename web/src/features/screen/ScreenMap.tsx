@@ -1,6 +1,7 @@
 /**
  * The big screen's map: the district's own boundaries (offline style, no tiles unless configured) on a
- * dark ground, each grid shaded by its open cases and red where one is overdue. Not interactive.
+ * dark ground, each grid shaded by its open cases and red where one is overdue, and the open incidents as
+ * dots in their warning colour (the emergency layer). Not interactive.
  */
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -15,6 +16,40 @@ export interface GridLoad {
   code: string;
   open: number;
   overdue: number;
+}
+
+/** An open incident on the emergency layer (应急图层): a dot in its warning colour, larger when more severe. */
+export interface MapIncident {
+  id: string;
+  level: number;
+  colour: 'red' | 'orange' | 'yellow' | 'blue';
+  lon: number | null;
+  lat: number | null;
+}
+
+/** Warning colours (预警色) as the screen draws them on its dark ground. */
+export const WARNING = { red: '#ff3b30', orange: '#ff9500', yellow: '#ffd60a', blue: '#0a84ff' } as const;
+
+type IncidentFeature = {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: { id: string; level: number; colour: string };
+};
+
+function incidentFeatures(incidents: readonly MapIncident[]): {
+  type: 'FeatureCollection';
+  features: IncidentFeature[];
+} {
+  return {
+    type: 'FeatureCollection',
+    features: incidents
+      .filter((i) => i.lon !== null && i.lat !== null)
+      .map((i) => ({
+        type: 'Feature' as const,
+        geometry: { type: 'Point' as const, coordinates: [i.lon as number, i.lat as number] },
+        properties: { id: i.id, level: i.level, colour: WARNING[i.colour] },
+      })),
+  };
 }
 
 export const SHADES = {
@@ -52,11 +87,14 @@ export function ScreenMap(props: {
   scope: string;
   bbox: [number, number, number, number] | null;
   load: readonly GridLoad[];
+  incidents: readonly MapIncident[];
 }) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const load = useRef(props.load);
   load.current = props.load;
+  const incidents = useRef(props.incidents);
+  incidents.current = props.incidents;
 
   useEffect(() => {
     if (!container.current) return;
@@ -76,6 +114,7 @@ export function ScreenMap(props: {
           districts: { type: 'geojson', data: geojson('district') },
           streets: { type: 'geojson', data: geojson('street') },
           grids: { type: 'geojson', data: geojson('grid') },
+          incidents: { type: 'geojson', data: incidentFeatures(incidents.current) },
         },
         layers: [
           { id: 'background', type: 'background', paint: { 'background-color': '#0b1220' } },
@@ -110,6 +149,19 @@ export function ScreenMap(props: {
             source: 'districts',
             paint: { 'line-color': '#58a6ff', 'line-width': 3 },
           },
+          {
+            id: 'incident-dot',
+            type: 'circle',
+            source: 'incidents',
+            paint: {
+              'circle-color': ['get', 'colour'],
+              // Level Ⅰ (1) is the largest dot, Ⅳ (4) the smallest.
+              'circle-radius': ['interpolate', ['linear'], ['get', 'level'], 1, 16, 4, 8],
+              'circle-opacity': 0.9,
+              'circle-stroke-color': '#ffffff',
+              'circle-stroke-width': 2,
+            },
+          },
         ],
       },
     });
@@ -139,6 +191,18 @@ export function ScreenMap(props: {
     if (map.isStyleLoaded()) apply();
     else map.once('load', apply);
   }, [props.load]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const apply = () => {
+      void (map.getSource('incidents') as maplibregl.GeoJSONSource | undefined)?.setData(
+        incidentFeatures(props.incidents),
+      );
+    };
+    if (map.isStyleLoaded()) apply();
+    else map.once('load', apply);
+  }, [props.incidents]);
 
   return <div ref={container} data-testid="screen-map" style={{ width: '100%', height: '100%' }} />;
 }
