@@ -17,6 +17,7 @@ import {
 import { useAuth } from '../../app/auth';
 import { useList } from '../org/useList';
 import { AreaMap } from '../places/AreaMap';
+import { SuggestionTags } from './SuggestionTags';
 
 interface Values {
   categoryCode: string;
@@ -203,24 +204,7 @@ export function NewCase() {
               <Input.TextArea rows={3} maxLength={4000} showCount />
             </Form.Item>
             {suggestion && (
-              <div data-testid="case-suggestions" style={{ marginBottom: 12 }}>
-                {suggestion.suggestions.length > 0
-                  ? t('cases.suggestedCategories')
-                  : t('cases.noSuggestion', { reason: suggestion.reason ?? '' })}{' '}
-                {suggestion.suggestions.map((s, i) => (
-                  <Tag
-                    key={s.categoryCode}
-                    color={i === 0 ? 'blue' : undefined}
-                    style={{ cursor: 'pointer' }}
-                    data-testid={`case-suggestion-${i}`}
-                    onClick={() => acceptSuggestion(i)}
-                  >
-                    {i === 0 ? 'F2 ' : `Alt+${i + 1} `}
-                    {s.majorName} · {s.name} {Math.round(s.confidence * 100)}%
-                    {s.unitName ? ` → ${s.unitName}` : ''}
-                  </Tag>
-                ))}
-              </div>
+              <SuggestionTags suggestion={suggestion} testId="case-suggestion" onAccept={acceptSuggestion} />
             )}
             <Form.Item name="address" label={t('cases.address')}>
               <Input maxLength={200} />

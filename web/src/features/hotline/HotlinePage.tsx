@@ -33,6 +33,7 @@ import {
 } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { formatTime } from '../../app/format';
+import { SuggestionTags } from '../cases/SuggestionTags';
 import { useList } from '../org/useList';
 import { AreaMap } from '../places/AreaMap';
 import './strings';
@@ -322,26 +323,11 @@ export default function HotlinePage() {
               <Input.TextArea rows={4} maxLength={4000} data-testid="hotline-description" />
             </Form.Item>
             {suggestion && (
-              <div data-testid="hotline-suggestions" style={{ marginBottom: 12 }}>
-                <Typography.Text type="secondary">
-                  {suggestion.suggestions.length > 0
-                    ? t('hotline.suggested')
-                    : t('hotline.noSuggestion', { reason: suggestion.reason ?? '' })}
-                </Typography.Text>{' '}
-                {suggestion.suggestions.map((s, i) => (
-                  <Tag
-                    key={s.categoryCode}
-                    color={i === 0 ? 'blue' : undefined}
-                    style={{ cursor: 'pointer' }}
-                    data-testid={`hotline-suggestion-${i}`}
-                    onClick={() => acceptSuggestion(i)}
-                  >
-                    {i === 0 ? 'F2 ' : `Alt+${i + 1} `}
-                    {s.majorName} · {s.name} {Math.round(s.confidence * 100)}%
-                    {s.unitName ? ` → ${s.unitName}` : ''}
-                  </Tag>
-                ))}
-              </div>
+              <SuggestionTags
+                suggestion={suggestion}
+                testId="hotline-suggestion"
+                onAccept={acceptSuggestion}
+              />
             )}
             {duplicates.length > 0 && (
               <Alert

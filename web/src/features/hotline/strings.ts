@@ -25,8 +25,6 @@ const zh = {
   reviewDue: '待复核',
   answerSource: '（{{unit}}，复核 {{on}}）',
   mapPoint: '地图点选',
-  suggested: '建议类别（F2 采用第一项）：',
-  noSuggestion: '暂无类别建议（{{reason}}）',
 };
 
 const en: typeof zh = {
@@ -53,8 +51,6 @@ const en: typeof zh = {
   reviewDue: 'Review due',
   answerSource: ' ({{unit}}, review {{on}})',
   mapPoint: 'Point on the map',
-  suggested: 'Suggested categories (F2 takes the first):',
-  noSuggestion: 'No category suggestion ({{reason}})',
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { hotline: zh }, true, false);
