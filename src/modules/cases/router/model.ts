@@ -41,9 +41,9 @@ export interface RouterOptions {
 export const DEFAULT_OPTIONS: RouterOptions = {
   seed: 1,
   bits: 18,
-  epochs: 30,
+  epochs: 60,
   rate: 6,
-  l2: 1e-6,
+  l2: 1e-5,
   calibrationShare: 0.1,
   minDocs: 2,
   maxN: 3,
