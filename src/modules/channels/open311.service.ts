@@ -24,30 +24,33 @@ import type { DB } from '../../platform/db/schema.js';
 import { DomainError } from '../../platform/errors.js';
 import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
 import { checkAttributes } from '../cases/attributes.js';
-import { type Cases, caseActorOf, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
+import { type Cases, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
 import { ChannelsStore, type SandboxFilter } from './channels.store.js';
 import {
+  DEFAULT_DAYS,
   type Endpoint,
+  type Form,
+  MAX_IDS,
   Open311Error,
   paging,
-  type readForm,
-  STATE_NOTES,
+  type Query,
   toCreated,
   toExtended,
   toRequest,
   toService,
   toServiceDefinition,
-  toUpdate,
+  validEmail,
+  validPhone,
+  validUrl,
   w3cDate,
   wantsExtensions,
 } from './open311.js';
-import { maskPersonalData, PUBLIC_KINDS, publicationOf, publicView } from './publication.js';
+import { Open311Updates } from './open311-updates.service.js';
+import { maskPersonalData, PUBLIC_KINDS, publicView } from './publication.js';
 
 export { Open311Error } from './open311.js';
 
-const DEFAULT_DAYS = 90;
-const MAX_IDS = 200;
 const DUPLICATE_RADIUS_M = 50;
 const CACHE_MS = 5_000;
 /**
@@ -64,8 +67,6 @@ export const OPEN311_BASES: Record<Endpoint, string> = {
 };
 export const OPEN311_BASE = OPEN311_BASES.production;
 
-type Query = Record<string, string | undefined>;
-type Form = ReturnType<typeof readForm>;
 /** A photo sent as the multipart field `media`. */
 export interface Media {
   bytes: Buffer;
@@ -85,7 +86,11 @@ export class Open311Service {
     private readonly files: FileStore,
     private readonly publicUrl: () => string,
     private readonly keys: ApiKeyCheck,
-  ) {}
+  ) {
+    this.feed = new Open311Updates(db, cases, this);
+  }
+
+  private readonly feed: Open311Updates;
 
   discovery() {
     return {
@@ -107,7 +112,7 @@ export class Open311Service {
   private readonly districts = new Map<string, { at: number; ok: boolean }>();
 
   /** The district a `jurisdiction_id` names ('' when none is given); 404 for anything else. */
-  private async jurisdiction(id: string | undefined): Promise<string> {
+  async jurisdiction(id: string | undefined): Promise<string> {
     if (!id) return '';
     let known = this.districts.get(id);
     if (!known || Date.now() - known.at > CACHE_MS) {
@@ -269,7 +274,7 @@ export class Open311Service {
   }
 
   /** The key's principal, refused (403) when missing, unknown, revoked, or made for the other endpoint. */
-  private async key(endpoint: Endpoint, apiKey: string | undefined, jurisdictionId: string | undefined) {
+  async key(endpoint: Endpoint, apiKey: string | undefined, jurisdictionId: string | undefined) {
     const key = apiKey ? await this.keys.authenticate(apiKey) : null;
     if (!key) throw new Open311Error(403, 'api_key is missing or not valid');
     if (key.endpoint !== endpoint)
@@ -431,132 +436,14 @@ export class Open311Service {
     return this.files.read(hash, false);
   }
 
-  /**
-   * `servicerequestupdates` (FixMyStreet's feed): each step of a published request in the window —
-   * its id, the status it left the request in, what it was (and a public reply, masked), when, and the
-   * request's media on the report itself. Staff notes are never part of it.
-   */
-  async updates(endpoint: Endpoint, q: Query) {
-    const district = await this.jurisdiction(q.jurisdiction_id);
-    const { page, pageSize } = paging(q);
-    const end = w3cDate(q.end_date, 'end_date') ?? new Date();
-    const start = w3cDate(q.start_date, 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
-    if (start > end) throw new Open311Error(400, 'start_date is after end_date');
-    const numbers = q.service_request_id ? q.service_request_id.split(',').slice(0, MAX_IDS) : undefined;
-    const window = { limit: pageSize, offset: (page - 1) * pageSize };
-    if (endpoint === 'test') {
-      const rows = await new ChannelsStore(this.db).sandboxRequests({
-        jurisdiction: district,
-        ...(numbers && { numbers }),
-        limit: 1000,
-        offset: 0,
-      });
-      return rows
-        .flatMap((r) => [
-          {
-            id: `${r.number}-1`,
-            number: r.number,
-            state: 'reported',
-            description: STATE_NOTES.reported ?? '',
-            at: r.created_at,
-            mediaUrl: r.media_url,
-          },
-          ...r.updates.map((u) => ({
-            id: u.id,
-            number: r.number,
-            state: 'reported',
-            description: u.description,
-            at: new Date(u.at),
-            mediaUrl: null,
-          })),
-        ])
-        .filter((u) => u.at >= start && u.at <= end)
-        .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id))
-        .slice(window.offset, window.offset + window.limit)
-        .map(toUpdate);
-    }
-    const rows = await this.cases.queries.publicEvents({
-      kinds: PUBLIC_KINDS,
-      areaPrefix: district,
-      from: start,
-      to: end,
-      ...(numbers && { numbers }),
-      ...window,
-    });
-    return rows.map((e) => {
-      const level = publicationOf({
-        kind: e.kind,
-        source: e.source,
-        publication: e.publication,
-        publishHotline: e.publish_hotline,
-      });
-      const label = STEP_NAMES[e.type] ?? STATE_NOTES[e.to_state] ?? e.type;
-      const reply = e.public_reply ? `：${maskPersonalData(e.public_reply)}` : '';
-      return toUpdate({
-        id: e.id,
-        number: e.number,
-        state: e.to_state,
-        description: `${label}${reply}`,
-        at: e.at,
-        mediaUrl: e.type === 'report' && level === 'text' ? e.media_url : null,
-      });
-    });
+  /** FixMyStreet's updates feed (GET servicerequestupdates): open311-updates.service.ts. */
+  updates(endpoint: Endpoint, q: Query) {
+    return this.feed.updates(endpoint, q);
   }
 
-  /**
-   * POST servicerequestupdates: the key's client adds to an open request of its jurisdiction — recorded
-   * as a `public_update` event in the case's chain (its text is the staff's to read, never published).
-   * Answers the update's id (the id the feed gives it).
-   */
-  async postUpdate(endpoint: Endpoint, f: Form & { serviceRequestId?: string | undefined }) {
-    const key = await this.key(endpoint, f.apiKey, f.jurisdictionId);
-    if (!f.serviceRequestId) throw new Open311Error(400, 'service_request_id is required');
-    const description = (f.description ?? '').trim();
-    if (description.length < 2 || description.length > 2000)
-      throw new Open311Error(400, 'description is required (2–2000 characters)');
-    const at = new Date();
-    if (endpoint === 'test') {
-      const id = `${f.serviceRequestId}-${at.getTime()}`;
-      const ok = await new ChannelsStore(this.db).addSandboxUpdate(key.jurisdiction, f.serviceRequestId, {
-        id,
-        description,
-        at: at.toISOString(),
-      });
-      if (!ok) throw new Open311Error(404, `service_request_id ${f.serviceRequestId} not found`);
-      return [{ update_id: id, service_request_id: f.serviceRequestId }];
-    }
-    const [row] = await this.cases.queries.publicRequests({
-      kinds: PUBLIC_KINDS,
-      areaPrefix: key.jurisdiction,
-      numbers: [f.serviceRequestId],
-      published: true,
-      limit: 1,
-      offset: 0,
-    });
-    if (!row) throw new Open311Error(404, `service_request_id ${f.serviceRequestId} not found`);
-    if (FINAL_STATES.includes(row.state as (typeof FINAL_STATES)[number]))
-      throw new Open311Error(400, `service_request_id ${row.number} is closed; file a new request`);
-    // A follow-up from the public: recorded in the case's chain (the note stays with staff), nothing moves.
-    await this.db.transaction().execute((trx) =>
-      this.cases.transitions.appendRecord(trx, row.id, {
-        type: 'public_update',
-        by: caseActorOf(key.filer, 'operator'),
-        note: description,
-        payload: { channel: 'open311', apiKey: key.name },
-      }),
-    );
-    const [event] = (
-      await this.cases.queries.publicEvents({
-        kinds: PUBLIC_KINDS,
-        areaPrefix: key.jurisdiction,
-        numbers: [row.number],
-        from: at,
-        to: new Date(Date.now() + 1000),
-        limit: 200,
-        offset: 0,
-      })
-    ).filter((e) => e.type === 'public_update');
-    return [{ update_id: event?.id ?? `${row.number}-${row.version + 1}`, service_request_id: row.number }];
+  /** POST servicerequestupdates: open311-updates.service.ts. */
+  postUpdate(endpoint: Endpoint, f: Form & { serviceRequestId?: string | undefined }) {
+    return this.feed.postUpdate(endpoint, f);
   }
 
   /**
@@ -602,24 +489,6 @@ export class Open311Service {
   }
 }
 
-/** What each step of the loop is called in the public feed (the rest by the state it leads to). */
-const STEP_NAMES: Record<string, string> = {
-  report: '已受理',
-  file: '已立案',
-  dispatch: '已派遣',
-  sign: '已签收',
-  feedback: '已处置，待核查',
-  close: '已办结',
-  reject: '不予立案',
-  reopen: '重新办理',
-  urge: '已督办',
-  public_update: '收到补充',
-  merge: '与其他诉求合并办理',
-  suspend: '挂账缓办',
-  resume: '恢复办理',
-  rate: '已评价',
-};
-
 /** A domain refusal from a service (intake, files, transitions) as the spec's error, same status class. */
 function asOpen311(err: unknown): never {
   if (err instanceof DomainError && err.status < 500) {
@@ -627,25 +496,6 @@ function asOpen311(err: unknown): never {
     throw new Open311Error(status, err.message);
   }
   throw err;
-}
-
-function validUrl(s: string): string {
-  try {
-    const u = new URL(s);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return u.toString();
-  } catch {}
-  throw new Open311Error(400, 'media_url must be an http(s) URL');
-}
-
-function validPhone(s: string): string {
-  if (!/^[0-9+\- ]{3,20}$/.test(s)) throw new Open311Error(400, 'phone must be digits (3–20)');
-  return s;
-}
-
-function validEmail(s: string): string {
-  if (s.length > 200 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s))
-    throw new Open311Error(400, 'email must be an address like name@example.org');
-  return s;
 }
 
 function trackingCode(): string {

@@ -19,6 +19,13 @@ export type Endpoint = 'production' | 'test';
 /** The default page of GET requests (an extension: `page`, `page_size`), and its bounds. */
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
+/** Days a list or feed covers when no dates are given; ids one call may name. */
+export const DEFAULT_DAYS = 90;
+export const MAX_IDS = 200;
+
+/** Query parameters and a parsed POST form, as the services take them. */
+export type Query = Record<string, string | undefined>;
+export type Form = ReturnType<typeof readForm>;
 
 export class Open311Error extends Error {
   constructor(
@@ -328,4 +335,24 @@ function specialise(root: string, body: Record<string, unknown>): Record<string,
     return { ...body, endpoints: { endpoint: eps.map((e) => ({ ...e, formats: { format: e.formats } })) } };
   }
   return body;
+}
+
+/** The optional contact and media fields of a POST, checked (400 with what is wrong). */
+export function validUrl(s: string): string {
+  try {
+    const u = new URL(s);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return u.toString();
+  } catch {}
+  throw new Open311Error(400, 'media_url must be an http(s) URL');
+}
+
+export function validPhone(s: string): string {
+  if (!/^[0-9+\- ]{3,20}$/.test(s)) throw new Open311Error(400, 'phone must be digits (3–20)');
+  return s;
+}
+
+export function validEmail(s: string): string {
+  if (s.length > 200 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s))
+    throw new Open311Error(400, 'email must be an address like name@example.org');
+  return s;
 }
