@@ -9,14 +9,7 @@ import {
   verbsIn,
 } from './measure.js';
 import { type Quantity, quantitiesIn, quotedSpans } from './quantity.js';
-import {
-  kindInSection,
-  kindOfSentence,
-  type Line,
-  linesWithSections,
-  periodsIn,
-  type TargetKind,
-} from './sections.js';
+import { clauseKinds, type Line, linesWithSections, periodsIn, type TargetKind } from './sections.js';
 
 export type { TargetKind };
 
@@ -261,19 +254,13 @@ function itemsInSentence(
 ): ExtractedItem[] {
   const all = quantitiesIn(text, sentence.start, sentence.end, quoted, (at) => verbEndsAt(text, at));
   const own = text.slice(sentence.start, sentence.end);
-  const section = sentence.line.section.kind;
-  const kind = section === null ? kindOfSentence(own) : kindInSection(section, own);
-  const kindRule =
-    section === null
-      ? `kind:tense-${kind}`
-      : kind === section
-        ? `kind:section-${section === 'target' ? 'plan' : 'review'}`
-        : 'kind:past-under-plan';
+  const kinds = clauseKinds(text, sentence, sentence.line.section);
   const items: ExtractedItem[] = [];
   let previous: Previous | null = null;
   for (const q of all) {
     const found = analyse(text, sentence, q, all, previous);
     const period = periodOf(text, sentence, found.measure, q);
+    const { kind, rule: kindRule } = kinds.filter((k) => k.start <= q.start).at(-1)!;
     const rule = `${kindRule} indicator:${found.how} measure:${found.measure ? 'verb' : 'none'}`;
     items.push({
       ...itemOf(text, { kind, q, measure: found.measure, indicator: found.indicator, period }),

@@ -36,12 +36,17 @@ const BASE_UNITS = words(`
   平方公里 平方千米 平方米 平米 立方米 公里 千米 延长米 米 公顷 亩 吨 千克 公斤 微克 毫克 千瓦时 千瓦 兆瓦 标准箱 标箱
   吨标准煤 标准煤 千瓦时 万千瓦时
   美元 欧元 元
+  载重吨 千伏安 兆瓦时 吉瓦
   人次 件次 户次 车次 架次 班次 航次 艘次 批次 场次 人 名 位 户 家 座 个 件 所 套 台套 项 辆 台 艘 架 列 栋 幢 处 条
   张 床 场 次 批 间 块 部 支 只 头 宗 笔 例 棵 株 盏 基 根 册 篇 门 种 轮 类 倍 周岁 岁
+  尾 羽 眼 口 斤 份 起 段 颗 枚 趟
 `);
 
+/** Time denominators of a rate, after a slash only: 万吨/日, 立方米/秒, 人次/年. */
+const TIME_DENOMINATORS = words('日 天 年 月 小时 时 秒');
+
 /** Multipliers written between the number and the unit (145亿元, 4万人); part of the unit. */
-const MULTIPLIERS = words('万亿 千万 百万 十万 万 亿 千 百');
+const MULTIPLIERS = words('万亿 千亿 百亿 千万 百万 十万 万 亿 千 百');
 
 /** Units a multiplier never precedes: 3万% is not a thing, 3万 then % would be a misreading. */
 const NO_MULTIPLIER = new Set(['%', '％', '‰', '个百分点', '百分点', '倍']);
@@ -74,6 +79,17 @@ const SLOGAN_BEFORE = /(?:大干|奋战|鏖战|决战|会战|冲刺)$/;
 /** Characters after a bare number that make it a name, date or ordinal rather than a count. */
 const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点岁层楼路线型代连]/;
 
+/**
+ * Where a unit not in the lists may end: a clause break, a list joiner or an approximation word
+ * ("鱼苗3200万尾。", "机井120眼，", "320万载重吨以上").
+ */
+const UNIT_END = /^(?:[，,；;。！!？?、：:）)”\s]|和|及|与|以上|以下|以内|左右|上下|$)/;
+/** Characters that never serve as a counting word of their own: function words, dates and names. */
+const NOT_A_COUNTING_WORD =
+  /[的和及与或等以左上下内余多之其至到为是在了成年月日号时届期次级周大强化点岁层楼路线型代连]/;
+/** After a bare multiplier, what may follow: a break, a joiner, an approximation word or a range. */
+const AFTER_BARE_MULTIPLIER = /^(?:[^\p{Script=Han}]|和|及|与|以|左右|上下|余|多|至|到|的|$)/u;
+
 function longestAt(text: string, at: number, words: readonly string[]): string | null {
   for (const w of words) if (text.startsWith(w, at)) return w;
   return null;
@@ -90,18 +106,50 @@ function numberAt(text: string, at: number): { value: number; end: number } | nu
   return m ? { value: parseNumber(m[0]), end: at + m[0].length } : null;
 }
 
-/** The unit after a number: [余|多] base, or multiplier [余|多] [base]. Returns '' with `end === at` for none. */
+/**
+ * The unit after a number: [余|多] base, or multiplier [余|多] [base]; where no listed word follows,
+ * a counting word of its own before a break ("120眼", "3200万尾") or a qualified base unit after a
+ * multiplier ("320万载重吨"). Returns '' with `end === at` for none.
+ */
 function unitAt(text: string, at: number): UnitMatch {
   const infix = approxInfixAt(text, at);
   const base = longestAt(text, at + infix, BASE_UNITS);
   if (base) return withDenominator(text, { unit: base, end: at + infix + base.length });
   const multiplier = longestAt(text, at + infix, MULTIPLIERS);
-  if (!multiplier) return { unit: '', end: at };
+  if (!multiplier) {
+    const word = infix === 0 ? countingWordAt(text, at) : null;
+    return word ? { unit: word, end: at + word.length } : { unit: '', end: at };
+  }
   const afterMultiplier = at + infix + multiplier.length;
   const infixAfter = infix === 0 ? approxInfixAt(text, afterMultiplier) : 0;
-  const tail = longestAt(text, afterMultiplier + infixAfter, BASE_UNITS);
-  if (!tail || NO_MULTIPLIER.has(tail)) return { unit: multiplier, end: afterMultiplier + infixAfter };
-  return withDenominator(text, { unit: multiplier + tail, end: afterMultiplier + infixAfter + tail.length });
+  const tailAt = afterMultiplier + infixAfter;
+  const tail = longestAt(text, tailAt, BASE_UNITS);
+  if (!tail || NO_MULTIPLIER.has(tail)) {
+    const unlisted =
+      infixAfter === 0 ? (qualifiedUnitAt(text, tailAt) ?? countingWordAt(text, tailAt)) : null;
+    if (unlisted) return { unit: multiplier + unlisted, end: tailAt + unlisted.length };
+    return { unit: multiplier, end: tailAt };
+  }
+  return withDenominator(text, { unit: multiplier + tail, end: tailAt + tail.length });
+}
+
+/** A single character used as a counting word where the unit ends: "机井120眼。", "鱼苗3200万尾，". */
+function countingWordAt(text: string, at: number): string | null {
+  const ch = text[at];
+  if (!isHan(ch) || NOT_A_COUNTING_WORD.test(ch!)) return null;
+  return UNIT_END.test(text.slice(at + 1, at + 3)) ? ch! : null;
+}
+
+/** One or two qualifying characters and a listed base unit where the unit ends: 载重吨, 标准亩. */
+function qualifiedUnitAt(text: string, at: number): string | null {
+  for (const length of [1, 2]) {
+    const qualifier = text.slice(at, at + length);
+    if (![...qualifier].every((c) => isHan(c) && !NOT_A_COUNTING_WORD.test(c))) return null;
+    const base = longestAt(text, at + length, BASE_UNITS);
+    if (base && !NO_MULTIPLIER.has(base) && UNIT_END.test(text.slice(at + length + base.length)))
+      return qualifier + base;
+  }
+  return null;
 }
 
 function approxInfixAt(text: string, at: number): number {
@@ -116,7 +164,9 @@ function withDenominator(text: string, unit: UnitMatch): UnitMatch {
   const slash = text[unit.end];
   if (slash !== '/' && slash !== '／') return unit;
   const multiplier = longestAt(text, unit.end + 1, MULTIPLIERS) ?? '';
-  const denominator = longestAt(text, unit.end + 1 + multiplier.length, BASE_UNITS);
+  const denominator =
+    longestAt(text, unit.end + 1 + multiplier.length, BASE_UNITS) ??
+    (multiplier === '' ? longestAt(text, unit.end + 1, TIME_DENOMINATORS) : null);
   if (!denominator) return unit;
   const written = multiplier + denominator;
   return { unit: `${unit.unit}${slash}${written}`, end: unit.end + 1 + written.length };
@@ -206,11 +256,28 @@ function isSpecification(text: string, q: Quantity): boolean {
 const PLAN_STRUCTURE_AFTER =
   /^(?:约束性|预期性|主要|核心|关键|量化|具体|经济社会发展)?(?:指标|目标|方面|章|部分)(?![值任])/;
 
+/** The same structure named before its count: "其中约束性指标9项。" */
+const PLAN_STRUCTURE_BEFORE = /(?:约束性|预期性|主要|核心|关键|量化|具体)(?:指标|目标)$/;
+
 function isPlanStructure(text: string, q: Quantity): boolean {
+  if (!/^[项个类大]$/.test(q.unit) || q.end !== q.unitEnd) return false;
   return (
-    /^[项个类大]$/.test(q.unit) &&
+    PLAN_STRUCTURE_AFTER.test(text.slice(q.end, q.end + 10)) ||
+    (PLAN_STRUCTURE_BEFORE.test(text.slice(Math.max(0, q.start - 8), q.start)) &&
+      UNIT_END.test(text.slice(q.end, q.end + 2)))
+  );
+}
+
+/**
+ * A size that describes the things just counted: "2个60万千瓦超超临界机组", "3座5万吨级泊位" — a
+ * quantity right after a count and right before the noun it qualifies. "8条12.6公里。" stays two items.
+ */
+function isAttributeOfCount(text: string, q: Quantity): boolean {
+  return (
+    /[0-9０-９][个台座条套艘架处项家所批]$/.test(text.slice(Math.max(0, q.start - 2), q.start)) &&
     q.end === q.unitEnd &&
-    PLAN_STRUCTURE_AFTER.test(text.slice(q.end, q.end + 10))
+    isHan(text[q.end]) &&
+    !UNIT_END.test(text.slice(q.end, q.end + 2))
   );
 }
 
@@ -225,6 +292,7 @@ function isExcluded(
     insideAny(quoted, q.numberStart) ||
     isSpecification(text, q) ||
     isPlanStructure(text, q) ||
+    isAttributeOfCount(text, q) ||
     isInstituteName(text, q, verbBefore) ||
     isThreshold(text, q, verbBefore) ||
     isSloganOrConcept(text, q) ||
@@ -259,6 +327,9 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
   const range = rangeAfter(text, firstUnit);
   const unit = range ? range.unit : firstUnit.unit ? firstUnit : sharedUnit(text, firstUnit);
   if (!unit.unit && !isBareCount(text, at, first.end, verbBefore)) return null;
+  // "220千伏", "110千伏": a multiplier glued to a word that is not a unit is part of a name.
+  if (MULTIPLIERS.includes(unit.unit) && !AFTER_BARE_MULTIPLIER.test(text.slice(unit.end, unit.end + 2)))
+    return null;
   const prefix = APPROX_PREFIX.exec(text.slice(Math.max(0, at - 1), at));
   const negative = isMinusSign(text, at);
   return {
