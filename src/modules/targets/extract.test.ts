@@ -299,7 +299,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
     for (const item of items) {
       expect(item.sentence).toContain(item.quote);
       expect(text).toContain(item.sentence);
-      expect(item.rule).toMatch(/^kind:\S+ indicator:\S+ measure:(verb|none)$/);
+      expect(item.rule).toMatch(/^kind:\S+ indicator:\S+ measure:(verb|none) unit:\S+$/);
     }
     expect(new Set(items.map((i) => i.rule)).size).toBeGreaterThan(3);
   });
@@ -469,6 +469,12 @@ describe('extractTargets: units outside the lists, by the grammar of a unit', ()
     ['a multiplier before 亿', '软件业营收突破1千亿元。', 1, '千亿元'],
   ])('%s: %s', (_, sentence, value, unit) => {
     expect(only(PLAN + sentence)).toMatchObject({ value, unit });
+  });
+
+  it('names how the unit was read in the rule', () => {
+    expect(only(`${PLAN}引进良种马200匹。`).rule).toMatch(/ unit:own-word$/);
+    expect(only(`${PLAN}新增耕地占补平衡指标3万标准亩。`).rule).toMatch(/ unit:qualified$/);
+    expect(only(`${PLAN}新增就业3万人。`).rule).toMatch(/ unit:listed$/);
   });
 
   it('does not read a multiplier glued to a word that is no unit (voltage classes) as a quantity', () => {

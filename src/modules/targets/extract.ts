@@ -33,9 +33,10 @@ export interface ExtractedItem {
   /** The sentence the item stands in, as written (explainability: where it was read). */
   sentence: string;
   /**
-   * The rules that produced the item, e.g. `kind:section-plan indicator:before-number measure:verb`:
-   * how its kind was decided (section, or the sentence's tense), where its indicator was found and
-   * whether a relation word stood next to the number.
+   * The rules that produced the item, e.g. `kind:section-plan indicator:before-number measure:verb
+   * unit:listed`: how its kind was decided (section, a clause's own time, or the sentence's tense),
+   * where its indicator was found, whether a relation word stood next to the number and how its unit
+   * was read (a listed word, or by the grammar of a unit: own-word, qualified, shared).
    */
   rule: string;
 }
@@ -261,7 +262,7 @@ function itemsInSentence(
     const found = analyse(text, sentence, q, all, previous);
     const period = periodOf(text, sentence, found.measure, q);
     const { kind, rule: kindRule } = kinds.filter((k) => k.start <= q.start).at(-1)!;
-    const rule = `${kindRule} indicator:${found.how} measure:${found.measure ? 'verb' : 'none'}`;
+    const rule = `${kindRule} indicator:${found.how} measure:${found.measure ? 'verb' : 'none'} unit:${q.unitRule}`;
     items.push({
       ...itemOf(text, { kind, q, measure: found.measure, indicator: found.indicator, period }),
       sentence: own,

@@ -14,12 +14,24 @@ export interface Quantity {
   valueMax: number | null;
   /** The unit as written with its multiplier (万人, 亿元); '' when the number stands bare. */
   unit: string;
+  /** How the unit was read, for the item's rule: a listed word, a unit by grammar, or none. */
+  unitRule: UnitRule;
 }
+
+/**
+ * listed: a word of the unit lists (with multiplier and denominator); own-word: a counting word of
+ * its own before a break (匹, 万箱); qualified: a listed unit with a qualifier (万标准亩); shared: the
+ * unit written once after the next number (分别提高2和3个百分点); multiplier: a bare multiplier (86万);
+ * none: a small bare count after a verb.
+ */
+export type UnitRule = 'listed' | 'own-word' | 'qualified' | 'shared' | 'multiplier' | 'none';
 
 interface UnitMatch {
   unit: string;
   /** Offset just past the unit, or the offset it was looked for at when there is none. */
   end: number;
+  /** How it was read; absent for a listed word or none. */
+  how?: UnitRule;
 }
 
 /** A whitespace-separated word list, longest words first so that the first match is the longest. */
@@ -118,17 +130,18 @@ function unitAt(text: string, at: number): UnitMatch {
   const multiplier = longestAt(text, at + infix, MULTIPLIERS);
   if (!multiplier) {
     const word = infix === 0 ? countingWordAt(text, at) : null;
-    return word ? { unit: word, end: at + word.length } : { unit: '', end: at };
+    return word ? { unit: word, end: at + word.length, how: 'own-word' } : { unit: '', end: at };
   }
   const afterMultiplier = at + infix + multiplier.length;
   const infixAfter = infix === 0 ? approxInfixAt(text, afterMultiplier) : 0;
   const tailAt = afterMultiplier + infixAfter;
   const tail = longestAt(text, tailAt, BASE_UNITS);
   if (!tail || NO_MULTIPLIER.has(tail)) {
-    const unlisted =
-      infixAfter === 0 ? (qualifiedUnitAt(text, tailAt) ?? countingWordAt(text, tailAt)) : null;
-    if (unlisted) return { unit: multiplier + unlisted, end: tailAt + unlisted.length };
-    return { unit: multiplier, end: tailAt };
+    const qualified = infixAfter === 0 ? qualifiedUnitAt(text, tailAt) : null;
+    if (qualified) return { unit: multiplier + qualified, end: tailAt + qualified.length, how: 'qualified' };
+    const word = infixAfter === 0 ? countingWordAt(text, tailAt) : null;
+    if (word) return { unit: multiplier + word, end: tailAt + word.length, how: 'own-word' };
+    return { unit: multiplier, end: tailAt, how: 'multiplier' };
   }
   return withDenominator(text, { unit: multiplier + tail, end: tailAt + tail.length });
 }
@@ -340,6 +353,7 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
     value: negative ? -first.value : first.value,
     valueMax: range ? range.value : null,
     unit: unit.unit,
+    unitRule: unit.how ?? (unit.unit ? 'listed' : 'none'),
   };
 }
 
@@ -351,7 +365,7 @@ function sharedUnit(text: string, bare: UnitMatch): UnitMatch {
   if (!/^[和、及与]$/.test(text[bare.end] ?? '')) return bare;
   const next = numberAt(text, bare.end + 1);
   const unit = next ? unitAt(text, next.end) : null;
-  return unit?.unit ? { unit: unit.unit, end: bare.end } : bare;
+  return unit?.unit ? { unit: unit.unit, end: bare.end, how: 'shared' } : bare;
 }
 
 /** The second half of a range after the first number and its (possibly empty) unit. */
