@@ -252,7 +252,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
       name: 'written passages',
       gold: path.join(local, 'dev.jsonl'),
       texts: path.join(local, 'texts'),
-      docs: 3,
+      docs: 5,
     },
     {
       set: 'heldout',
@@ -317,7 +317,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
     expect(
       docLines.filter((l) => l.startsWith('dev ')),
       r.stdout,
-    ).toHaveLength(5);
+    ).toHaveLength(7);
     expect(
       docLines.filter((l) => l.startsWith('heldout ')),
       r.stdout,
@@ -502,5 +502,18 @@ describe('extractTargets: sizes of counted things and the plan’s structure nam
 
   it('does not count the plan’s own indicators named before their count', () => {
     expect(extractTargets(`${PLAN}规划设置主要指标20项，其中约束性指标8项。`)).toEqual([]);
+  });
+});
+
+describe('extractTargets: a stock counted up to an earlier year in a goals section', () => {
+  it('reads "截至<earlier year>底" as the past, and the goal clause after it as a goal', () => {
+    const items = extractTargets(
+      '二、2030年目标任务\n截至2029年底，全县已有12个村达标、300户完成改厕，今后要确保新增80户。',
+    );
+    expect(items.map((i) => [i.value, i.kind])).toEqual([
+      [12, 'result'],
+      [300, 'result'],
+      [80, 'target'],
+    ]);
   });
 });

@@ -202,8 +202,8 @@ const CLAUSE_LEAD = /^(?:其中|同时|而且|而|但|并且|并|此外|另外)?
 const PAST_OPENER = /^(?:去年|上年|上一年|过去(?:的)?(?:一|五)年|一年来|五年来)/;
 /** A clause that opens with a goal or the plan's own time ("今年…", "力争…", "到2025年…"). */
 const GOAL_OPENER = /^(?:今年|明年|今后|力争|确保|争取|计划|预期|将|要|到[12][0-9]{3}年)/;
-/** A clause that opens with a year ("2022年全省…", "2022年末，…", "2022年以来"). */
-const YEAR_OPENER = /^([12][0-9]{3})年/;
+/** A clause that opens with a year ("2022年全省…", "2022年末，…", "截至2022年底，…"). */
+const YEAR_OPENER = /^(?:截至|截止到?|至)?([12][0-9]{3})年/;
 const CLAUSE_SPLIT = /[，,；;：:]/;
 
 /**
