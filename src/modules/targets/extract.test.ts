@@ -481,6 +481,11 @@ describe('extractTargets: units outside the lists, by the grammar of a unit', ()
     expect(only(`${PLAN}建成110千伏变电站4座。`)).toMatchObject({ value: 4, unit: '座' });
   });
 
+  it('keeps the bare multiplier before a noun that is no unit qualifier', () => {
+    expect(only(`${PLAN}带动12万农户增收。`)).toMatchObject({ value: 12, unit: '万' });
+    expect(only(`${PLAN}服务86万常住人口。`)).toMatchObject({ value: 86, unit: '万' });
+  });
+
   it('does not take a counting word from a word that goes on', () => {
     expect(extractTargets(`${PLAN}实施3年行动，推进20强企业培育。`)).toEqual([]);
   });

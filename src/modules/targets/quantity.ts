@@ -99,7 +99,11 @@ const UNIT_END = /^(?:[，,；;。！!？?、：:）)”\s]|和|及|与|以上|�
 /** Characters that never serve as a counting word of their own: function words, dates and names. */
 const NOT_A_COUNTING_WORD =
   /[的和及与或等以左上下内余多之其至到为是在了成年月日号时届期次级周大强化点岁层楼路线型代连]/;
-/** After a bare multiplier, what may follow: a break, a joiner, an approximation word or a range. */
+/**
+ * 千 and 百 standing alone are a multiplier only before a break, a joiner, an approximation word or
+ * a range; glued to another word they belong to a unit that is no amount (220千伏, 500千伏).
+ */
+const SMALL_MULTIPLIERS = new Set(['千', '百']);
 const AFTER_BARE_MULTIPLIER = /^(?:[^\p{Script=Han}]|和|及|与|以|左右|上下|余|多|至|到|的|$)/u;
 
 function longestAt(text: string, at: number, words: readonly string[]): string | null {
@@ -153,16 +157,21 @@ function countingWordAt(text: string, at: number): string | null {
   return UNIT_END.test(text.slice(at + 1, at + 3)) ? ch! : null;
 }
 
-/** One or two qualifying characters and a listed base unit where the unit ends: 载重吨, 标准亩. */
+/**
+ * Words that qualify a unit of measure (标准亩, 载重吨, 净吨, 当量吨); a noun before a counting word
+ * ("12万农户") is not one of them, so its number keeps the bare multiplier.
+ */
+const UNIT_QUALIFIER = /^(?:标准|载重|折标|当量|总|净)/;
+
+/** A unit qualifier and a listed base unit where the unit ends: 万标准亩, 万载重吨. */
 function qualifiedUnitAt(text: string, at: number): string | null {
-  for (const length of [1, 2]) {
-    const qualifier = text.slice(at, at + length);
-    if (![...qualifier].every((c) => isHan(c) && !NOT_A_COUNTING_WORD.test(c))) return null;
-    const base = longestAt(text, at + length, BASE_UNITS);
-    if (base && !NO_MULTIPLIER.has(base) && UNIT_END.test(text.slice(at + length + base.length)))
-      return qualifier + base;
-  }
-  return null;
+  const qualifier = UNIT_QUALIFIER.exec(text.slice(at, at + 2))?.[0];
+  if (!qualifier) return null;
+  const base = longestAt(text, at + qualifier.length, BASE_UNITS);
+  const end = at + qualifier.length + (base?.length ?? 0);
+  return base && !NO_MULTIPLIER.has(base) && UNIT_END.test(text.slice(end, end + 2))
+    ? qualifier + base
+    : null;
 }
 
 function approxInfixAt(text: string, at: number): number {
@@ -341,7 +350,7 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
   const unit = range ? range.unit : firstUnit.unit ? firstUnit : sharedUnit(text, firstUnit);
   if (!unit.unit && !isBareCount(text, at, first.end, verbBefore)) return null;
   // "220千伏", "110千伏": a multiplier glued to a word that is not a unit is part of a name.
-  if (MULTIPLIERS.includes(unit.unit) && !AFTER_BARE_MULTIPLIER.test(text.slice(unit.end, unit.end + 2)))
+  if (SMALL_MULTIPLIERS.has(unit.unit) && !AFTER_BARE_MULTIPLIER.test(text.slice(unit.end, unit.end + 2)))
     return null;
   const prefix = APPROX_PREFIX.exec(text.slice(Math.max(0, at - 1), at));
   const negative = isMinusSign(text, at);
