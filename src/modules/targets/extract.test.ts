@@ -460,6 +460,7 @@ describe('extractTargets: units outside the lists, by the grammar of a unit', ()
     ['a time denominator after a slash', '新增供水能力15万立方米/日。', 15, '万立方米/日'],
     ['a time denominator without multiplier', '排涝泵站能力达到12立方米/秒。', 12, '立方米/秒'],
     ['a qualified base unit after a multiplier', '新增耕地占补平衡指标3万标准亩。', 3, '万标准亩'],
+    ['a qualified base unit before its noun', '新建1.2万标准亩农田。', 1.2, '万标准亩'],
     ['a counting word of its own before a break', '引进良种马200匹。', 200, '匹'],
     ['a counting word after a multiplier', '养殖蜜蜂2万箱，', 2, '万箱'],
     ['起', '查处违法案件260起。', 260, '起'],
@@ -484,6 +485,11 @@ describe('extractTargets: units outside the lists, by the grammar of a unit', ()
   it('keeps the bare multiplier before a noun that is no unit qualifier', () => {
     expect(only(`${PLAN}带动12万农户增收。`)).toMatchObject({ value: 12, unit: '万' });
     expect(only(`${PLAN}服务86万常住人口。`)).toMatchObject({ value: 86, unit: '万' });
+  });
+
+  it('does not count administrative divisions or grades as counting words', () => {
+    expect(extractTargets(`${PLAN}全市共有3区5县。`)).toEqual([]);
+    expect(extractTargets(`${PLAN}创建3星级绿色建筑。`)).toEqual([]);
   });
 
   it('does not take a counting word from a word that goes on', () => {

@@ -97,8 +97,9 @@ const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点岁层楼
  */
 const UNIT_END = /^(?:[，,；;。！!？?、：:）)”\s]|和|及|与|以上|以下|以内|左右|上下|$)/;
 /** Characters that never serve as a counting word of their own: function words, dates and names. */
+/** Administrative divisions ("辖3区5县") describe the place, not work done; they are not counted either. */
 const NOT_A_COUNTING_WORD =
-  /[的和及与或等以左上下内余多之其至到为是在了成年月日号时届期次级周大强化点岁层楼路线型代连]/;
+  /[的和及与或等以左上下内余多之其至到为是在了成年月日号时届期次级周大强化点岁层楼路线型代连省市县区镇乡街州旗]/;
 /**
  * 千 and 百 standing alone are a multiplier only before a break, a joiner, an approximation word or
  * a range; glued to another word they belong to a unit that is no amount (220千伏, 500千伏).
@@ -158,20 +159,17 @@ function countingWordAt(text: string, at: number): string | null {
 }
 
 /**
- * Words that qualify a unit of measure (标准亩, 载重吨, 净吨, 当量吨); a noun before a counting word
+ * Words that qualify a unit of measure (标准亩, 载重吨, 当量吨); a noun before a counting word
  * ("12万农户") is not one of them, so its number keeps the bare multiplier.
  */
-const UNIT_QUALIFIER = /^(?:标准|载重|折标|当量|总|净)/;
+const UNIT_QUALIFIER = /^(?:标准|载重|折标|当量)/;
 
-/** A unit qualifier and a listed base unit where the unit ends: 万标准亩, 万载重吨. */
+/** A unit qualifier and a listed base unit: 万标准亩, 万载重吨 (also before a noun: 1.2万标准亩农田). */
 function qualifiedUnitAt(text: string, at: number): string | null {
   const qualifier = UNIT_QUALIFIER.exec(text.slice(at, at + 2))?.[0];
   if (!qualifier) return null;
   const base = longestAt(text, at + qualifier.length, BASE_UNITS);
-  const end = at + qualifier.length + (base?.length ?? 0);
-  return base && !NO_MULTIPLIER.has(base) && UNIT_END.test(text.slice(end, end + 2))
-    ? qualifier + base
-    : null;
+  return base && !NO_MULTIPLIER.has(base) ? qualifier + base : null;
 }
 
 function approxInfixAt(text: string, at: number): number {
@@ -332,7 +330,8 @@ function isBareCount(text: string, start: number, end: number, verbBefore: (at: 
     /^[0-9０-９]{1,2}$/.test(digits) &&
     verbBefore(start) &&
     isHan(text[end]) &&
-    !NOT_A_COUNT_AFTER.test(text.slice(end, end + 1))
+    !NOT_A_COUNT_AFTER.test(text.slice(end, end + 1)) &&
+    text[end + 1] !== '级'
   );
 }
 
