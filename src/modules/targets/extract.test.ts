@@ -375,10 +375,20 @@ describe('extractTargets: the four kinds of error on other reports (issue #21)',
     ['万元GDP能耗和水耗分别下降3%和2.5%。', [3, 2.5], ['%', '%']],
     ['两项指标分别提高2和3个百分点。', [2, 3], ['个百分点', '个百分点']],
     ['粮食产量和油料产量达到1200万吨和80万吨以上。', [1200, 80], ['万吨', '万吨']],
+    ['两项比重分别提高5个和3个百分点。', [5, 3], ['个百分点', '个百分点']],
+    ['城乡新增就业分别达到5万和8万人。', [5, 8], ['万人', '万人']],
   ])('one phrase, two figures, two items: %s', (sentence, values, units) => {
     const items = extractTargets(PLAN + sentence);
     expect(items.map((i) => i.value)).toEqual(values);
     expect(items.map((i) => i.unit)).toEqual(units);
+  });
+
+  it('pairs the nouns of a 分别为 list with its figures', () => {
+    const items = extractTargets(`${PLAN}城镇和农村居民人均可支配收入分别为4.2万元和2.1万元。`);
+    expect(items.map((i) => [i.indicator, i.measure, i.value])).toEqual([
+      ['城镇', '分别为', 4.2],
+      ['农村居民人均可支配收入', '分别为', 2.1],
+    ]);
   });
 
   it.each([

@@ -346,7 +346,7 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
   if (!first) return null;
   const firstUnit = unitAt(text, first.end);
   const range = rangeAfter(text, firstUnit);
-  const unit = range ? range.unit : firstUnit.unit ? firstUnit : sharedUnit(text, firstUnit);
+  const unit = range ? range.unit : sharedUnit(text, firstUnit);
   if (!unit.unit && !isBareCount(text, at, first.end, verbBefore)) return null;
   // "220千伏", "110千伏": a multiplier glued to a word that is not a unit is part of a name.
   if (SMALL_MULTIPLIERS.has(unit.unit) && !AFTER_BARE_MULTIPLIER.test(text.slice(unit.end, unit.end + 2)))
@@ -366,14 +366,16 @@ function quantityAt(text: string, at: number, verbBefore: (at: number) => boolea
 }
 
 /**
- * "分别提高2和3个百分点": a bare number joined to a next number takes that number's unit (the unit is
- * written once for both); the span still ends at the bare number.
+ * A unit written once for two numbers: "分别提高2和3个百分点", "分别提高5个和3个百分点", "5万和8万人" —
+ * a number joined to the next one takes that number's unit when its own is empty or a beginning of
+ * it; the span still ends at its own unit.
  */
-function sharedUnit(text: string, bare: UnitMatch): UnitMatch {
-  if (!/^[和、及与]$/.test(text[bare.end] ?? '')) return bare;
-  const next = numberAt(text, bare.end + 1);
+function sharedUnit(text: string, own: UnitMatch): UnitMatch {
+  if (!/^[和、及与]$/.test(text[own.end] ?? '')) return own;
+  const next = numberAt(text, own.end + 1);
   const unit = next ? unitAt(text, next.end) : null;
-  return unit?.unit ? { unit: unit.unit, end: bare.end, how: 'shared' } : bare;
+  if (!unit?.unit || unit.unit === own.unit || !unit.unit.startsWith(own.unit)) return own;
+  return { unit: unit.unit, end: own.end, how: 'shared' };
 }
 
 /** The second half of a range after the first number and its (possibly empty) unit. */
