@@ -403,6 +403,11 @@ describe('extractTargets: the four kinds of error on other reports (issue #21)',
     expect(extractTargets(PLAN + sentence)).toEqual([]);
   });
 
+  it('reads the capacity of a named plant as its specification, and a capacity added as a figure', () => {
+    expect(extractTargets(`${PLAN}建成投产年产20万辆新能源汽车项目，日处理500吨餐厨垃圾项目。`)).toEqual([]);
+    expect(only(`${PLAN}新增炼油年产能300万吨。`)).toMatchObject({ value: 300, unit: '万吨' });
+  });
+
   it('keeps a spec inside an item’s indicator but counts the item', () => {
     expect(only(`${PLAN}建成5万吨级泊位2个。`)).toMatchObject({ value: 2, unit: '个' });
   });

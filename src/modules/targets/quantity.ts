@@ -264,12 +264,23 @@ function isSloganOrConcept(text: string, q: Quantity): boolean {
   return q.end === q.unitEnd && isHan(next) && !/[内以左之的]/.test(next ?? '');
 }
 
+/** Capacity words that make the quantity after them the size of a plant: 年产, 日处理, 年吞吐. */
+const CAPACITY_BEFORE = /(?:年|日)(?:产|产能|处理|加工|吞吐|转运|生产)$/;
+
 /**
  * A number that names a grade or specification, not an amount: "10万千瓦级光伏电站", "5万吨级泊位",
- * "300米级超高层" — a unit glued to 级.
+ * "300米级超高层" — a unit glued to 级; or the capacity of the plant it names, "年产20万辆新能源汽车
+ * 项目", "日处理500吨餐厨垃圾项目" — a capacity word before and the noun right after. A capacity that
+ * ends its clause ("新增年产能300万吨。") stays a figure.
  */
 function isSpecification(text: string, q: Quantity): boolean {
-  return q.unit !== '' && text[q.unitEnd] === '级';
+  if (q.unit !== '' && text[q.unitEnd] === '级') return true;
+  return (
+    CAPACITY_BEFORE.test(text.slice(Math.max(0, q.start - 4), q.start)) &&
+    q.end === q.unitEnd &&
+    isHan(text[q.end]) &&
+    !UNIT_END.test(text.slice(q.end, q.end + 2))
+  );
 }
 
 /** What a plan counts of itself: "12项约束性指标", "7个方面", "3大目标" are its structure, not its work. */
