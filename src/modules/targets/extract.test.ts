@@ -444,6 +444,20 @@ describe('extractTargets: a clause that opens with a time decides its kind in a 
     ]);
   });
 
+  it('keeps a past-opened clause that states a goal a target', () => {
+    expect(kinds('二、2022年工作安排\n2021年新开工的15个项目年内全部竣工。')).toEqual([[15, 'target']]);
+    expect(kinds('二、2022年工作安排\n上年度结转项目12个，今年全部建成。')).toEqual([[12, 'result']]);
+  });
+
+  it('reads "…以来" and a perfect after the subject as the past', () => {
+    expect(kinds('二、2022年工作安排\n“十四五”以来，累计新增就业8万人。')).toEqual([[8, 'result']]);
+    expect(kinds('二、2022年工作安排\n今年以来，全区完成投资40亿元。')).toEqual([[40, 'result']]);
+    expect(kinds('二、2022年工作安排\n目前已累计建成充电桩3000个，今年再建1000个。')).toEqual([
+      [3000, 'result'],
+      [1000, 'target'],
+    ]);
+  });
+
   it('takes the plan year from the nearest goals heading, not a distant vision', () => {
     const text =
       '一、过去五年工作回顾\n新增企业80家。\n二、2035年远景目标\n人均收入翻一番。\n三、2026年重点工作\n2025年新增就业3万人，2026年新增就业3.2万人。';

@@ -199,7 +199,19 @@ export interface ClauseKind {
 /** Words a clause may open with before its time word: "其中", "同时", "而". */
 const CLAUSE_LEAD = /^(?:其中|同时|而且|而|但|并且|并|此外|另外)?[，,]?/;
 /** A clause that opens with the past period ("去年…", "上年，…", "一年来…", "过去五年…"). */
-const PAST_OPENER = /^(?:去年|上年|上一年|过去(?:的)?(?:一|五)年|一年来|五年来)/;
+const PAST_OPENER =
+  /^(?:去年|上年|上一年|过去(?:的)?(?:一|五)年|一年来|五年来|(?:今年|本年|年初|[12][0-9]{3}年|“?十[一二三四五六七八九]五”?)以来)/;
+/**
+ * A clause whose subject is followed by a perfect ("全区已完成…", "目前已累计建成…"): a stock
+ * already reached, not a goal.
+ */
+const PERFECT_OPENER =
+  /^[^已]{0,8}已(?:经)?(?:累计)?(?:建成|完成|实现|达到|新增|有|形成|投入|开工|落地|引进|培育|创建|改造|突破|覆盖)/;
+/**
+ * Goal words inside a clause that opens with the past: "去年开工的12个项目年内全部建成" counts the
+ * projects of a goal, so it stays a target.
+ */
+const GOAL_INSIDE = /要(?!求)|确保|力争|争取|将(?!近)|今年(?!以来)|明年|年内/;
 /** A clause that opens with a goal or the plan's own time ("今年…", "力争…", "到2025年…"). */
 const GOAL_OPENER = /^(?:今年|明年|今后|力争|确保|争取|计划|预期|将|要|到[12][0-9]{3}年)/;
 /** A clause that opens with a year ("2022年全省…", "2022年末，…", "截至2022年底，…"). */
@@ -246,10 +258,12 @@ export function clauseKinds(
 }
 
 function openerKind(opener: string, planYear: number | null): TargetKind | null {
-  if (PAST_OPENER.test(opener)) return 'result';
+  const past = (): TargetKind => (GOAL_INSIDE.test(opener) ? 'target' : 'result');
+  if (PAST_OPENER.test(opener)) return past();
   if (GOAL_OPENER.test(opener)) return 'target';
   const year = YEAR_OPENER.exec(opener);
-  if (year && planYear !== null) return Number(year[1]) < planYear ? 'result' : 'target';
+  if (year && planYear !== null) return Number(year[1]) < planYear ? past() : 'target';
+  if (PERFECT_OPENER.test(opener) && !GOAL_INSIDE.test(opener)) return 'result';
   return null;
 }
 
