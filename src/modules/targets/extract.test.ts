@@ -259,7 +259,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
       name: 'written passages',
       gold: path.join(local, 'heldout.jsonl'),
       texts: path.join(local, 'texts'),
-      docs: 4,
+      docs: 6,
     },
   ];
 
@@ -321,7 +321,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
     expect(
       docLines.filter((l) => l.startsWith('heldout ')),
       r.stdout,
-    ).toHaveLength(4);
+    ).toHaveLength(6);
     expect(lines.filter((l) => /^(?:dev|heldout) overall /.test(l))).toHaveLength(2);
     for (const line of docLines) {
       const f1 = /f1 (\d\.\d{3})$/.exec(line);
