@@ -160,6 +160,15 @@ describe('extractTargets: numbers that are not targets', () => {
     expect(extractTargets(PLAN + sentence)).toEqual([]);
   });
 
+  it('reads a size with 以上 glued to the noun it sorts as a threshold, even after a verb', () => {
+    expect(only(`${PLAN}扶持5000万元以上企业20家。`)).toMatchObject({ value: 20, unit: '家' });
+    expect(only(`${PLAN}改造30户以上院落8处。`)).toMatchObject({ value: 8, unit: '处' });
+    expect(only(`${PLAN}建成100个以上示范点。`)).toMatchObject({ value: 100, unit: '个' });
+    expect(extractTargets(`${PLAN}完成投资95亿元以上，新增就业2万人以上。`).map((i) => i.value)).toEqual([
+      95, 2,
+    ]);
+  });
+
   it('skips glossaries and page chrome', () => {
     const text = `${REVIEW}浏览次数:356次\n新增企业40家。\n名词解释\n1.小巨人企业:年营业收入1亿元以上、研发投入占比不低于3%的企业。`;
     expect(extractTargets(text).map((i) => i.value)).toEqual([40]);

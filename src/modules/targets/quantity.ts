@@ -239,17 +239,31 @@ function isInstituteName(text: string, q: Quantity, verbBefore: (at: number) => 
   return !introduced && !FACILITY.test(around);
 }
 
+/** Classifiers that count the noun after them: "建成100个以上示范点" counts, it does not define. */
+const COUNTING_CLASSIFIER = /^[万亿千百]?(?:个|家|所|座|项|条|处|批|套|台|辆|艘|架|栋|间|张|部|支|场|次)$/;
+
 /**
  * A quantity that defines a category of things rather than measuring one: "500平方米以上的楼宇",
- * "年营收2000万元及以上企业", "超过1亿元的项目". A relation word before it ("增长8%以上的目标") keeps it a figure.
+ * "年营收2000万元及以上企业", "超过1亿元的项目". A relation word before it ("增长8%以上的目标") keeps it a
+ * figure, unless a size with 以上 is glued to the noun it sorts ("培育10亿元以上企业", "消除56人以上大班额").
  */
 function isThreshold(text: string, q: Quantity, verbBefore: (at: number) => boolean): boolean {
-  if (verbBefore(q.start)) return false;
+  if (verbBefore(q.start)) return isSizeBeforeNoun(text, q);
   const suffix = text.slice(q.unitEnd, q.end);
   const beforeNoun = text[q.end] === '的' || isHan(text[q.end]);
   if (/^(?:及以上|及以下)$/.test(suffix)) return true;
   if (/^(?:以上|以下)$/.test(suffix)) return beforeNoun;
   return beforeNoun && THRESHOLD_BEFORE.test(text.slice(Math.max(0, q.start - 3), q.start));
+}
+
+function isSizeBeforeNoun(text: string, q: Quantity): boolean {
+  return (
+    /^(?:及)?(?:以上|以下)$/.test(text.slice(q.unitEnd, q.end)) &&
+    !NO_MULTIPLIER.has(q.unit) &&
+    !COUNTING_CLASSIFIER.test(q.unit) &&
+    isHan(text[q.end]) &&
+    !/[的和及与并，]/.test(text[q.end] ?? '')
+  );
 }
 
 /** Counts of the city's or country's units ("全市16个区"); shares ("占全市35%") stay figures. */
