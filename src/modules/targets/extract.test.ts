@@ -268,7 +268,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
       name: 'written passages',
       gold: path.join(local, 'heldout.jsonl'),
       texts: path.join(local, 'texts'),
-      docs: 6,
+      docs: 8,
     },
   ];
 
@@ -330,7 +330,7 @@ describe('extractTargets on the labelled reports (dev and held-out)', () => {
     expect(
       docLines.filter((l) => l.startsWith('heldout ')),
       r.stdout,
-    ).toHaveLength(6);
+    ).toHaveLength(8);
     expect(lines.filter((l) => /^(?:dev|heldout) overall /.test(l))).toHaveLength(2);
     for (const line of docLines) {
       const f1 = /f1 (\d\.\d{3})$/.exec(line);
