@@ -96,8 +96,10 @@ const NOT_A_COUNT_AFTER = /^[号年月日时届期次级周大强化点岁层楼
  * ("鱼苗3200万尾。", "机井120眼，", "320万载重吨以上").
  */
 const UNIT_END = /^(?:[，,；;。！!？?、：:）)”\s]|和|及|与|以上|以下|以内|左右|上下|$)/;
-/** Characters that never serve as a counting word of their own: function words, dates and names. */
-/** Administrative divisions ("辖3区5县") describe the place, not work done; they are not counted either. */
+/**
+ * Characters that never serve as a counting word of their own: function words, dates and names, and
+ * administrative divisions ("辖3区5县" describes the place, not work done).
+ */
 const NOT_A_COUNTING_WORD =
   /[的和及与或等以左上下内余多之其至到为是在了成年月日号时届期次级周大强化点岁层楼路线型代连省市县区镇乡街州旗]/;
 /**
@@ -256,6 +258,7 @@ function isThreshold(text: string, q: Quantity, verbBefore: (at: number) => bool
   return beforeNoun && THRESHOLD_BEFORE.test(text.slice(Math.max(0, q.start - 3), q.start));
 }
 
+/** After a verb: a size with 以上/以下 glued to the noun it sorts, not a count of that noun. */
 function isSizeBeforeNoun(text: string, q: Quantity): boolean {
   return (
     /^(?:及)?(?:以上|以下)$/.test(text.slice(q.unitEnd, q.end)) &&
