@@ -477,6 +477,16 @@ describe('extractTargets: a clause that opens with a time decides its kind in a 
     ]);
   });
 
+  it('does not date the plan by a title line that names the report’s year', () => {
+    const text =
+      '2024年政府工作报告\n一、2023年工作回顾\n新增企业5家。\n二、今年工作安排\n2024年新增企业8家，2023年新增企业5家。';
+    expect(kinds(text)).toEqual([
+      [5, 'result'],
+      [8, 'target'],
+      [5, 'result'],
+    ]);
+  });
+
   it('takes the year after the reviewed year when the goals heading names none', () => {
     const text =
       '一、2024年工作回顾\n新增企业12家。\n二、今年工作安排\n2024年新增企业12家，今年新增企业15家。';

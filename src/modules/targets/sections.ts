@@ -142,8 +142,10 @@ export function linesWithSections(text: string): Line[] {
     const heading = headings[i];
     if (heading) {
       section = nextSection(section, heading, laterYears[i] ?? null);
-      if (heading.year !== null && !section.skip)
-        (section.kind === 'target' ? planYears : reviewYears).push(heading.year);
+      // Only a heading that itself decides review or plan dates the plan ("2024年政府工作报告" does not).
+      const decided = section.skip ? null : kindOfHeading(heading, laterYears[i] ?? null);
+      if (heading.year !== null && decided !== null)
+        (decided === 'target' ? planYears : reviewYears).push(heading.year);
     } else if (section.kind === null && REVIEW_OPENING.test(line)) section = { ...section, kind: 'result' };
     const chrome = line.length <= MAX_CHROME_LENGTH && CHROME_LINE.test(line);
     lines.push({ start, end: start + line.length, section: chrome ? { ...section, skip: true } : section });
