@@ -1,7 +1,13 @@
 // Scores the rule-based target extractor against labelled reports: `npm run eval:targets [-- --verbose]`.
-// Options: --gold FILE.jsonl (default ../shared/eval/targets-dev.jsonl), --texts DIR (default ../shared/seeds),
-// both relative to the repository root; --verbose lists false negatives and false positives.
-// Only documents that have labels are scored. Exit 2 on a missing file, a malformed line or a missing text.
+// Two sets are scored, each document on its own line, then each set's total and, last, the overall:
+// - dev: --gold FILE.jsonl (default ../shared/eval/targets-dev.jsonl) over --texts DIR (default
+//   ../shared/seeds), and --dev-extra FILE (default eval/targets/dev.jsonl) over --local-texts DIR
+//   (default eval/targets/texts);
+// - heldout: --heldout FILE (default eval/targets/heldout.jsonl) over --local-texts DIR, passages kept
+//   out of tuning (eval/targets/README.md).
+// --set dev|heldout|all (default all) limits what is scored; paths are relative to the repository root;
+// --verbose lists false negatives and false positives. Only documents that have labels are scored.
+// Exit 2 on a missing file, a malformed line, a missing text or an unknown set.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,23 +25,48 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 class UsageError extends Error {}
 
-function options(): { gold: string; texts: string; verbose: boolean } {
+const SETS = ['dev', 'heldout'] as const;
+type SetName = (typeof SETS)[number];
+
+/** One labels file and the directory its documents' texts are in. */
+interface Source {
+  gold: string;
+  texts: string;
+}
+
+function options(): { sets: Array<[SetName, Source[]]>; verbose: boolean } {
+  let values: Record<string, string | boolean | undefined>;
   try {
-    const { values } = parseArgs({
+    values = parseArgs({
       options: {
         gold: { type: 'string', default: '../shared/eval/targets-dev.jsonl' },
         texts: { type: 'string', default: '../shared/seeds' },
+        'dev-extra': { type: 'string', default: 'eval/targets/dev.jsonl' },
+        heldout: { type: 'string', default: 'eval/targets/heldout.jsonl' },
+        'local-texts': { type: 'string', default: 'eval/targets/texts' },
+        set: { type: 'string', default: 'all' },
         verbose: { type: 'boolean', default: false },
       },
-    });
-    return {
-      gold: path.resolve(root, values.gold),
-      texts: path.resolve(root, values.texts),
-      verbose: values.verbose,
-    };
+    }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const at = (key: string) => path.resolve(root, String(values[key]));
+  const local = at('local-texts');
+  const all: Array<[SetName, Source[]]> = [
+    [
+      'dev',
+      [
+        { gold: at('gold'), texts: at('texts') },
+        { gold: at('dev-extra'), texts: local },
+      ],
+    ],
+    ['heldout', [{ gold: at('heldout'), texts: local }]],
+  ];
+  const set = String(values.set);
+  if (set !== 'all' && !SETS.includes(set as SetName))
+    throw new UsageError(`unknown --set "${set}" (expected dev, heldout or all)`);
+  return { sets: all.filter(([name]) => set === 'all' || name === set), verbose: values.verbose === true };
 }
 
 function readLabels(file: string): LabelledItem[] {
@@ -88,25 +119,32 @@ function printErrors(doc: string, gold: LabelledItem[], predicted: ExtractedItem
   }
 }
 
-function main(): void {
-  const opts = options();
-  const labels = readLabels(opts.gold);
+/** Scores every labelled document of a source, printing one line each. */
+function scoreSource(set: SetName, source: Source, verbose: boolean): Score[] {
+  const labels = readLabels(source.gold);
   const docs = [...new Set(labels.map((l) => l.doc))].sort();
-  const texts = readTexts(opts.texts, docs);
-  const scores: Score[] = [];
-  const lines: string[] = [];
-  for (const doc of docs) {
+  const texts = readTexts(source.texts, docs);
+  return docs.map((doc) => {
     const text = texts.get(doc)!;
     const gold = labels.filter((l) => l.doc === doc);
     const predicted = extractTargets(text);
     const score = scoreItems(gold, predicted, text);
-    if (opts.verbose) printErrors(doc, gold, predicted, score);
-    scores.push(score);
-    lines.push(
-      `doc ${doc} labelled ${score.labelled} predicted ${score.predicted} matched ${score.matched} ${figures(score)}`,
+    if (verbose) printErrors(doc, gold, predicted, score);
+    console.log(
+      `${set} doc ${doc} labelled ${score.labelled} predicted ${score.predicted} matched ${score.matched} ${figures(score)}`,
     );
+    return score;
+  });
+}
+
+function main(): void {
+  const opts = options();
+  const scores: Score[] = [];
+  for (const [set, sources] of opts.sets) {
+    const own = sources.flatMap((source) => scoreSource(set, source, opts.verbose));
+    console.log(`${set} overall ${figures(combineScores(own))}`);
+    scores.push(...own);
   }
-  for (const line of lines) console.log(line);
   console.log(`overall ${figures(combineScores(scores))}`);
 }
 

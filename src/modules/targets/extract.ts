@@ -9,14 +9,7 @@ import {
   verbsIn,
 } from './measure.js';
 import { type Quantity, quantitiesIn, quotedSpans } from './quantity.js';
-import {
-  kindInSection,
-  kindOfSentence,
-  type Line,
-  linesWithSections,
-  periodsIn,
-  type TargetKind,
-} from './sections.js';
+import { clauseKinds, type Line, linesWithSections, periodsIn, type TargetKind } from './sections.js';
 
 export type { TargetKind };
 
@@ -40,9 +33,10 @@ export interface ExtractedItem {
   /** The sentence the item stands in, as written (explainability: where it was read). */
   sentence: string;
   /**
-   * The rules that produced the item, e.g. `kind:section-plan indicator:before-number measure:verb`:
-   * how its kind was decided (section, or the sentence's tense), where its indicator was found and
-   * whether a relation word stood next to the number.
+   * The rules that produced the item, e.g. `kind:section-plan indicator:before-number measure:verb
+   * unit:listed`: how its kind was decided (section, a clause's own time, or the sentence's tense),
+   * where its indicator was found, whether a relation word stood next to the number and how its unit
+   * was read (a listed word, or by the grammar of a unit: own-word, qualified, shared).
    */
   rule: string;
 }
@@ -261,20 +255,14 @@ function itemsInSentence(
 ): ExtractedItem[] {
   const all = quantitiesIn(text, sentence.start, sentence.end, quoted, (at) => verbEndsAt(text, at));
   const own = text.slice(sentence.start, sentence.end);
-  const section = sentence.line.section.kind;
-  const kind = section === null ? kindOfSentence(own) : kindInSection(section, own);
-  const kindRule =
-    section === null
-      ? `kind:tense-${kind}`
-      : kind === section
-        ? `kind:section-${section === 'target' ? 'plan' : 'review'}`
-        : 'kind:past-under-plan';
+  const kinds = clauseKinds(text, sentence, sentence.line.section);
   const items: ExtractedItem[] = [];
   let previous: Previous | null = null;
   for (const q of all) {
     const found = analyse(text, sentence, q, all, previous);
     const period = periodOf(text, sentence, found.measure, q);
-    const rule = `${kindRule} indicator:${found.how} measure:${found.measure ? 'verb' : 'none'}`;
+    const { kind, rule: kindRule } = kinds.filter((k) => k.start <= q.start).at(-1)!;
+    const rule = `${kindRule} indicator:${found.how} measure:${found.measure ? 'verb' : 'none'} unit:${q.unitRule}`;
     items.push({
       ...itemOf(text, { kind, q, measure: found.measure, indicator: found.indicator, period }),
       sentence: own,

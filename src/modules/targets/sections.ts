@@ -10,6 +10,12 @@ export interface SectionContext {
   period: string | null;
   /** Glossaries (名词解释) and page chrome: their thresholds are definitions, not figures. */
   skip: boolean;
+  /**
+   * The year the report plans for: the earliest year named by a goals heading ("三、全力做好2021年重点
+   * 工作", not "2035年远景目标"), else the year after the latest reviewed year, else null. A goals
+   * section's clause that opens with an earlier year reports the past.
+   */
+  planYear?: number | null;
 }
 
 export interface Line {
@@ -97,12 +103,17 @@ function kindOfHeading(heading: Heading, laterYear: number | null): TargetKind |
 
 /** The section after a heading: cues change it; a heading without cues keeps kind and period. */
 function nextSection(current: SectionContext, heading: Heading, laterYear: number | null): SectionContext {
-  if (SKIP_HEADING.test(heading.text)) return { kind: current.kind, period: null, skip: true };
+  if (SKIP_HEADING.test(heading.text)) return { ...current, period: null, skip: true };
   const kind = kindOfHeading(heading, laterYear);
   if (kind === null && !heading.numbered) return current;
   const own = periodsIn(heading.text, 0, heading.text.length)[0]?.period ?? null;
   const sameKind = kind === null || kind === current.kind;
-  return { kind: kind ?? current.kind, period: own ?? (sameKind ? current.period : null), skip: false };
+  return {
+    ...current,
+    kind: kind ?? current.kind,
+    period: own ?? (sameKind ? current.period : null),
+    skip: false,
+  };
 }
 
 /** For each line, the largest year named by a numbered heading below it. */
@@ -123,17 +134,30 @@ export function linesWithSections(text: string): Line[] {
   const headings = raw.map(headingOf);
   const laterYears = laterHeadingYears(headings);
   const lines: Line[] = [];
+  const planYears: number[] = [];
+  const reviewYears: number[] = [];
   let section: SectionContext = { kind: null, period: null, skip: false };
   let start = 0;
   raw.forEach((line, i) => {
     const heading = headings[i];
-    if (heading) section = nextSection(section, heading, laterYears[i] ?? null);
-    else if (section.kind === null && REVIEW_OPENING.test(line)) section = { ...section, kind: 'result' };
+    if (heading) {
+      section = nextSection(section, heading, laterYears[i] ?? null);
+      // Only a heading that itself decides review or plan dates the plan ("2024年政府工作报告" does not).
+      const decided = section.skip ? null : kindOfHeading(heading, laterYears[i] ?? null);
+      if (heading.year !== null && decided !== null)
+        (decided === 'target' ? planYears : reviewYears).push(heading.year);
+    } else if (section.kind === null && REVIEW_OPENING.test(line)) section = { ...section, kind: 'result' };
     const chrome = line.length <= MAX_CHROME_LENGTH && CHROME_LINE.test(line);
     lines.push({ start, end: start + line.length, section: chrome ? { ...section, skip: true } : section });
     start += line.length + 1;
   });
-  return lines;
+  const planYear =
+    planYears.length > 0
+      ? Math.min(...planYears)
+      : reviewYears.length > 0
+        ? Math.max(...reviewYears) + 1
+        : null;
+  return lines.map((l) => ({ ...l, section: { ...l.section, planYear } }));
 }
 
 /** Kind from a sentence's own words, for text outside any recognised section. Plain figures are results. */
@@ -155,6 +179,94 @@ const GOAL_IN_PLAN = /力争|预期|确保|争取|目标是|计划|将(?!近)|�
 export function kindInSection(section: TargetKind, sentence: string): TargetKind {
   if (section === 'target' && PAST_IN_PLAN.test(sentence) && !GOAL_IN_PLAN.test(sentence)) return 'result';
   return section;
+}
+
+/** How the kind of a figure was decided, for the item's rule. */
+export type KindRule =
+  | 'kind:section-plan'
+  | 'kind:section-review'
+  | 'kind:past-under-plan'
+  | 'kind:past-clause-under-plan'
+  | 'kind:goal-clause-under-plan'
+  | 'kind:tense-target'
+  | 'kind:tense-result';
+
+export interface ClauseKind {
+  /** Offset (in the text) where this kind starts to hold; it holds up to the next entry. */
+  start: number;
+  kind: TargetKind;
+  rule: KindRule;
+}
+
+/** Words a clause may open with before its time word: "其中", "同时", "而". */
+const CLAUSE_LEAD = /^(?:其中|同时|而且|而|但|并且|并|此外|另外)?[，,]?/;
+/** A clause that opens with the past period ("去年…", "上年，…", "一年来…", "过去五年…"). */
+const PAST_OPENER =
+  /^(?:去年|上年|上一年|过去(?:的)?(?:一|五)年|一年来|五年来|(?:今年|本年|年初|[12][0-9]{3}年|“?十[一二三四五六七八九]五”?)以来)/;
+/**
+ * A clause whose subject is followed by a perfect ("全区已完成…", "目前已累计建成…"): a stock
+ * already reached, not a goal.
+ */
+const PERFECT_OPENER =
+  /^[^已]{0,8}已(?:经)?(?:累计)?(?:建成|完成|实现|达到|新增|有|形成|投入|开工|落地|引进|培育|创建|改造|突破|覆盖)/;
+/**
+ * Goal words inside a clause that opens with the past: "去年开工的12个项目年内全部建成" counts the
+ * projects of a goal, so it stays a target.
+ */
+const GOAL_INSIDE = /要(?!求)|确保|力争|争取|将(?!近)|今年(?!以来)|明年|年内/;
+/** A clause that opens with a goal or the plan's own time ("今年…", "力争…", "到2025年…"). */
+const GOAL_OPENER = /^(?:今年|明年|今后|力争|确保|争取|计划|预期|将|要|到[12][0-9]{3}年)/;
+/** A clause that opens with a year ("2022年全省…", "2022年末，…", "截至2022年底，…"). */
+const YEAR_OPENER = /^(?:截至|截止到?|至)?([12][0-9]{3})年/;
+const CLAUSE_SPLIT = /[，,；;：:]/;
+
+/**
+ * The kind of each clause of a sentence. Outside a goals section the sentence decides (a review's
+ * figures are results; with no section its tense decides). Inside a goals section the sentence's own
+ * words give the default (kindInSection), and a clause that opens with a time changes the kind for
+ * itself and the clauses after it: "去年…增长8.2%，…下降1.5%，今年…" reports the past, then plans;
+ * a clause opening with a year before the report's plan year reports that year.
+ */
+export function clauseKinds(
+  text: string,
+  sentence: { start: number; end: number },
+  section: SectionContext,
+): ClauseKind[] {
+  const own = text.slice(sentence.start, sentence.end);
+  if (section.kind === null) {
+    const kind = kindOfSentence(own);
+    return [{ start: sentence.start, kind, rule: `kind:tense-${kind}` }];
+  }
+  if (section.kind === 'result')
+    return [{ start: sentence.start, kind: 'result', rule: 'kind:section-review' }];
+  const kind = kindInSection('target', own);
+  const kinds: ClauseKind[] = [
+    { start: sentence.start, kind, rule: kind === 'target' ? 'kind:section-plan' : 'kind:past-under-plan' },
+  ];
+  let at = sentence.start;
+  for (const clause of own.split(CLAUSE_SPLIT)) {
+    const opener = clause.slice(CLAUSE_LEAD.exec(clause)?.[0].length ?? 0);
+    const opened = openerKind(opener, section.planYear ?? null);
+    if (opened !== null && opened !== kinds.at(-1)!.kind) {
+      kinds.push({
+        start: at,
+        kind: opened,
+        rule: opened === 'result' ? 'kind:past-clause-under-plan' : 'kind:goal-clause-under-plan',
+      });
+    }
+    at += clause.length + 1;
+  }
+  return kinds;
+}
+
+function openerKind(opener: string, planYear: number | null): TargetKind | null {
+  const past = (): TargetKind => (GOAL_INSIDE.test(opener) ? 'target' : 'result');
+  if (PAST_OPENER.test(opener)) return past();
+  if (GOAL_OPENER.test(opener)) return 'target';
+  const year = YEAR_OPENER.exec(opener);
+  if (year && planYear !== null) return Number(year[1]) < planYear ? past() : 'target';
+  if (PERFECT_OPENER.test(opener) && !GOAL_INSIDE.test(opener)) return 'result';
+  return null;
 }
 
 export interface PeriodMention {
