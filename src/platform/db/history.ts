@@ -1,0 +1,147 @@
+/**
+ * Partitioned history (migrations/0028_history.sql, docs/SCALING.md §5): `case_events`, `audit_log` and
+ * `notifications` are partitioned by month by pg_partman on a PostgreSQL server that has it, and plain
+ * tables elsewhere (PGlite). The `history_maintenance` job, a row in the ordinary job queue (taken with
+ * SKIP LOCKED, so one process runs it), calls `partman.run_maintenance()` itself: no background worker,
+ * no `shared_preload_libraries`. It:
+ *   1. moves rows that landed in a default partition to their month's partition (made if missing);
+ *   2. makes the months ahead (premake 4) and applies retention: partitions wholly older than the months
+ *      the `history` setting keeps are detached by pg_partman and their rows moved to `<table>_archive`
+ *      (plain tables on both stores), then the detached partition is dropped.
+ * Archived rows keep their ids and hashes: the chains verify across both (audit-chain.ts and `case_history`).
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { enqueueJobs, type JobHandler, pendingJobs } from '../jobs/jobs.js';
+import { readSetting } from '../settings.js';
+import type { DB } from './schema.js';
+import type { Db } from './store.js';
+
+export const HISTORY_TABLES = [
+  { table: 'case_events', column: 'at', archive: 'case_events_archive' },
+  { table: 'audit_log', column: 'at', archive: 'audit_log_archive' },
+  { table: 'notifications', column: 'created_at', archive: 'notifications_archive' },
+] as const;
+export type HistoryTable = (typeof HISTORY_TABLES)[number]['table'];
+
+/** The `history` setting: how many months each table keeps in its partitions; absent = keep everything hot. */
+export interface HistorySettings {
+  keepMonths?: Partial<Record<HistoryTable, number>>;
+}
+export const HISTORY_SETTING = 'history';
+
+/** Month boundaries of the partitions: Beijing months (the migration made them in this zone). */
+const PARTITION_TIME_ZONE = 'Asia/Shanghai';
+
+export const HISTORY_MAINTENANCE_JOB = 'history_maintenance';
+
+/** 'partman' when the three tables are partitioned (a server with pg_partman), else 'plain'. */
+export async function historyPartitioning(db: Db): Promise<'partman' | 'plain'> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from pg_class
+    where relnamespace = current_schema()::regnamespace and relkind = 'p'
+      and relname in ('case_events', 'audit_log', 'notifications')`.execute(db);
+  return (r.rows[0]?.n ?? 0) === HISTORY_TABLES.length ? 'partman' : 'plain';
+}
+
+export interface HistoryMaintenanceReport {
+  partitioning: 'partman' | 'plain';
+  tables: {
+    table: HistoryTable;
+    /** Rows moved out of the default partition into their month. */
+    fromDefault: number;
+    /** Partitions detached by retention and emptied into the archive. */
+    archived: { partition: string; rows: number }[];
+    /** Month partitions attached after the run. */
+    partitions: number;
+  }[];
+}
+
+async function partitionsOf(db: Db, table: string): Promise<string[]> {
+  const r = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = ${`${table}`}::regclass and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+    order by c.relname`.execute(db);
+  return r.rows.map((x) => x.name);
+}
+
+async function columnsOf(db: Db, table: string): Promise<string[]> {
+  const r = await sql<{ name: string }>`
+    select column_name as name from information_schema.columns
+    where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(db);
+  return r.rows.map((x) => x.name);
+}
+
+/**
+ * One maintenance run inside the caller's transaction (the job's). Does nothing on plain tables.
+ * Audit rows are moved, not written: the audit triggers stand aside for this transaction only
+ * (`wangge.restoring`, as for a restore), and are back before it ends.
+ */
+export async function maintainHistory(trx: Transaction<DB>): Promise<HistoryMaintenanceReport> {
+  const partitioning = await historyPartitioning(trx);
+  if (partitioning === 'plain') return { partitioning, tables: [] };
+  const settings = (await readSetting<HistorySettings>(trx, HISTORY_SETTING)) ?? {};
+  const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(trx)).rows[0]?.s ?? 'public';
+  await sql`select set_config('TimeZone', ${PARTITION_TIME_ZONE}, true)`.execute(trx);
+  await sql`select set_config('wangge.restoring', 'on', true)`.execute(trx);
+  const report: HistoryMaintenanceReport = { partitioning, tables: [] };
+  try {
+    for (const t of HISTORY_TABLES) {
+      const parent = `${schema}.${t.table}`;
+      const keep = settings.keepMonths?.[t.table];
+      const retention = keep && keep > 0 ? `${Math.floor(keep)} months` : null;
+      await sql`update partman.part_config
+        set retention = ${retention}, retention_keep_table = true, retention_keep_index = false
+        where parent_table = ${parent}`.execute(trx);
+      const moved = await sql<{ n: string }>`
+        select partman.partition_data_time(${parent}, p_batch_count := 1000, p_analyze := false)::text as n`.execute(
+        trx,
+      );
+      const before = await partitionsOf(trx, t.table);
+      await sql`select partman.run_maintenance(${parent}, p_jobmon := false)`.execute(trx);
+      const after = new Set(await partitionsOf(trx, t.table));
+      const archived: { partition: string; rows: number }[] = [];
+      const columns = await columnsOf(trx, t.archive);
+      const cols = sql.join(columns.map((c) => sql.ref(c)));
+      for (const p of before.filter((x) => !after.has(x))) {
+        const res = await sql`insert into ${sql.table(t.archive)} (${cols})
+          select ${cols} from ${sql.table(p)}`.execute(trx);
+        await sql`drop table ${sql.table(p)}`.execute(trx);
+        archived.push({ partition: p, rows: Number(res.numAffectedRows ?? 0) });
+      }
+      report.tables.push({
+        table: t.table,
+        fromDefault: Number(moved.rows[0]?.n ?? 0),
+        archived,
+        partitions: after.size,
+      });
+    }
+  } finally {
+    await sql`select set_config('wangge.restoring', '', true)`.execute(trx);
+  }
+  return report;
+}
+
+/** Daily, at 03:30 Beijing time after `now`. */
+export function nextHistoryRun(now: Date): Date {
+  const day = 86_400_000;
+  const offset = 8 * 3_600_000;
+  const local = now.getTime() + offset;
+  const at = Math.floor(local / day) * day + 3.5 * 3_600_000;
+  return new Date((at > local ? at : at + day) - offset);
+}
+
+/** Puts the daily run in the queue once (at start-up; the job re-enqueues itself). */
+export async function scheduleHistoryMaintenance(db: Kysely<DB>, now: Date): Promise<void> {
+  if ((await pendingJobs(db, HISTORY_MAINTENANCE_JOB, {})).length > 0) return;
+  await enqueueJobs(db, [{ type: HISTORY_MAINTENANCE_JOB, runAt: nextHistoryRun(now), payload: {} }]);
+}
+
+export function historyJobHandlers(log?: (report: HistoryMaintenanceReport) => void): Record<string, JobHandler> {
+  return {
+    [HISTORY_MAINTENANCE_JOB]: async (trx, _payload, now) => {
+      const report = await maintainHistory(trx);
+      log?.(report);
+      await enqueueJobs(trx, [{ type: HISTORY_MAINTENANCE_JOB, runAt: nextHistoryRun(now), payload: {} }]);
+    },
+  };
+}
