@@ -84,40 +84,40 @@ export async function maintainHistory(trx: Transaction<DB>): Promise<HistoryMain
   await sql`select set_config('TimeZone', ${PARTITION_TIME_ZONE}, true)`.execute(trx);
   await sql`select set_config('wangge.restoring', 'on', true)`.execute(trx);
   const report: HistoryMaintenanceReport = { partitioning, tables: [] };
-  try {
-    for (const t of HISTORY_TABLES) {
-      const parent = `${schema}.${t.table}`;
-      const keep = settings.keepMonths?.[t.table];
-      const retention = keep && keep > 0 ? `${Math.floor(keep)} months` : null;
-      await sql`update partman.part_config
+  for (const t of HISTORY_TABLES) {
+    const parent = `${schema}.${t.table}`;
+    const keep = settings.keepMonths?.[t.table];
+    const retention = keep && keep > 0 ? `${Math.floor(keep)} months` : null;
+    await sql`update partman.part_config
         set retention = ${retention}, retention_keep_table = true, retention_keep_index = false
         where parent_table = ${parent}`.execute(trx);
-      const moved = await sql<{ n: string }>`
+    const moved = await sql<{ n: string }>`
         select partman.partition_data_time(${parent}, p_batch_count := 1000, p_analyze := false)::text as n`.execute(
-        trx,
-      );
-      const before = await partitionsOf(trx, t.table);
-      await sql`select partman.run_maintenance(${parent}, p_jobmon := false)`.execute(trx);
-      const after = new Set(await partitionsOf(trx, t.table));
-      const archived: { partition: string; rows: number }[] = [];
-      const columns = await columnsOf(trx, t.archive);
-      const cols = sql.join(columns.map((c) => sql.ref(c)));
-      for (const p of before.filter((x) => !after.has(x))) {
-        const res = await sql`insert into ${sql.table(t.archive)} (${cols})
+      trx,
+    );
+    // partition_data_time keeps the rows it moves in a temporary table dropped only at commit, shaped like
+    // the first table it moved: drop it so the next table gets its own.
+    await sql`drop table if exists pg_temp.partman_temp_data_storage`.execute(trx);
+    const before = await partitionsOf(trx, t.table);
+    await sql`select partman.run_maintenance(${parent}, p_jobmon := false)`.execute(trx);
+    const after = new Set(await partitionsOf(trx, t.table));
+    const archived: { partition: string; rows: number }[] = [];
+    const columns = await columnsOf(trx, t.archive);
+    const cols = sql.join(columns.map((c) => sql.ref(c)));
+    for (const p of before.filter((x) => !after.has(x))) {
+      const res = await sql`insert into ${sql.table(t.archive)} (${cols})
           select ${cols} from ${sql.table(p)}`.execute(trx);
-        await sql`drop table ${sql.table(p)}`.execute(trx);
-        archived.push({ partition: p, rows: Number(res.numAffectedRows ?? 0) });
-      }
-      report.tables.push({
-        table: t.table,
-        fromDefault: Number(moved.rows[0]?.n ?? 0),
-        archived,
-        partitions: after.size,
-      });
+      await sql`drop table ${sql.table(p)}`.execute(trx);
+      archived.push({ partition: p, rows: Number(res.numAffectedRows ?? 0) });
     }
-  } finally {
-    await sql`select set_config('wangge.restoring', '', true)`.execute(trx);
+    report.tables.push({
+      table: t.table,
+      fromDefault: Number(moved.rows[0]?.n ?? 0),
+      archived,
+      partitions: after.size,
+    });
   }
+  await sql`select set_config('wangge.restoring', '', true)`.execute(trx);
   return report;
 }
 
@@ -136,7 +136,9 @@ export async function scheduleHistoryMaintenance(db: Kysely<DB>, now: Date): Pro
   await enqueueJobs(db, [{ type: HISTORY_MAINTENANCE_JOB, runAt: nextHistoryRun(now), payload: {} }]);
 }
 
-export function historyJobHandlers(log?: (report: HistoryMaintenanceReport) => void): Record<string, JobHandler> {
+export function historyJobHandlers(
+  log?: (report: HistoryMaintenanceReport) => void,
+): Record<string, JobHandler> {
   return {
     [HISTORY_MAINTENANCE_JOB]: async (trx, _payload, now) => {
       const report = await maintainHistory(trx);
