@@ -15,7 +15,8 @@
 --   store's check for an earlier ref keep them, and `wangge verify` would see a fork.
 --
 -- Retention (src/platform/db/history.ts, the `history_maintenance` job) detaches partitions older than the
--- `history` setting keeps and moves their rows to the `*_archive` tables below, which exist on both stores.
+-- `history` setting keeps and moves their rows to the `*_archive` tables below, which exist on both stores
+-- (notifications may instead be dumped to a file, recorded in `history_dumps`).
 -- `case_history` is every event of a case, hot or archived: reads that need a whole chain use it.
 
 create table case_events_archive (like case_events);
@@ -28,6 +29,18 @@ alter table audit_log_archive add primary key (id);
 
 create table notifications_archive (like notifications);
 alter table notifications_archive add primary key (id);
+
+-- Notifications of detached months may be dumped to a file instead (the `history` setting): what was
+-- written where, with the file's sha256. Chained history (case events, audit) is always archived.
+create table history_dumps (
+  id bigserial primary key,
+  table_name text not null,
+  partition_name text not null,
+  rows integer not null,
+  file text not null,
+  sha256 text not null,
+  dumped_at timestamptz not null default now()
+);
 
 -- Archived audit rows stay append-only too (moving rows in is an insert).
 create trigger audit_log_archive_no_change before update or delete on audit_log_archive

@@ -193,7 +193,10 @@ export async function buildServer(
     ...cases.routing.jobHandlers(),
     ...targetJobHandlers(reportingCalendar),
     ...hazards.jobHandlers(),
-    ...historyJobHandlers((report) => app.log.info({ history: report }, 'history maintenance')),
+    ...historyJobHandlers({
+      dumpDir: path.join(config.dataDir, 'history'),
+      log: (report) => app.log.info({ history: report }, 'history maintenance'),
+    }),
   };
   // Partitioned history (pg_partman on a server that has it; plain tables otherwise): say which, once.
   const partitioning = await historyPartitioning(db);

@@ -6,6 +6,10 @@
  * old months to the archive tables and every chain still verifies. On PGlite: plain tables, and the
  * maintenance run changes nothing. With WANGGE_REQUIRE_POSTGRES=1 a server without pg_partman fails.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { verifyEverything } from '../cli/verify.js';
@@ -257,6 +261,42 @@ describeApi('partitioned history', (ctx, kind) => {
       }
       // Audit rows are still append-only in the archive.
       await expect(sql`delete from audit_log_archive`.execute(db)).rejects.toThrow(/append-only/);
+
+      // Notifications may be dumped instead: keep one month, dump the older ones to files.
+      const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-history-'));
+      try {
+        await writeSetting(db, HISTORY_SETTING, {
+          keepMonths: { case_events: 3, audit_log: 3, notifications: 1 },
+          notifications: 'dump',
+        } satisfies HistorySettings);
+        const third = await db.transaction().execute((trx) => maintainHistory(trx, { dumpDir }));
+        const dumped = third.tables.find((t) => t.table === 'notifications')?.archived ?? [];
+        expect(dumped.map((d) => d.partition)).toEqual([
+          partitionName('notifications', chinaMonthStart(now, 3)),
+          partitionName('notifications', chinaMonthStart(now, 2)),
+        ]);
+        const records = await db.selectFrom('history_dumps').selectAll().orderBy('id').execute();
+        expect(records.map((r) => [r.partition_name, r.rows])).toEqual(
+          dumped.map((d) => [d.partition, d.rows]),
+        );
+        for (const r of records) {
+          const text = fs.readFileSync(r.file, 'utf8');
+          expect(createHash('sha256').update(text).digest('hex')).toBe(r.sha256);
+          const lines = text
+            .trimEnd()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { ref: string });
+          expect(lines.length).toBe(r.rows);
+        }
+        const n = await counts(db);
+        const dumpedRows = records.reduce((s, r) => s + r.rows, 0);
+        expect(dumpedRows).toBeGreaterThan(0);
+        expect((n.notifications?.live ?? 0) + (n.notifications?.archived ?? 0) + dumpedRows).toBe(
+          (after.notifications?.live ?? 0) + (after.notifications?.archived ?? 0),
+        );
+      } finally {
+        fs.rmSync(dumpDir, { recursive: true, force: true });
+      }
 
       // A case whose first events are archived reads whole (case_history), and every chain verifies.
       const split = await sql<{ case_id: string; n: number; top: number }>`

@@ -7,9 +7,13 @@
  *   1. moves rows that landed in a default partition to their month's partition (made if missing);
  *   2. makes the months ahead (premake 4) and applies retention: partitions wholly older than the months
  *      the `history` setting keeps are detached by pg_partman and their rows moved to `<table>_archive`
- *      (plain tables on both stores), then the detached partition is dropped.
+ *      (plain tables on both stores) or, for notifications if the setting says so, dumped to a JSON-lines
+ *      file under `$WANGGE_DATA/history`; then the detached partition is dropped.
  * Archived rows keep their ids and hashes: the chains verify across both (audit-chain.ts and `case_history`).
  */
+import { createHash } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { enqueueJobs, type JobHandler, pendingJobs } from '../jobs/jobs.js';
 import { readSetting } from '../settings.js';
@@ -23,9 +27,15 @@ export const HISTORY_TABLES = [
 ] as const;
 export type HistoryTable = (typeof HISTORY_TABLES)[number]['table'];
 
-/** The `history` setting: how many months each table keeps in its partitions; absent = keep everything hot. */
+/**
+ * The `history` setting: how many months each table keeps in its partitions (absent = keep everything
+ * hot), and where older months go: the archive table (the default), or, for notifications only, a dump
+ * file. Chained history (case events, audit) is always archived: a case's timeline, its next event and
+ * `wangge verify` need every link in the database.
+ */
 export interface HistorySettings {
   keepMonths?: Partial<Record<HistoryTable, number>>;
+  notifications?: 'archive' | 'dump';
 }
 export const HISTORY_SETTING = 'history';
 
@@ -49,8 +59,8 @@ export interface HistoryMaintenanceReport {
     table: HistoryTable;
     /** Rows moved out of the default partition into their month. */
     fromDefault: number;
-    /** Partitions detached by retention and emptied into the archive. */
-    archived: { partition: string; rows: number }[];
+    /** Partitions detached by retention and emptied into the archive (or, `file` set, a dump file). */
+    archived: { partition: string; rows: number; file?: string }[];
     /** Month partitions attached after the run. */
     partitions: number;
   }[];
@@ -76,7 +86,10 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
  * Audit rows are moved, not written: the audit triggers stand aside for this transaction only
  * (`wangge.restoring`, as for a restore), and are back before it ends.
  */
-export async function maintainHistory(trx: Transaction<DB>): Promise<HistoryMaintenanceReport> {
+export async function maintainHistory(
+  trx: Transaction<DB>,
+  opts: { dumpDir?: string } = {},
+): Promise<HistoryMaintenanceReport> {
   const partitioning = await historyPartitioning(trx);
   if (partitioning === 'plain') return { partitioning, tables: [] };
   const settings = (await readSetting<HistorySettings>(trx, HISTORY_SETTING)) ?? {};
@@ -101,14 +114,21 @@ export async function maintainHistory(trx: Transaction<DB>): Promise<HistoryMain
     const before = await partitionsOf(trx, t.table);
     await sql`select partman.run_maintenance(${parent}, p_jobmon := false)`.execute(trx);
     const after = new Set(await partitionsOf(trx, t.table));
-    const archived: { partition: string; rows: number }[] = [];
+    const archived: HistoryMaintenanceReport['tables'][number]['archived'] = [];
     const columns = await columnsOf(trx, t.archive);
     const cols = sql.join(columns.map((c) => sql.ref(c)));
+    const dump = t.table === 'notifications' && settings.notifications === 'dump';
+    if (dump && !opts.dumpDir)
+      throw new Error('history: notifications are to be dumped but no dump directory is set');
     for (const p of before.filter((x) => !after.has(x))) {
-      const res = await sql`insert into ${sql.table(t.archive)} (${cols})
+      if (dump && opts.dumpDir) {
+        archived.push({ partition: p, ...(await dumpPartition(trx, t.table, p, opts.dumpDir)) });
+      } else {
+        const res = await sql`insert into ${sql.table(t.archive)} (${cols})
           select ${cols} from ${sql.table(p)}`.execute(trx);
+        archived.push({ partition: p, rows: Number(res.numAffectedRows ?? 0) });
+      }
       await sql`drop table ${sql.table(p)}`.execute(trx);
-      archived.push({ partition: p, rows: Number(res.numAffectedRows ?? 0) });
     }
     report.tables.push({
       table: t.table,
@@ -119,6 +139,51 @@ export async function maintainHistory(trx: Transaction<DB>): Promise<HistoryMain
   }
   await sql`select set_config('wangge.restoring', '', true)`.execute(trx);
   return report;
+}
+
+/**
+ * Writes a detached partition's rows to `<dir>/<partition>.jsonl` (one JSON object a line, in id order;
+ * written to a temporary name, flushed, then renamed) and records the file and its sha256 in
+ * `history_dumps`, in the maintenance transaction. If that transaction then fails the rows stay in the
+ * database and the next run writes the file again.
+ */
+async function dumpPartition(
+  trx: Transaction<DB>,
+  table: string,
+  partition: string,
+  dir: string,
+): Promise<{ rows: number; file: string }> {
+  await fsp.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${partition}.jsonl`);
+  const tmp = `${file}.tmp`;
+  const out = await fsp.open(tmp, 'w');
+  const hash = createHash('sha256');
+  let rows = 0;
+  try {
+    let after = -1;
+    for (;;) {
+      const page = await sql<{ id: string; j: string }>`
+        select id::text as id, row_to_json(t)::text as j from ${sql.table(partition)} t
+        where id > ${after} order by id limit 1000`.execute(trx);
+      for (const r of page.rows) {
+        const line = `${r.j}\n`;
+        hash.update(line);
+        await out.write(line);
+        rows++;
+      }
+      const last = page.rows.at(-1);
+      if (!last || page.rows.length < 1000) break;
+      after = Number(last.id);
+    }
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  await fsp.rename(tmp, file);
+  const sha256 = hash.digest('hex');
+  await sql`insert into history_dumps (table_name, partition_name, rows, file, sha256)
+    values (${table}, ${partition}, ${rows}, ${file}, ${sha256})`.execute(trx);
+  return { rows, file };
 }
 
 /** Daily, at 03:30 Beijing time after `now`. */
@@ -136,12 +201,14 @@ export async function scheduleHistoryMaintenance(db: Kysely<DB>, now: Date): Pro
   await enqueueJobs(db, [{ type: HISTORY_MAINTENANCE_JOB, runAt: nextHistoryRun(now), payload: {} }]);
 }
 
-export function historyJobHandlers(
-  log?: (report: HistoryMaintenanceReport) => void,
-): Record<string, JobHandler> {
+export function historyJobHandlers(opts: {
+  dumpDir: string;
+  log?: (report: HistoryMaintenanceReport) => void;
+}): Record<string, JobHandler> {
+  const { log, dumpDir } = opts;
   return {
     [HISTORY_MAINTENANCE_JOB]: async (trx, _payload, now) => {
-      const report = await maintainHistory(trx);
+      const report = await maintainHistory(trx, { dumpDir });
       log?.(report);
       await enqueueJobs(trx, [{ type: HISTORY_MAINTENANCE_JOB, runAt: nextHistoryRun(now), payload: {} }]);
     },

@@ -667,6 +667,17 @@ export interface InspectionTargetsTable {
   inspected_by: string | null;
 }
 
+/** A month of notifications dumped to a file by retention (0028). */
+export interface HistoryDumpsTable {
+  id: Generated<number>;
+  table_name: string;
+  partition_name: string;
+  rows: number;
+  file: string;
+  sha256: string;
+  dumped_at: Generated<Date>;
+}
+
 export interface DB extends EmergencyTables {
   schema_migrations: SchemaMigrationsTable;
   safety_places: SafetyPlacesTable;
@@ -699,6 +710,7 @@ export interface DB extends EmergencyTables {
   saved_views: SavedViewsTable;
   notifications: NotificationsTable;
   notifications_archive: NotificationsTable;
+  history_dumps: HistoryDumpsTable;
   notification_prefs: NotificationPrefsTable;
   jobs: JobsTable;
   routing_models: RoutingModelsTable;
