@@ -57,6 +57,13 @@ begin
     raise notice 'wangge: pg_partman is not available here; case_events, audit_log and notifications stay plain tables';
     return;
   end if;
+  -- pg_partman is not a trusted extension: a role that may not create it (and finds it not created by an
+  -- administrator) keeps plain tables rather than failing the migration.
+  if not exists (select 1 from pg_extension where extname = 'pg_partman')
+     and not (select rolsuper from pg_roles where rolname = current_user) then
+    raise notice 'wangge: pg_partman is not installed and only a superuser may install it (create extension pg_partman schema partman); case_events, audit_log and notifications stay plain tables';
+    return;
+  end if;
   -- Month boundaries are Beijing months, in this migration and in every maintenance run.
   perform set_config('TimeZone', 'Asia/Shanghai', true);
   create schema if not exists partman;
