@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyEverything } from '../cli/verify.js';
 import { CasesStore } from '../modules/cases/cases.store.js';
 import { CaseFactsStore } from '../modules/cases/facts.store.js';
@@ -84,6 +84,15 @@ async function counts(db: Kysely<DB>) {
   }
   return out;
 }
+
+describe('nextHistoryRun', () => {
+  it('is the next 03:30 in Beijing', () => {
+    // 18:00 Beijing → 03:30 the next day; 03:00 → 03:30 the same day; 03:30 exactly → a day later.
+    expect(nextHistoryRun(new Date('2026-12-03T10:00:00Z')).toISOString()).toBe('2026-12-03T19:30:00.000Z');
+    expect(nextHistoryRun(new Date('2026-12-03T19:00:00Z')).toISOString()).toBe('2026-12-03T19:30:00.000Z');
+    expect(nextHistoryRun(new Date('2026-12-03T19:30:00Z')).toISOString()).toBe('2026-12-04T19:30:00.000Z');
+  });
+});
 
 describeApi('partitioned history', (ctx, kind) => {
   it.runIf(kind === 'pglite')(

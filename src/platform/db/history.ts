@@ -69,7 +69,7 @@ export interface HistoryMaintenanceReport {
 async function partitionsOf(db: Db, table: string): Promise<string[]> {
   const r = await sql<{ name: string }>`
     select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where i.inhparent = ${`${table}`}::regclass and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+    where i.inhparent = ${table}::regclass and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
     order by c.relname`.execute(db);
   return r.rows.map((x) => x.name);
 }
