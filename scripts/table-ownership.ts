@@ -13,6 +13,7 @@ export const MIGRATION_OWNERS: Readonly<Record<string, string>> = {
   hotline: 'channels', // 0009_hotline.sql: the hotline console is a channel
   api_keys: 'org', // 0012_api_keys.sql: Open311 API keys are credentials, kept with users and tokens
   notification_prefs: 'notifications', // 0015_notification_prefs.sql: who wants to be told what
+  history: 'platform', // 0028_history.sql: partitioned history and its archives, for three owners
 };
 
 /**
@@ -25,6 +26,12 @@ export const TABLE_OWNER_EXCEPTIONS: Readonly<Record<string, string>> = {
   idempotency_keys: 'platform',
   attachments: 'platform',
   notifications: 'notifications',
+  // 0028_history.sql re-creates the three history tables partitioned, and adds their archives.
+  case_events: 'cases',
+  case_events_archive: 'cases',
+  audit_log: 'platform',
+  audit_log_archive: 'platform',
+  notifications_archive: 'notifications',
 };
 
 export interface SourceFile {

@@ -51,6 +51,11 @@ import { registerBackupRoutes } from './platform/backup/backup.routes.js';
 import type { Config } from './platform/config.js';
 import { projectRoot } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
+import {
+  historyJobHandlers,
+  historyPartitioning,
+  scheduleHistoryMaintenance,
+} from './platform/db/history.js';
 import { migrate } from './platform/db/migrate.js';
 import { FileStore } from './platform/files/files.js';
 import { type App, createApp } from './platform/http/app.js';
@@ -188,9 +193,23 @@ export async function buildServer(
     ...cases.routing.jobHandlers(),
     ...targetJobHandlers(reportingCalendar),
     ...hazards.jobHandlers(),
+    ...historyJobHandlers({
+      dumpDir: path.join(config.dataDir, 'history'),
+      log: (report) => app.log.info({ history: report }, 'history maintenance'),
+    }),
   };
+  // Partitioned history (pg_partman on a server that has it; plain tables otherwise): say which, once.
+  const partitioning = await historyPartitioning(db);
+  app.log.info(
+    partitioning === 'partman'
+      ? 'history: case_events, audit_log, notifications partitioned by month (pg_partman)'
+      : 'history: case_events, audit_log, notifications are plain tables (no pg_partman on this store)',
+  );
   // Routing retrains nightly and after enough new closures: put both jobs in the queue once.
-  if (opts.runJobs !== false) await cases.routing.schedule();
+  if (opts.runJobs !== false) {
+    await cases.routing.schedule();
+    await scheduleHistoryMaintenance(db, cases.engine.now());
+  }
   const worker = `${os.hostname()}:${process.pid}`;
   // On a server, a job's lock is a lease: a holder silent this long is cut off and another process takes over.
   const leaseSeconds = store.kind === 'postgres' ? JOB_LEASE_SECONDS : undefined;

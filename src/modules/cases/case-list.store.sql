@@ -5,14 +5,14 @@
 select "c"."id", "c"."number", "c"."kind", "c"."category_code", "cat"."name" as "category_name", "cat"."urgency", "c"."state", "c"."version", "c"."title", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."assigned_unit_id", "c"."assigned_user_id", "c"."due_at", "c"."step_started_at", "c"."step_unit", "c"."created_at", "c"."whistle", "c"."source", "c"."reporter", "c"."created_unit_id", "c"."closed_at", "c"."rating"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."area_code" like $4 and "c"."id" in ($5) and "c"."due_at" < $6 and (c.created_at, c.id) < ($7, $8)
+  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."area_code" like $4 and "c"."id" in ($5) and "c"."due_at" < $6 and (c.created_at, c.id) < ($7, $8)
   order by "c"."created_at" desc, "c"."id" desc
   limit $9;
 -- params: "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", "120101%", "00000000-0000-4000-8000-000000000001", Date, Date, "00000000-0000-4000-8000-000000000001", 500
 
 -- CaseListStore.firstStateTimes
 select "case_id", "to_state", min("at") as "first_at"
-  from "case_events"
+  from "case_history"
   where "case_id" in ($1)
   group by "case_id", "to_state";
 -- params: "00000000-0000-4000-8000-000000000001"
@@ -21,12 +21,12 @@ select "case_id", "to_state", min("at") as "first_at"
 select count(*) as "total"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and "c"."assigned_unit_id" = $6 and "c"."assigned_user_id" = $7 and ("c"."number" = $8 or "c"."title" like $9 or "c"."address" like $10) and "c"."state" = $11 and "c"."checked" = $12 and "cat"."check_required" = $13;
+  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and "c"."assigned_unit_id" = $6 and "c"."assigned_user_id" = $7 and ("c"."number" = $8 or "c"."title" like $9 or "c"."address" like $10) and "c"."state" = $11 and "c"."checked" = $12 and "cat"."check_required" = $13;
 -- params: "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", "filed", "dispatched", "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "road", "%road%", "%road%", "handled", false, true
 select "c"."id", "c"."number", "c"."kind", "c"."category_code", "cat"."name" as "category_name", "cat"."urgency", "c"."state", "c"."version", "c"."title", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."assigned_unit_id", "c"."assigned_user_id", "c"."due_at", "c"."step_started_at", "c"."step_unit", "c"."created_at", "c"."whistle"
   from "cases" as "c"
   inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and "c"."assigned_unit_id" = $6 and "c"."assigned_user_id" = $7 and ("c"."number" = $8 or "c"."title" like $9 or "c"."address" like $10) and "c"."state" = $11 and "c"."checked" = $12 and "cat"."check_required" = $13
+  where ("c"."assigned_unit_id" = $1 or c.whistle -> 'units' @> $2::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $3)) and "c"."state" in ($4, $5) and "c"."assigned_unit_id" = $6 and "c"."assigned_user_id" = $7 and ("c"."number" = $8 or "c"."title" like $9 or "c"."address" like $10) and "c"."state" = $11 and "c"."checked" = $12 and "cat"."check_required" = $13
   order by "c"."created_at" desc, "c"."id"
   limit $14
   offset $15;

@@ -139,7 +139,7 @@ export class CaseListStore {
   async firstStateTimes(caseIds: readonly string[]) {
     if (!caseIds.length) return [];
     return this.db
-      .selectFrom('case_events')
+      .selectFrom('case_history')
       .select(['case_id', 'to_state'])
       .select((eb) => eb.fn.min('at').as('first_at'))
       .where('case_id', 'in', [...caseIds])

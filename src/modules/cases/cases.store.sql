@@ -3,9 +3,9 @@
 
 -- CasesStore.attachmentOnVisibleCase
 select "e"."id"
-  from "case_events" as "e"
+  from "case_history" as "e"
   inner join "cases" as "c" on "c"."id" = "e"."case_id"
-  where $1 = any(e.evidence) and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
+  where $1 = any(e.evidence) and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
 -- params: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"
 
 -- CasesStore.caseById
@@ -51,14 +51,14 @@ delete from "saved_views"
 
 -- CasesStore.events
 select *
-  from "case_events"
+  from "case_history"
   where "case_id" = $1
   order by "seq";
 -- params: "00000000-0000-4000-8000-000000000001"
 
 -- CasesStore.eventsOfTypes
 select "case_id", "seq", "at", "note", "payload"
-  from "case_events"
+  from "case_history"
   where "case_id" in ($1) and "type" in ($2)
   order by "seq";
 -- params: "00000000-0000-4000-8000-000000000001", "close"
@@ -89,7 +89,7 @@ select "id", "number", "title"
 -- CasesStore.nearbyOpenCases
 select "c"."id", "c"."number", "c"."title", "c"."state", "c"."lon", "c"."lat", similarity(c.title || ' ' || c.description, $1) as "sim"
   from "cases" as "c"
-  where "c"."category_code" = $2 and "c"."state" not in ($3, $4, $5) and "c"."lon" >= $6 and "c"."lon" <= $7 and "c"."lat" >= $8 and "c"."lat" <= $9 and ("c"."assigned_unit_id" = $10 or c.whistle -> 'units' @> $11::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $12))
+  where "c"."category_code" = $2 and "c"."state" not in ($3, $4, $5) and "c"."lon" >= $6 and "c"."lon" <= $7 and "c"."lat" >= $8 and "c"."lat" <= $9 and ("c"."assigned_unit_id" = $10 or c.whistle -> 'units' @> $11::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $12))
   limit $13;
 -- params: "text", "component.0101", "closed", "rejected", "merged", 117, 118, 39, 40, "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", 200
 
@@ -151,11 +151,11 @@ select "id", "name", "filters"
 -- CasesStore.visibleCase
 select "c".*
   from "cases" as "c"
-  where "c"."id" = $1 and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
+  where "c"."id" = $1 and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
 -- params: "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"
 
 -- CasesStore.visibleCaseByNumber
 select "c".*
   from "cases" as "c"
-  where "c"."number" = $1 and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
+  where "c"."number" = $1 and ("c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $4));
 -- params: "12010120260310000001", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"

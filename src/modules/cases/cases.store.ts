@@ -1,5 +1,8 @@
 /**
  * The cases module's SQL on cases, case_events and saved_views; the catalogue's is in `catalogue.store.ts`.
+ * Events are appended to `case_events`; reads that need a case's whole chain read `case_history` (the hot
+ * partitions and the archive that retention fills, 0028); the Open311 feed reads a recent window of
+ * `case_events` only, so PostgreSQL prunes it to the months asked.
  * Bound to a `Db` — the database or a transaction — so a service writes a case row and its event through
  * the same `trx`.
  */
@@ -56,7 +59,7 @@ export function visible<Q extends { where: (...args: any[]) => Q }>(q: Q, v: Vie
             sql<boolean>`c.whistle -> 'units' @> ${JSON.stringify([{ unitId }])}::jsonb`,
             ...(byUnit
               ? [
-                  sql<boolean>`exists (select 1 from case_events e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = ${unitId})`,
+                  sql<boolean>`exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = ${unitId})`,
                 ]
               : []),
           ]
@@ -146,7 +149,7 @@ export class CasesStore {
 
   events(caseId: string): Promise<CaseEventRow[]> {
     return this.db
-      .selectFrom('case_events')
+      .selectFrom('case_history')
       .selectAll()
       .where('case_id', '=', caseId)
       .orderBy('seq')
@@ -351,7 +354,7 @@ export class CasesStore {
   async eventsOfTypes(caseIds: readonly string[], types: readonly string[]) {
     if (!caseIds.length) return [];
     return this.db
-      .selectFrom('case_events')
+      .selectFrom('case_history')
       .select(['case_id', 'seq', 'at', 'note', 'payload'])
       .where('case_id', 'in', [...caseIds])
       .where('type', 'in', [...types])
@@ -365,7 +368,7 @@ export class CasesStore {
   async attachmentOnVisibleCase(v: Viewer, hash: string): Promise<boolean> {
     const row = await visible(
       this.db
-        .selectFrom('case_events as e')
+        .selectFrom('case_history as e')
         .innerJoin('cases as c', 'c.id', 'e.case_id')
         .select('e.id')
         .where(sql<boolean>`${hash} = any(e.evidence)`),

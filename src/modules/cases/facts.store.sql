@@ -4,14 +4,14 @@
 -- CaseFactsStore.factCases
 select "c"."id", "c"."number", "c"."kind", "c"."category_code", "c"."area_code", "c"."state", "c"."assigned_unit_id", "c"."title", "c"."created_at", "c"."closed_at", "c"."due_at", "c"."rating"
   from "cases" as "c"
-  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or "c"."updated_at" >= $6 or "c"."state" not in ($7, $8, $9)) and "c"."area_code" like $10 and ("c"."assigned_unit_id" = $11 or c.whistle -> 'units' @> $12::jsonb or exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $13))
+  where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or "c"."updated_at" >= $6 or "c"."state" not in ($7, $8, $9)) and "c"."area_code" like $10 and ("c"."assigned_unit_id" = $11 or c.whistle -> 'units' @> $12::jsonb or exists (select 1 from case_history d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $13))
   order by "c"."created_at", "c"."id";
 -- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, Date, Date, "closed", "rejected", "merged", "120101001%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001"
 
 -- CaseFactsStore.factEvents
 select "e"."case_id", "e"."seq", "e"."type", "e"."from_state", "e"."to_state", "e"."at", "e"."payload"
-  from "case_events" as "e"
-  where "e"."case_id" in (select "c"."id" from "cases" as "c" where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or "c"."updated_at" >= $6 or "c"."state" not in ($7, $8, $9)) and "c"."area_code" like $10 and "c"."id" in ($11) and ("c"."assigned_unit_id" = $12 or c.whistle -> 'units' @> $13::jsonb or exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $14))) and "e"."at" < $15
+  from "case_history" as "e"
+  where "e"."case_id" in (select "c"."id" from "cases" as "c" where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."created_at" < $4 and ("c"."created_at" >= $5 or "c"."updated_at" >= $6 or "c"."state" not in ($7, $8, $9)) and "c"."area_code" like $10 and "c"."id" in ($11) and ("c"."assigned_unit_id" = $12 or c.whistle -> 'units' @> $13::jsonb or exists (select 1 from case_history d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = $14))) and "e"."at" < $15
   order by "e"."case_id", "e"."seq";
 -- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", Date, Date, Date, "closed", "rejected", "merged", "120101001%", "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", Date
 

@@ -37,7 +37,7 @@ function scoped(db: Db, v: Viewer, f: FactFilter) {
       eb.or([
         eb('c.assigned_unit_id', '=', unitId),
         sql<boolean>`c.whistle -> 'units' @> ${JSON.stringify([{ unitId }])}::jsonb`,
-        sql<boolean>`exists (select 1 from case_events d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = ${unitId})`,
+        sql<boolean>`exists (select 1 from case_history d where d.case_id = c.id and d.type = 'dispatch' and d.payload ->> 'unitId' = ${unitId})`,
       ]),
     );
   }
@@ -96,7 +96,7 @@ export class CaseFactsStore {
   /** The events of the same cases up to the period's end, oldest first per case. */
   factEvents(v: Viewer, f: FactFilter) {
     return this.db
-      .selectFrom('case_events as e')
+      .selectFrom('case_history as e')
       .select(['e.case_id', 'e.seq', 'e.type', 'e.from_state', 'e.to_state', 'e.at', 'e.payload'])
       .where('e.case_id', 'in', scoped(this.db, v, f).select('c.id'))
       .where('e.at', '<', f.to)

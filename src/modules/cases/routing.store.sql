@@ -69,7 +69,7 @@ select "id", "created_at", "source", "status", "trained_on", "closed_cases", "he
       c as (
         select to_char(c.created_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month,
                exists (select 1 from routing_suggestions rs where rs.case_id = c.id) as suggested,
-               exists (select 1 from case_events e where e.case_id = c.id and e.type = 'return') as returned
+               exists (select 1 from case_history e where e.case_id = c.id and e.type = 'return') as returned
         from cases c
         where c.created_at >= $3 and c.area_code like $4 || '%'
       ),

@@ -150,7 +150,7 @@ export class RoutingStore {
       c as (
         select to_char(c.created_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month,
                exists (select 1 from routing_suggestions rs where rs.case_id = c.id) as suggested,
-               exists (select 1 from case_events e where e.case_id = c.id and e.type = 'return') as returned
+               exists (select 1 from case_history e where e.case_id = c.id and e.type = 'return') as returned
         from cases c
         where c.created_at >= ${from} and c.area_code like ${scope} || '%'
       ),

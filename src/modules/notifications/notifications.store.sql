@@ -2,10 +2,13 @@
 -- Every query each NotificationsStore method issues for its SQL_EXAMPLES arguments ($n are parameters).
 
 -- NotificationsStore.insert
+select "unit_id", "kind", "ref"
+  from "notifications"
+  where "ref" in ($1) and "unit_id" in ($2);
+-- params: "task:2026-05", "00000000-0000-4000-8000-000000000001"
 insert into "notifications" ("unit_id", "kind", "message", "params", "case_id", "user_id", "ref")
   values ($1, $2, $3, $4, $5, $6, $7)
-  on conflict ("unit_id", "kind", "ref")
-  where "ref" is not null do nothing;
+  on conflict do nothing;
 -- params: "00000000-0000-4000-8000-000000000001", "progress_due", "请于2026-05-05前报送进度：示例任务", "{\"dueOn\":\"2026-05-05\",\"title\":\"示例任务\"}", null, null, "task:2026-05"
 
 -- NotificationsStore.listForUnit

@@ -21,13 +21,30 @@ export interface NotificationRow {
 export class NotificationsStore {
   constructor(private readonly db: Db) {}
 
-  /** Inserts the rows; those with a ref already sent are skipped. Returns how many were inserted. */
+  /**
+   * Inserts the rows; those with a ref already sent are skipped. Returns how many were inserted.
+   * On a server the table is partitioned by month (0028) and (unit_id, kind, ref) is unique per month's
+   * partition only: refs already sent in earlier months are looked up first, and the conflict clause names
+   * no target, so it stands on whichever unique index the row's partition has (plain table: the global one).
+   */
   async insert(rows: readonly NotificationRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
+    const withRef = rows.filter((r) => r.ref != null);
+    const sent = new Set<string>();
+    if (withRef.length > 0) {
+      const found = await this.db
+        .selectFrom('notifications')
+        .select(['unit_id', 'kind', 'ref'])
+        .where('ref', 'in', [...new Set(withRef.map((r) => r.ref as string))])
+        .where('unit_id', 'in', [...new Set(withRef.map((r) => r.unitId))])
+        .execute();
+      for (const f of found) sent.add(`${f.unit_id}\u0000${f.kind}\u0000${f.ref}`);
+    }
+    const fresh = rows.filter((r) => r.ref == null || !sent.has(`${r.unitId}\u0000${r.kind}\u0000${r.ref}`));
+    if (fresh.length === 0) return 0;
     const res = await this.db
       .insertInto('notifications')
       .values(
-        rows.map((r) => ({
+        fresh.map((r) => ({
           unit_id: r.unitId,
           kind: r.kind,
           message: r.message,
@@ -37,7 +54,7 @@ export class NotificationsStore {
           ref: r.ref ?? null,
         })),
       )
-      .onConflict((oc) => oc.columns(['unit_id', 'kind', 'ref']).where('ref', 'is not', null).doNothing())
+      .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   }

@@ -80,7 +80,11 @@ export interface AuditChainReport {
 
 const PAGE = 2000;
 
-/** Walks the whole audit chain in pages (memory stays flat); stops at the first broken link. */
+/**
+ * Walks the whole audit chain in pages (memory stays flat); stops at the first broken link. The chain runs
+ * through the archive (rows retention moved out of old month partitions, 0028) and on into the live table:
+ * ids are one sequence, so id order over both is chain order, and a row missing from either breaks it.
+ */
 export async function verifyAuditChain(db: Db): Promise<AuditChainReport> {
   let prev = AUDIT_GENESIS_HASH;
   let after = -1;
@@ -91,7 +95,8 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainReport> {
       select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
         actor_id::text as actor_id, actor_name, action, entity, entity_id,
         before::text as before, after::text as after, prev_hash, hash
-      from audit_log where id > ${after} order by id limit ${PAGE}`.execute(db);
+      from (select * from audit_log_archive union all select * from audit_log) a
+      where id > ${after} order by id limit ${PAGE}`.execute(db);
     const broken = firstBrokenLink(page.rows, prev);
     if (broken) {
       checked += page.rows.findIndex((r) => r.id === broken.id) + 1;

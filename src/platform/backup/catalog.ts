@@ -15,11 +15,15 @@ export interface TableInfo {
 /** Bookkeeping of the migrator: not data; the target has its own and it must match the archive's. */
 const NOT_DATA = new Set(['schema_migrations']);
 
-/** Every data table of the current schema, parents before the tables that reference them. */
+/**
+ * Every data table of the current schema, parents before the tables that reference them. A partitioned
+ * table (the history tables on a server with pg_partman, 0028) is read and restored through its parent
+ * (relkind 'p'), never through its month partitions, so each row comes once.
+ */
 export async function listTables(db: Db): Promise<TableInfo[]> {
   const tables = await sql<{ name: string }>`
     select c.relname as name from pg_class c
-    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r' and not c.relispartition
+    where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
     order by c.relname`.execute(db);
   const columns = await sql<{ table: string; column: string }>`
     select table_name as table, column_name as column from information_schema.columns

@@ -667,6 +667,17 @@ export interface InspectionTargetsTable {
   inspected_by: string | null;
 }
 
+/** A month of notifications dumped to a file by retention (0028). */
+export interface HistoryDumpsTable {
+  id: Generated<number>;
+  table_name: string;
+  partition_name: string;
+  rows: number;
+  file: string;
+  sha256: string;
+  dumped_at: Generated<Date>;
+}
+
 export interface DB extends EmergencyTables {
   schema_migrations: SchemaMigrationsTable;
   safety_places: SafetyPlacesTable;
@@ -675,6 +686,8 @@ export interface DB extends EmergencyTables {
   inspection_plans: InspectionPlansTable;
   inspection_targets: InspectionTargetsTable;
   audit_log: AuditLogTable;
+  /** Audit rows moved out of detached month partitions by retention (0028; same columns, same chain). */
+  audit_log_archive: AuditLogTable;
   settings: SettingsTable;
   areas: AreasTable;
   units: UnitsTable;
@@ -687,11 +700,17 @@ export interface DB extends EmergencyTables {
   categories: CategoriesTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
+  /** Events moved out of detached month partitions by retention (0028). */
+  case_events_archive: CaseEventsTable;
+  /** A view: case_events ∪ case_events_archive, every event of a case (reads that need the whole chain). */
+  case_history: CaseEventsTable;
   case_rollups: CaseRollupsTable;
   idempotency_keys: IdempotencyKeysTable;
   attachments: AttachmentsTable;
   saved_views: SavedViewsTable;
   notifications: NotificationsTable;
+  notifications_archive: NotificationsTable;
+  history_dumps: HistoryDumpsTable;
   notification_prefs: NotificationPrefsTable;
   jobs: JobsTable;
   routing_models: RoutingModelsTable;
