@@ -540,6 +540,9 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
     });
     opts.onProgress?.(Math.min(i + batch, times.length), times.length);
   }
+  // Fresh planner statistics: without them the roll-up sums of a bulk-loaded table are planned as a few
+  // rows (bitmap scans and an on-disk sort instead of one scan and a hash aggregate: 2.6× slower at 20k).
+  await sql`analyze cases, case_events, case_rollups`.execute(db);
   const ms = Date.now() - started;
   return {
     cases: times.length,
