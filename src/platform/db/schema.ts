@@ -239,6 +239,18 @@ export interface CaseRollupsTable {
   n: number;
 }
 
+export interface CaseRollupsMonthlyTable {
+  metric: number;
+  known: number;
+  stamp: number;
+  due: Generated<number>;
+  street: string;
+  unit_id: Generated<string>;
+  user_id: Generated<string>;
+  kind: string;
+  n: number;
+}
+
 export interface CaseEventsTable {
   id: Generated<number>;
   case_id: string;
@@ -688,6 +700,7 @@ export interface DB extends EmergencyTables {
   cases: CasesTable;
   case_events: CaseEventsTable;
   case_rollups: CaseRollupsTable;
+  case_rollups_monthly: CaseRollupsMonthlyTable;
   idempotency_keys: IdempotencyKeysTable;
   attachments: AttachmentsTable;
   saved_views: SavedViewsTable;
