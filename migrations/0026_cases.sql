@@ -39,3 +39,6 @@ from (
 ) x
 group by metric, known_m, stamp_m, due_m, street, unit_id, user_id, kind
 having sum(n) <> 0;
+
+-- Statistics for the planner (a district-year sum is one scan and a hash aggregate, not an on-disk sort).
+analyze case_rollups_monthly;

@@ -25,7 +25,13 @@ import { eventRow, patchColumns, splitPayload } from '../modules/cases/case-rows
 import type { CategoryT } from '../modules/cases/cases.schemas.js';
 import { rulesOf } from '../modules/cases/catalogue.js';
 import { eventHash, GENESIS_HASH, type HashedEvent } from '../modules/cases/hash-chain.js';
-import { foldDeltas, memberships, type RollupDelta, rollupDeltas } from '../modules/cases/rollup.js';
+import {
+  chinaDay,
+  memberships,
+  monthlyDeltas,
+  type RollupDelta,
+  rollupDeltas,
+} from '../modules/cases/rollup.js';
 import { RollupsStore } from '../modules/cases/rollups.store.js';
 import {
   type Actor,
@@ -50,15 +56,32 @@ export interface SyntheticOptions {
   seed?: number;
   /** Only these areas (a district or street code prefix). */
   area?: string;
+  /**
+   * Keep the events of one case in this many (1: every case's history; the megacity bulk mode keeps 1 in
+   * 100). The case rows and the roll-ups are always complete: the figures read only roll-ups.
+   */
+  eventsEvery?: number;
+  /**
+   * A PostgreSQL server's URL: write with `COPY … FROM STDIN` over a connection of its own (bulk mode), the
+   * daily roll-ups folded in memory until no later case can touch them. Without it: multi-row INSERTs
+   * through `db` (PGlite and servers alike).
+   */
+  copyUrl?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface SyntheticReport {
   cases: number;
   events: number;
+  /** Daily roll-up rows written (upserts; a key written twice counts twice). */
   rollupRows: number;
+  monthlyRows: number;
   ms: number;
+  /** Of which building the histories in JS (the workflow, facts, hashes). */
+  buildMs: number;
   rowsPerSecond: number;
+  casesPerSecond: number;
+  copy: boolean;
 }
 
 // ---------- shapes ----------
@@ -292,11 +315,22 @@ export function buildCase(
   let before: Map<string, number> | null = null;
   let closedAt: Date | null = null;
   let assignedUser: string | null = null;
+  // The roll-up deltas of a day's events are the memberships after its last event minus those before its
+  // first (deltas are keyed by day): replay the facts once per day the case moves, not once per event.
+  const settle = () => {
+    const last = factEvents[factEvents.length - 1];
+    if (!last) return;
+    const after = memberships(deriveFacts(fc, factEvents, rules, addLimit));
+    deltas.push(...rollupDeltas(before, after, last.at));
+    before = after;
+  };
   const push = (e: Omit<HashedEvent, 'caseId' | 'seq' | 'lon' | 'lat'>) => {
     const full: HashedEvent = { caseId: id, seq: events.length + 1, lon: null, lat: null, ...e };
     const hash = eventHash(prev, full);
     events.push({ ...full, prevHash: prev, hash });
     prev = hash;
+    const lastAt = factEvents[factEvents.length - 1]?.at;
+    if (lastAt && chinaDay(lastAt) !== chinaDay(full.at)) settle();
     factEvents.push({
       seq: full.seq,
       type: full.type,
@@ -304,9 +338,6 @@ export function buildCase(
       at: full.at,
       payload: (full.payload ?? {}) as Record<string, unknown>,
     });
-    const after = memberships(deriveFacts(fc, factEvents, rules, addLimit));
-    deltas.push(...rollupDeltas(before, after, full.at));
-    before = after;
   };
   push({
     type: 'report',
@@ -470,6 +501,7 @@ export function buildCase(
     }
   };
   run();
+  settle();
   const last = events[events.length - 1] as HashedEvent & { hash: string };
   const row = {
     id,
@@ -496,59 +528,218 @@ export function buildCase(
 // ---------- bulk writing ----------
 
 const EVENT_BATCH = 3_000;
+const CASE_ROWS = 1_500;
+const MS_DAY = 86_400_000;
 
 export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Promise<SyntheticReport> {
   const started = Date.now();
   if (!(opts.cases > 0)) throw new Error('--cases must be a positive number');
   const fromMs = civil(opts.from, '--from');
-  const toMs = civil(opts.to, '--to') + 86_400_000;
+  const toMs = civil(opts.to, '--to') + MS_DAY;
   if (toMs <= fromMs) throw new Error('--to must not be before --from');
   const now = (opts.now ?? new Date()).getTime();
   if (fromMs > now) throw new Error('--from lies in the future');
+  const every = Math.max(1, Math.round(opts.eventsEvery ?? 1));
   const engine = new CaseEngine(db);
   const world = await loadWorld(db, engine, opts.area);
   const rand = prng(opts.seed ?? 17);
   const times = arrivals(opts.cases, fromMs, Math.min(toMs, now), rand);
   const batch = opts.batch ?? 1_000;
+  const writer = opts.copyUrl ? await copyWriter(opts.copyUrl) : insertWriter(db);
   let events = 0;
   let rollupRows = 0;
-  for (let i = 0; i < times.length; i += batch) {
-    const built = times.slice(i, i + batch).map((at) => buildCase(engine, world, at, now, rand));
-    const folded = foldDeltas(built.flatMap((b) => b.deltas));
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('cases')
-        .values(
-          built.map(
-            (b) =>
-              ({
-                ...b.row,
-                number: sql<string>`${b.numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
-              }) as never,
-          ),
-        )
-        .execute();
-      const rows = built.flatMap((b) => b.events.map((e) => eventRow(e, e.prevHash, e.hash)));
-      for (let j = 0; j < rows.length; j += EVENT_BATCH)
-        await trx
-          .insertInto('case_events')
-          .values(rows.slice(j, j + EVENT_BATCH))
-          .execute();
-      await new RollupsStore(trx).add(folded);
-      events += rows.length;
-      rollupRows += folded.length;
-    });
-    opts.onProgress?.(Math.min(i + batch, times.length), times.length);
+  let monthlyRows = 0;
+  let buildMs = 0;
+  // Daily deltas wait here until no later case can add to their key: a case's deltas are known on or
+  // after its report day, and arrivals are in order, so keys known before the next case's day are final.
+  const pending = new Map<string, RollupDelta>();
+  try {
+    for (let i = 0; i < times.length; i += batch) {
+      const b0 = Date.now();
+      const built = times.slice(i, i + batch).map((at) => buildCase(engine, world, at, now, rand));
+      for (const b of built)
+        for (const d of b.deltas) {
+          const k = `${d.metric}|${d.known}|${d.stamp}|${d.due}|${d.area}|${d.unit}|${d.user}|${d.kind}`;
+          const had = pending.get(k);
+          if (had) had.n += d.n;
+          else pending.set(k, { ...d });
+        }
+      const next = times[i + batch];
+      const settledBefore = next === undefined ? Number.POSITIVE_INFINITY : chinaDay(new Date(next));
+      const settled: RollupDelta[] = [];
+      for (const [k, d] of pending)
+        if (d.known < settledBefore) {
+          if (d.n !== 0) settled.push(d);
+          pending.delete(k);
+        }
+      buildMs += Date.now() - b0;
+      const w = await writer.write(built, every, i, settled);
+      events += w.events;
+      rollupRows += settled.length;
+      monthlyRows += w.monthly;
+      opts.onProgress?.(Math.min(i + batch, times.length), times.length);
+    }
+    await writer.finish();
+  } finally {
+    await writer.close();
   }
-  // Fresh planner statistics: without them the roll-up sums of a bulk-loaded table are planned as a few
-  // rows (bitmap scans and an on-disk sort instead of one scan and a hash aggregate: 2.6× slower at 20k).
-  await sql`analyze cases, case_events, case_rollups`.execute(db);
   const ms = Date.now() - started;
   return {
     cases: times.length,
     events,
     rollupRows,
+    monthlyRows,
     ms,
+    buildMs,
     rowsPerSecond: Math.round(((times.length + events + rollupRows) / Math.max(ms, 1)) * 1000),
+    casesPerSecond: Math.round((times.length / Math.max(ms, 1)) * 1000),
+    copy: !!opts.copyUrl,
+  };
+}
+
+interface BatchWriter {
+  /** Writes a batch's cases, the events of every `every`-th case (by index from `first`), and settled roll-ups. */
+  write(
+    built: Built[],
+    every: number,
+    first: number,
+    rollups: RollupDelta[],
+  ): Promise<{ events: number; monthly: number }>;
+  /** Fresh planner statistics: without them a bulk-loaded roll-up table's sums are planned for a few rows. */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const withEvents = (built: Built[], every: number, first: number) =>
+  built.filter((_, j) => (first + j) % every === 0);
+
+/** Multi-row INSERTs through Kysely, one transaction per batch (PGlite, or a server without `copyUrl`). */
+function insertWriter(db: Kysely<DB>): BatchWriter {
+  return {
+    async write(built, every, first, rollups) {
+      let events = 0;
+      let monthly = 0;
+      await db.transaction().execute(async (trx) => {
+        // About 30 parameters a case row: stay under PostgreSQL's 65,535 bound parameters a statement.
+        for (let j = 0; j < built.length; j += CASE_ROWS)
+          await trx
+            .insertInto('cases')
+            .values(
+              built.slice(j, j + CASE_ROWS).map(
+                (b) =>
+                  ({
+                    ...b.row,
+                    number: sql<string>`${b.numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+                  }) as never,
+              ),
+            )
+            .execute();
+        const rows = withEvents(built, every, first).flatMap((b) =>
+          b.events.map((e) => eventRow(e, e.prevHash, e.hash)),
+        );
+        for (let j = 0; j < rows.length; j += EVENT_BATCH)
+          await trx
+            .insertInto('case_events')
+            .values(rows.slice(j, j + EVENT_BATCH))
+            .execute();
+        monthly = await new RollupsStore(trx).add(rollups);
+        events = rows.length;
+      });
+      return { events, monthly };
+    },
+    async finish() {
+      await sql`analyze cases, case_events, case_rollups, case_rollups_monthly`.execute(db);
+    },
+    async close() {},
+  };
+}
+
+const DAILY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'area_code', 'unit_id', 'user_id', 'kind', 'n'];
+const MONTHLY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'street', 'unit_id', 'user_id', 'kind', 'n'];
+
+/**
+ * COPY over a connection of its own, one transaction per batch: the case rows (numbers drawn from the
+ * sequence in one round trip), the kept events, and the roll-ups through temporary staging tables merged
+ * with `insert … select … on conflict do update` (COPY cannot add to an existing counter).
+ */
+async function copyWriter(url: string): Promise<BatchWriter> {
+  const { default: pg } = await import('pg');
+  const { copyFrom, copyLine } = await import('./pg-copy.js');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create temp table synthetic_daily (like case_rollups including defaults)`);
+  await client.query(`create temp table synthetic_monthly (like case_rollups_monthly including defaults)`);
+  let caseColumns: string[] | null = null;
+  let eventColumns: string[] | null = null;
+  return {
+    async write(built, every, first, rollups) {
+      await client.query('begin');
+      try {
+        const seq = await client.query<{ v: string }>(
+          `select nextval('case_number_seq')::text as v from generate_series(1, $1)`,
+          [built.length],
+        );
+        const rows = built.map((b, j) => ({
+          ...b.row,
+          number: `${b.numberPrefix}${(seq.rows[j]?.v ?? '').padStart(6, '0')}`,
+        }));
+        caseColumns ??= Object.keys(rows[0] ?? {});
+        const cols = caseColumns;
+        await copyFrom(
+          client,
+          'cases',
+          cols,
+          rows.map((r) => copyLine(cols.map((c) => (r as Record<string, unknown>)[c]))),
+        );
+        const evs = withEvents(built, every, first).flatMap((b) =>
+          b.events.map((e) => eventRow(e, e.prevHash, e.hash) as Record<string, unknown>),
+        );
+        eventColumns ??= evs[0] ? Object.keys(evs[0]) : null;
+        const ecols = eventColumns ?? [];
+        await copyFrom(
+          client,
+          'case_events',
+          ecols,
+          evs.map((e) => copyLine(ecols.map((c) => e[c]))),
+        );
+        await copyFrom(
+          client,
+          'synthetic_daily',
+          DAILY_COLUMNS,
+          rollups.map((d) =>
+            copyLine([d.metric, d.known, d.stamp, d.due, d.area, d.unit, d.user, d.kind, d.n]),
+          ),
+        );
+        await client.query(
+          `insert into case_rollups (${DAILY_COLUMNS.join(', ')}) select ${DAILY_COLUMNS.join(', ')} from synthetic_daily
+           on conflict (area_code, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
+        );
+        const monthly = monthlyDeltas(rollups);
+        await copyFrom(
+          client,
+          'synthetic_monthly',
+          MONTHLY_COLUMNS,
+          monthly.map((d) =>
+            copyLine([d.metric, d.known, d.stamp, d.due, d.street, d.unit, d.user, d.kind, d.n]),
+          ),
+        );
+        await client.query(
+          `insert into case_rollups_monthly (${MONTHLY_COLUMNS.join(', ')}) select ${MONTHLY_COLUMNS.join(', ')} from synthetic_monthly
+           on conflict (street, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups_monthly.n + excluded.n`,
+        );
+        await client.query('truncate synthetic_daily, synthetic_monthly');
+        await client.query('commit');
+        return { events: evs.length, monthly: monthly.length };
+      } catch (e) {
+        await client.query('rollback');
+        throw e;
+      }
+    },
+    async finish() {
+      await client.query('analyze cases, case_events, case_rollups, case_rollups_monthly');
+    },
+    async close() {
+      await client.end();
+    },
   };
 }

@@ -6,7 +6,8 @@
  * district or street are checked through the monthly counters too (the bulletin's path), including 积案
  * whose "reported more than 60 days before the end" is not month-aligned.
  */
-import { expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { expect, inject, it } from 'vitest';
 import { seedDemoCases } from '../../seed/demo-cases.js';
 import { prng, seedSynthetic } from '../../seed/synthetic.js';
 import { describeApi } from '../../testing/api.js';
@@ -18,7 +19,7 @@ import { factsCounter } from './scheme.js';
 const ALL = { scope: '', unitId: null, roles: ['admin' as const] };
 const PER_CASE = ['rework', 'rework_3', 'return', 'overdue'] as const;
 
-describeApi('roll-ups equal a recount from the events', (ctx) => {
+describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
   /** Both ways for one period and area: totals, and per unit (the bulletin's departments). */
   async function compare(p: AsOf, area: string, grain: RollupGrain = 'day') {
     const { server } = ctx();
@@ -72,6 +73,13 @@ describeApi('roll-ups equal a recount from the events', (ctx) => {
   it('on random periods and areas of a synthetic data set written in bulk', async () => {
     const { store } = ctx();
     const now = new Date('2026-05-10T12:00:00+08:00');
+    // On a server the bulk mode's COPY path (its own connection, roll-ups folded in memory and staged).
+    let copyUrl: string | undefined;
+    if (kind === 'postgres') {
+      const base = inject('pgUrl') as string;
+      const name = await sql<{ db: string }>`select current_database() as db`.execute(store.db);
+      copyUrl = base.replace(/\/postgres$/, `/${name.rows[0]?.db}`);
+    }
     const r = await seedSynthetic(store.db, {
       cases: 400,
       from: '2026-01-01',
@@ -79,8 +87,10 @@ describeApi('roll-ups equal a recount from the events', (ctx) => {
       now,
       batch: 150,
       seed: 5,
+      ...(copyUrl ? { copyUrl } : {}),
     });
     expect(r.cases).toBe(400);
+    expect(r.copy).toBe(kind === 'postgres');
     expect(r.events).toBeGreaterThan(2_000);
     // The histories are varied: every lifecycle the generator knows shows up.
     const types = await store.db.selectFrom('case_events').select('type').distinct().execute();
