@@ -11,9 +11,27 @@
  * 3% invalid) with returns, reworks, ratings and citizen reopenings; areas, units and categories are the
  * installation's own (the demo's real streets, its grids, its departments and catalogue).
  *
- * Bulk mode: cases, events and folded roll-up counters are written in batched multi-row INSERTs (one
- * transaction per batch), on PGlite and on a PostgreSQL server alike. No deadline jobs are queued: the
- * history is past, and open cases show as overdue in the figures as they should.
+ * Writing: one transaction per batch. On PGlite (or a server without `copyUrl`) multi-row INSERTs; on a
+ * PostgreSQL server with `copyUrl` (`wangge seed synthetic --bulk`) `COPY … FROM STDIN` (pg-copy.ts) over a
+ * connection of its own. Either way the daily roll-up deltas of all cases are folded in memory and written
+ * once their key is final (no later case can be known before its own report day; arrivals are in order),
+ * with the monthly counters mapped from the same deltas (rollup.ts `monthlyDeltas`) in the same transaction;
+ * an interrupted run leaves the last days' counters unwritten (rebuild the set). Each case's facts are
+ * replayed once per day it moves (deltas are keyed by day), not once per event. No deadline jobs are
+ * queued: the history is past, and open cases show as overdue in the figures as they should.
+ *
+ * What the megacity bulk mode stores per case (`--bulk`: `eventsEvery` 100):
+ *   - the case row, complete: state, unit, person, kind, category, grid, the running deadline (due_at,
+ *     step_started_at), created_at / updated_at / closed_at, rating, whistle, the chain's last hash;
+ *   - its share of the daily and monthly roll-up counters, complete: every event of every case counted;
+ *   - its events (the hash-chained history) for 1 case in 100 only.
+ * That is enough for the bulletin, the scores and the rankings, which read only the roll-ups (exact: the
+ * recount test checks roll-ups against the events where all events are kept), for the case list and its
+ * filters, the big screen (grid load, daily intake and closures, categories: counted on case rows), and
+ * the worst-overdue lists (open case rows past due_at). A drill-down opens the full list of cases behind a
+ * figure; opening one of the 99 in 100 cases without events shows its row (state, unit, deadline, times) with
+ * an empty timeline, and an export's per-state timestamps (taken from events) stay empty for it. Keeping
+ * every event would cost ≈ 7 events × ≈ 450 bytes a case: ≈ 65 GB for 21.4 million cases.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
