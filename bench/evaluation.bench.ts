@@ -11,6 +11,7 @@
  *   BENCH_MEGA_CASES   cases in the year on PostgreSQL          (default 2 × BENCH_CASES)
  *   BENCH_EVENTS_EVERY on PostgreSQL keep the events of one case in this many (default 100; PGlite keeps all)
  *   BENCH_DIR          where the PGlite data set is kept for reuse (default: $TMPDIR/wangge-bench-eval)
+ *   BENCH_REPLICATE    write each built history for this many grids of its street (default 1; seed/synthetic.ts)
  *   BENCH_PG_URL       a running server to build in and reuse (default: start a throwaway one)
  * Last line: `bulletin_ms district_year_pglite X megacity_year_pg Y`.
  */
@@ -32,6 +33,7 @@ const CASES = Number(process.env.BENCH_CASES ?? 20_000);
 const MEGA = Number(process.env.BENCH_MEGA_CASES ?? CASES * 2);
 const DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'wangge-bench-eval');
 const EVENTS_EVERY = Number(process.env.BENCH_EVENTS_EVERY ?? 100);
+const REPLICATE = Number(process.env.BENCH_REPLICATE ?? 1);
 const DISTRICT = '120101';
 const YEAR = '2025';
 const NOW = new Date('2026-01-10T12:00:00+08:00');
@@ -60,13 +62,14 @@ async function prepare(store: Database, n: number, label: string, copyUrl?: stri
     batch: copyUrl ? 20_000 : 2_000,
     seed: Number(have.n) + 1,
     ...(copyUrl ? { copyUrl, eventsEvery: EVENTS_EVERY } : {}),
+    replicate: REPLICATE,
     onProgress: (done, total) => {
       if (done % 100_000 < (copyUrl ? 20_000 : 2_000) || done === total)
         console.log(`  ${label}: ${done}/${total} cases, ${Math.round((performance.now() - t0) / 1000)} s`);
     },
   });
   console.log(
-    `${label}: generated ${r.cases} cases${r.copy ? ' (COPY)' : ''}, ${r.events} events, ${r.rollupRows} daily and ${r.monthlyRows} monthly roll-up rows written in ${(r.ms / 1000).toFixed(1)} s (building in JS ${(r.buildMs / 1000).toFixed(1)} s): ${r.casesPerSecond} cases/s, ${r.rowsPerSecond} rows/s`,
+    `${label}: generated ${r.cases} cases${r.copy ? ' (COPY)' : ''}${REPLICATE > 1 ? ` (each history on ${REPLICATE} grids)` : ''}, ${r.events} events, ${r.rollupRows} daily and ${r.monthlyRows} monthly roll-up rows written in ${(r.ms / 1000).toFixed(1)} s (building in JS ${(r.buildMs / 1000).toFixed(1)} s): ${r.casesPerSecond} cases/s, ${r.rowsPerSecond} rows/s`,
   );
 }
 

@@ -203,9 +203,13 @@ seed
   .option('--events-every <n>', 'keep the events of one case in n (default 1; 100 with --bulk)', (v) =>
     Number.parseInt(v, 10),
   )
+  .option('--replicate <n>', 'write each built history for n grids of its street (scale runs)', (v) =>
+    Number.parseInt(v, 10),
+  )
   .action(
     async (opts: {
       cases: number;
+      replicate?: number;
       from: string;
       to: string;
       area?: string;

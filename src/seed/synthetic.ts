@@ -80,6 +80,14 @@ export interface SyntheticOptions {
    */
   eventsEvery?: number;
   /**
+   * Write each built history for this many grids of its street (default 1: every case built on its own).
+   * A copy is a history the rules produce for that grid too: deadlines depend on the category and the
+   * district's calendar, units on the street, and both are the same; only the case id, its numbers, its
+   * grid and so its hash chain and roll-up community differ. For scale runs where building every history
+   * in JS (≈ 1–2 ms a case) is the bottleneck; copies share their arrival times.
+   */
+  replicate?: number;
+  /**
    * A PostgreSQL server's URL: write with `COPY … FROM STDIN` over a connection of its own (bulk mode), the
    * daily roll-ups folded in memory until no later case can touch them. Without it: multi-row INSERTs
    * through `db` (PGlite and servers alike).
@@ -210,6 +218,8 @@ export function arrivals(n: number, fromMs: number, toMs: number, rand: () => nu
 
 interface World {
   grids: string[];
+  /** The grids of each street (9 digits). */
+  streets: Map<string, string[]>;
   units: { id: string; area: string; members: { id: string; name: string }[] }[];
   categories: CategoryT[];
 }
@@ -236,8 +246,15 @@ async function loadWorld(db: Kysely<DB>, engine: CaseEngine, area: string | unde
   const cats = await db.selectFrom('categories').select('code').where('active', '=', true).execute();
   const categories: CategoryT[] = [];
   for (const c of cats) categories.push(await engine.category(c.code));
+  const streets = new Map<string, string[]>();
+  for (const g of grids) {
+    const list = streets.get(g.slice(0, 9)) ?? [];
+    streets.set(g.slice(0, 9), list);
+    list.push(g);
+  }
   return {
     grids,
+    streets,
     units: units.map((u) => ({
       id: u.id,
       area: u.area_code,
@@ -543,6 +560,37 @@ export function buildCase(
   return { row, numberPrefix: `${grid.slice(0, 6)}${local8}`, events, deltas };
 }
 
+/** The same history for another grid of the case's street: a new id, grid, chain and roll-up community. */
+export function copyCase(b: Built, grid: string): Built {
+  const id = randomUUID();
+  let prev = GENESIS_HASH;
+  const events = b.events.map((e) => {
+    const { prevHash: _p, hash: _h, ...content } = e;
+    const payload =
+      e.type === 'report'
+        ? { ...(content.payload as Record<string, unknown>), areaCode: grid }
+        : content.payload;
+    const full: HashedEvent = { ...content, caseId: id, payload };
+    const hash = eventHash(prev, full);
+    const out = { ...full, prevHash: prev, hash };
+    prev = hash;
+    return out;
+  });
+  const community = grid.slice(0, 12);
+  return {
+    row: {
+      ...b.row,
+      id,
+      tracking_code: createHash('sha256').update(`t${id}`).digest('base64url').slice(0, 10).toUpperCase(),
+      area_code: grid,
+      last_hash: prev,
+    },
+    numberPrefix: b.numberPrefix,
+    events,
+    deltas: b.deltas.map((d) => ({ ...d, area: community })),
+  };
+}
+
 // ---------- bulk writing ----------
 
 const EVENT_BATCH = 3_000;
@@ -558,6 +606,7 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
   const now = (opts.now ?? new Date()).getTime();
   if (fromMs > now) throw new Error('--from lies in the future');
   const every = Math.max(1, Math.round(opts.eventsEvery ?? 1));
+  const copies = Math.max(1, Math.round(opts.replicate ?? 1));
   const engine = new CaseEngine(db);
   const world = await loadWorld(db, engine, opts.area);
   const rand = prng(opts.seed ?? 17);
@@ -574,7 +623,15 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
   try {
     for (let i = 0; i < times.length; i += batch) {
       const b0 = Date.now();
-      const built = times.slice(i, i + batch).map((at) => buildCase(engine, world, at, now, rand));
+      const slice = times.slice(i, i + batch);
+      const built: Built[] = [];
+      for (let j = 0; j < slice.length; j += copies) {
+        const b = buildCase(engine, world, slice[j] as number, now, rand);
+        built.push(b);
+        const street = world.streets.get(String(b.row.area_code).slice(0, 9)) ?? [];
+        for (let c = 1; c < copies && j + c < slice.length; c++)
+          built.push(copyCase(b, street[Math.floor(rand() * street.length)] ?? String(b.row.area_code)));
+      }
       for (const b of built)
         for (const d of b.deltas) {
           const k = `${d.metric}|${d.known}|${d.stamp}|${d.due}|${d.area}|${d.unit}|${d.user}|${d.kind}`;
@@ -685,6 +742,9 @@ async function copyWriter(url: string): Promise<BatchWriter> {
   const { copyFrom, copyLine } = await import('./pg-copy.js');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // A run into an empty table writes each daily key once (it is final when written): COPY it straight in.
+  const had = await client.query<{ any: boolean }>(`select exists (select 1 from case_rollups) as any`);
+  const direct = !had.rows[0]?.any;
   await client.query(`create temp table synthetic_daily (like case_rollups including defaults)`);
   await client.query(`create temp table synthetic_monthly (like case_rollups_monthly including defaults)`);
   let caseColumns: string[] | null = null;
@@ -722,16 +782,17 @@ async function copyWriter(url: string): Promise<BatchWriter> {
         );
         await copyFrom(
           client,
-          'synthetic_daily',
+          direct ? 'case_rollups' : 'synthetic_daily',
           DAILY_COLUMNS,
           rollups.map((d) =>
             copyLine([d.metric, d.known, d.stamp, d.due, d.area, d.unit, d.user, d.kind, d.n]),
           ),
         );
-        await client.query(
-          `insert into case_rollups (${DAILY_COLUMNS.join(', ')}) select ${DAILY_COLUMNS.join(', ')} from synthetic_daily
-           on conflict (area_code, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
-        );
+        if (!direct)
+          await client.query(
+            `insert into case_rollups (${DAILY_COLUMNS.join(', ')}) select ${DAILY_COLUMNS.join(', ')} from synthetic_daily
+             on conflict (area_code, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
+          );
         const monthly = monthlyDeltas(rollups);
         await copyFrom(
           client,

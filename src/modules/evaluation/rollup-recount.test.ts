@@ -19,9 +19,19 @@ import { factsCounter } from './scheme.js';
 const ALL = { scope: '', unitId: null, roles: ['admin' as const] };
 const PER_CASE = ['rework', 'rework_3', 'return', 'overdue'] as const;
 
-describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
-  /** Both ways for one period and area: totals, and per unit (the bulletin's departments). */
-  async function compare(p: AsOf, area: string, grain: RollupGrain = 'day') {
+type Ctx = Parameters<Parameters<typeof describeApi>[1]>[0];
+
+/** The server's URL of the suite's own database (the bulk mode's COPY connection). */
+async function copyUrlOf(ctx: Ctx): Promise<string> {
+  const base = inject('pgUrl') as string;
+  const name = await sql<{ db: string }>`select current_database() as db`.execute(ctx().store.db);
+  return base.replace(/\/postgres$/, `/${name.rows[0]?.db}`);
+}
+
+/** Both ways for one period and area: totals, and per unit (the bulletin's departments). */
+const comparer =
+  (ctx: Ctx) =>
+  async (p: AsOf, area: string, grain: RollupGrain = 'day') => {
     const { server } = ctx();
     const facts = await server.cases.facts.facts(ALL, { from: p.from, to: p.to, areaPrefix: area });
     const counts = await server.cases.facts.counts(
@@ -56,7 +66,10 @@ describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
       );
     }
     return facts.length;
-  }
+  };
+
+describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
+  const compare = comparer(ctx);
 
   it('for cases moved through the services (roll-ups written with each event)', async () => {
     const { store, server } = ctx();
@@ -74,12 +87,7 @@ describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
     const { store } = ctx();
     const now = new Date('2026-05-10T12:00:00+08:00');
     // On a server the bulk mode's COPY path (its own connection, roll-ups folded in memory and staged).
-    let copyUrl: string | undefined;
-    if (kind === 'postgres') {
-      const base = inject('pgUrl') as string;
-      const name = await sql<{ db: string }>`select current_database() as db`.execute(store.db);
-      copyUrl = base.replace(/\/postgres$/, `/${name.rows[0]?.db}`);
-    }
+    const copyUrl = kind === 'postgres' ? await copyUrlOf(ctx) : undefined;
     const r = await seedSynthetic(store.db, {
       cases: 400,
       from: '2026-01-01',
@@ -151,5 +159,43 @@ describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
       const end = dayStart(monthStartDay(m));
       await compare({ from: dayStart(monthStartDay(m - 1)), to: end, end }, '120101', 'month');
     }
+  }, 240_000);
+});
+
+describeApi('roll-ups of a bulk set with copied histories', (ctx, kind) => {
+  const compare = comparer(ctx);
+  it('equal the recount (on a server: COPY straight into the empty counters)', async () => {
+    const now = new Date('2026-04-10T12:00:00+08:00');
+    const r = await seedSynthetic(ctx().store.db, {
+      cases: 300,
+      from: '2026-01-01',
+      to: '2026-03-31',
+      now,
+      batch: 100,
+      seed: 8,
+      replicate: 3,
+      ...(kind === 'postgres' ? { copyUrl: await copyUrlOf(ctx) } : {}),
+    });
+    expect(r.cases).toBe(300);
+    expect(await ctx().server.cases.queries.verifyChains()).toMatchObject({ checked: 300, broken: [] });
+    // Copies land on other grids of the street: more grids than built histories would give alone.
+    const grids = await ctx().store.db.selectFrom('cases').select('area_code').distinct().execute();
+    expect(grids.length).toBeGreaterThan(20);
+    const day = (s: string) => chinaDay(new Date(`${s}T00:00:00+08:00`));
+    for (const [a, b] of [
+      ['2026-01-01', '2026-04-01'],
+      ['2026-02-01', '2026-03-01'],
+    ] as const) {
+      const p = { from: dayStart(day(a)), to: dayStart(day(b)), end: dayStart(day(b)) };
+      expect(await compare(p, '120101', 'month')).toBeGreaterThan(50);
+      await compare(p, (grids[0]?.area_code ?? '').slice(0, 9), 'month');
+    }
+    const p = {
+      from: dayStart(day('2026-02-03')),
+      to: dayStart(day('2026-03-17')),
+      end: dayStart(day('2026-03-17')),
+    };
+    expect(await compare(p, '120101')).toBeGreaterThan(50);
+    await compare(p, (grids[1]?.area_code ?? '').slice(0, 12));
   }, 240_000);
 });
