@@ -196,17 +196,43 @@ seed
   .option('--area <code>', 'only grids under this district or street')
   .option('--batch <n>', 'cases per transaction', (v) => Number.parseInt(v, 10), 1000)
   .option('--seed <n>', 'random seed (same seed, same data set)', (v) => Number.parseInt(v, 10), 17)
+  .option(
+    '--bulk',
+    'megacity bulk mode: COPY on a PostgreSQL server (DATABASE_URL), 20,000 cases per transaction, the events of 1 case in 100',
+  )
+  .option('--events-every <n>', 'keep the events of one case in n (default 1; 100 with --bulk)', (v) =>
+    Number.parseInt(v, 10),
+  )
+  .option('--replicate <n>', 'write each built history for n grids of its street (scale runs)', (v) =>
+    Number.parseInt(v, 10),
+  )
   .action(
-    async (opts: { cases: number; from: string; to: string; area?: string; batch: number; seed: number }) =>
+    async (opts: {
+      cases: number;
+      replicate?: number;
+      from: string;
+      to: string;
+      area?: string;
+      batch: number;
+      seed: number;
+      bulk?: boolean;
+      eventsEvery?: number;
+    }) =>
       withStore(async (store) => {
+        const url = loadConfig().databaseUrl;
+        if (opts.bulk && !url)
+          console.error('--bulk without DATABASE_URL: multi-row INSERTs into the embedded store');
+        const { bulk, ...rest } = opts;
         const r = await seedSynthetic(store.db, {
-          ...opts,
+          ...rest,
+          ...(bulk ? { batch: Math.max(opts.batch, 20_000), eventsEvery: opts.eventsEvery ?? 100 } : {}),
+          ...(bulk && url ? { copyUrl: url } : {}),
           onProgress: (done, total) => {
             if (done === total || done % (opts.batch * 20) === 0) console.error(`${done}/${total} cases`);
           },
         });
         console.log(
-          `${r.cases} cases, ${r.events} events, ${r.rollupRows} roll-up rows in ${(r.ms / 1000).toFixed(1)} s: ${r.rowsPerSecond} rows/s`,
+          `${r.cases} cases, ${r.events} events, ${r.rollupRows} daily and ${r.monthlyRows} monthly roll-up rows in ${(r.ms / 1000).toFixed(1)} s${r.copy ? ' (COPY)' : ''}: ${r.casesPerSecond} cases/s, ${r.rowsPerSecond} rows/s`,
         );
       }),
   );

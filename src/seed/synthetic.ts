@@ -11,9 +11,27 @@
  * 3% invalid) with returns, reworks, ratings and citizen reopenings; areas, units and categories are the
  * installation's own (the demo's real streets, its grids, its departments and catalogue).
  *
- * Bulk mode: cases, events and folded roll-up counters are written in batched multi-row INSERTs (one
- * transaction per batch), on PGlite and on a PostgreSQL server alike. No deadline jobs are queued: the
- * history is past, and open cases show as overdue in the figures as they should.
+ * Writing: one transaction per batch. On PGlite (or a server without `copyUrl`) multi-row INSERTs; on a
+ * PostgreSQL server with `copyUrl` (`wangge seed synthetic --bulk`) `COPY … FROM STDIN` (pg-copy.ts) over a
+ * connection of its own. Either way the daily roll-up deltas of all cases are folded in memory and written
+ * once their key is final (no later case can be known before its own report day; arrivals are in order),
+ * with the monthly counters mapped from the same deltas (rollup.ts `monthlyDeltas`) in the same transaction;
+ * an interrupted run leaves the last days' counters unwritten (rebuild the set). Each case's facts are
+ * replayed once per day it moves (deltas are keyed by day), not once per event. No deadline jobs are
+ * queued: the history is past, and open cases show as overdue in the figures as they should.
+ *
+ * What the megacity bulk mode stores per case (`--bulk`: `eventsEvery` 100):
+ *   - the case row, complete: state, unit, person, kind, category, grid, the running deadline (due_at,
+ *     step_started_at), created_at / updated_at / closed_at, rating, whistle, the chain's last hash;
+ *   - its share of the daily and monthly roll-up counters, complete: every event of every case counted;
+ *   - its events (the hash-chained history) for 1 case in 100 only.
+ * That is enough for the bulletin, the scores and the rankings, which read only the roll-ups (exact: the
+ * recount test checks roll-ups against the events where all events are kept), for the case list and its
+ * filters, the big screen (grid load, daily intake and closures, categories: counted on case rows), and
+ * the worst-overdue lists (open case rows past due_at). A drill-down opens the full list of cases behind a
+ * figure; opening one of the 99 in 100 cases without events shows its row (state, unit, deadline, times) with
+ * an empty timeline, and an export's per-state timestamps (taken from events) stay empty for it. Keeping
+ * every event would cost ≈ 7 events × ≈ 450 bytes a case: ≈ 65 GB for 21.4 million cases.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +43,13 @@ import { eventRow, patchColumns, splitPayload } from '../modules/cases/case-rows
 import type { CategoryT } from '../modules/cases/cases.schemas.js';
 import { rulesOf } from '../modules/cases/catalogue.js';
 import { eventHash, GENESIS_HASH, type HashedEvent } from '../modules/cases/hash-chain.js';
-import { foldDeltas, memberships, type RollupDelta, rollupDeltas } from '../modules/cases/rollup.js';
+import {
+  chinaDay,
+  memberships,
+  monthlyDeltas,
+  type RollupDelta,
+  rollupDeltas,
+} from '../modules/cases/rollup.js';
 import { RollupsStore } from '../modules/cases/rollups.store.js';
 import {
   type Actor,
@@ -50,15 +74,40 @@ export interface SyntheticOptions {
   seed?: number;
   /** Only these areas (a district or street code prefix). */
   area?: string;
+  /**
+   * Keep the events of one case in this many (1: every case's history; the megacity bulk mode keeps 1 in
+   * 100). The case rows and the roll-ups are always complete: the figures read only roll-ups.
+   */
+  eventsEvery?: number;
+  /**
+   * Write each built history for this many grids of its street (default 1: every case built on its own).
+   * A copy is a history the rules produce for that grid too: deadlines depend on the category and the
+   * district's calendar, units on the street, and both are the same; only the case id, its numbers, its
+   * grid and so its hash chain and roll-up community differ. For scale runs where building every history
+   * in JS (≈ 1–2 ms a case) is the bottleneck; copies share their arrival times.
+   */
+  replicate?: number;
+  /**
+   * A PostgreSQL server's URL: write with `COPY … FROM STDIN` over a connection of its own (bulk mode), the
+   * daily roll-ups folded in memory until no later case can touch them. Without it: multi-row INSERTs
+   * through `db` (PGlite and servers alike).
+   */
+  copyUrl?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface SyntheticReport {
   cases: number;
   events: number;
+  /** Daily roll-up rows written (upserts; a key written twice counts twice). */
   rollupRows: number;
+  monthlyRows: number;
   ms: number;
+  /** Of which building the histories in JS (the workflow, facts, hashes). */
+  buildMs: number;
   rowsPerSecond: number;
+  casesPerSecond: number;
+  copy: boolean;
 }
 
 // ---------- shapes ----------
@@ -169,6 +218,8 @@ export function arrivals(n: number, fromMs: number, toMs: number, rand: () => nu
 
 interface World {
   grids: string[];
+  /** The grids of each street (9 digits). */
+  streets: Map<string, string[]>;
   units: { id: string; area: string; members: { id: string; name: string }[] }[];
   categories: CategoryT[];
 }
@@ -195,8 +246,15 @@ async function loadWorld(db: Kysely<DB>, engine: CaseEngine, area: string | unde
   const cats = await db.selectFrom('categories').select('code').where('active', '=', true).execute();
   const categories: CategoryT[] = [];
   for (const c of cats) categories.push(await engine.category(c.code));
+  const streets = new Map<string, string[]>();
+  for (const g of grids) {
+    const list = streets.get(g.slice(0, 9)) ?? [];
+    streets.set(g.slice(0, 9), list);
+    list.push(g);
+  }
   return {
     grids,
+    streets,
     units: units.map((u) => ({
       id: u.id,
       area: u.area_code,
@@ -292,11 +350,22 @@ export function buildCase(
   let before: Map<string, number> | null = null;
   let closedAt: Date | null = null;
   let assignedUser: string | null = null;
+  // The roll-up deltas of a day's events are the memberships after its last event minus those before its
+  // first (deltas are keyed by day): replay the facts once per day the case moves, not once per event.
+  const settle = () => {
+    const last = factEvents[factEvents.length - 1];
+    if (!last) return;
+    const after = memberships(deriveFacts(fc, factEvents, rules, addLimit));
+    deltas.push(...rollupDeltas(before, after, last.at));
+    before = after;
+  };
   const push = (e: Omit<HashedEvent, 'caseId' | 'seq' | 'lon' | 'lat'>) => {
     const full: HashedEvent = { caseId: id, seq: events.length + 1, lon: null, lat: null, ...e };
     const hash = eventHash(prev, full);
     events.push({ ...full, prevHash: prev, hash });
     prev = hash;
+    const lastAt = factEvents[factEvents.length - 1]?.at;
+    if (lastAt && chinaDay(lastAt) !== chinaDay(full.at)) settle();
     factEvents.push({
       seq: full.seq,
       type: full.type,
@@ -304,9 +373,6 @@ export function buildCase(
       at: full.at,
       payload: (full.payload ?? {}) as Record<string, unknown>,
     });
-    const after = memberships(deriveFacts(fc, factEvents, rules, addLimit));
-    deltas.push(...rollupDeltas(before, after, full.at));
-    before = after;
   };
   push({
     type: 'report',
@@ -470,6 +536,7 @@ export function buildCase(
     }
   };
   run();
+  settle();
   const last = events[events.length - 1] as HashedEvent & { hash: string };
   const row = {
     id,
@@ -493,59 +560,265 @@ export function buildCase(
   return { row, numberPrefix: `${grid.slice(0, 6)}${local8}`, events, deltas };
 }
 
+/** The same history for another grid of the case's street: a new id, grid, chain and roll-up community. */
+export function copyCase(b: Built, grid: string): Built {
+  const id = randomUUID();
+  let prev = GENESIS_HASH;
+  const events = b.events.map((e) => {
+    const { prevHash: _p, hash: _h, ...content } = e;
+    const payload =
+      e.type === 'report'
+        ? { ...(content.payload as Record<string, unknown>), areaCode: grid }
+        : content.payload;
+    const full: HashedEvent = { ...content, caseId: id, payload };
+    const hash = eventHash(prev, full);
+    const out = { ...full, prevHash: prev, hash };
+    prev = hash;
+    return out;
+  });
+  const community = grid.slice(0, 12);
+  return {
+    row: {
+      ...b.row,
+      id,
+      tracking_code: createHash('sha256').update(`t${id}`).digest('base64url').slice(0, 10).toUpperCase(),
+      area_code: grid,
+      last_hash: prev,
+    },
+    numberPrefix: b.numberPrefix,
+    events,
+    deltas: b.deltas.map((d) => ({ ...d, area: community })),
+  };
+}
+
 // ---------- bulk writing ----------
 
 const EVENT_BATCH = 3_000;
+const CASE_ROWS = 1_500;
+const MS_DAY = 86_400_000;
 
 export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Promise<SyntheticReport> {
   const started = Date.now();
   if (!(opts.cases > 0)) throw new Error('--cases must be a positive number');
   const fromMs = civil(opts.from, '--from');
-  const toMs = civil(opts.to, '--to') + 86_400_000;
+  const toMs = civil(opts.to, '--to') + MS_DAY;
   if (toMs <= fromMs) throw new Error('--to must not be before --from');
   const now = (opts.now ?? new Date()).getTime();
   if (fromMs > now) throw new Error('--from lies in the future');
+  const every = Math.max(1, Math.round(opts.eventsEvery ?? 1));
+  const copies = Math.max(1, Math.round(opts.replicate ?? 1));
   const engine = new CaseEngine(db);
   const world = await loadWorld(db, engine, opts.area);
   const rand = prng(opts.seed ?? 17);
   const times = arrivals(opts.cases, fromMs, Math.min(toMs, now), rand);
   const batch = opts.batch ?? 1_000;
+  const writer = opts.copyUrl ? await copyWriter(opts.copyUrl) : insertWriter(db);
   let events = 0;
   let rollupRows = 0;
-  for (let i = 0; i < times.length; i += batch) {
-    const built = times.slice(i, i + batch).map((at) => buildCase(engine, world, at, now, rand));
-    const folded = foldDeltas(built.flatMap((b) => b.deltas));
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('cases')
-        .values(
-          built.map(
-            (b) =>
-              ({
-                ...b.row,
-                number: sql<string>`${b.numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
-              }) as never,
-          ),
-        )
-        .execute();
-      const rows = built.flatMap((b) => b.events.map((e) => eventRow(e, e.prevHash, e.hash)));
-      for (let j = 0; j < rows.length; j += EVENT_BATCH)
-        await trx
-          .insertInto('case_events')
-          .values(rows.slice(j, j + EVENT_BATCH))
-          .execute();
-      await new RollupsStore(trx).add(folded);
-      events += rows.length;
-      rollupRows += folded.length;
-    });
-    opts.onProgress?.(Math.min(i + batch, times.length), times.length);
+  let monthlyRows = 0;
+  let buildMs = 0;
+  // Daily deltas wait here until no later case can add to their key: a case's deltas are known on or
+  // after its report day, and arrivals are in order, so keys known before the next case's day are final.
+  const pending = new Map<string, RollupDelta>();
+  try {
+    for (let i = 0; i < times.length; i += batch) {
+      const b0 = Date.now();
+      const slice = times.slice(i, i + batch);
+      const built: Built[] = [];
+      for (let j = 0; j < slice.length; j += copies) {
+        const b = buildCase(engine, world, slice[j] as number, now, rand);
+        built.push(b);
+        const street = world.streets.get(String(b.row.area_code).slice(0, 9)) ?? [];
+        for (let c = 1; c < copies && j + c < slice.length; c++)
+          built.push(copyCase(b, street[Math.floor(rand() * street.length)] ?? String(b.row.area_code)));
+      }
+      for (const b of built)
+        for (const d of b.deltas) {
+          const k = `${d.metric}|${d.known}|${d.stamp}|${d.due}|${d.area}|${d.unit}|${d.user}|${d.kind}`;
+          const had = pending.get(k);
+          if (had) had.n += d.n;
+          else pending.set(k, { ...d });
+        }
+      const next = times[i + batch];
+      const settledBefore = next === undefined ? Number.POSITIVE_INFINITY : chinaDay(new Date(next));
+      const settled: RollupDelta[] = [];
+      for (const [k, d] of pending)
+        if (d.known < settledBefore) {
+          if (d.n !== 0) settled.push(d);
+          pending.delete(k);
+        }
+      buildMs += Date.now() - b0;
+      const w = await writer.write(built, every, i, settled);
+      events += w.events;
+      rollupRows += settled.length;
+      monthlyRows += w.monthly;
+      opts.onProgress?.(Math.min(i + batch, times.length), times.length);
+    }
+    await writer.finish();
+  } finally {
+    await writer.close();
   }
   const ms = Date.now() - started;
   return {
     cases: times.length,
     events,
     rollupRows,
+    monthlyRows,
     ms,
+    buildMs,
     rowsPerSecond: Math.round(((times.length + events + rollupRows) / Math.max(ms, 1)) * 1000),
+    casesPerSecond: Math.round((times.length / Math.max(ms, 1)) * 1000),
+    copy: !!opts.copyUrl,
+  };
+}
+
+interface BatchWriter {
+  /** Writes a batch's cases, the events of every `every`-th case (by index from `first`), and settled roll-ups. */
+  write(
+    built: Built[],
+    every: number,
+    first: number,
+    rollups: RollupDelta[],
+  ): Promise<{ events: number; monthly: number }>;
+  /** Fresh planner statistics: without them a bulk-loaded roll-up table's sums are planned for a few rows. */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const withEvents = (built: Built[], every: number, first: number) =>
+  built.filter((_, j) => (first + j) % every === 0);
+
+/** Multi-row INSERTs through Kysely, one transaction per batch (PGlite, or a server without `copyUrl`). */
+function insertWriter(db: Kysely<DB>): BatchWriter {
+  return {
+    async write(built, every, first, rollups) {
+      let events = 0;
+      let monthly = 0;
+      await db.transaction().execute(async (trx) => {
+        // About 30 parameters a case row: stay under PostgreSQL's 65,535 bound parameters a statement.
+        for (let j = 0; j < built.length; j += CASE_ROWS)
+          await trx
+            .insertInto('cases')
+            .values(
+              built.slice(j, j + CASE_ROWS).map(
+                (b) =>
+                  ({
+                    ...b.row,
+                    number: sql<string>`${b.numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+                  }) as never,
+              ),
+            )
+            .execute();
+        const rows = withEvents(built, every, first).flatMap((b) =>
+          b.events.map((e) => eventRow(e, e.prevHash, e.hash)),
+        );
+        for (let j = 0; j < rows.length; j += EVENT_BATCH)
+          await trx
+            .insertInto('case_events')
+            .values(rows.slice(j, j + EVENT_BATCH))
+            .execute();
+        monthly = await new RollupsStore(trx).add(rollups);
+        events = rows.length;
+      });
+      return { events, monthly };
+    },
+    async finish() {
+      await sql`analyze cases, case_events, case_rollups, case_rollups_monthly`.execute(db);
+    },
+    async close() {},
+  };
+}
+
+const DAILY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'area_code', 'unit_id', 'user_id', 'kind', 'n'];
+const MONTHLY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'street', 'unit_id', 'user_id', 'kind', 'n'];
+
+/**
+ * COPY over a connection of its own, one transaction per batch: the case rows (numbers drawn from the
+ * sequence in one round trip), the kept events, and the roll-ups through temporary staging tables merged
+ * with `insert … select … on conflict do update` (COPY cannot add to an existing counter).
+ */
+async function copyWriter(url: string): Promise<BatchWriter> {
+  const { default: pg } = await import('pg');
+  const { copyFrom, copyLine } = await import('./pg-copy.js');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // A run into an empty table writes each daily key once (it is final when written): COPY it straight in.
+  const had = await client.query<{ any: boolean }>(`select exists (select 1 from case_rollups) as any`);
+  const direct = !had.rows[0]?.any;
+  await client.query(`create temp table synthetic_daily (like case_rollups including defaults)`);
+  await client.query(`create temp table synthetic_monthly (like case_rollups_monthly including defaults)`);
+  let caseColumns: string[] | null = null;
+  let eventColumns: string[] | null = null;
+  return {
+    async write(built, every, first, rollups) {
+      await client.query('begin');
+      try {
+        const seq = await client.query<{ v: string }>(
+          `select nextval('case_number_seq')::text as v from generate_series(1, $1)`,
+          [built.length],
+        );
+        const rows = built.map((b, j) => ({
+          ...b.row,
+          number: `${b.numberPrefix}${(seq.rows[j]?.v ?? '').padStart(6, '0')}`,
+        }));
+        caseColumns ??= Object.keys(rows[0] ?? {});
+        const cols = caseColumns;
+        await copyFrom(
+          client,
+          'cases',
+          cols,
+          rows.map((r) => copyLine(cols.map((c) => (r as Record<string, unknown>)[c]))),
+        );
+        const evs = withEvents(built, every, first).flatMap((b) =>
+          b.events.map((e) => eventRow(e, e.prevHash, e.hash) as Record<string, unknown>),
+        );
+        eventColumns ??= evs[0] ? Object.keys(evs[0]) : null;
+        const ecols = eventColumns ?? [];
+        await copyFrom(
+          client,
+          'case_events',
+          ecols,
+          evs.map((e) => copyLine(ecols.map((c) => e[c]))),
+        );
+        await copyFrom(
+          client,
+          direct ? 'case_rollups' : 'synthetic_daily',
+          DAILY_COLUMNS,
+          rollups.map((d) =>
+            copyLine([d.metric, d.known, d.stamp, d.due, d.area, d.unit, d.user, d.kind, d.n]),
+          ),
+        );
+        if (!direct)
+          await client.query(
+            `insert into case_rollups (${DAILY_COLUMNS.join(', ')}) select ${DAILY_COLUMNS.join(', ')} from synthetic_daily
+             on conflict (area_code, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
+          );
+        const monthly = monthlyDeltas(rollups);
+        await copyFrom(
+          client,
+          'synthetic_monthly',
+          MONTHLY_COLUMNS,
+          monthly.map((d) =>
+            copyLine([d.metric, d.known, d.stamp, d.due, d.street, d.unit, d.user, d.kind, d.n]),
+          ),
+        );
+        await client.query(
+          `insert into case_rollups_monthly (${MONTHLY_COLUMNS.join(', ')}) select ${MONTHLY_COLUMNS.join(', ')} from synthetic_monthly
+           on conflict (street, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups_monthly.n + excluded.n`,
+        );
+        await client.query('truncate synthetic_daily, synthetic_monthly');
+        await client.query('commit');
+        return { events: evs.length, monthly: monthly.length };
+      } catch (e) {
+        await client.query('rollback');
+        throw e;
+      }
+    },
+    async finish() {
+      await client.query('analyze cases, case_events, case_rollups, case_rollups_monthly');
+    },
+    async close() {
+      await client.end();
+    },
   };
 }

@@ -44,9 +44,10 @@ export type {
   OverdueOpen,
   RollupCount,
   RollupFilter,
+  RollupGrain,
   StateSpan,
 } from './facts.service.js';
-export { chinaDay, dayStart, METRICS, stateAt } from './facts.service.js';
+export { chinaDay, dayStart, METRICS, monthOfDay, monthStartDay, stateAt } from './facts.service.js';
 export type { FiledCase, FileOptions, LocatedPlace } from './intake.service.js';
 export type { TimelineRecord, TransitionResult } from './transitions.service.js';
 export { FINAL_STATES } from './workflow.js';

@@ -7,13 +7,14 @@ import { type CaseFacts, deriveFacts, type FactEvent } from './case-facts.js';
 import type { Viewer } from './cases.store.js';
 import { rulesOf } from './catalogue.js';
 import { CaseFactsStore, type FactFilter } from './facts.store.js';
+import { isMonthStart } from './rollup.js';
 import { type RollupFilter, RollupsStore } from './rollups.store.js';
 import type { CaseKind } from './workflow.js';
 
 export type { CaseFacts, DispatchFact, StateSpan } from './case-facts.js';
 export { stateAt } from './case-facts.js';
 export type { FactFilter } from './facts.store.js';
-export { chinaDay, dayStart, METRICS, type Metric } from './rollup.js';
+export { chinaDay, dayStart, METRICS, type Metric, monthOfDay, monthStartDay } from './rollup.js';
 export type { RollupFilter } from './rollups.store.js';
 
 /** An open case whose running deadline has passed (for a bulletin's worst-overdue lists). */
@@ -36,6 +37,13 @@ export interface RollupCount {
   n: number;
 }
 
+/** Which counters a figure reads: chosen by the period ('auto'), or forced. */
+export type RollupGrain = 'auto' | 'day' | 'month';
+
+/** Whether the monthly counters answer a filter exactly: month-start from and end, a district or street. */
+export const monthlyAnswers = (f: RollupFilter): boolean =>
+  isMonthStart(f.fromDay) && isMonthStart(f.endDay) && f.areaPrefix.length <= 9;
+
 export class CaseFactsReader {
   private readonly store: CaseFactsStore;
 
@@ -45,10 +53,16 @@ export class CaseFactsReader {
 
   /**
    * The roll-up counts of a period inside an area (district, street or community) — the caller has checked
-   * the area is in the viewer's scope; per metric, kind, street, unit and person (rollup.ts).
+   * the area is in the viewer's scope; per metric, kind, street, unit and person (rollup.ts). `grain`
+   * 'auto' reads the monthly counters when the period is month-aligned and the area a district or street,
+   * else the daily ones; 'day' and 'month' force one (the recount test compares both with the events).
    */
-  async counts(f: RollupFilter): Promise<RollupCount[]> {
-    const rows = await new RollupsStore(this.engine.db).counts(f);
+  async counts(f: RollupFilter, grain: RollupGrain = 'auto'): Promise<RollupCount[]> {
+    const store = new RollupsStore(this.engine.db);
+    const rows =
+      grain === 'month' || (grain === 'auto' && monthlyAnswers(f))
+        ? await store.countsMonthly(f)
+        : await store.counts(f);
     return rows.map((r) => ({
       metric: r.metric,
       kind: r.kind,

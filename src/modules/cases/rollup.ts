@@ -17,6 +17,14 @@
  * Each counter row stores: metric, known day, stamp day, due day (−1: none), the case's community
  * (12-digit area code), its unit (the unit it was last dispatched to), its person (承办人), its kind, and a
  * count. Categories are not kept (no indicator needs them), nor case ids (drill-downs read the case list).
+ *
+ * Monthly counters (case_rollups_monthly) fold the same deltas to month numbers and the street (9 digits):
+ * for a period whose from and end are month starts, "day < end" ⇔ "month(day) < month(end)" and
+ * "day ≥ from" ⇔ "month(day) ≥ month(from)", so range and stock metrics stay exact with every day replaced
+ * by its month. 积案's "stamp < end − 60 days" is not month-aligned: its monthly stamp is the first month
+ * whose start is ≥ stamp + 61 days, and it counts when that month ≤ month(end) — the same condition for any
+ * month-start end (`monthlyOf`). The row count is bounded by months × streets × units × people × kinds ×
+ * metrics (and a few due months), not by the number of cases.
  */
 import type { CaseFacts } from './case-facts.js';
 
@@ -80,6 +88,64 @@ export interface RollupDelta extends RollupDims {
   stamp: number;
   due: number;
   n: number;
+}
+
+/** The backlog (积案) age: open and reported more than this many days before the period's end. */
+export const BACKLOG_DAYS = 60;
+
+/** The month number (year × 12 + month − 1) of China day number `d`. */
+export function monthOfDay(d: number): number {
+  const t = new Date(d * MS_DAY);
+  return t.getUTCFullYear() * 12 + t.getUTCMonth();
+}
+/** The China day number the month `m` starts on. */
+export const monthStartDay = (m: number): number => Date.UTC(Math.floor(m / 12), m % 12, 1) / MS_DAY;
+/** Whether day `d` starts a month (a period from/end the monthly counters can answer). */
+export const isMonthStart = (d: number): boolean => monthStartDay(monthOfDay(d)) === d;
+
+/** A monthly counter change (case_rollups_monthly): months instead of days, the street instead of the community. */
+export interface MonthlyDelta extends Omit<RollupDelta, 'area'> {
+  street: string;
+}
+
+const BACKLOG_IDS = new Set<number>();
+/** A daily delta mapped to its monthly counter (see the header: exact for month-aligned periods). */
+export function monthlyOf(d: RollupDelta): MonthlyDelta {
+  if (!BACKLOG_IDS.size) for (const m of BACKLOG_METRICS) BACKLOG_IDS.add(METRIC_ID.get(m) as number);
+  let stamp: number;
+  if (BACKLOG_IDS.has(d.metric)) {
+    // The first month start ≥ stamp + 61: "stamp < end − 60" ⇔ "end ≥ that start" for month-start ends.
+    const first = d.stamp + BACKLOG_DAYS + 1;
+    const m = monthOfDay(first);
+    stamp = monthStartDay(m) === first ? m : m + 1;
+  } else stamp = monthOfDay(d.stamp);
+  return {
+    metric: d.metric,
+    known: monthOfDay(d.known),
+    stamp,
+    due: d.due < 0 ? -1 : monthOfDay(d.due),
+    street: d.area.slice(0, 9),
+    unit: d.unit,
+    user: d.user,
+    kind: d.kind,
+    n: d.n,
+  };
+}
+
+/** Daily deltas folded to monthly counters, one per key, sorted by key (upserts in one order never deadlock). */
+export function monthlyDeltas(deltas: Iterable<RollupDelta>): MonthlyDelta[] {
+  const m = new Map<string, MonthlyDelta>();
+  for (const d of deltas) {
+    const x = monthlyOf(d);
+    const k = `${x.street}|${x.metric}|${x.known}|${x.stamp}|${x.due}|${x.unit}|${x.user}|${x.kind}`;
+    const had = m.get(k);
+    if (had) had.n += x.n;
+    else m.set(k, x);
+  }
+  return [...m.entries()]
+    .filter(([, x]) => x.n !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, x]) => x);
 }
 
 const FINAL = new Set(['closed', 'rejected', 'merged']);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseFacts } from '../cases/cases.service.js';
 import type { SchemeT } from './evaluation.schemas.js';
 import { computeAll, dueToClose, percent } from './indicators.js';
-import { parsePeriod } from './period.js';
+import { parsePeriod, previousPeriod } from './period.js';
 import { rank } from './ranking.js';
 import { compositeScore, DEFAULT_SCHEME, factsCounter, gradeOf } from './scheme.js';
 
@@ -217,6 +217,17 @@ describe('periods', () => {
     expect(parsePeriod({ from: '2026-01-01', to: '2026-01-31' }, now).to.toISOString()).toBe(
       '2026-01-31T16:00:00.000Z',
     );
+  });
+  it('compares a month, quarter or year with the calendar period before it', () => {
+    const prev = (period: string) => {
+      const b = previousPeriod(parsePeriod({ period }, now));
+      return [b.label, b.from.toISOString(), b.end.toISOString()];
+    };
+    expect(prev('2026-03')).toEqual(['2026-02', '2026-01-31T16:00:00.000Z', '2026-02-28T16:00:00.000Z']);
+    expect(prev('2026-Q1')).toEqual(['2025-Q4', '2025-09-30T16:00:00.000Z', '2025-12-31T16:00:00.000Z']);
+    expect(prev('2026-Q3')).toEqual(['2026-Q2', '2026-03-31T16:00:00.000Z', '2026-06-30T16:00:00.000Z']);
+    // 2024 is a leap year: the year before 2025 is all of it, not 365 days back from 2025-01-01.
+    expect(prev('2025')).toEqual(['2024', '2023-12-31T16:00:00.000Z', '2024-12-31T16:00:00.000Z']);
   });
   it('refuses the future, inverted and huge ranges, naming the field', () => {
     const field = (q: Record<string, string>) => {

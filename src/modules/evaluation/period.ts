@@ -82,11 +82,27 @@ export function monthOf(t: Date): Omit<NamedPeriod, 'end'> {
   };
 }
 
-/** The period just before, of the same length (the previous month for a month). */
+/**
+ * The period just before: the previous month, quarter or year (calendar periods, so a year's comparison is
+ * month-aligned and reads the monthly roll-ups too); for a day or a range, the same length just before.
+ */
 export function previousPeriod(p: NamedPeriod): NamedPeriod {
   if (p.kind === 'month') {
     const before = monthOf(new Date(p.from.getTime() - 1));
     return { ...before, end: before.to };
+  }
+  if (p.kind === 'year' || p.kind === 'quarter') {
+    const local = new Date(p.from.getTime() + OFFSET_MS);
+    const [y, mo] = [local.getUTCFullYear(), local.getUTCMonth() + 1];
+    const before =
+      p.kind === 'year'
+        ? { label: String(y - 1), from: civil(y - 1, 1, 1), to: p.from }
+        : {
+            label: mo === 1 ? `${y - 1}-Q4` : `${y}-Q${(mo - 1) / 3}`,
+            from: mo === 1 ? civil(y - 1, 10, 1) : civil(y, mo - 3, 1),
+            to: p.from,
+          };
+    return { kind: p.kind, ...before, end: p.from };
   }
   const len = p.to.getTime() - p.from.getTime();
   const from = new Date(p.from.getTime() - len);

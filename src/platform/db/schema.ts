@@ -239,6 +239,18 @@ export interface CaseRollupsTable {
   n: number;
 }
 
+export interface CaseRollupsMonthlyTable {
+  metric: number;
+  known: number;
+  stamp: number;
+  due: Generated<number>;
+  street: string;
+  unit_id: Generated<string>;
+  user_id: Generated<string>;
+  kind: string;
+  n: number;
+}
+
 export interface CaseEventsTable {
   id: Generated<number>;
   case_id: string;
@@ -705,6 +717,7 @@ export interface DB extends EmergencyTables {
   /** A view: case_events ∪ case_events_archive, every event of a case (reads that need the whole chain). */
   case_history: CaseEventsTable;
   case_rollups: CaseRollupsTable;
+  case_rollups_monthly: CaseRollupsMonthlyTable;
   idempotency_keys: IdempotencyKeysTable;
   attachments: AttachmentsTable;
   saved_views: SavedViewsTable;
