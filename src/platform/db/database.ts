@@ -22,6 +22,8 @@ export interface Database {
   kind: StoreKind;
   /** The read replicas behind `db`, when DATABASE_READ_URL names any (routes opt in: `config.staleness`). */
   reads?: ReadReplicas;
+  /** The embedded store's own handle (benches measure the store's ceiling through it). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    pglite,
     async close() {
       await db.destroy();
       await pglite.close();
