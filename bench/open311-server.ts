@@ -30,7 +30,11 @@ const POOL = Number(process.env.BENCH_POOL ?? 32);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-o311-bench-'));
 const store: Database =
   kind === 'pglite'
-    ? await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') })
+    ? await openDatabase({
+        kind: 'pglite',
+        dataDir: path.join(dataDir, 'pglite'),
+        ...(loadConfig().pgliteCacheMb && { sharedBuffersMb: loadConfig().pgliteCacheMb }),
+      })
     : await openDatabase({ kind: 'postgres', url: url ?? '', poolSize: POOL });
 await migrate(store.db);
 const seed = await seedDemo(store.db, { districts: ['120101'] });
