@@ -8,7 +8,13 @@ declare module 'autocannon' {
       duration?: number;
       headers?: Record<string, string>;
       body?: string;
-      requests?: { setupRequest?: (req: object) => object }[];
+      /** Seconds before a request counts as timed out (default 10). */
+      timeout?: number;
+      requests?: {
+        setupRequest?: (req: object) => object;
+        /** Every answer's status and body (autocannon buffers the body only when this is given). */
+        onResponse?: (status: number, body: string) => void;
+      }[];
     }
     interface Result {
       requests: { average: number; total: number };

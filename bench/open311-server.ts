@@ -14,7 +14,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { sql } from 'kysely';
 import { loadConfig } from '../src/platform/config.js';
 import { type Database, openDatabase } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
@@ -22,6 +21,7 @@ import { freePort } from '../src/platform/db/pg-server.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { buildServer } from '../src/server.js';
 import { wholeCellCentres } from '../src/testing/grid-cells.js';
+import { bulkLoad } from './bulk-load.js';
 
 const [kind, url] = process.argv.slice(2) as ['pglite' | 'postgres', string | undefined];
 const LOAD = Number(process.env.BENCH_LOAD ?? 100_000);
@@ -30,51 +30,19 @@ const POOL = Number(process.env.BENCH_POOL ?? 32);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-o311-bench-'));
 const store: Database =
   kind === 'pglite'
-    ? await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') })
+    ? await openDatabase({
+        kind: 'pglite',
+        dataDir: path.join(dataDir, 'pglite'),
+        ...(loadConfig().pgliteCacheMb && { sharedBuffersMb: loadConfig().pgliteCacheMb }),
+      })
     : await openDatabase({ kind: 'postgres', url: url ?? '', poolSize: POOL });
 await migrate(store.db);
 const seed = await seedDemo(store.db, { districts: ['120101'] });
 const db = store.db;
 const points = await wholeCellCentres(db, '120101');
 
-/**
- * Bulk: LOAD requests over the last 60 days, spread over the public services and every whole cell, 90%
- * closed (a city's older requests are mostly done), each with its report event. Not hash-valid chains —
- * the bench measures the path, `cases verify` is not run here.
- */
-async function bulkLoad(n: number): Promise<void> {
-  if (n <= 0) return;
-  const cells = JSON.stringify(points.map((p) => [p.code, p.lon, p.lat]));
-  const t0 = performance.now();
-  await sql`
-    with cell as (
-      select (c ->> 0) as code, (c ->> 1)::float8 as lon, (c ->> 2)::float8 as lat, row_number() over () - 1 as i
-      from jsonb_array_elements(${cells}::jsonb) c
-    ), svc as (
-      select code, kind, row_number() over (order by code) - 1 as i
-      from categories where kind in ('event', 'component', 'request') and active
-    ), ns as (select count(*) as n from cell), nsv as (select count(*) as n from svc)
-    insert into cases (id, number, tracking_code, kind, category_code, state, source, title, description,
-                       area_code, lon, lat, created_at, updated_at, last_hash)
-    select gen_random_uuid(), 'B' || lpad(g::text, 12, '0'), 'B' || lpad(g::text, 9, '0'), svc.kind, svc.code,
-           case when g % 10 = 0 then 'reported' else 'closed' end, 'open311', '基准 ' || g, '基准数据 ' || g,
-           cell.code, cell.lon, cell.lat,
-           now() - ((g % 86400) * interval '60 seconds'), now() - ((g % 86400) * interval '60 seconds'),
-           repeat('0', 64)
-    from generate_series(1, ${n}::int) g
-    cross join ns cross join nsv
-    join cell on cell.i = g % ns.n
-    join svc on svc.i = g % nsv.n`.execute(db);
-  await sql`
-    insert into case_events (case_id, seq, type, to_state, at, actor_name, actor_role, prev_hash, hash)
-    select id, 1, 'report', 'reported', created_at, 'bench', 'operator', repeat('0', 64), repeat('0', 64)
-    from cases where number like 'B%'`.execute(db);
-  await sql`analyze`.execute(db);
-  process.stderr.write(
-    `${kind}: loaded ${n} requests in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
-  );
-}
-await bulkLoad(LOAD);
+const loadMs = await bulkLoad(db, LOAD, points);
+if (LOAD > 0) process.stderr.write(`${kind}: loaded ${LOAD} requests in ${(loadMs / 1000).toFixed(1)} s\n`);
 
 // Wangge
 const wanggeDir = path.join(dataDir, 'data');

@@ -7,6 +7,7 @@
  * Ratios are Wangge / reference at 32 connections; the last line:
  *   open311 post_ratio_pglite A post_ratio_pg B get_ratio C p99_post_ms D
  * (get_ratio: the lower of the two stores; p99_post_ms: Wangge's worst POST p99 at 32 connections).
+ * Before it, the embedded store's p99s at 32 connections loaded to 1,000 requests beside those at BENCH_LOAD.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
@@ -34,6 +35,7 @@ interface Served {
 async function startChild(
   kind: 'pglite' | 'postgres',
   url?: string,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ child: ChildProcess; served: Served }> {
   const child = spawn(
     process.execPath,
@@ -44,7 +46,7 @@ async function startChild(
       kind,
       ...(url ? [url] : []),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
   );
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const served = await new Promise<Served>((resolve, reject) => {
@@ -123,11 +125,30 @@ async function benchStore(kind: 'pglite' | 'postgres', url?: string) {
   console.log(
     `${kind}: POST ratio ${postRatio.toFixed(2)}, GET ratio ${getRatio.toFixed(2)} (at ${TOP} connections)`,
   );
-  return { postRatio, getRatio, p99: at('wangge', 'POST').p99 };
+  return { postRatio, getRatio, p99: at('wangge', 'POST').p99, getP99: at('wangge', 'GET').p99 };
 }
 
 const lite = await benchStore('pglite');
-let pgResult = { postRatio: Number.NaN, getRatio: Number.NaN, p99: Number.NaN };
+const SMALL_LOAD = 1000;
+
+/** Wangge's POST and GET p99 at TOP connections on the embedded store loaded to only SMALL_LOAD requests. */
+async function smallStoreLatency() {
+  const { child, served } = await startChild('pglite', undefined, { BENCH_LOAD: String(SMALL_LOAD) });
+  try {
+    const post = await drive(served.wangge, 'POST', TOP, served, 'small');
+    const get = await drive(served.wangge, 'GET', TOP, served, 'small');
+    return { post, get };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+const small = await smallStoreLatency();
+console.log(
+  `pglite latency at ${TOP} connections, ${SMALL_LOAD} vs ${process.env.BENCH_LOAD ?? 100_000} requests loaded: ` +
+    `POST p99 ${small.post.p99} vs ${lite.p99} ms, GET p99 ${small.get.p99} vs ${lite.getP99} ms`,
+);
+let pgResult = { postRatio: Number.NaN, getRatio: Number.NaN, p99: Number.NaN, getP99: Number.NaN };
 if (findPostgresBinaries()) {
   const server = await startPostgresServer();
   const admin = new pg.Client({ connectionString: server.url });

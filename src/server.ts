@@ -68,10 +68,14 @@ const JOB_LEASE_SECONDS = 60;
 
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'dataDir'> &
-    Partial<Pick<Config, 'databaseReadUrls' | 'databaseReadMaxStalenessS'>>,
+    Partial<Pick<Config, 'databaseReadUrls' | 'databaseReadMaxStalenessS' | 'pgliteCacheMb'>>,
 ): Promise<Database> {
   if (!config.databaseUrl)
-    return openDatabase({ kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') });
+    return openDatabase({
+      kind: 'pglite',
+      dataDir: path.join(config.dataDir, 'pglite'),
+      ...(config.pgliteCacheMb && { sharedBuffersMb: config.pgliteCacheMb }),
+    });
   const maxStalenessS = config.databaseReadMaxStalenessS;
   return openDatabase({
     kind: 'postgres',

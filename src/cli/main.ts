@@ -2,7 +2,9 @@
  * The `wangge` command: serve, start (migrate + seed demo + serve), db migrate, seed demo|synthetic,
  * import divisions|grids, cases verify, safety draw --replay, verify (every hash chain), backup and restore.
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { Cases } from '../modules/cases/cases.service.js';
@@ -18,7 +20,7 @@ import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
 import { FileStore } from '../platform/files/files.js';
-import { type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
+import { demoSeeded, type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { seedDemoPlan } from '../seed/demo-plan.js';
 import { seedDemoSafety } from '../seed/demo-safety.js';
@@ -62,27 +64,73 @@ function printSeed(r: SeedReport): void {
   );
 }
 
-async function serve(config: Config, seed: boolean): Promise<void> {
+/**
+ * The first start's demo: areas, units, users, then cases, targets, plans and safety places through the
+ * services. Run in a child process (`seedInChild`) so that what seeding needs — the boundaries parsed,
+ * the embedded store's WebAssembly memory grown by bulk writes, which never shrinks — leaves with it.
+ */
+async function seedFirstStart(config: Config): Promise<SeedReport | null> {
   const store = await openAndMigrate(config);
+  try {
+    const bar = progressBar();
+    const report = await seedDemoIfEmpty(store.db, { onProgress: (s, d, t) => bar.update(s, d, t) });
+    if (!report) return null;
+    printSeed(report);
+    await seedCatalogue(store.db);
+    const server = await buildServer(store, config, { runJobs: false });
+    try {
+      const made = await seedDemoCases(store.db, server.cases);
+      if (made) console.log(`Seeded ${made} demo cases in 劝业场街道.`);
+      const tasks = await seedDemoTargets(store.db, server.targets, server.targetTasks);
+      if (tasks) console.log(`Seeded the 和平区 work report with ${tasks} supervised tasks (督查督办).`);
+      const indicators = await seedDemoPlan(store.db, server.targets, server.targetPlans);
+      if (indicators)
+        console.log(`Seeded the 和平区 five-year goals with ${indicators} monitored indicators.`);
+      const places = await seedDemoSafety(store.db, server.safety);
+      if (places)
+        console.log(`Seeded ${places} places under safety supervision, two hazards and a 双随机 draw.`);
+    } finally {
+      await server.close();
+    }
+    return report;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs `seedFirstStart` in a child (same script, same loader flags) and answers its report. */
+function seedInChild(): Promise<SeedReport | null> {
+  return new Promise((resolve, reject) => {
+    const script = process.argv[1];
+    if (!script) return reject(new Error('cannot find the wangge script to seed in a child process'));
+    const child = fork(script, ['seed', 'first-start'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    let report: SeedReport | null = null;
+    child.on('message', (m) => {
+      report = (m as { report: SeedReport | null }).report;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(report) : reject(new Error(`seeding the demo failed (exit code ${code})`)),
+    );
+  });
+}
+
+async function serve(config: Config, seed: boolean): Promise<void> {
+  // A first start on the embedded store finds no store at all: seed before opening it here.
+  const fresh = !config.databaseUrl && !fs.existsSync(path.join(config.dataDir, 'pglite'));
+  let store = fresh && seed ? null : await openAndMigrate(config);
   let report: SeedReport | null = null;
   if (seed) {
-    const bar = progressBar();
-    report = await seedDemoIfEmpty(store.db, { onProgress: (s, d, t) => bar.update(s, d, t) });
-    if (report) printSeed(report);
+    if (!store || !(await demoSeeded(store.db))) {
+      // The embedded store is one process's: hand it to the child and take it back after.
+      await store?.close();
+      report = await seedInChild();
+      store = await openAndMigrate(config);
+    }
     await seedCatalogue(store.db);
   }
+  store ??= await openAndMigrate(config);
   const server = await buildServer(store, config);
-  if (report) {
-    const made = await seedDemoCases(store.db, server.cases);
-    if (made) console.log(`Seeded ${made} demo cases in 劝业场街道.`);
-    const tasks = await seedDemoTargets(store.db, server.targets, server.targetTasks);
-    if (tasks) console.log(`Seeded the 和平区 work report with ${tasks} supervised tasks (督查督办).`);
-    const indicators = await seedDemoPlan(store.db, server.targets, server.targetPlans);
-    if (indicators) console.log(`Seeded the 和平区 five-year goals with ${indicators} monitored indicators.`);
-    const places = await seedDemoSafety(store.db, server.safety);
-    if (places)
-      console.log(`Seeded ${places} places under safety supervision, two hazards and a 双随机 draw.`);
-  }
   const address = await server.app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   console.log(`\nWangge is running at ${url}`);
@@ -236,6 +284,16 @@ seed
         );
       }),
   );
+seed
+  .command('first-start', { hidden: true })
+  .description("npm start's demo seeding, in a child process; sends its report to the parent")
+  .action(async () => {
+    const report = await seedFirstStart(loadConfig());
+    await new Promise<void>((resolve) =>
+      process.send ? process.send({ report }, () => resolve()) : resolve(),
+    );
+    process.disconnect?.();
+  });
 seed
   .command('demo')
   .description('seed the demo (real divisions, generated grids, units, users) into an empty store')

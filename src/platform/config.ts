@@ -1,10 +1,22 @@
 /** Settings from the environment, validated once at start, with defaults that make `npm start` work. */
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The checkout's root (migrations/, data/, dist/web live there): the nearest folder above this file with a
+ * package.json, so that it is the same whether this runs from src/ (tsx, tests) or compiled in dist/server/.
+ */
+export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -41,6 +53,11 @@ const envSchema = z.object({
   WANGGE_OPEN311_ENDPOINT: z.enum(['production', 'test']).default('production'),
   /** Where uploads live; a directory every server process shares (e.g. an NFS mount). Default WANGGE_DATA/files. */
   WANGGE_FILES: z.string().optional(),
+  /**
+   * The embedded store's page cache (PostgreSQL shared_buffers), in MB: small by default, as it stays
+   * resident once filled; the operating system caches the data files besides (see platform/db/database.ts).
+   */
+  WANGGE_PGLITE_CACHE_MB: z.coerce.number().int().min(1).max(4096).optional(),
   WANGGE_LOG: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -54,6 +71,8 @@ export type Config = {
   /** DATABASE_READ_URL split: the standbys (empty: every read on the primary). */
   databaseReadUrls: string[];
   databaseReadMaxStalenessS: number | undefined;
+  /** WANGGE_PGLITE_CACHE_MB (undefined: PGLITE_SHARED_BUFFERS_MB). */
+  pgliteCacheMb: number | undefined;
   tileUrl: string | null;
   tileAttribution: string | null;
   secureCookies: boolean;
@@ -87,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((u) => u.trim())
       .filter(Boolean),
     databaseReadMaxStalenessS: e.DATABASE_READ_MAX_STALENESS_S,
+    pgliteCacheMb: e.WANGGE_PGLITE_CACHE_MB,
     tileUrl: e.WANGGE_TILE_URL || null,
     tileAttribution: e.WANGGE_TILE_ATTRIBUTION || null,
     secureCookies: e.WANGGE_SECURE_COOKIES === undefined ? https : e.WANGGE_SECURE_COOKIES === '1',

@@ -50,9 +50,13 @@ export async function seedDemoIfEmpty(
   db: Kysely<DB>,
   opts: { districts?: string[]; onProgress?: Progress } = {},
 ): Promise<SeedReport | null> {
-  const any = await db.selectFrom('areas').select('code').limit(1).executeTakeFirst();
-  if (any) return null;
+  if (await demoSeeded(db)) return null;
   return seedDemo(db, opts);
+}
+
+/** Whether the store has areas already (the demo, or an installation's own divisions). */
+export async function demoSeeded(db: Kysely<DB>): Promise<boolean> {
+  return (await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) !== undefined;
 }
 
 export async function seedDemo(

@@ -1,8 +1,9 @@
 /** The category catalogue's rules (立结案标准): row mapping, code check, the XLSX layout — no I/O. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Insertable, Selectable } from 'kysely';
 import type { CategoriesTable } from '../../platform/db/schema.js';
 import { Invalid } from '../../platform/errors.js';
+import { loadExcelJS } from '../../platform/lazy-libraries.js';
 import { Category, type CategoryT } from './cases.schemas.js';
 import type { CategoryRules } from './workflow.js';
 
@@ -117,7 +118,7 @@ const COLUMNS: [keyof Row, string][] = [
 
 /** The catalogue as an XLSX workbook, one row per category. */
 export async function catalogueToXlsx(rows: readonly Row[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   const ws = wb.addWorksheet('categories');
   ws.addRow(COLUMNS.map(([, header]) => header)).font = { bold: true };
   for (const r of rows)
@@ -128,7 +129,7 @@ export async function catalogueToXlsx(rows: readonly Row[]): Promise<Buffer> {
 
 /** Reads every row first and names the first bad one; writes nothing unless all are valid. */
 export async function parseCatalogueXlsx(bytes: Buffer): Promise<CategoryT[]> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {

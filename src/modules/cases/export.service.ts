@@ -5,9 +5,9 @@
  */
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { maskReporter, reporterAccess } from '../../platform/auth/personal-data.js';
 import type { Principal } from '../../platform/auth/roles.js';
+import { loadExcelJS } from '../../platform/lazy-libraries.js';
 import { userNames } from '../org/members.service.js';
 import { unitNames } from '../org/org.service.js';
 import { areaNames } from '../places/places.service.js';
@@ -174,13 +174,14 @@ function csvStream(pages: AsyncIterable<ExportRow[]>): Readable {
 
 function xlsxStream(pages: AsyncIterable<ExportRow[]>): Readable {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useStyles: true,
-    useSharedStrings: false,
-  });
-  const ws = wb.addWorksheet('cases');
   (async () => {
+    const ExcelJS = await loadExcelJS();
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useStyles: true,
+      useSharedStrings: false,
+    });
+    const ws = wb.addWorksheet('cases');
     ws.addRow([...EXPORT_COLUMNS]).commit();
     for await (const page of pages) {
       // Text stays text (a cell never becomes a formula); times are real date cells.

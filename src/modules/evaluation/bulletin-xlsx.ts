@@ -1,6 +1,7 @@
 /** The monthly bulletin (通报) as an XLSX workbook: totals, one sheet of rankings per group, worst overdue cases. */
-import ExcelJS from 'exceljs';
+
 import type { z } from 'zod';
+import { loadExcelJS } from '../../platform/lazy-libraries.js';
 import type { BulletinOut } from './evaluation.schemas.js';
 
 type Bulletin = z.infer<typeof BulletinOut>;
@@ -8,6 +9,7 @@ const GROUP_ZH = { street: '街道', department: '部门', person: '承办人' }
 
 /** Cells are numbers or strings, never formulas (names come from the database). */
 export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
+  const ExcelJS = await loadExcelJS();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Wangge';
   const totals = wb.addWorksheet('总体指标');

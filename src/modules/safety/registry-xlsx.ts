@@ -3,9 +3,10 @@
  * every row, and writing one. No database: whether a grid exists or a code is taken is checked by the
  * service, which adds its problems to the same report.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { RiskGrade } from '../../platform/db/schema.js';
 import { Invalid } from '../../platform/errors.js';
+import { loadExcelJS } from '../../platform/lazy-libraries.js';
 import { creditCodeProblem, normaliseCreditCode } from './credit-code.js';
 
 export const REGISTRY_COLUMNS = [
@@ -86,7 +87,7 @@ function validDay(s: string): boolean {
 export async function readRegistryXlsx(
   bytes: Buffer,
 ): Promise<{ rows: RegistryRow[]; problems: RowProblem[] }> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
@@ -172,7 +173,7 @@ export interface ExportPlace {
 
 /** The registry as a workbook in the import's columns (so an export can be edited and imported back). Cells are text, never formulas. */
 export async function registryToXlsx(rows: readonly ExportPlace[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   const ws = wb.addWorksheet('registry');
   ws.addRow(REGISTRY_COLUMNS.map(([, h]) => h)).font = { bold: true };
   for (const r of rows)

@@ -4,12 +4,12 @@
  * (中期评估). The arithmetic is pure (plan-path.ts); the table is read by plan-table.ts.
  */
 import type { Kysely, Selectable } from 'kysely';
-import mammoth from 'mammoth';
 import type { z } from 'zod';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { DB, PlanActualsTable, PlanIndicatorsTable } from '../../platform/db/schema.js';
 import { Forbidden, Invalid, NotFound } from '../../platform/errors.js';
+import { loadMammoth } from '../../platform/lazy-libraries.js';
 import { extractTargets } from './extract.js';
 import { latestActual, type PlanLine, pathStatus } from './plan-path.js';
 import { htmlToPlanText, PlanTableError, type PlanTableProblem, readPlanTable } from './plan-table.js';
@@ -54,7 +54,7 @@ export async function planText(bytes: Buffer, filename: string): Promise<string>
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip || filename.toLowerCase().endsWith('.docx')) {
     try {
-      return htmlToPlanText((await mammoth.convertToHtml({ buffer: bytes })).value);
+      return htmlToPlanText((await (await loadMammoth()).convertToHtml({ buffer: bytes })).value);
     } catch {
       throw new Invalid('not_text', 'The file is not a readable .docx document.');
     }

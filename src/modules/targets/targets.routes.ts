@@ -1,9 +1,10 @@
 /** HTTP routes of the targets module (督查督办): documents, items, tasks, progress, urging, board, account. */
-import ExcelJS from 'exceljs';
+
 import { z } from 'zod';
 import type { Role } from '../../platform/auth/roles.js';
 import { Invalid } from '../../platform/errors.js';
 import { type App, principalOf } from '../../platform/http/app.js';
+import { loadExcelJS } from '../../platform/lazy-libraries.js';
 import { planText, type TargetPlans } from './plans.service.js';
 import type { TargetTasks } from './target-tasks.service.js';
 import {
@@ -272,7 +273,7 @@ export function registerTargetsRoutes(
     },
     async (req, reply) => {
       const b = await tasks.board(principalOf(req), req.query.documentId);
-      const wb = new ExcelJS.Workbook();
+      const wb = new (await loadExcelJS()).Workbook();
       const ws = wb.addWorksheet('督查督办');
       ws.addRow([
         '任务 task',
@@ -382,7 +383,7 @@ export function registerTargetsRoutes(
     },
     async (req, reply) => {
       const r = await plans.review(principalOf(req), req.params.id, req.query.year);
-      const wb = new ExcelJS.Workbook();
+      const wb = new (await loadExcelJS()).Workbook();
       const ws = wb.addWorksheet('中期评估');
       const years = [...new Set(r.indicators.flatMap((i) => i.actuals.map((a) => a.year)))].sort();
       ws.addRow([

@@ -4,11 +4,11 @@
  * `target-tasks.service.ts`.
  */
 import type { Kysely, Selectable } from 'kysely';
-import mammoth from 'mammoth';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { DB, ProposedItem, TargetDocumentsTable, TargetsTable } from '../../platform/db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound, TooLarge } from '../../platform/errors.js';
+import { loadMammoth } from '../../platform/lazy-libraries.js';
 import { type ExtractedItem, extractTargets } from './extract.js';
 import { headings, sectionAt, targetMet } from './supervision.js';
 import {
@@ -37,7 +37,7 @@ export async function documentText(bytes: Buffer, filename: string): Promise<str
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip || filename.toLowerCase().endsWith('.docx')) {
     try {
-      return (await mammoth.extractRawText({ buffer: bytes })).value;
+      return (await (await loadMammoth()).extractRawText({ buffer: bytes })).value;
     } catch {
       throw new Invalid('not_text', 'The file is not a readable .docx document.');
     }

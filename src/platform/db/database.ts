@@ -22,6 +22,8 @@ export interface Database {
   kind: StoreKind;
   /** The read replicas behind `db`, when DATABASE_READ_URL names any (routes opt in: `config.staleness`). */
   reads?: ReadReplicas;
+  /** The embedded store's own handle (benches measure the store's ceiling through it). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -34,8 +36,19 @@ export type StoreOptions =
       readUrls?: readonly string[];
       replicas?: ReplicaOptions;
     }
-  /** dataDir `memory://` keeps the embedded store in memory (tests). */
-  | { kind: 'pglite'; dataDir: string };
+  /**
+   * dataDir `memory://` keeps the embedded store in memory (tests). sharedBuffersMb: PostgreSQL's page
+   * cache inside the embedded store's WebAssembly memory (default PGLITE_SHARED_BUFFERS_MB).
+   */
+  | { kind: 'pglite'; dataDir: string; sharedBuffersMb?: number };
+
+/**
+ * The embedded store's page cache. PostgreSQL's default (128 MB) lives in the WebAssembly memory, which
+ * only grows: once a large store has been read through it, the process keeps all of it resident. The
+ * data files stay in the operating system's file cache anyway (read back with a system call, not a disk
+ * seek), so a small cache costs little speed and keeps the server's memory well under its budget.
+ */
+export const PGLITE_SHARED_BUFFERS_MB = 16;
 
 export async function openDatabase(opts: StoreOptions): Promise<Database> {
   if (opts.kind === 'postgres') {
@@ -60,7 +73,14 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
   const release = onDisk ? claimEmbeddedStore(opts.dataDir) : () => {};
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(opts.dataDir, { extensions: { pg_trgm } });
+    pglite = await PGlite.create(opts.dataDir, {
+      extensions: { pg_trgm },
+      startParams: [
+        ...PGlite.defaultStartParams,
+        '-c',
+        `shared_buffers=${opts.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_MB}MB`,
+      ],
+    });
   } catch (e) {
     release();
     throw e;
@@ -70,6 +90,7 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    pglite,
     async close() {
       await db.destroy();
       await pglite.close();

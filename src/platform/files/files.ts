@@ -10,9 +10,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Kysely } from 'kysely';
-import sharp from 'sharp';
 import type { DB } from '../db/schema.js';
 import { Invalid, NotFound, TooLarge } from '../errors.js';
+import { loadSharp } from '../lazy-libraries.js';
 import { pdfHasActiveContent } from './pdf.js';
 
 export const ALLOWED_TYPES: Readonly<Record<string, string>> = {
@@ -110,6 +110,7 @@ export class FileStore {
     let thumb: Buffer | null = null;
     let meta = { width: null as number | null, height: null as number | null, thumbnail: false };
     if (IMAGE_TYPES.includes(sniffed.mime)) {
+      const sharp = await loadSharp();
       try {
         const image = sharp(bytes, { failOn: 'error' });
         const m = await image.metadata();
