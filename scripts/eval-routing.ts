@@ -120,6 +120,11 @@ function main(): void {
       l2: { type: 'string' },
       'max-n': { type: 'string' },
       words: { type: 'boolean' },
+      head: { type: 'string' },
+      average: { type: 'boolean' },
+      models: { type: 'string' },
+      nb: { type: 'string' },
+      'no-calibration': { type: 'boolean' },
     },
   });
   const trainFiles = values.train ?? [];
@@ -149,6 +154,12 @@ function main(): void {
     ...(values.l2 ? { l2: num(values.l2, 0) } : {}),
     ...(values['max-n'] ? { maxN: num(values['max-n'], 0) } : {}),
     ...(values.words ? { words: true } : {}),
+    ...(values.head ? { head: num(values.head, 0) } : {}),
+    ...(values.average ? { average: true } : {}),
+    ...(values.models ? { models: num(values.models, 1) } : {}),
+    ...(values.nb ? { nb: num(values.nb, 0) } : {}),
+    // Top-1 does not depend on the temperature: sweeps may skip fitting it (half the training time).
+    ...(values['no-calibration'] ? { calibrationShare: 0 } : {}),
   });
   // Cut every row into features once; each seed only picks rows.
   const prepSets = sets.map((set) => {

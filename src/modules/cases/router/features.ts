@@ -37,7 +37,10 @@ export function normaliseForRouting(text: string): string {
     }
     inDigits = false;
     if (STOP.has(ch)) continue;
-    if (HAN.test(ch) || LETTER.test(ch)) out += ch;
+    // Fast paths for the common CJK block and ASCII letters; the regexes decide the rest.
+    const code = ch.charCodeAt(0);
+    if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a)) out += ch;
+    else if (HAN.test(ch) || LETTER.test(ch)) out += ch;
   }
   return out;
 }
@@ -64,6 +67,8 @@ export interface FeatureSpec {
   maxN: number;
   /** Word unigrams and bigrams from the ICU segmenter (absent in models before they existed). */
   words?: boolean;
+  /** The n-grams of the first `head` characters (the subject, mostly) count again as features of their own. */
+  head?: number;
 }
 
 let segmenter: Intl.Segmenter | null = null;
@@ -85,13 +90,26 @@ export function featureCounts(norm: string, spec: FeatureSpec): Map<number, numb
     const id = hash(key) & mask;
     counts.set(id, (counts.get(id) ?? 0) + 1);
   };
-  for (let i = 0; i < chars.length; i++) {
-    let gram = '';
-    for (let n = 1; n <= spec.maxN && i + n <= chars.length; n++) {
-      gram += chars[i + n - 1];
-      add(`${n}${gram}`);
+  const bump = (h: number): void => {
+    const id = (h >>> 0) & mask;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  };
+  // hash(`${n}${gram}`) without building the strings (prediction runs this on every keystroke).
+  const gramHashes = (end: number, prefix: number): void => {
+    for (let i = 0; i < end; i++) {
+      for (let n = 1; n <= spec.maxN && i + n <= end; n++) {
+        let h = prefix === 0 ? 0x811c9dc5 : Math.imul(0x811c9dc5 ^ prefix, 0x01000193);
+        h = Math.imul(h ^ (48 + n), 0x01000193);
+        for (let c = i; c < i + n; c++) {
+          const ch = chars[c] as string;
+          for (let u = 0; u < ch.length; u++) h = Math.imul(h ^ ch.charCodeAt(u), 0x01000193);
+        }
+        bump(h);
+      }
     }
-  }
+  };
+  gramHashes(chars.length, 0);
+  gramHashes(Math.min(chars.length, spec.head ?? 0), 104 /* 'h' */);
   if (spec.words) {
     const words = wordsOf(norm);
     for (let i = 0; i < words.length; i++) {

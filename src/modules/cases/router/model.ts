@@ -50,7 +50,7 @@ export interface Prediction {
 
 /** The features a stored model was trained on (a format-1 model: character n-grams only). */
 export function specOfModel(model: RouterModel): FeatureSpec {
-  return { bits: model.bits, maxN: model.maxN, words: model.words === true };
+  return { bits: model.bits, maxN: model.maxN, words: model.words === true, head: model.head ?? 0 };
 }
 
 /** A model made ready for prediction (lookup tables built once). */
