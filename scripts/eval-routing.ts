@@ -7,7 +7,12 @@
 // (how the options were tuned without touching the real test set). With --seeds A-B (or a list "1,3,5") it
 // does that once per seed, prints one line per seed and, last, the mean:
 //   routing mean top1 X macro_f1 Y seeds A-B
-// --weights W1,W2,… weighs each --train file's rows (default 1 each). Exit 2 on a missing file or a bad line.
+// --weights W1,W2,… weighs each --train file's rows (default 1 each); --no-words, --head N, --max-n N, --bits N,
+// --epochs N, --rate R, --l2 X change the learner; --no-calibration skips fitting the temperature (top-1 does
+// not depend on it; half the training time). Exit 2 on a missing file or a bad line. The figure the options
+// were chosen by (mean top-1 over six seeded 30% hold-outs of the raw messages):
+//   npm run eval:routing -- --train ../shared/data/routing/train-tokens.jsonl.gz \
+//     --train ../shared/data/routing/train-raw.jsonl --holdout 0.3 --seeds 1-6
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -128,11 +133,8 @@ function main(): void {
       rate: { type: 'string' },
       l2: { type: 'string' },
       'max-n': { type: 'string' },
-      words: { type: 'boolean' },
+      'no-words': { type: 'boolean' },
       head: { type: 'string' },
-      average: { type: 'boolean' },
-      models: { type: 'string' },
-      nb: { type: 'string' },
       'no-calibration': { type: 'boolean' },
     },
   });
@@ -162,11 +164,8 @@ function main(): void {
     ...(values.rate ? { rate: num(values.rate, 0) } : {}),
     ...(values.l2 ? { l2: num(values.l2, 0) } : {}),
     ...(values['max-n'] ? { maxN: num(values['max-n'], 0) } : {}),
-    ...(values.words ? { words: true } : {}),
+    ...(values['no-words'] ? { words: false } : {}),
     ...(values.head ? { head: num(values.head, 0) } : {}),
-    ...(values.average ? { average: true } : {}),
-    ...(values.models ? { models: num(values.models, 1) } : {}),
-    ...(values.nb ? { nb: num(values.nb, 0) } : {}),
     // Top-1 does not depend on the temperature: sweeps may skip fitting it (half the training time).
     ...(values['no-calibration'] ? { calibrationShare: 0 } : {}),
   });

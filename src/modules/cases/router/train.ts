@@ -51,12 +51,6 @@ export interface RouterOptions {
   words: boolean;
   /** Characters at the start whose n-grams count again as head features (0: none). */
   head: number;
-  /** Average the weights over the second half of the epochs (0/1) … */
-  average: boolean;
-  /** Models trained on different shuffles and averaged. */
-  models: number;
-  /** NB-SVM feature scaling with this smoothing (0: none). */
-  nb: number;
 }
 
 export const DEFAULT_OPTIONS: RouterOptions = {
@@ -68,11 +62,10 @@ export const DEFAULT_OPTIONS: RouterOptions = {
   calibrationShare: 0.1,
   minDocs: 2,
   maxN: 3,
-  words: false,
+  // Word unigrams and bigrams beside the character n-grams: mean top-1 0.9213 → 0.9253 over six seeded
+  // hold-outs of the raw messages (npm run eval:routing … --seeds 1-6).
+  words: true,
   head: 0,
-  average: false,
-  models: 1,
-  nb: 0,
 };
 
 /** A trained model, as stored (JSON). */
@@ -156,66 +149,12 @@ export function softmaxInPlace(z: Float64Array, temperature: number): void {
   for (let k = 0; k < z.length; k++) z[k] = (z[k] as number) / sum;
 }
 
-/**
- * NB-SVM's log-count ratios, one per feature and label: log of the feature's smoothed share of the label's
- * mass over its share of the other labels' mass. Scaling a feature by them lets the discriminative ones learn
- * faster than the common ones.
- */
-function nbRatios(
-  vectors: { rows: Int32Array; values: Float64Array; label: number; weight: number }[],
-  F: number,
-  K: number,
-  alpha: number,
-): Float32Array {
-  const mass = new Float64Array(F * K);
-  const perLabel = new Float64Array(K);
-  const perFeature = new Float64Array(F);
-  for (const v of vectors) {
-    for (let j = 0; j < v.rows.length; j++) {
-      const x = (v.values[j] as number) * v.weight;
-      const r = v.rows[j] as number;
-      mass[r * K + v.label] = (mass[r * K + v.label] as number) + x;
-      perFeature[r] = (perFeature[r] as number) + x;
-      perLabel[v.label] = (perLabel[v.label] as number) + x;
-    }
-  }
-  const all = perLabel.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(F * K);
-  for (let r = 0; r < F; r++) {
-    for (let k = 0; k < K; k++) {
-      const inK = (mass[r * K + k] as number) + alpha;
-      const outK = (perFeature[r] as number) - (mass[r * K + k] as number) + alpha;
-      const sumIn = (perLabel[k] as number) + alpha * F;
-      const sumOut = all - (perLabel[k] as number) + alpha * F;
-      out[r * K + k] = Math.abs(Math.log(inK / sumIn / (outK / sumOut)));
-    }
-  }
-  return out;
-}
-
 /** A vector's hashed ids turned into rows of the core's weights (every id is known: idf dropped the rest). */
 function rowsOf(v: Vector, row: Map<number, number>): Int32Array {
   return Int32Array.from(v.ids, (id) => row.get(id) as number);
 }
 
 function fitCore(data: Prepared[], labels: string[], opts: RouterOptions): Core {
-  const first = fitOne(data, labels, opts);
-  for (let m = 1; m < opts.models; m++) {
-    const next = fitOne(data, labels, { ...opts, seed: opts.seed + 1000 * m });
-    for (let i = 0; i < first.weights.length; i++)
-      first.weights[i] = (first.weights[i] as number) + (next.weights[i] as number);
-    for (let k = 0; k < first.bias.length; k++)
-      first.bias[k] = (first.bias[k] as number) + (next.bias[k] as number);
-  }
-  if (opts.models > 1) {
-    for (let i = 0; i < first.weights.length; i++)
-      first.weights[i] = (first.weights[i] as number) / opts.models;
-    for (let k = 0; k < first.bias.length; k++) first.bias[k] = (first.bias[k] as number) / opts.models;
-  }
-  return first;
-}
-
-function fitOne(data: Prepared[], labels: string[], opts: RouterOptions): Core {
   const K = labels.length;
   const df = new Map<number, number>();
   const row = new Map<number, number>();
@@ -231,23 +170,13 @@ function fitOne(data: Prepared[], labels: string[], opts: RouterOptions): Core {
     return { rows: rowsOf(v, row), values: v.values, label: d.label, weight: d.weight };
   });
   const weights = new Float32Array(row.size * K);
-  const scale = opts.nb > 0 ? nbRatios(vectors, row.size, K, opts.nb) : null;
   const bias = new Float64Array(K);
   const random = seededRandom(opts.seed);
   const order = vectors.map((_, i) => i);
   const p = new Float64Array(K);
   let step = 0;
   const total = opts.epochs * vectors.length;
-  const avgFrom = opts.average ? Math.floor(opts.epochs / 2) : opts.epochs;
-  const avgW = new Float64Array(opts.average ? weights.length : 0);
-  const avgB = new Float64Array(K);
-  let snaps = 0;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    if (epoch >= avgFrom && epoch > 0) {
-      for (let i = 0; i < weights.length; i++) avgW[i] = (avgW[i] as number) + (weights[i] as number);
-      for (let k = 0; k < K; k++) avgB[k] = (avgB[k] as number) + (bias[k] as number);
-      snaps++;
-    }
     shuffle(order, random);
     for (const i of order) {
       const ex = vectors[i];
@@ -260,10 +189,7 @@ function fitOne(data: Prepared[], labels: string[], opts: RouterOptions): Core {
       for (let j = 0; j < rows.length; j++) {
         const base = (rows[j] as number) * K;
         const x = values[j] as number;
-        if (scale)
-          for (let k = 0; k < K; k++)
-            p[k] = (p[k] as number) + (weights[base + k] as number) * x * (scale[base + k] as number);
-        else for (let k = 0; k < K; k++) p[k] = (p[k] as number) + (weights[base + k] as number) * x;
+        for (let k = 0; k < K; k++) p[k] = (p[k] as number) + (weights[base + k] as number) * x;
       }
       softmaxInPlace(p, 1);
       for (let k = 0; k < K; k++) {
@@ -275,25 +201,10 @@ function fitOne(data: Prepared[], labels: string[], opts: RouterOptions): Core {
       for (let j = 0; j < rows.length; j++) {
         const base = (rows[j] as number) * K;
         const x = values[j] as number;
-        if (scale)
-          for (let k = 0; k < K; k++)
-            weights[base + k] =
-              (weights[base + k] as number) * decay - (p[k] as number) * x * (scale[base + k] as number);
-        else
-          for (let k = 0; k < K; k++)
-            weights[base + k] = (weights[base + k] as number) * decay - (p[k] as number) * x;
+        for (let k = 0; k < K; k++)
+          weights[base + k] = (weights[base + k] as number) * decay - (p[k] as number) * x;
       }
     }
-  }
-  if (scale) {
-    // The scaled logit is w·r·x: store w·r, so prediction needs no ratios.
-    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) * (scale[i] as number);
-    for (let i = 0; i < avgW.length; i++) avgW[i] = (avgW[i] as number) * (scale[i] as number);
-  }
-  if (snaps > 0) {
-    for (let i = 0; i < weights.length; i++)
-      weights[i] = ((avgW[i] as number) + (weights[i] as number)) / (snaps + 1);
-    for (let k = 0; k < K; k++) bias[k] = ((avgB[k] as number) + (bias[k] as number)) / (snaps + 1);
   }
   return { labels, docs: data.length, df, row, weights, bias };
 }
