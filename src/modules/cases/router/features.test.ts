@@ -39,4 +39,15 @@ describe('routing features', () => {
     expect(both.size).toBeGreaterThan(chars.size);
     for (const id of chars.keys()) expect(both.has(id)).toBe(true);
   });
+
+  it('head features repeat the n-grams of the first characters only', () => {
+    const norm = normaliseForRouting('路灯不亮小区门口垃圾堆放无人清运');
+    const plain = featureCounts(norm, { bits: 18, maxN: 3 });
+    const withHead = featureCounts(norm, { bits: 18, maxN: 3, head: 4 });
+    // 4 characters: 4 unigrams, 3 bigrams, 2 trigrams.
+    const extra =
+      [...withHead.values()].reduce((a, b) => a + b, 0) - [...plain.values()].reduce((a, b) => a + b, 0);
+    expect(extra).toBe(9);
+    expect(featureCounts('路灯', { bits: 18, maxN: 3, head: 20 }).size).toBe(2 * 3);
+  });
 });

@@ -5,7 +5,9 @@
  * dropped) so segmented, stop-word-filtered text ("小区 停车") and raw text ("小区的停车") meet on the same
  * characters. Its features are hashed character n-grams (1–maxN) and, when asked, hashed word unigrams and
  * bigrams from the built-in ICU word segmenter (Intl.Segmenter, offline), cut from the same normalised text
- * so both kinds of training text are segmented alike. Counts become sublinear tf × idf, L2-normalised.
+ * so both kinds of training text are segmented alike, and the n-grams of the first `head` characters (the
+ * subject, or the start of a message without one) again as features of their own, since a citizen's
+ * headline says most. Counts become sublinear tf × idf, L2-normalised.
  */
 
 const HAN = /\p{Script=Han}/u;
