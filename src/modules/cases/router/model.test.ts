@@ -54,6 +54,20 @@ describe('routing model', () => {
     );
   });
 
+  it('a stored format-1 model (character n-grams only) predicts as before; a new one says what else it cuts', () => {
+    const chars = trainRouter(EXAMPLES, { ...FAST, words: false, head: 0 });
+    const { words: _none, head: _noHead, ...rest } = chars;
+    const old = loadRouter({ ...rest, format: 1 });
+    expect(predictRoute(old, { text: '路灯坏了不亮' })).toEqual(
+      predictRoute(loadRouter(chars), { text: '路灯坏了不亮' }),
+    );
+    const withWords = trainRouter(EXAMPLES, { ...FAST, words: true, head: 20 });
+    expect(withWords.words).toBe(true);
+    expect(withWords.head).toBe(20);
+    expect(withWords.ids.length).toBeGreaterThan(chars.ids.length);
+    expect(predictRoute(loadRouter(withWords), { text: '路灯坏了不亮' }).suggestions[0]?.label).toBe('lamp');
+  });
+
   it('answers bad input with no suggestion and a reason, never an error', () => {
     const router = loadRouter(trainRouter(EXAMPLES, FAST));
     expect(predictRoute(router, { text: '' })).toEqual({ suggestions: [], reason: 'empty' });
