@@ -23,6 +23,7 @@ import { openDatabase, type StoreKind } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { findPostgresBinaries, freePort, startPostgresServer } from '../src/platform/db/pg-server.js';
 import { FileStore } from '../src/platform/files/files.js';
+import { seededRandom as prng } from '../src/platform/random.js';
 import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
 import { wholeCellCentre } from '../src/testing/grid-cells.js';
 
@@ -34,18 +35,6 @@ const KILLS = Number(env.CRASH_KILLS ?? 4);
 const GAP_MIN = Number(env.CRASH_GAP_MIN_MS ?? 0);
 const GAP_MAX = Number(env.CRASH_GAP_MAX_MS ?? 1500);
 const STORES = (env.CRASH_STORES ?? 'pglite,postgres').split(',').filter(Boolean) as StoreKind[];
-
-/** mulberry32: a small seeded PRNG so the kill moments repeat from one run to the next. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read loosely here
 type Json = any;

@@ -23,7 +23,6 @@ import {
   type RouterModel,
   type RouterScore,
   scoreRouter,
-  seededRandom,
   type TrainingExample,
 } from '../src/modules/cases/router/model.js';
 import {
@@ -34,6 +33,7 @@ import {
   specOf,
   trainPrepared,
 } from '../src/modules/cases/router/train.js';
+import { seededRandom } from '../src/platform/random.js';
 
 class UsageError extends Error {}
 

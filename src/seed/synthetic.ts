@@ -60,6 +60,7 @@ import {
   startClock,
 } from '../modules/cases/workflow.js';
 import type { DB } from '../platform/db/schema.js';
+import { seededRandom } from '../platform/random.js';
 
 export interface SyntheticOptions {
   cases: number;
@@ -166,18 +167,6 @@ export const LIFECYCLE = {
   suspended: 0.02,
   assigned: 0.3,
 };
-
-/** A small seeded PRNG (mulberry32), so a data set can be rebuilt. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const OFFSET_MS = 8 * 3_600_000;
 const HOUR = 3_600_000;
@@ -609,7 +598,7 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
   const copies = Math.max(1, Math.round(opts.replicate ?? 1));
   const engine = new CaseEngine(db);
   const world = await loadWorld(db, engine, opts.area);
-  const rand = prng(opts.seed ?? 17);
+  const rand = seededRandom(opts.seed ?? 17);
   const times = arrivals(opts.cases, fromMs, Math.min(toMs, now), rand);
   const batch = opts.batch ?? 1_000;
   const writer = opts.copyUrl ? await copyWriter(opts.copyUrl) : insertWriter(db);

@@ -8,8 +8,9 @@
  */
 import { sql } from 'kysely';
 import { expect, inject, it } from 'vitest';
+import { seededRandom } from '../../platform/random.js';
 import { seedDemoCases } from '../../seed/demo-cases.js';
-import { prng, seedSynthetic } from '../../seed/synthetic.js';
+import { seedSynthetic } from '../../seed/synthetic.js';
 import { describeApi } from '../../testing/api.js';
 import { chinaDay, dayStart, monthOfDay, monthStartDay, type RollupGrain } from '../cases/cases.service.js';
 import { type AsOf, computeAll, INDICATORS } from './indicators.js';
@@ -123,7 +124,7 @@ describeApi('roll-ups equal a recount from the events', (ctx, kind) => {
       .distinct()
       .execute()
       .then((rows) => rows.map((x) => x.area_code));
-    const rand = prng(11);
+    const rand = seededRandom(11);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
     const first = chinaDay(new Date('2025-12-20T00:00:00+08:00'));
     const last = chinaDay(now);

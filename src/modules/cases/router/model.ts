@@ -25,7 +25,6 @@ export {
   MODEL_FORMAT,
   type RouterModel,
   type RouterOptions,
-  seededRandom,
   type TrainingExample,
   trainRouter,
 } from './train.js';

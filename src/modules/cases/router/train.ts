@@ -6,6 +6,8 @@
  * held-out slice of the training examples (minimum negative log-likelihood), so "0.8" means about 80% right
  * on messages like the training ones.
  */
+
+import { seededRandom } from '../../../platform/random.js';
 import {
   type FeatureSpec,
   featureCounts,
@@ -96,18 +98,6 @@ export interface RouterModel {
 
 // ---------------------------------------------------------------------------------------------------
 // Seeded randomness
-
-/** mulberry32: a small, fast, seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
