@@ -39,18 +39,11 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { CaseEngine } from '../modules/cases/case-engine.js';
 import { deriveFacts, type FactEvent } from '../modules/cases/case-facts.js';
-import { eventRow, patchColumns, splitPayload } from '../modules/cases/case-rows.js';
+import { patchColumns, splitPayload } from '../modules/cases/case-rows.js';
 import type { CategoryT } from '../modules/cases/cases.schemas.js';
 import { rulesOf } from '../modules/cases/catalogue.js';
 import { eventHash, GENESIS_HASH, type HashedEvent } from '../modules/cases/hash-chain.js';
-import {
-  chinaDay,
-  memberships,
-  monthlyDeltas,
-  type RollupDelta,
-  rollupDeltas,
-} from '../modules/cases/rollup.js';
-import { RollupsStore } from '../modules/cases/rollups.store.js';
+import { chinaDay, memberships, type RollupDelta, rollupDeltas } from '../modules/cases/rollup.js';
 import {
   type Actor,
   type ActorRole,
@@ -61,6 +54,7 @@ import {
 } from '../modules/cases/workflow.js';
 import type { DB } from '../platform/db/schema.js';
 import { seededRandom } from '../platform/random.js';
+import { copyWriter, insertWriter } from './synthetic-writers.js';
 
 export interface SyntheticOptions {
   cases: number;
@@ -582,8 +576,6 @@ export function copyCase(b: Built, grid: string): Built {
 
 // ---------- bulk writing ----------
 
-const EVENT_BATCH = 3_000;
-const CASE_ROWS = 1_500;
 const MS_DAY = 86_400_000;
 
 export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Promise<SyntheticReport> {
@@ -658,156 +650,5 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
     rowsPerSecond: Math.round(((times.length + events + rollupRows) / Math.max(ms, 1)) * 1000),
     casesPerSecond: Math.round((times.length / Math.max(ms, 1)) * 1000),
     copy: !!opts.copyUrl,
-  };
-}
-
-interface BatchWriter {
-  /** Writes a batch's cases, the events of every `every`-th case (by index from `first`), and settled roll-ups. */
-  write(
-    built: Built[],
-    every: number,
-    first: number,
-    rollups: RollupDelta[],
-  ): Promise<{ events: number; monthly: number }>;
-  /** Fresh planner statistics: without them a bulk-loaded roll-up table's sums are planned for a few rows. */
-  finish(): Promise<void>;
-  close(): Promise<void>;
-}
-
-const withEvents = (built: Built[], every: number, first: number) =>
-  built.filter((_, j) => (first + j) % every === 0);
-
-/** Multi-row INSERTs through Kysely, one transaction per batch (PGlite, or a server without `copyUrl`). */
-function insertWriter(db: Kysely<DB>): BatchWriter {
-  return {
-    async write(built, every, first, rollups) {
-      let events = 0;
-      let monthly = 0;
-      await db.transaction().execute(async (trx) => {
-        // About 30 parameters a case row: stay under PostgreSQL's 65,535 bound parameters a statement.
-        for (let j = 0; j < built.length; j += CASE_ROWS)
-          await trx
-            .insertInto('cases')
-            .values(
-              built.slice(j, j + CASE_ROWS).map(
-                (b) =>
-                  ({
-                    ...b.row,
-                    number: sql<string>`${b.numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
-                  }) as never,
-              ),
-            )
-            .execute();
-        const rows = withEvents(built, every, first).flatMap((b) =>
-          b.events.map((e) => eventRow(e, e.prevHash, e.hash)),
-        );
-        for (let j = 0; j < rows.length; j += EVENT_BATCH)
-          await trx
-            .insertInto('case_events')
-            .values(rows.slice(j, j + EVENT_BATCH))
-            .execute();
-        monthly = await new RollupsStore(trx).add(rollups);
-        events = rows.length;
-      });
-      return { events, monthly };
-    },
-    async finish() {
-      await sql`analyze cases, case_events, case_rollups, case_rollups_monthly`.execute(db);
-    },
-    async close() {},
-  };
-}
-
-const DAILY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'area_code', 'unit_id', 'user_id', 'kind', 'n'];
-const MONTHLY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'street', 'unit_id', 'user_id', 'kind', 'n'];
-
-/**
- * COPY over a connection of its own, one transaction per batch: the case rows (numbers drawn from the
- * sequence in one round trip), the kept events, and the roll-ups through temporary staging tables merged
- * with `insert … select … on conflict do update` (COPY cannot add to an existing counter).
- */
-async function copyWriter(url: string): Promise<BatchWriter> {
-  const { default: pg } = await import('pg');
-  const { copyFrom, copyLine } = await import('./pg-copy.js');
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  // A run into an empty table writes each daily key once (it is final when written): COPY it straight in.
-  const had = await client.query<{ any: boolean }>(`select exists (select 1 from case_rollups) as any`);
-  const direct = !had.rows[0]?.any;
-  await client.query(`create temp table synthetic_daily (like case_rollups including defaults)`);
-  await client.query(`create temp table synthetic_monthly (like case_rollups_monthly including defaults)`);
-  let caseColumns: string[] | null = null;
-  let eventColumns: string[] | null = null;
-  return {
-    async write(built, every, first, rollups) {
-      await client.query('begin');
-      try {
-        const seq = await client.query<{ v: string }>(
-          `select nextval('case_number_seq')::text as v from generate_series(1, $1)`,
-          [built.length],
-        );
-        const rows = built.map((b, j) => ({
-          ...b.row,
-          number: `${b.numberPrefix}${(seq.rows[j]?.v ?? '').padStart(6, '0')}`,
-        }));
-        caseColumns ??= Object.keys(rows[0] ?? {});
-        const cols = caseColumns;
-        await copyFrom(
-          client,
-          'cases',
-          cols,
-          rows.map((r) => copyLine(cols.map((c) => (r as Record<string, unknown>)[c]))),
-        );
-        const evs = withEvents(built, every, first).flatMap((b) =>
-          b.events.map((e) => eventRow(e, e.prevHash, e.hash) as Record<string, unknown>),
-        );
-        eventColumns ??= evs[0] ? Object.keys(evs[0]) : null;
-        const ecols = eventColumns ?? [];
-        await copyFrom(
-          client,
-          'case_events',
-          ecols,
-          evs.map((e) => copyLine(ecols.map((c) => e[c]))),
-        );
-        await copyFrom(
-          client,
-          direct ? 'case_rollups' : 'synthetic_daily',
-          DAILY_COLUMNS,
-          rollups.map((d) =>
-            copyLine([d.metric, d.known, d.stamp, d.due, d.area, d.unit, d.user, d.kind, d.n]),
-          ),
-        );
-        if (!direct)
-          await client.query(
-            `insert into case_rollups (${DAILY_COLUMNS.join(', ')}) select ${DAILY_COLUMNS.join(', ')} from synthetic_daily
-             on conflict (area_code, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
-          );
-        const monthly = monthlyDeltas(rollups);
-        await copyFrom(
-          client,
-          'synthetic_monthly',
-          MONTHLY_COLUMNS,
-          monthly.map((d) =>
-            copyLine([d.metric, d.known, d.stamp, d.due, d.street, d.unit, d.user, d.kind, d.n]),
-          ),
-        );
-        await client.query(
-          `insert into case_rollups_monthly (${MONTHLY_COLUMNS.join(', ')}) select ${MONTHLY_COLUMNS.join(', ')} from synthetic_monthly
-           on conflict (street, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups_monthly.n + excluded.n`,
-        );
-        await client.query('truncate synthetic_daily, synthetic_monthly');
-        await client.query('commit');
-        return { events: evs.length, monthly: monthly.length };
-      } catch (e) {
-        await client.query('rollback');
-        throw e;
-      }
-    },
-    async finish() {
-      await client.query('analyze cases, case_events, case_rollups, case_rollups_monthly');
-    },
-    async close() {
-      await client.end();
-    },
   };
 }
