@@ -188,6 +188,15 @@ describe('extractTargets: kind and period from the section', () => {
     ]);
   });
 
+  it("reads a heading of the year's overall requirements (总体要求, 政策取向) as the plan, after a review", () => {
+    const text =
+      '一、过去五年工作回顾\n地区生产总值增长6.2%。\n二、2024年经济社会发展总体要求和政策取向\n今年主要预期目标是：地区生产总值增长5%左右。';
+    expect(extractTargets(text).map((i) => [i.kind, i.value])).toEqual([
+      ['result', 6.2],
+      ['target', 5],
+    ]);
+  });
+
   it('keeps 预计 figures in a review section as results', () => {
     const text =
       '一、过去五年工作回顾\n预计全年完成固定资产投资50亿元。\n二、今后五年的奋斗目标\n年均增长7%。';

@@ -29,7 +29,7 @@ export interface Line {
  * and "目标任务全面完成" reports a result.
  */
 const STRONG_RESULT = /回顾|总结|回首|完成情况|执行情况|(?:全面|圆满|顺利|超额|如期)完成/;
-const STRONG_TARGET = /目标|任务|安排|打算|计划|展望|今后|今年|明年|思路|部署|举措/;
+const STRONG_TARGET = /目标|任务|安排|打算|计划|展望|今后|今年|明年|思路|部署|举措|总体要求|政策取向/;
 /** Weaker heading words, used when no strong word and no later year decides ("取得新突破" is a plan). */
 const WEAK_RESULT = /过去|去年|取得(?!新)|成绩|成就|显著|明显/;
 const WEAK_TARGET = /主要工作|重点工作|工作重点|做好|规划|建议/;
