@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../src/modules/channels/device-signature.js';
-import { browserAvailable, type E2E, startE2E } from './harness.js';
+import { browserAvailable, type E2E, pickOption, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 const SECRET = 'whsec_e2e-emergency-test-secret-0000000000000';
@@ -63,8 +63,7 @@ run('console: emergency command from an alarm (Chromium)', () => {
     await e2e.screenshot(page, 'emergency-incident');
 
     await page.getByTestId('activate-plan').click();
-    await page.getByTestId('plan-select').click();
-    await page.getByTitle('和平区火灾事故应急预案 v1').click();
+    await pickOption(page, 'plan-select', '和平区火灾事故应急预案 v1');
     await page.getByRole('button', { name: /确\s?定/ }).click();
     const tasks = page.getByTestId('action-tasks');
     await tasks.getByText('调派应急救援队伍到场').waitFor();

@@ -129,3 +129,33 @@ export async function clickMapAt(page: Page, point: { lon: number; lat: number }
   if (!pixel) throw new Error('the map is not ready');
   await page.mouse.click(pixel.x, pixel.y);
 }
+
+/**
+ * Chooses an option of an antd Select by its text (typing it first to filter, when `type`), then waits for the
+ * list to close (not for a multiple select). A click that lands while the list is still opening is ignored by
+ * antd, so it is retried.
+ */
+export async function pickOption(page: Page, testId: string, text: string, opts: { type?: boolean } = {}) {
+  const select = page.getByTestId(testId);
+  await select.click();
+  if (opts.type) await page.keyboard.type(text);
+  const list = page.locator('.ant-select-dropdown:visible');
+  const option = list.locator('.ant-select-item-option').filter({ hasText: text }).first();
+  // A multiple select keeps its list open (and a second click would take the option out again).
+  const multiple = await select.evaluate(
+    (el) =>
+      !!(el.closest('.ant-select') ?? el.querySelector('.ant-select'))?.classList.contains(
+        'ant-select-multiple',
+      ),
+  );
+  if (multiple) return option.click();
+  for (let attempt = 1; ; attempt++) {
+    await option.click();
+    try {
+      await list.waitFor({ state: 'hidden', timeout: 2_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}

@@ -7,26 +7,15 @@
  */
 
 import ExcelJS from 'exceljs';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/platform/auth/roles.js';
 import { DEMO_PASSWORD } from '../src/seed/demo.js';
 import { wholeCellCentres } from '../src/testing/grid-cells.js';
-import { browserAvailable, type E2E, startE2E } from './harness.js';
+import { browserAvailable, type E2E, pickOption, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 const SEED = 'e2e-published-seed-2026-12';
-
-async function pickOption(page: Page, testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: text })
-    .first()
-    .click();
-}
 
 /** A logged-in API client of the running server (cookie + CSRF), for setup the test is not about. */
 async function apiAs(baseUrl: string, username: string) {
@@ -143,7 +132,7 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
     const list = field.page.getByTestId('field-inspections');
     await list.getByText(target.name).waitFor();
     await list.getByTestId('field-target-enter').click();
-    await pickOption(field.page, 'result-kind', '发现隐患');
+    await pickOption(field.page, 'result-kind', '发现隐患', { type: true });
     await field.page.getByTestId('finding-class').fill('消防');
     await field.page.getByTestId('finding-description').fill('安全出口被杂物堵塞');
     const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#a33' } })
@@ -200,7 +189,9 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
     };
     // Closing before the re-check is not offered: the server lists only what the state allows.
     expect(await sup.page.getByTestId('hazard-act-close').count()).toBe(0);
-    await step('assign', '已交办', () => pickOption(sup.page, 'hazard-unit', '和平区城市管理委员会'));
+    await step('assign', '已交办', () =>
+      pickOption(sup.page, 'hazard-unit', '和平区城市管理委员会', { type: true }),
+    );
     await step('start', '整改中');
     await step('apply', '申请销号', () => sup.page.getByTestId('hazard-note').fill('杂物已清理，出口畅通'));
     await step('recheck', '已复查', () => sup.page.getByTestId('hazard-note').fill('现场复查，整改到位'));
@@ -258,7 +249,7 @@ run('safety: from the draw to a closed hazard (Chromium)', () => {
     await page.goto(`/cases/${c.id}`);
     await page.getByTestId('case-to-hazard').click();
     await page.getByTestId('from-case-found').getByText('消防栓被圈占').waitFor();
-    await pickOption(page, 'hazard-place', '劝业场饭店');
+    await pickOption(page, 'hazard-place', '劝业场饭店', { type: true });
     await page.getByTestId('hazard-class').fill('消防');
     const made = page.waitForResponse((r) => r.url().endsWith('/api/safety/hazards/from-case'));
     await page.locator('.ant-modal-footer .ant-btn-primary').click();

@@ -3,25 +3,14 @@
  * assigns a task to 城管委; 城管委 files its progress; the board turns green.
  */
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../src/platform/calendar/working-time.js';
 import { projectRoot } from '../src/platform/config.js';
-import { browserAvailable, type E2E, startE2E } from './harness.js';
+import { browserAvailable, type E2E, pickOption, startE2E } from './harness.js';
 
 const run = browserAvailable() ? describe : describe.skip;
 const REPORT = path.join(projectRoot, '../shared/seeds/000_3874ada3491af804.txt');
 const day = (offset: number) => localDate(new Date(Date.now() + offset * 86_400_000));
-
-async function pickOption(page: Page, testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: text })
-    .first()
-    .click();
-}
 
 run('console: supervision of the work report (Chromium)', () => {
   let e2e: E2E;
@@ -53,9 +42,9 @@ run('console: supervision of the work report (Chromium)', () => {
     // Decompose one target into a task for 城市管理委员会.
     await page.getByRole('tab', { name: '任务分解' }).click();
     await page.getByTestId('task-title').fill('盘活空置楼宇');
-    await pickOption(page, 'task-targets', '空置楼宇');
+    await pickOption(page, 'task-targets', '空置楼宇', { type: true });
     await page.keyboard.press('Escape');
-    await pickOption(page, 'task-lead', '和平区城市管理委员会');
+    await pickOption(page, 'task-lead', '和平区城市管理委员会', { type: true });
     const range = page.locator('.ant-picker-range input');
     for (const [i, value] of [day(-60), day(30)].entries()) {
       await range.nth(i).click();
