@@ -18,7 +18,7 @@ import { rulesOf, toCategory } from './catalogue.js';
 import { CatalogueStore } from './catalogue.store.js';
 import { DEFAULT_ESCALATE_MULTIPLE, type DeadlineMark, nextMark } from './deadlines.js';
 import { eventHash, type HashedEvent } from './hash-chain.js';
-import { memberships, rollupDeltas } from './rollup.js';
+import { memberships, type RollupDelta, rollupDeltas } from './rollup.js';
 import { RollupsStore } from './rollups.store.js';
 import type { CaseKind, DecideContext } from './workflow.js';
 
@@ -120,16 +120,29 @@ export class CaseEngine {
    * at intake and a step that ends early leaves at most one stale job (which then does nothing).
    */
   async scheduleClock(trx: Db, caseId: string, areaCode: string, clock: StepClock): Promise<void> {
-    const mark = this.nextMark(areaCode, clock, null);
-    if (mark && clock.stepStartedAt) {
-      await enqueueJobs(trx, [
-        {
-          type: 'deadline',
-          runAt: mark.at,
-          payload: { caseId, stepStartedAt: clock.stepStartedAt.toISOString(), mark: mark.mark },
-        },
-      ]);
-    }
+    await this.scheduleClocks(trx, [{ caseId, areaCode, clock }]);
+  }
+
+  /** The first deadline mark of each case's step clock, as jobs, in one statement. */
+  async scheduleClocks(
+    trx: Db,
+    clocks: readonly { caseId: string; areaCode: string; clock: StepClock }[],
+  ): Promise<void> {
+    await enqueueJobs(
+      trx,
+      clocks.flatMap(({ caseId, areaCode, clock }) => {
+        const mark = this.nextMark(areaCode, clock, null);
+        return mark && clock.stepStartedAt
+          ? [
+              {
+                type: 'deadline',
+                runAt: mark.at,
+                payload: { caseId, stepStartedAt: clock.stepStartedAt.toISOString(), mark: mark.mark },
+              },
+            ]
+          : [];
+      }),
+    );
   }
 
   /**
@@ -170,6 +183,11 @@ export class CaseEngine {
 
   /** The roll-up counters event `e` changes (rollup.ts): the case's facts before and after it. */
   async writeRollups(trx: Db, fc: FactCase, category: CategoryT, past: FactEvent[], e: HashedEvent) {
+    await new RollupsStore(trx).add(this.rollupDeltas(fc, category, past, e));
+  }
+
+  /** The roll-up deltas of event `e` (not folded with other cases'; `foldDeltas` before writing many). */
+  rollupDeltas(fc: FactCase, category: CategoryT, past: FactEvent[], e: HashedEvent): RollupDelta[] {
     const { addLimit } = this.decideContext(fc.areaCode, category, e.at);
     const rules = rulesOf(category);
     const before = past.length ? memberships(deriveFacts(fc, past, rules, addLimit)) : null;
@@ -184,6 +202,6 @@ export class CaseEngine {
       },
     ];
     const after = memberships(deriveFacts(fc, events, rules, addLimit));
-    await new RollupsStore(trx).add(rollupDeltas(before, after, e.at));
+    return rollupDeltas(before, after, e.at);
   }
 }

@@ -63,15 +63,9 @@ select "case_id", "seq", "at", "note", "payload"
   order by "seq";
 -- params: "00000000-0000-4000-8000-000000000001", "close"
 
--- CasesStore.insertCase
-insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "source", "title", "lon", "lat", "area_code", "due_at", "step_started_at", "step_unit", "created_by", "attributes", "created_at", "updated_at", "last_hash", "number")
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0'))
-  returning "number", "tracking_code";
--- params: "00000000-0000-4000-8000-000000000001", "ABCDEFGHJK", "component", "component.0101", "reported", "staff", "title", 117.2, 39.1, "120101001001001", Date, Date, "work_hour", "00000000-0000-4000-8000-000000000001", "{}", Date, Date, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12010120260310"
-
--- CasesStore.insertCaseWithEvent
-with "c" as (insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "source", "title", "lon", "lat", "area_code", "due_at", "step_started_at", "step_unit", "created_by", "attributes", "created_at", "updated_at", "last_hash", "number") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0')) returning "number", "tracking_code"), "e" as (insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash") values ($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) returning "seq")
-  select "c"."number", "c"."tracking_code"
+-- CasesStore.insertCasesWithEvents
+with "c" as (insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "source", "title", "lon", "lat", "area_code", "due_at", "step_started_at", "step_unit", "created_by", "attributes", "created_at", "updated_at", "last_hash", "number") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0')) returning "id", "number", "tracking_code"), "e" as (insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash") values ($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) returning "seq")
+  select "c"."id", "c"."number", "c"."tracking_code"
   from "c";
 -- params: "00000000-0000-4000-8000-000000000001", "ABCDEFGHJK", "component", "component.0101", "reported", "staff", "title", 117.2, 39.1, "120101001001001", Date, Date, "work_hour", "00000000-0000-4000-8000-000000000001", "{}", Date, Date, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12010120260310", "00000000-0000-4000-8000-000000000001", 1, "report", "reported", Date, "operator", "operator", [], "{}", "0", "1"
 
@@ -98,6 +92,13 @@ select "id"
   from "cases"
   where "id" in ($1) and "state" not in ($2, $3, $4);
 -- params: "00000000-0000-4000-8000-000000000001", "closed", "rejected", "merged"
+
+-- CasesStore.openCasePointsIn
+select "c"."lon", "c"."lat"
+  from "cases" as "c"
+  where "c"."category_code" = $1 and "c"."state" not in ($2, $3, $4) and "c"."lon" >= $5 and "c"."lon" <= $6 and "c"."lat" >= $7 and "c"."lat" <= $8 and ("c"."assigned_unit_id" = $9 or c.whistle -> 'units' @> $10::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $11))
+  limit $12;
+-- params: "component.0101", "closed", "rejected", "merged", 117, 118, 39, 40, "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", 20
 
 -- CasesStore.openWorkingClockCases
 select *

@@ -95,41 +95,30 @@ export class CasesStore {
     return (opts.lock ? q.forUpdate() : q).executeTakeFirst();
   }
 
-  /** Inserts a case; its number is `prefix` + a six-digit sequence drawn inside the insert. */
-  insertCase(values: Omit<Insertable<CasesTable>, 'number'>, numberPrefix: string) {
-    return this.db
-      .insertInto('cases')
-      .values({
-        ...values,
-        number: sql<string>`${numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
-      })
-      .returning(['number', 'tracking_code'])
-      .executeTakeFirstOrThrow();
-  }
-
   /**
-   * A new case and its first event in one statement (one round trip: the event rides in a writable CTE).
-   * The number is drawn from the sequence inside the insert, as in `insertCase`.
+   * New cases with their first events, in one statement (one round trip, atomic): each case's number is
+   * its prefix and the next of `case_number_seq`. Answers each case's number and tracking code by id.
    */
-  insertCaseWithEvent(
-    values: Omit<Insertable<CasesTable>, 'number'>,
-    numberPrefix: string,
-    event: Insertable<CaseEventsTable>,
+  insertCasesWithEvents(
+    cases: readonly { values: Omit<Insertable<CasesTable>, 'number'>; numberPrefix: string }[],
+    events: readonly Insertable<CaseEventsTable>[],
   ) {
     return this.db
       .with('c', (db) =>
         db
           .insertInto('cases')
-          .values({
-            ...values,
-            number: sql<string>`${numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
-          })
-          .returning(['number', 'tracking_code']),
+          .values(
+            cases.map((c) => ({
+              ...c.values,
+              number: sql<string>`${c.numberPrefix} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+            })),
+          )
+          .returning(['id', 'number', 'tracking_code']),
       )
-      .with('e', (db) => db.insertInto('case_events').values(event).returning('seq'))
+      .with('e', (db) => db.insertInto('case_events').values(events).returning('seq'))
       .selectFrom('c')
-      .select(['c.number', 'c.tracking_code'])
-      .executeTakeFirstOrThrow();
+      .select(['c.id', 'c.number', 'c.tracking_code'])
+      .execute();
   }
 
   /** Updates the case only if it still has `version`; answers whether it did (optimistic concurrency). */
@@ -187,6 +176,27 @@ export class CasesStore {
       v,
     )
       .limit(200)
+      .execute();
+  }
+
+  /** Points of open cases of a category inside a box (a few: whether one is near, not which are). */
+  openCasePointsIn(
+    v: Viewer,
+    q: { category: string; box: { minLon: number; maxLon: number; minLat: number; maxLat: number } },
+  ) {
+    return visible(
+      this.db
+        .selectFrom('cases as c')
+        .select(['c.lon', 'c.lat'])
+        .where('c.category_code', '=', q.category)
+        .where('c.state', 'not in', OPEN)
+        .where('c.lon', '>=', q.box.minLon)
+        .where('c.lon', '<=', q.box.maxLon)
+        .where('c.lat', '>=', q.box.minLat)
+        .where('c.lat', '<=', q.box.maxLat),
+      v,
+    )
+      .limit(20)
       .execute();
   }
 
@@ -424,64 +434,47 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   visibleCase: [VIEWER, ID],
   visibleCaseByNumber: [VIEWER, '12010120260310000001'],
   caseById: [ID, { lock: true }],
-  insertCase: [
-    {
-      id: ID,
-      tracking_code: 'ABCDEFGHJK',
-      kind: 'component',
-      category_code: 'component.0101',
-      state: 'reported',
-      source: 'staff',
-      title: 'title',
-      lon: 117.2,
-      lat: 39.1,
-      area_code: '120101001001001',
-      due_at: AT,
-      step_started_at: AT,
-      step_unit: 'work_hour',
-      created_by: ID,
-      attributes: '{}',
-      created_at: AT,
-      updated_at: AT,
-      last_hash: HASH,
-    },
-    '12010120260310',
-  ],
-  insertCaseWithEvent: [
-    {
-      id: ID,
-      tracking_code: 'ABCDEFGHJK',
-      kind: 'component',
-      category_code: 'component.0101',
-      state: 'reported',
-      source: 'staff',
-      title: 'title',
-      lon: 117.2,
-      lat: 39.1,
-      area_code: '120101001001001',
-      due_at: AT,
-      step_started_at: AT,
-      step_unit: 'work_hour',
-      created_by: ID,
-      attributes: '{}',
-      created_at: AT,
-      updated_at: AT,
-      last_hash: HASH,
-    },
-    '12010120260310',
-    {
-      case_id: ID,
-      seq: 1,
-      type: 'report',
-      to_state: 'reported',
-      at: AT,
-      actor_name: 'operator',
-      actor_role: 'operator',
-      evidence: [],
-      payload: '{}',
-      prev_hash: '0',
-      hash: '1',
-    },
+  insertCasesWithEvents: [
+    [
+      {
+        values: {
+          id: ID,
+          tracking_code: 'ABCDEFGHJK',
+          kind: 'component',
+          category_code: 'component.0101',
+          state: 'reported',
+          source: 'staff',
+          title: 'title',
+          lon: 117.2,
+          lat: 39.1,
+          area_code: '120101001001001',
+          due_at: AT,
+          step_started_at: AT,
+          step_unit: 'work_hour',
+          created_by: ID,
+          attributes: '{}',
+          created_at: AT,
+          updated_at: AT,
+          last_hash: HASH,
+        },
+        numberPrefix: '12010120260310',
+      },
+    ],
+    [
+      {
+        case_id: ID,
+        seq: 1,
+        type: 'report',
+        to_state: 'reported',
+        at: AT,
+        actor_name: 'operator',
+        actor_role: 'operator',
+        evidence: [],
+        payload: '{}',
+        prev_hash: '0',
+        hash: '1',
+      },
+    ],
   ],
 
   updateCaseAtVersion: [ID, 1, { state: 'filed', version: 2, last_hash: HASH, updated_at: AT }],
@@ -506,6 +499,10 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   nearbyOpenCases: [
     VIEWER,
     { category: 'component.0101', text: 'text', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },
+  ],
+  openCasePointsIn: [
+    VIEWER,
+    { category: 'component.0101', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },
   ],
   openCaseIds: [[ID]],
   openWorkingClockCases: [],

@@ -7,6 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
 import { localDate } from '../../platform/calendar/working-time.js';
+import { GroupCommit } from '../../platform/db/group-commit.js';
 import { type IdempotencyCaller, idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, Invalid } from '../../platform/errors.js';
@@ -19,6 +20,8 @@ import { eventRow } from './case-rows.js';
 import type { CaseCreateT, CategoryT } from './cases.schemas.js';
 import { CasesStore } from './cases.store.js';
 import { canonicalJson, eventHash, GENESIS_HASH, type HashedEvent } from './hash-chain.js';
+import { foldDeltas } from './rollup.js';
+import { RollupsStore } from './rollups.store.js';
 import { type ActorRole, startClock } from './workflow.js';
 
 const TRACKING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -67,11 +70,16 @@ export interface LocatedPlace {
 type Prepared = Awaited<ReturnType<CaseIntake['prepare']>>;
 
 export class CaseIntake {
+  /** Plain intakes (no key, no channel hooks) arriving together share a transaction (group-commit.ts). */
+  readonly commits: GroupCommit<Prepared, FiledCase>;
+
   constructor(
     private readonly engine: CaseEngine,
     private readonly places: Places,
     private readonly files: FileStore,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(engine.db, (trx, items) => this.write(trx, items));
+  }
 
   /** Files a case for `p` (上报); `replayed` says a resend answered the first result. */
   async file(
@@ -81,13 +89,16 @@ export class CaseIntake {
   ): Promise<FiledCase & { replayed: boolean }> {
     // Read before writing: the embedded store has a single connection.
     const prepared = await this.prepare(p, input, opts.located);
+    if (!opts.idempotencyKey && !opts.admit && !opts.onCreated)
+      return { ...(await this.commits.submit(prepared)), replayed: false };
     const owner = idempotencyOwner(opts.caller ?? { user: p.userId });
     const { result, replayed } = await withIdempotency(
       this.engine.db,
       { owner, key: opts.idempotencyKey, request: canonicalJson(input), order: 'last' },
       async (trx) => {
         if (opts.admit) await opts.admit(trx);
-        const created = await this.insert(trx, prepared);
+        const [created] = await this.write(trx, [prepared]);
+        if (!created) throw new Error('intake wrote no case');
         if (opts.onCreated) await opts.onCreated(trx, created);
         return created;
       },
@@ -121,7 +132,59 @@ export class CaseIntake {
     return { p, input, category, answers: answers.values, place, suggested, source, role };
   }
 
-  private async insert(trx: Transaction<DB>, prepared: Prepared): Promise<FiledCase> {
+  /**
+   * Writes prepared cases in the caller's transaction: each case row with its first event (hash-chained
+   * from the genesis), in one statement for all of them; their roll-up counters, folded; their first
+   * deadline jobs. Answers one FiledCase per case, in order.
+   */
+  private async write(trx: Transaction<DB>, items: readonly Prepared[]): Promise<FiledCase[]> {
+    const made = items.map((x) => this.firstEvent(x));
+    const rows = await new CasesStore(trx).insertCasesWithEvents(
+      made.map((m) => m.caseRow),
+      made.map((m) => eventRow(m.event, GENESIS_HASH, m.caseRow.values.last_hash)),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const filed = made.map(({ prepared, event, clock }): FiledCase => {
+      const row = byId.get(event.caseId);
+      if (!row) throw new Error(`case ${event.caseId} was not written`);
+      return {
+        id: event.caseId,
+        number: row.number,
+        trackingCode: row.tracking_code,
+        state: 'reported',
+        version: 1,
+        areaCode: prepared.place.grid,
+        suggestedUnitId: prepared.suggested,
+        dueAt: clock.dueAt?.toISOString() ?? null,
+      };
+    });
+    const deltas = made.flatMap(({ prepared, event }, i) =>
+      this.engine.rollupDeltas(
+        {
+          id: event.caseId,
+          number: filed[i]?.number ?? '',
+          kind: prepared.category.kind,
+          categoryCode: prepared.category.code,
+          areaCode: prepared.place.grid,
+          title: prepared.input.title,
+          assignedUnitId: null,
+          createdAt: event.at,
+        },
+        prepared.category,
+        [],
+        event,
+      ),
+    );
+    await new RollupsStore(trx).add(foldDeltas(deltas));
+    await this.engine.scheduleClocks(
+      trx,
+      made.map((m) => ({ caseId: m.event.caseId, areaCode: m.prepared.place.grid, clock: m.clock })),
+    );
+    return filed;
+  }
+
+  /** A prepared case's row, its first event (上报) and its step clock, at the engine's now. */
+  private firstEvent(prepared: Prepared) {
     const { p, input, category, place, suggested, source, role, answers } = prepared;
     const now = this.engine.now();
     const clock = startClock(this.engine.decideContext(place.grid, category, now), category.fileLimit);
@@ -154,11 +217,10 @@ export class CaseIntake {
         mediaUrl: input.mediaUrl ?? null,
       },
     };
-    const hash = eventHash(GENESIS_HASH, event);
-    // Case number {district}{yyyymmdd}{seq}: drawn from a sequence inside the insert; the case row and its
-    // first event go in one statement (one round trip), the deadline job in the next.
-    const row = await new CasesStore(trx).insertCaseWithEvent(
-      {
+    const caseRow = {
+      // Case number {district}{yyyymmdd}{seq}: the seq is drawn from a sequence inside the insert.
+      numberPrefix: `${place.grid.slice(0, 6)}${localDate(now).replaceAll('-', '')}`,
+      values: {
         id,
         tracking_code: trackingCode(),
         kind: category.kind,
@@ -182,38 +244,10 @@ export class CaseIntake {
         media_url: input.mediaUrl ?? null,
         created_at: now,
         updated_at: now,
-        last_hash: hash,
+        last_hash: eventHash(GENESIS_HASH, event),
       },
-      `${place.grid.slice(0, 6)}${localDate(now).replaceAll('-', '')}`,
-      eventRow(event, GENESIS_HASH, hash),
-    );
-    await this.engine.writeRollups(
-      trx,
-      {
-        id,
-        number: row.number,
-        kind: category.kind,
-        categoryCode: category.code,
-        areaCode: place.grid,
-        title: input.title,
-        assignedUnitId: null,
-        createdAt: now,
-      },
-      category,
-      [],
-      event,
-    );
-    await this.engine.scheduleClock(trx, id, place.grid, clock);
-    return {
-      id,
-      number: row.number,
-      trackingCode: row.tracking_code,
-      state: 'reported',
-      version: 1,
-      areaCode: place.grid,
-      suggestedUnitId: suggested,
-      dueAt: clock.dueAt?.toISOString() ?? null,
     };
+    return { prepared, event, clock, caseRow };
   }
 
   private async placeOf(input: CaseCreateT): Promise<LocatedPlace> {

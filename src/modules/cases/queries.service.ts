@@ -238,6 +238,22 @@ export class CaseQueries {
       .slice(0, 10);
   }
 
+  /**
+   * Whether an open case of `category` that `p` may see lies within `radius` metres: the question a
+   * channel asks to defer its answer (a likely duplicate), without ranking candidates as `duplicates` does.
+   */
+  async openCaseWithin(p: Principal, q: { category: string; lon: number; lat: number; radius: number }) {
+    const dLat = q.radius / 111_320;
+    const dLon = q.radius / (111_320 * Math.cos((q.lat * Math.PI) / 180));
+    const points = await this.store.openCasePointsIn(p, {
+      category: q.category,
+      box: { minLon: q.lon - dLon, maxLon: q.lon + dLon, minLat: q.lat - dLat, maxLat: q.lat + dLat },
+    });
+    return points.some(
+      (r) => r.lon !== null && r.lat !== null && metresBetween(q.lon, q.lat, r.lon, r.lat) <= q.radius,
+    );
+  }
+
   /** A file may be read by who uploaded it, or by whoever can see a case whose timeline carries it. */
   async requireAttachmentVisible(p: Principal, hash: string): Promise<void> {
     if (await this.files.uploadedBy(hash, p.userId)) return;

@@ -332,18 +332,17 @@ export class Open311Service {
       return [toCreated({ number: made.number, trackingCode: made.token, deferred: false }, f.accountId)];
     }
 
-    const duplicate = place.located?.lon != null && place.located.lat != null;
+    // A likely duplicate (an open case of the service within 50 m) answers a token, not an id (deferred).
+    const at = place.located;
     const deferred =
-      duplicate &&
-      (
-        await this.cases.queries.duplicates(p, {
-          category: service.code,
-          lon: place.located?.lon ?? 0,
-          lat: place.located?.lat ?? 0,
-          text: '',
-          radius: DUPLICATE_RADIUS_M,
-        })
-      ).some((d) => d.distanceM !== null && d.distanceM <= DUPLICATE_RADIUS_M);
+      at?.lon != null &&
+      at.lat != null &&
+      (await this.cases.queries.openCaseWithin(p, {
+        category: service.code,
+        lon: at.lon,
+        lat: at.lat,
+        radius: DUPLICATE_RADIUS_M,
+      }));
     const created = await this.cases.intake
       .file(
         p,
