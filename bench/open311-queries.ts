@@ -89,6 +89,7 @@ if (N > 0) {
     console.log(
       `${label}: ${((N * 1000) / (performance.now() - t0)).toFixed(0)} req/s (inject, 8 in flight)`,
     );
+    if (label === 'POST') console.log('intake group commit:', server.cases.intake.commits.stats);
   }
   if (process.env.PROFILE) {
     const { profile } = await session.post('Profiler.stop');

@@ -44,13 +44,23 @@ export class GroupCommit<T, R> {
     this.writing = true;
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        // Let the requests whose bytes have arrived reach their own submit first. On the embedded store
+        // a request's queries settle as microtasks, so without this turn of the event loop every request
+        // would run to its answer alone; on a quiet server it costs a fraction of a millisecond.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        let batch: Waiting<T, R>[] = [];
         try {
-          const results = await this.commit(batch.map((w) => w.item));
+          const results = await this.commit(() => {
+            // Taken once the transaction holds its connection: what queued while it waited goes too (on
+            // the embedded store's single connection, the others' reads run while it waits).
+            batch = this.queue.splice(0, this.maxBatch);
+            return batch.map((w) => w.item);
+          });
           for (const [i, w] of batch.entries()) w.resolve(results[i] as R);
         } catch (err) {
-          if (batch.length === 1) batch[0]?.reject(err);
-          else await this.alone(batch);
+          if (batch.length > 1) await this.alone(batch);
+          // No batch taken (the transaction did not start): fail what waits rather than spin on it.
+          else for (const w of batch.length ? batch : this.queue.splice(0)) w.reject(err);
         }
       }
     } finally {
@@ -63,7 +73,7 @@ export class GroupCommit<T, R> {
     for (const w of batch) {
       this.stats.retriedAlone++;
       try {
-        const [result] = await this.commit([w.item]);
+        const [result] = await this.commit(() => [w.item]);
         w.resolve(result as R);
       } catch (err) {
         w.reject(err);
@@ -71,16 +81,19 @@ export class GroupCommit<T, R> {
     }
   }
 
-  private async commit(items: T[]): Promise<readonly R[]> {
+  private async commit(take: () => T[]): Promise<readonly R[]> {
+    let count = 0;
     const results = await this.db.transaction().execute(async (trx) => {
+      const items = take();
+      count = items.length;
       const out = await this.write(trx, items);
       if (out.length !== items.length)
         throw new Error(`group commit: ${out.length} results for ${items.length} items`);
       return out;
     });
     this.stats.batches++;
-    this.stats.items += items.length;
-    this.stats.largest = Math.max(this.stats.largest, items.length);
+    this.stats.items += count;
+    this.stats.largest = Math.max(this.stats.largest, count);
     return results;
   }
 }
