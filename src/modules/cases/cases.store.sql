@@ -56,13 +56,6 @@ select *
   order by "seq";
 -- params: "00000000-0000-4000-8000-000000000001"
 
--- CasesStore.eventsOfTypes
-select "case_id", "seq", "at", "note", "payload"
-  from "case_history"
-  where "case_id" in ($1) and "type" in ($2)
-  order by "seq";
--- params: "00000000-0000-4000-8000-000000000001", "close"
-
 -- CasesStore.insertCasesWithEvents
 with "c" as (insert into "cases" ("id", "tracking_code", "kind", "category_code", "state", "source", "title", "lon", "lat", "area_code", "due_at", "step_started_at", "step_unit", "created_by", "attributes", "created_at", "updated_at", "last_hash", "number") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 || lpad(nextval('case_number_seq')::text, 6, '0')) returning "id", "number", "tracking_code"), "e" as (insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash") values ($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) returning "seq")
   select "c"."id", "c"."number", "c"."tracking_code"
@@ -109,13 +102,12 @@ select *
 -- params: "closed", "rejected", "merged", "work_day", "work_hour"
 
 -- CasesStore.publicCases
-select "c"."id", "c"."number", "c"."version", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "cat"."publication", "cat"."publish_hotline", "cat"."point_precision"
-  from "cases" as "c"
-  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."updated_at" >= $8 and "c"."updated_at" <= $9 and "c"."media_url" = $10 and "c"."category_code" in ($11) and "c"."state" not in ($12)
-  order by "c"."created_at" desc, "c"."number"
-  limit $13
-  offset $14;
+
+    select coalesce(json_agg(t), '[]'::json) as rows
+  from ((select "c"."id", "c"."number", "c"."version", "c"."state", "c"."category_code", "cat"."name" as "category_name", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "cat"."publication", "cat"."publish_hotline", "cat"."point_precision", (
+          select json_agg(json_build_object('at', e.at, 'reply', e.payload -> 'publicReply') order by e.seq)
+          from case_history e
+          where e.case_id = c.id and e.type in ('reject', 'close', 'reopen')) as "replies" from "cases" as "c" inner join "categories" as "cat" on "cat"."code" = "c"."category_code" where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."updated_at" >= $8 and "c"."updated_at" <= $9 and "c"."media_url" = $10 and "c"."category_code" in ($11) and "c"."state" not in ($12) order by "c"."created_at" desc, "c"."number" limit $13 offset $14)) as t;
 -- params: "component", "none", "hotline", true, "120101%", Date, Date, Date, Date, "http://localhost/open311/v2/media/abc.jpg", "component.0101", "closed", 1000, 0
 
 -- CasesStore.publicEvents

@@ -8,6 +8,7 @@
  */
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { type Principal, seesByUnitOnly } from '../../platform/auth/roles.js';
+import { jsonRows } from '../../platform/db/json-rows.js';
 import type { CaseEventsTable, CasesTable } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 import { type CaseState, FINAL_STATES } from './workflow.js';
@@ -265,7 +266,11 @@ export class CasesStore {
       .executeTakeFirst();
   }
 
-  publicCases(f: PublicCaseFilter) {
+  /**
+   * Published cases for Open311, newest first, one page as one JSON value (json-rows.ts), each with its
+   * steps that may carry a public reply (驳回, 结案, 重新打开: at and the reply, oldest first).
+   */
+  async publicCases(f: PublicCaseFilter) {
     let query = this.db
       .selectFrom('cases as c')
       .innerJoin('categories as cat', 'cat.code', 'c.category_code')
@@ -292,6 +297,10 @@ export class CasesStore {
         'cat.publication',
         'cat.publish_hotline',
         'cat.point_precision',
+        sql<{ at: string; reply: unknown }[] | null>`(
+          select json_agg(json_build_object('at', e.at, 'reply', e.payload -> 'publicReply') order by e.seq)
+          from case_history e
+          where e.case_id = c.id and e.type in ('reject', 'close', 'reopen'))`.as('replies'),
       ])
       .where('c.kind', 'in', [...f.kinds]);
     if (f.published)
@@ -311,12 +320,8 @@ export class CasesStore {
         'in' in f.states
           ? query.where('c.state', 'in', [...f.states.in])
           : query.where('c.state', 'not in', [...f.states.notIn]);
-    return query
-      .orderBy('c.created_at', 'desc')
-      .orderBy('c.number')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute();
+    const page = query.orderBy('c.created_at', 'desc').orderBy('c.number').limit(f.limit).offset(f.offset);
+    return jsonRows(this.db, page, ['created_at', 'updated_at', 'due_at']);
   }
 
   /**
@@ -358,18 +363,6 @@ export class CasesStore {
     if (f.areaPrefix) query = query.where('c.area_code', 'like', `${f.areaPrefix}%`);
     if (f.numbers) query = query.where('c.number', 'in', [...f.numbers]);
     return query.orderBy('e.at').orderBy('e.id').limit(f.limit).offset(f.offset).execute();
-  }
-
-  /** Events of some types of the given cases, oldest first. */
-  async eventsOfTypes(caseIds: readonly string[], types: readonly string[]) {
-    if (!caseIds.length) return [];
-    return this.db
-      .selectFrom('case_history')
-      .select(['case_id', 'seq', 'at', 'note', 'payload'])
-      .where('case_id', 'in', [...caseIds])
-      .where('type', 'in', [...types])
-      .orderBy('seq')
-      .execute();
   }
 
   // ---------- attachments on cases ----------
@@ -528,7 +521,6 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
   publicEvents: [
     { kinds: ['event'], areaPrefix: '120101', from: AT, to: AT, numbers: ['1'], limit: 50, offset: 0 },
   ],
-  eventsOfTypes: [[ID], ['close']],
   attachmentOnVisibleCase: [VIEWER, HASH],
   views: [ID],
   countViews: [ID],

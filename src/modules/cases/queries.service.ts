@@ -347,17 +347,13 @@ export class CaseQueries {
    */
   async publicRequests(f: PublicCaseFilter) {
     const rows = await this.store.publicCases(f);
-    const ids = rows.map((r) => r.id);
-    const [steps, units] = await Promise.all([
-      this.store.eventsOfTypes(ids, ['reject', 'close', 'reopen']),
-      unitNames(
-        this.engine.db,
-        rows.map((r) => r.assigned_unit_id),
-      ),
-    ]);
+    const units = await unitNames(
+      this.engine.db,
+      rows.map((r) => r.assigned_unit_id),
+    );
     return rows.map((r) => {
-      const own = steps.filter((n) => n.case_id === r.id);
-      const reply = own.at(-1)?.payload.publicReply;
+      const steps = r.replies ?? [];
+      const reply = steps.at(-1)?.reply;
       return {
         id: r.id,
         version: r.version,
@@ -383,8 +379,8 @@ export class CaseQueries {
         mediaUrl: r.media_url,
         publicReply: typeof reply === 'string' ? reply : null,
         /** Every public reply (公开答复) given, oldest first, unmasked: the channel masks what it shows. */
-        publicNotes: own.flatMap((n) =>
-          typeof n.payload.publicReply === 'string' ? [{ at: n.at, text: n.payload.publicReply }] : [],
+        publicNotes: steps.flatMap((n) =>
+          typeof n.reply === 'string' ? [{ at: new Date(n.at), text: n.reply }] : [],
         ),
       };
     });
