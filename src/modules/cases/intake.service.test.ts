@@ -8,11 +8,13 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/roles.js';
 import { describeEachStore } from '../../platform/db/testing.js';
 import { FileStore } from '../../platform/files/files.js';
+import { pendingJobs } from '../../platform/jobs/jobs.js';
 import { seedDemo } from '../../seed/demo.js';
 import { principalOfUser } from '../org/org.service.js';
 import { findArea, Places } from '../places/places.service.js';
 import { Cases } from './cases.service.js';
 import { CasesStore } from './cases.store.js';
+import { METRIC_ID } from './rollup.js';
 
 describeEachStore('cases services over a database: intake then two transitions', (store) => {
   let cases: Cases;
@@ -90,5 +92,49 @@ describeEachStore('cases services over a database: intake then two transitions',
       cases.transitions.transition(dispatcher, filed.id, { type: 'dispatch', mode: 'auto', version: 2 }),
     ).rejects.toMatchObject({ status: 409, code: 'version_conflict' });
     expect(await new CasesStore(store().db).events(filed.id)).toHaveLength(3);
+  });
+
+  it('files cases arriving together in one transaction, each with its own number, chain, counters and deadline job', async () => {
+    const db = store().db;
+    const inspector = await as('inspector');
+    const undecided = METRIC_ID.get('rep_undecided');
+    const counted = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('case_rollups')
+            .select((eb) => eb.fn.sum<number>('n').as('n'))
+            .where('metric', '=', undecided as number)
+            .where('area_code', 'like', `${grid.slice(0, 12)}%`)
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+    const before = await counted();
+    const { batches, items } = cases.intake.commits.stats;
+    const filed = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        cases.intake.file(inspector, {
+          categoryCode: 'event.0501',
+          title: `成组提交 ${i}`,
+          description: '同时上报',
+          areaCode: grid,
+          crs: 'wgs84',
+          address: '',
+          evidence: [],
+          attributes: {},
+        }),
+      ),
+    );
+    const stats = cases.intake.commits.stats;
+    expect(stats.items - items).toBe(10);
+    expect(stats.batches - batches).toBeLessThan(10); // some went together
+    expect(stats.largest).toBeGreaterThan(1);
+    expect(new Set(filed.map((f) => f.number)).size).toBe(10);
+    for (const f of filed) {
+      expect(f).toMatchObject({ state: 'reported', version: 1, areaCode: grid, replayed: false });
+      expect(await cases.queries.verifyChains(f.id)).toEqual({ checked: 1, broken: [] });
+      expect(await pendingJobs(db, 'deadline', { caseId: f.id })).toHaveLength(1);
+    }
+    expect((await counted()) - before).toBe(10);
   });
 });
