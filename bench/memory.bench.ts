@@ -1,8 +1,9 @@
 /**
  * Benchmark: the server's resident memory (issue 18: under 250 MB after `npm start`, under 400 MB with
  * 1,000,000 cases in the store and load running). Starts the server the way `npm start` does — the
- * build-if-stale steps, then `node dist/server/cli/main.js start` on a fresh embedded store (the default
- * store; with DATABASE_URL the database's memory is another process's) — and reads its RSS (`ps -o rss=`):
+ * build-if-stale steps, then `node <the start script's node flags> dist/server/cli/main.js start` on a
+ * fresh embedded store (the default store; with DATABASE_URL the database's memory is another
+ * process's) — and reads its RSS (`ps -o rss=`):
  *   1. 3 s after the "is running at" line (the demo seeded in its child process, which has exited);
  *   2. the highest of samples every 250 ms while autocannon drives Open311 POST and GET requests.json at
  *      BENCH_CONNECTIONS (32) connections, BENCH_SECONDS (10) s each, and once more after;
@@ -40,12 +41,37 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 for (const script of ['build-web-if-stale.mjs', 'build-server-if-stale.mjs'])
   execFileSync(process.execPath, [path.join(projectRoot, 'scripts', script)], { stdio: 'inherit' });
 
+/** The node flags `npm start` gives the server (package.json: `… && node <flags> dist/server/cli/main.js start`). */
+function startFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const last = (pkg.scripts.start ?? '').split('&&').at(-1)?.trim().split(/\s+/) ?? [];
+  const script = last.indexOf('dist/server/cli/main.js');
+  if (last[0] !== 'node' || script < 0) throw new Error(`cannot read the server's node flags from npm start`);
+  return last.slice(1, script);
+}
+const flags = startFlags();
+console.log(
+  `server started as npm start does: node ${[...flags, 'dist/server/cli/main.js', 'start'].join(' ')}`,
+);
+
 async function start(port: number): Promise<{ child: ChildProcess; key: string | null }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/server/cli/main.js'), 'start'], {
-    cwd: projectRoot,
-    env: { ...process.env, WANGGE_DATA: dataDir, PORT: String(port), HOST: '127.0.0.1', WANGGE_LOG: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags, path.join(projectRoot, 'dist/server/cli/main.js'), 'start'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        WANGGE_DATA: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        WANGGE_LOG: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let key: string | null = null;
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve, reject) => {

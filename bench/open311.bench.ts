@@ -8,6 +8,10 @@
  *   open311 post_ratio_pglite A post_ratio_pg B get_ratio C p99_post_ms D
  * (get_ratio: the lower of the two stores; p99_post_ms: Wangge's worst POST p99 at 32 connections).
  * Before it, the embedded store's p99s at 32 connections loaded to 1,000 requests beside those at BENCH_LOAD.
+ * Every freshly started child is warmed up first (JIT, the store's caches, the connection pool): each
+ * server it serves gets POST and GET at the top connection count for BENCH_WARMUP_SECONDS (3) s, not
+ * counted, so that a cold start does not pass for the cost of a small or large store (the warm-up POSTs
+ * add a few hundred requests to either store).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
@@ -19,10 +23,12 @@ import { findPostgresBinaries, startPostgresServer } from '../src/platform/db/pg
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const LEVELS = (process.env.BENCH_CONNECTIONS ?? '1,8,32').split(',').map(Number);
 const TOP = Math.max(...LEVELS);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 
 console.log(
   `machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, node ${process.version}; ` +
-    `${SECONDS} s per run, connections ${LEVELS.join('/')}, load ${process.env.BENCH_LOAD ?? 100_000}`,
+    `${SECONDS} s per run, connections ${LEVELS.join('/')}, load ${process.env.BENCH_LOAD ?? 100_000}; ` +
+    `warm-up ${WARMUP_SECONDS} s per server and method at ${TOP} connections after each start, not counted`,
 );
 
 interface Served {
@@ -70,6 +76,7 @@ async function drive(
   connections: number,
   served: Served,
   label: string,
+  seconds = SECONDS,
 ): Promise<Run> {
   let i = 0;
   const form = () => {
@@ -87,7 +94,7 @@ async function drive(
     url: `http://127.0.0.1:${port}/open311/v2/requests.json`,
     method,
     connections,
-    duration: SECONDS,
+    duration: seconds,
     headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
     ...(method === 'POST' ? { requests: [{ setupRequest: (r: object) => ({ ...r, body: form() }) }] } : {}),
   });
@@ -100,10 +107,27 @@ async function drive(
   };
 }
 
+/**
+ * A freshly started child's servers run cold (unoptimised code, empty caches, no pooled connections):
+ * POST and GET each for WARMUP_SECONDS at the top connection count before anything is measured.
+ */
+async function warmUp(kind: string, served: Served, who: readonly ('wangge' | 'reference')[]) {
+  if (WARMUP_SECONDS <= 0) return;
+  for (const w of who)
+    for (const method of ['POST', 'GET'] as const) {
+      const r = await drive(served[w], method, TOP, served, `${kind}-warmup-${w}`, WARMUP_SECONDS);
+      console.log(
+        `${kind.padEnd(8)} ${w.padEnd(9)} ${method.padEnd(4)} c=${String(TOP).padStart(2)}  ` +
+          `warm-up ${WARMUP_SECONDS} s, ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms (not counted)`,
+      );
+    }
+}
+
 async function benchStore(kind: 'pglite' | 'postgres', url?: string) {
   const { child, served } = await startChild(kind, url);
   const table: Record<string, Run> = {};
   try {
+    await warmUp(kind, served, ['wangge', 'reference']);
     for (const method of ['POST', 'GET'] as const)
       for (const connections of LEVELS)
         for (const who of ['wangge', 'reference'] as const) {
@@ -135,6 +159,7 @@ const SMALL_LOAD = 1000;
 async function smallStoreLatency() {
   const { child, served } = await startChild('pglite', undefined, { BENCH_LOAD: String(SMALL_LOAD) });
   try {
+    await warmUp(`pglite ${SMALL_LOAD}`, served, ['wangge']);
     const post = await drive(served.wangge, 'POST', TOP, served, 'small');
     const get = await drive(served.wangge, 'GET', TOP, served, 'small');
     return { post, get };
@@ -145,7 +170,8 @@ async function smallStoreLatency() {
 }
 const small = await smallStoreLatency();
 console.log(
-  `pglite latency at ${TOP} connections, ${SMALL_LOAD} vs ${process.env.BENCH_LOAD ?? 100_000} requests loaded: ` +
+  `pglite latency at ${TOP} connections, ${SMALL_LOAD} vs ${process.env.BENCH_LOAD ?? 100_000} requests loaded ` +
+    `(both after a ${WARMUP_SECONDS} s warm-up): ` +
     `POST p99 ${small.post.p99} vs ${lite.p99} ms, GET p99 ${small.get.p99} vs ${lite.getP99} ms`,
 );
 let pgResult = { postRatio: Number.NaN, getRatio: Number.NaN, p99: Number.NaN, getP99: Number.NaN };

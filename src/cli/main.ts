@@ -20,6 +20,7 @@ import { type Config, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors.js';
 import { FileStore } from '../platform/files/files.js';
+import { keepWasmBaselineCode } from '../platform/runtime-memory.js';
 import { demoSeeded, type SeedReport, seedDemo, seedDemoIfEmpty } from '../seed/demo.js';
 import { seedDemoCases } from '../seed/demo-cases.js';
 import { seedDemoPlan } from '../seed/demo-plan.js';
@@ -116,6 +117,9 @@ function seedInChild(): Promise<SeedReport | null> {
 }
 
 async function serve(config: Config, seed: boolean): Promise<void> {
+  // Before the embedded store is compiled: a serving process keeps WebAssembly at baseline code (why and
+  // what it saves: platform/runtime-memory.ts). The seeding child below is another process and keeps TurboFan.
+  keepWasmBaselineCode();
   // A first start on the embedded store finds no store at all: seed before opening it here.
   const fresh = !config.databaseUrl && !fs.existsSync(path.join(config.dataDir, 'pglite'));
   let store = fresh && seed ? null : await openAndMigrate(config);
