@@ -18,6 +18,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { type Database, openDatabase } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { freePort } from '../src/platform/db/pg-server.js';
+import { keepWasmBaselineCode } from '../src/platform/runtime-memory.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { buildServer } from '../src/server.js';
 import { wholeCellCentres } from '../src/testing/grid-cells.js';
@@ -27,6 +28,8 @@ const [kind, url] = process.argv.slice(2) as ['pglite' | 'postgres', string | un
 const LOAD = Number(process.env.BENCH_LOAD ?? 100_000);
 const POOL = Number(process.env.BENCH_POOL ?? 32);
 
+// As a serving process does (cli/main.ts serve): the embedded store's WebAssembly at baseline code.
+keepWasmBaselineCode();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-o311-bench-'));
 const store: Database =
   kind === 'pglite'
