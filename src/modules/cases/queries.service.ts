@@ -341,17 +341,28 @@ export class CaseQueries {
   }
 
   /**
-   * Public requests (Open311) with their assigned unit's name, the category's publication policy and the
-   * public reply (公开答复) of the last close or reject — null when reopened since. Staff notes and
-   * reasons are not read: they are never published.
+   * Public requests (Open311): only what the publication policy may list, with their assigned unit's name,
+   * the category's publication policy (the cached catalogue) and the public reply (公开答复) of the last
+   * close or reject — null when reopened since. Staff notes and reasons are not read: never published.
    */
   async publicRequests(f: PublicCaseFilter) {
-    const rows = await this.store.publicCases(f);
+    const catalogue = await this.engine.categories();
+    const listed = catalogue.filter((c) => c.publication !== 'none');
+    const categories = new Map(listed.map((c) => [c.code, c]));
+    const rows = await this.store.publicCases({
+      ...f,
+      published: {
+        codes: listed.map((c) => c.code),
+        hotlineCodes: listed.filter((c) => c.publishHotline).map((c) => c.code),
+      },
+    });
     const units = await unitNames(
       this.engine.db,
       rows.map((r) => r.assigned_unit_id),
     );
-    return rows.map((r) => {
+    return rows.flatMap((r) => {
+      const category = categories.get(r.category_code);
+      if (!category) return [];
       const steps = r.replies ?? [];
       const reply = steps.at(-1)?.reply;
       return {
@@ -362,10 +373,10 @@ export class CaseQueries {
         kind: r.kind,
         source: r.source,
         categoryCode: r.category_code,
-        categoryName: r.category_name,
-        publication: r.publication,
-        publishHotline: r.publish_hotline,
-        pointPrecision: r.point_precision,
+        categoryName: category.name,
+        publication: category.publication,
+        publishHotline: category.publishHotline,
+        pointPrecision: category.pointPrecision,
         description: r.description,
         title: r.title,
         unitName: r.assigned_unit_id ? (units.get(r.assigned_unit_id) ?? null) : null,

@@ -140,7 +140,6 @@ export class Open311Updates {
       kinds: PUBLIC_KINDS,
       areaPrefix: key.jurisdiction,
       numbers: [f.serviceRequestId],
-      published: true,
       limit: 1,
       offset: 0,
     });

@@ -215,7 +215,7 @@ export class Open311Service {
 
   /** The requests the publication policy lets out, each with only what it lets out (publication.ts). */
   private async found(f: Parameters<Cases['queries']['publicRequests']>[0], extensions = false) {
-    const rows = await this.cases.queries.publicRequests({ ...f, published: true });
+    const rows = await this.cases.queries.publicRequests(f);
     const centres = await this.places.gridCentres(
       rows.filter((r) => r.pointPrecision === 'grid').map((r) => r.areaCode),
     );
