@@ -15,6 +15,8 @@ import { type CaseState, FINAL_STATES } from './workflow.js';
 
 export type CaseRow = Selectable<CasesTable>;
 export type CaseEventRow = Selectable<CaseEventsTable>;
+/** A lon/lat box (WGS84). */
+type Box = { minLon: number; maxLon: number; minLat: number; maxLat: number };
 /** Who is asking, for the visibility filter (roles: a handling unit's staff see by unit, not by area). */
 export type Viewer = Pick<Principal, 'scope' | 'unitId'> & { roles?: Principal['roles'] };
 /** The Open311 request filter, already checked by the channel. */
@@ -65,6 +67,21 @@ export function visible<Q extends { where: (...args: any[]) => Q }>(q: Q, v: Vie
 }
 
 const OPEN = FINAL_STATES as CaseState[];
+
+/** The open cases of a category the viewer sees inside a box (the partial index on category, lon, lat). */
+function openInBox(db: Db, v: Viewer, category: string, box: Box) {
+  return visible(
+    db
+      .selectFrom('cases as c')
+      .where('c.category_code', '=', category)
+      .where('c.state', 'not in', OPEN)
+      .where('c.lon', '>=', box.minLon)
+      .where('c.lon', '<=', box.maxLon)
+      .where('c.lat', '>=', box.minLat)
+      .where('c.lat', '<=', box.maxLat),
+    v,
+  );
+}
 
 export class CasesStore {
   constructor(private readonly db: Db) {}
@@ -150,50 +167,17 @@ export class CasesStore {
   }
 
   /** Open cases of a category inside a box around a point, with text similarity (pg_trgm). */
-  nearbyOpenCases(
-    v: Viewer,
-    q: {
-      category: string;
-      text: string;
-      box: { minLon: number; maxLon: number; minLat: number; maxLat: number };
-    },
-  ) {
-    return visible(
-      this.db
-        .selectFrom('cases as c')
-        .select(['c.id', 'c.number', 'c.title', 'c.state', 'c.lon', 'c.lat'])
-        .select(sql<number>`similarity(c.title || ' ' || c.description, ${q.text})`.as('sim'))
-        .where('c.category_code', '=', q.category)
-        .where('c.state', 'not in', OPEN)
-        .where('c.lon', '>=', q.box.minLon)
-        .where('c.lon', '<=', q.box.maxLon)
-        .where('c.lat', '>=', q.box.minLat)
-        .where('c.lat', '<=', q.box.maxLat),
-      v,
-    )
+  nearbyOpenCases(v: Viewer, q: { category: string; text: string; box: Box }) {
+    return openInBox(this.db, v, q.category, q.box)
+      .select(['c.id', 'c.number', 'c.title', 'c.state', 'c.lon', 'c.lat'])
+      .select(sql<number>`similarity(c.title || ' ' || c.description, ${q.text})`.as('sim'))
       .limit(200)
       .execute();
   }
 
   /** Points of open cases of a category inside a box (a few: whether one is near, not which are). */
-  openCasePointsIn(
-    v: Viewer,
-    q: { category: string; box: { minLon: number; maxLon: number; minLat: number; maxLat: number } },
-  ) {
-    return visible(
-      this.db
-        .selectFrom('cases as c')
-        .select(['c.lon', 'c.lat'])
-        .where('c.category_code', '=', q.category)
-        .where('c.state', 'not in', OPEN)
-        .where('c.lon', '>=', q.box.minLon)
-        .where('c.lon', '<=', q.box.maxLon)
-        .where('c.lat', '>=', q.box.minLat)
-        .where('c.lat', '<=', q.box.maxLat),
-      v,
-    )
-      .limit(20)
-      .execute();
+  openCasePointsIn(v: Viewer, q: { category: string; box: Box }) {
+    return openInBox(this.db, v, q.category, q.box).select(['c.lon', 'c.lat']).limit(20).execute();
   }
 
   /** Of the given cases, the ids that are still open. */
