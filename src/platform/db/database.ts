@@ -86,7 +86,15 @@ export async function openDatabase(opts: StoreOptions): Promise<Database> {
     throw e;
   }
   const pool = new pg.Pool(createPgConfig(pglite));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool,
+      // The embedded store runs in this thread and its queries settle as microtasks: without a turn of the
+      // event loop before each use of its one connection, a queue of waiting queries would run back to
+      // back while no socket is read or written, and some requests would wait many times the others.
+      onReserveConnection: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    }),
+  });
   return {
     db,
     kind: 'pglite',
