@@ -35,6 +35,8 @@ const KILLS = Number(env.CRASH_KILLS ?? 4);
 const GAP_MIN = Number(env.CRASH_GAP_MIN_MS ?? 0);
 const GAP_MAX = Number(env.CRASH_GAP_MAX_MS ?? 1500);
 const STORES = (env.CRASH_STORES ?? 'pglite,postgres').split(',').filter(Boolean) as StoreKind[];
+/** No acknowledgement for this long (ms) means the server stopped answering: fail with its log, never wait on. */
+const STALL_MS = Number(env.CRASH_STALL_MS ?? 120_000);
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read loosely here
 type Json = any;
@@ -95,7 +97,7 @@ class ServerProcess {
       if (this.child.exitCode !== null)
         throw new Error(`server exited (${this.child.exitCode}):\n${this.log}`);
       try {
-        const res = await fetch(`${this.base}/api/auth/me`);
+        const res = await fetch(`${this.base}/api/auth/me`, { signal: AbortSignal.timeout(5_000) });
         if (res.status === 401 || res.status === 200) return;
       } catch {}
       await sleep(100);
@@ -175,6 +177,7 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
     await admin.end();
     databaseUrl = pgServer.url.replace(/\/postgres$/, '/wangge_crash');
   }
+  let started: ServerProcess | undefined;
   const open = () =>
     databaseUrl
       ? openDatabase({ kind: 'postgres', url: databaseUrl })
@@ -189,6 +192,7 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
     console.log(`[${kind}] seeded in ${Date.now() - t0} ms`);
 
     const server = new ServerProcess(await freePort(), dataDir, databaseUrl);
+    started = server;
     await server.start();
     const sessions: Record<string, Session> = {};
     for (const u of ['inspector', 'shift_lead', 'dispatcher', 'street'])
@@ -287,25 +291,32 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
     const workers = Array.from({ length: CLIENTS }, (_, w) => worker(w));
     const failed: unknown[] = [];
     const watched = workers.map((p) => p.catch((e) => failed.push(e)));
+    /** Waits for `n` more acknowledgements; throws when none comes for STALL_MS (a hung server). */
+    const moreAcks = async (n: number) => {
+      const target = acks + n;
+      let seen = acks;
+      let since = Date.now();
+      while (acks < target && failed.length === 0) {
+        if (acks !== seen) [seen, since] = [acks, Date.now()];
+        if (Date.now() - since > STALL_MS)
+          throw new Error(`[${kind}] no acknowledgement for ${STALL_MS} ms: the server stopped answering`);
+        await sleep(20);
+      }
+    };
     let kills = 0;
     for (; kills < KILLS && failed.length === 0; kills++) {
       // let the restarted server acknowledge some work first, so each kill lands in the middle of traffic
-      const before = acks;
-      while (acks < before + CLIENTS && failed.length === 0) await sleep(20);
+      await moreAcks(CLIENTS);
       await sleep(GAP_MIN + killAt() * (GAP_MAX - GAP_MIN));
       up = false;
       await server.kill('SIGKILL');
       await server.start();
       up = true;
     }
-    const before = acks;
-    while (acks < before + CLIENTS && failed.length === 0) await sleep(20);
+    await moreAcks(CLIENTS);
     stopping = true;
     await Promise.all(watched);
-    if (failed.length) {
-      console.error(server.output);
-      throw failed[0];
-    }
+    if (failed.length) throw failed[0];
     await server.kill('SIGTERM');
 
     // check straight in the store, with the server stopped
@@ -356,7 +367,12 @@ async function runStore(kind: StoreKind): Promise<Outcome> {
     } finally {
       await store.close();
     }
+  } catch (err) {
+    if (started) console.error(`[${kind}] server log (last 20 kB):\n${started.output}`);
+    throw err;
   } finally {
+    // never leave a server behind (a child outlives a parent that exits)
+    await started?.kill('SIGKILL');
     await pgServer?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -50,10 +50,17 @@ export async function loadCasesOptions(db: Db): Promise<CasesOptions> {
   return { dutyHoursByDistrict: v.dutyHours, escalateMultiple: v.escalateMultiple };
 }
 
+/** The catalogue as loaded at `at`; `ready` once the load has settled. */
+interface CachedCatalogue {
+  at: number;
+  byCode: Promise<Map<string, CategoryT>>;
+  ready?: Map<string, CategoryT>;
+}
+
 type StepClock = { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: TimeUnit | null };
 
 export class CaseEngine {
-  private catalogue: { at: number; byCode: Promise<Map<string, CategoryT>> } | null = null;
+  private catalogue: CachedCatalogue | null = null;
   /** The calendar deadlines are counted in; replaced (`adoptCalendar`) when administrators change it. */
   calendar: CalendarBook;
   readonly escalateMultiple: number;
@@ -75,25 +82,42 @@ export class CaseEngine {
    * Edits through this process clear it at once (`forgetCatalogue`); other processes see them within the TTL.
    */
   async category(code: string, db: Db = this.db): Promise<CategoryT> {
-    if (!this.catalogue || Date.now() - this.catalogue.at > CATALOGUE_TTL_MS) {
-      // Inside a transaction, read through it: the embedded store has a single connection.
-      const byCode = new CatalogueStore(db)
-        .categories({ includeInactive: true })
-        .then((all) => new Map(all.map((r) => [r.code, toCategory(r)])));
-      this.catalogue = { at: Date.now(), byCode };
-      byCode.catch(() => this.forgetCatalogue());
-    }
-    const found = (await this.catalogue.byCode).get(code);
+    const found = (await this.catalogueVia(db)).get(code);
     if (!found) throw new NotFound('category_not_found', `There is no category ${code}.`);
     return found;
   }
 
   /** The whole catalogue (inactive categories too), in code order, from the same short-lived cache. */
   async categories(): Promise<CategoryT[]> {
-    if (!this.catalogue || Date.now() - this.catalogue.at > CATALOGUE_TTL_MS) {
-      await this.category('').catch(() => undefined);
-    }
-    return [...(await (this.catalogue as NonNullable<typeof this.catalogue>).byCode).values()];
+    return [...(await this.catalogueVia(this.db)).values()];
+  }
+
+  /**
+   * The cached catalogue, or a load of it through `db`. A caller inside a transaction (`db` is not the
+   * pool) holds a connection — on the embedded store the only one — so it never waits on a load still
+   * queued on the pool, which would wait for that very connection: it reads through its transaction.
+   */
+  private catalogueVia(db: Db): Map<string, CategoryT> | Promise<Map<string, CategoryT>> {
+    const cached = this.catalogue;
+    const fresh = cached !== null && Date.now() - cached.at <= CATALOGUE_TTL_MS;
+    if (fresh && cached.ready) return cached.ready;
+    if (fresh && db === this.db) return cached.byCode;
+    const byCode = new CatalogueStore(db)
+      .categories({ includeInactive: true })
+      .then((all) => new Map(all.map((r) => [r.code, toCategory(r)])));
+    // What a transaction reads may include its own uncommitted edits: it is not shared.
+    if (db !== this.db) return byCode;
+    const entry: CachedCatalogue = { at: Date.now(), byCode };
+    this.catalogue = entry;
+    byCode.then(
+      (map) => {
+        entry.ready = map;
+      },
+      () => {
+        if (this.catalogue === entry) this.forgetCatalogue();
+      },
+    );
+    return byCode;
   }
 
   forgetCatalogue(): void {

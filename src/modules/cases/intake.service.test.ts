@@ -4,6 +4,7 @@
  * and the version guard.
  */
 import os from 'node:os';
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/roles.js';
 import { describeEachStore } from '../../platform/db/testing.js';
@@ -136,5 +137,31 @@ describeEachStore('cases services over a database: intake then two transitions',
       expect(await pendingJobs(db, 'deadline', { caseId: f.id })).toHaveLength(1);
     }
     expect((await counted()) - before).toBe(10);
+  });
+
+  it('a transaction asking for a category never waits on a catalogue load queued behind its own connection', async () => {
+    // The embedded store has one connection: a request inside a transaction that awaited another request's
+    // load of the (expired) catalogue through the pool waited for itself, and the server hung for good.
+    const engine = cases.engine;
+    engine.forgetCatalogue();
+    let outside: Promise<unknown> = Promise.resolve();
+    const inside = await store()
+      .db.transaction()
+      .execute(async (trx) => {
+        await sql`select 1`.execute(trx); // the transaction holds its connection from here
+        outside = engine.category('event.0501'); // another request's load, through the pool
+        let timer: NodeJS.Timeout | undefined;
+        const stuck = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('waited on its own connection')), 5_000);
+        });
+        try {
+          return await Promise.race([engine.category('event.0501', trx), stuck]);
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    expect(inside.code).toBe('event.0501');
+    await expect(outside).resolves.toMatchObject({ code: 'event.0501' });
+    expect((await engine.categories()).length).toBeGreaterThan(10);
   });
 });
