@@ -104,11 +104,8 @@ select *
 -- CasesStore.publicCases
 
     select coalesce(json_agg(t), '[]'::json) as rows
-  from ((select "c"."id", "c"."number", "c"."version", "c"."state", "c"."category_code", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", (
-          select json_agg(json_build_object('at', e.at, 'reply', e.payload -> 'publicReply') order by e.seq)
-          from case_history e
-          where e.case_id = c.id and e.type in ('reject', 'close', 'reopen')) as "replies" from "cases" as "c" where "c"."kind" in ($1) and "c"."category_code" in ($2) and ("c"."source" <> $3 or "c"."category_code" in ($4)) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."updated_at" >= $8 and "c"."updated_at" <= $9 and "c"."media_url" = $10 and "c"."category_code" in ($11) and "c"."state" not in ($12) order by "c"."created_at" desc, "c"."number" limit $13 offset $14)) as t;
--- params: "component", "component.0101", "hotline", "component.0101", "120101%", Date, Date, Date, Date, "http://localhost/open311/v2/media/abc.jpg", "component.0101", "closed", 1000, 0
+  from ((select "c"."id", "c"."number", "c"."version", "c"."state", "c"."category_code", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "c"."closed_at" from "cases" as "c" where "c"."kind" in ($1) and c.category_code = any($2::text[]) and ("c"."source" <> $3 or c.category_code = any($4::text[])) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."updated_at" >= $8 and "c"."updated_at" <= $9 and "c"."media_url" = $10 and "c"."category_code" in ($11) and "c"."state" not in ($12) order by "c"."created_at" desc, "c"."number" limit $13 offset $14)) as t;
+-- params: "component", ["component.0101"], "hotline", ["component.0101"], "120101%", Date, Date, Date, Date, "http://localhost/open311/v2/media/abc.jpg", "component.0101", "closed", 1000, 0
 
 -- CasesStore.publicEvents
 select e.id::text as "id", "e"."seq", "e"."type", "e"."to_state", "e"."at", e.payload ->> 'publicReply' as "public_reply", "c"."number", "c"."kind", "c"."source", "c"."media_url", "cat"."publication", "cat"."publish_hotline"
