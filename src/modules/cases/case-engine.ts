@@ -61,6 +61,8 @@ type StepClock = { dueAt: Date | null; stepStartedAt: Date | null; stepUnit: Tim
 
 export class CaseEngine {
   private catalogue: CachedCatalogue | null = null;
+  /** Changes whenever the cached catalogue is loaded or forgotten: what was derived from it may differ. */
+  catalogueVersion = 0;
   /** The calendar deadlines are counted in; replaced (`adoptCalendar`) when administrators change it. */
   calendar: CalendarBook;
   readonly escalateMultiple: number;
@@ -109,6 +111,7 @@ export class CaseEngine {
     if (db !== this.db) return byCode;
     const entry: CachedCatalogue = { at: Date.now(), byCode };
     this.catalogue = entry;
+    this.catalogueVersion++;
     byCode.then(
       (map) => {
         entry.ready = map;
@@ -122,6 +125,7 @@ export class CaseEngine {
 
   forgetCatalogue(): void {
     this.catalogue = null;
+    this.catalogueVersion++;
   }
 
   calendarFor(areaCode: string): WorkingCalendar {

@@ -67,6 +67,10 @@ insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_id
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 -- params: "00000000-0000-4000-8000-000000000001", 1, "report", "reported", Date, "00000000-0000-4000-8000-000000000001", "name", "inspector", [], "{}", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
+-- CasesStore.lastUpdate
+select max(updated_at)::text as "at"
+  from "cases";
+
 -- CasesStore.mergedInto
 select "id", "number", "title"
   from "cases"

@@ -134,6 +134,15 @@ export class CasesStore {
       .execute();
   }
 
+  /** When a case last changed (microseconds, as text), or null with no cases: `cases_updated_idx` answers. */
+  async lastUpdate(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('cases')
+      .select(sql<string | null>`max(updated_at)::text`.as('at'))
+      .executeTakeFirst();
+    return row?.at ?? null;
+  }
+
   /** Updates the case only if it still has `version`; answers whether it did (optimistic concurrency). */
   async updateCaseAtVersion(id: string, version: number, set: Updateable<CasesTable>): Promise<boolean> {
     const res = await this.db
@@ -423,7 +432,8 @@ async function publicReplies(db: Db, ids: readonly string[]) {
     .orderBy('e.seq')
     .execute();
   const byCase = new Map<string, { at: Date; reply: unknown }[]>();
-  for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), { at: r.at, reply: r.reply }]);
+  for (const r of rows)
+    byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), { at: r.at, reply: r.reply }]);
   return byCase;
 }
 
@@ -478,6 +488,7 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
     ],
   ],
 
+  lastUpdate: [],
   updateCaseAtVersion: [ID, 1, { state: 'filed', version: 2, last_hash: HASH, updated_at: AT }],
   insertEvent: [
     {

@@ -341,6 +341,14 @@ export class CaseQueries {
   }
 
   /**
+   * A stamp of what public lists show: it changes when a case changes (its updated_at) or the catalogue is
+   * reloaded. Rendered lists are kept while it holds (one index probe instead of the page).
+   */
+  async publicStamp(): Promise<string> {
+    return `${this.engine.catalogueVersion}/${await this.store.lastUpdate()}`;
+  }
+
+  /**
    * Public requests (Open311): only what the publication policy may list, with their assigned unit's name,
    * the category's publication policy (the cached catalogue) and the public reply (公开答复) of the last
    * close or reject — null when reopened since. Staff notes and reasons are not read: never published.

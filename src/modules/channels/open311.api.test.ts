@@ -202,6 +202,32 @@ describeApi('Open311 GeoReport v2', (ctx) => {
     expect(xml.parse(viaXml.body).service_requests.request[0].service_request_id).toMatch(/^120101/);
   });
 
+  it('answers the list from its rendered cache only while nothing it shows has changed', async () => {
+    const ids = (body: string) =>
+      (JSON.parse(body) as { service_request_id: string }[]).map((r) => r.service_request_id);
+    const first = await get('/open311/v2/requests.json?service_code=event.0501');
+    const again = await get('/open311/v2/requests.json?service_code=event.0501');
+    expect(again.body).toBe(first.body);
+    expect(again.headers['content-type']).toBe('application/json');
+    // A new case shows at once, in both formats.
+    const made = await post('requests.json', {
+      api_key: OPEN311_KEY,
+      service_code: 'event.0501',
+      ...point,
+      description: '早市占道经营，缓存测试',
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const id = made.json()[0].service_request_id as string;
+    expect(ids((await get('/open311/v2/requests.json?service_code=event.0501')).body)).toContain(id);
+    expect((await get('/open311/v2/requests.xml?service_code=event.0501')).body).toContain(id);
+    // A change of the category's publication policy (no case changes) hides it at once.
+    const admin = await ctx().login('admin');
+    expect((await admin.patch('/api/categories/event.0501', { publication: 'none' })).status).toBe(200);
+    expect(ids((await get('/open311/v2/requests.json?service_code=event.0501')).body)).toEqual([]);
+    expect((await admin.patch('/api/categories/event.0501', { publication: 'status' })).status).toBe(200);
+    expect(ids((await get('/open311/v2/requests.json?service_code=event.0501')).body)).toContain(id);
+  });
+
   it('takes API keys as a principal of their own: Open311 only, one endpoint and jurisdiction, rotatable', async () => {
     const submit = (api_key: string) =>
       post('requests.json', { api_key, service_code: 'event.0102', ...point, description: '路边有垃圾' });

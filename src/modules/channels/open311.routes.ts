@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
 import { Open311FileParams, Open311Query, Open311Responses } from './channels.schemas.js';
+import { ListCache } from './list-cache.js';
 import {
   CONTENT_TYPES,
   type Endpoint,
@@ -28,11 +29,24 @@ type Root =
   | 'discovery'
   | 'service_definition';
 
-function send(reply: FastifyReply, format: Format, root: Root, body: object, status = 200) {
+function render(format: Format, root: Root, body: object): Buffer {
   const xml = toXml as (root: Root, body: object) => string;
-  const text = format === 'json' ? JSON.stringify(body) : xml(root, body);
-  // Sent as bytes so Fastify appends no charset to the type: validators compare it byte for byte.
-  return reply.status(status).header('content-type', CONTENT_TYPES[format]).send(Buffer.from(text));
+  return Buffer.from(format === 'json' ? JSON.stringify(body) : xml(root, body));
+}
+
+/** Sent as bytes so Fastify appends no charset to the type: validators compare it byte for byte. */
+function sendBytes(reply: FastifyReply, format: Format, bytes: Buffer, status = 200) {
+  return reply.status(status).header('content-type', CONTENT_TYPES[format]).send(bytes);
+}
+
+function send(reply: FastifyReply, format: Format, root: Root, body: object, status = 200) {
+  return sendBytes(reply, format, render(format, root, body), status);
+}
+
+/** A query as a cache key: its parameters in a fixed order. */
+function queryKey(q: Record<string, string | undefined>): string {
+  const kept = Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined);
+  return new URLSearchParams(kept).toString().split('&').sort().join('&');
 }
 
 function sendError(reply: FastifyReply, format: Format, status: number, description: string) {
@@ -102,6 +116,8 @@ function registerEndpoint(app: App, open311Service: Open311Service, endpoint: En
   const tags = ['open311'];
   const schema = { tags, params: Open311FileParams, querystring: Open311Query, response: Open311Responses };
   const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
+  // The production list, rendered, while nothing it shows has changed (the sandbox is small: built each time).
+  const lists = new ListCache();
 
   app.register(async (scope) => {
     // What fails before a handler runs (the edge's checks of text and query parameters) answers in
@@ -127,6 +143,15 @@ function registerEndpoint(app: App, open311Service: Open311Service, endpoint: En
         if (name === 'discovery') return send(reply, format, 'discovery', open311Service.discovery());
         if (name === 'services')
           return send(reply, format, 'services', await open311Service.services(query(req).jurisdiction_id));
+        if (name === 'requests' && endpoint === 'production') {
+          const q = query(req);
+          const body = await lists.get(
+            `${format}?${queryKey(q)}`,
+            () => open311Service.listStamp(),
+            async () => render(format, 'service_requests', await open311Service.requests(endpoint, q)),
+          );
+          return sendBytes(reply, format, body);
+        }
         if (name === 'requests')
           return send(reply, format, 'service_requests', await open311Service.requests(endpoint, query(req)));
         if (name === 'servicerequestupdates')

@@ -213,6 +213,11 @@ export class Open311Service {
     );
   }
 
+  /** Changes when anything the production list shows may have changed (a case, the catalogue). */
+  listStamp(): Promise<string> {
+    return this.cases.queries.publicStamp();
+  }
+
   /** The requests the publication policy lets out, each with only what it lets out (publication.ts). */
   private async found(f: Parameters<Cases['queries']['publicRequests']>[0], extensions = false) {
     const rows = await this.cases.queries.publicRequests(f);
