@@ -139,6 +139,52 @@ describeEachStore('cases services over a database: intake then two transitions',
     expect((await counted()) - before).toBe(10);
   });
 
+  it('keyed intakes go together too; a resend in the same batch answers the first case, a changed one is refused', async () => {
+    const db = store().db;
+    const inspector = await as('inspector');
+    const input = (i: number) => ({
+      categoryCode: 'event.0501',
+      title: `成组幂等 ${i}`,
+      description: '同时上报，带幂等键',
+      areaCode: grid,
+      crs: 'wgs84' as const,
+      address: '',
+      evidence: [],
+      attributes: {},
+    });
+    const { batches, items } = cases.intake.commits.stats;
+    const filed = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        cases.intake.file(inspector, input(i), { idempotencyKey: `batch-key-${i}` }),
+      ),
+    );
+    const stats = cases.intake.commits.stats;
+    expect(stats.items - items).toBe(8);
+    expect(stats.batches - batches).toBeLessThan(8);
+    expect(new Set(filed.map((f) => f.id)).size).toBe(8);
+    // A resend of a stored key answers the stored case without writing.
+    const resent = await cases.intake.file(inspector, input(0), { idempotencyKey: 'batch-key-0' });
+    expect(resent).toMatchObject({ id: filed[0]?.id, number: filed[0]?.number, replayed: true });
+    // Two sends of one new key in the same batch: one case, both answers name it.
+    const retried = cases.intake.commits.stats.retriedAlone;
+    const [a, b] = await Promise.all([
+      cases.intake.file(inspector, input(100), { idempotencyKey: 'batch-key-100' }),
+      cases.intake.file(inspector, input(100), { idempotencyKey: 'batch-key-100' }),
+    ]);
+    expect(a?.id).toBe(b?.id);
+    expect([a?.replayed, b?.replayed].sort()).toEqual([false, true]);
+    expect(cases.intake.commits.stats.retriedAlone).toBeGreaterThan(retried);
+    const titles = await db.selectFrom('cases').select('id').where('title', 'like', '成组幂等 %').execute();
+    expect(titles).toHaveLength(9);
+    // The same key for a different request is refused, and writes nothing.
+    await expect(
+      cases.intake.file(inspector, input(7), { idempotencyKey: 'batch-key-100' }),
+    ).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    expect(
+      await db.selectFrom('cases').select('id').where('title', 'like', '成组幂等 %').execute(),
+    ).toHaveLength(9);
+  });
+
   it('a transaction asking for a category never waits on a catalogue load queued behind its own connection', async () => {
     // The embedded store has one connection: a request inside a transaction that awaited another request's
     // load of the (expired) catalogue through the pool waited for itself, and the server hung for good.

@@ -8,7 +8,13 @@ import type { Transaction } from 'kysely';
 import type { Principal } from '../../platform/auth/roles.js';
 import { localDate } from '../../platform/calendar/working-time.js';
 import { GroupCommit } from '../../platform/db/group-commit.js';
-import { type IdempotencyCaller, idempotencyOwner, withIdempotency } from '../../platform/db/idempotency.js';
+import {
+  earlierAnswer,
+  type IdempotencyCaller,
+  idempotencyOwner,
+  storeAnswers,
+  withIdempotency,
+} from '../../platform/db/idempotency.js';
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
@@ -69,16 +75,31 @@ export interface LocatedPlace {
 
 type Prepared = Awaited<ReturnType<CaseIntake['prepare']>>;
 
+/** An intake waiting for its group commit, with the idempotency key its answer is stored under. */
+interface Queued {
+  prepared: Prepared;
+  claim: { owner: string; key: string; request: string } | null;
+}
+
 export class CaseIntake {
-  /** Plain intakes (no key, no channel hooks) arriving together share a transaction (group-commit.ts). */
-  readonly commits: GroupCommit<Prepared, FiledCase>;
+  /** Intakes without channel hooks arriving together share a transaction (group-commit.ts). */
+  readonly commits: GroupCommit<Queued, FiledCase>;
 
   constructor(
     private readonly engine: CaseEngine,
     private readonly places: Places,
     private readonly files: FileStore,
   ) {
-    this.commits = new GroupCommit(engine.db, (trx, items) => this.write(trx, items));
+    this.commits = new GroupCommit(engine.db, async (trx, items) => {
+      const filed = await this.write(trx, items.map((q) => q.prepared));
+      // The keys and answers of the batch in one statement; a key taken already rolls the batch back,
+      // and each intake is then written alone (group-commit.ts), the taken one answering the stored result.
+      await storeAnswers(
+        trx,
+        items.flatMap((q, i) => (q.claim ? [{ ...q.claim, response: filed[i] as FiledCase }] : [])),
+      );
+      return filed;
+    });
   }
 
   /** Files a case for `p` (上报); `replayed` says a resend answered the first result. */
@@ -87,14 +108,28 @@ export class CaseIntake {
     input: CaseCreateT,
     opts: FileOptions = {},
   ): Promise<FiledCase & { replayed: boolean }> {
+    const owner = idempotencyOwner(opts.caller ?? { user: p.userId });
+    const request = canonicalJson(input);
+    const claim = opts.idempotencyKey ? { owner, key: opts.idempotencyKey, request } : null;
+    // A resend after the first answer gets it, even if the case could not be made again now.
+    const earlier = claim && (await earlierAnswer<FiledCase>(this.engine.db, claim));
+    if (earlier) return { ...earlier, replayed: true };
     // Read before writing: the embedded store has a single connection.
     const prepared = await this.prepare(p, input, opts.located);
-    if (!opts.idempotencyKey && !opts.admit && !opts.onCreated)
-      return { ...(await this.commits.submit(prepared)), replayed: false };
-    const owner = idempotencyOwner(opts.caller ?? { user: p.userId });
+    if (!opts.admit && !opts.onCreated) {
+      try {
+        return { ...(await this.commits.submit({ prepared, claim })), replayed: false };
+      } catch (err) {
+        // A concurrent resend stored its answer first (this key was taken), or this one failed where the
+        // first succeeded: the stored answer.
+        const stored = claim && (await earlierAnswer<FiledCase>(this.engine.db, claim));
+        if (stored) return { ...stored, replayed: true };
+        throw err;
+      }
+    }
     const { result, replayed } = await withIdempotency(
       this.engine.db,
-      { owner, key: opts.idempotencyKey, request: canonicalJson(input), order: 'last' },
+      { owner, key: opts.idempotencyKey, request, order: 'last' },
       async (trx) => {
         if (opts.admit) await opts.admit(trx);
         const [created] = await this.write(trx, [prepared]);

@@ -13,6 +13,11 @@
  *   concurrent resend whose own work fails (say, a limit the first request just used up) answers the
  *   first result too, once that is stored.
  *
+ * Writes that share a transaction (group commit) use the `claim: 'last'` order by hand: `storeAnswers`
+ * stores every key and answer of the batch in one statement and throws `KeyTaken` when any key was
+ * already taken, which rolls the batch back; each item is then written alone, and the one whose key was
+ * taken answers the stored result (`earlierAnswer`).
+ *
  * Keys belong to a caller: `owner` comes from `idempotencyOwner`, so the same key sent by two callers
  * names two requests — one citizen's key never replays another citizen's tracking code.
  */
@@ -21,7 +26,13 @@ import type { Kysely, Transaction } from 'kysely';
 import { Invalid } from '../errors.js';
 import type { DB } from './schema.js';
 
-class KeyTaken extends Error {}
+/** A key already has a stored answer (or is being stored by a concurrent request). */
+export class KeyTaken extends Error {}
+
+/** What a key's stored answer is checked against: a hash of the request it answered. */
+export function requestHash(request: string): string {
+  return createHash('sha256').update(request).digest('hex');
+}
 
 /** Who sent the key: each caller has its own key space. */
 export type IdempotencyCaller =
@@ -53,7 +64,7 @@ export async function earlierAnswer<T extends object>(
     .where('key', '=', claim.key)
     .executeTakeFirst();
   if (!row || row.status === 0) return null;
-  if (row.request_hash !== createHash('sha256').update(claim.request).digest('hex')) {
+  if (row.request_hash !== requestHash(claim.request)) {
     throw new Invalid(
       'idempotency_key_reused',
       'This Idempotency-Key was used for a different request; use a new key.',
@@ -69,11 +80,11 @@ export async function withIdempotency<T extends object>(
 ): Promise<{ result: T; replayed: boolean }> {
   const { owner, key } = claim;
   if (!key) return { result: await db.transaction().execute(work), replayed: false };
-  const requestHash = createHash('sha256').update(claim.request).digest('hex');
+  const hash = requestHash(claim.request);
   const store = (trx: Transaction<DB>, status: number, response: object) =>
     trx
       .insertInto('idempotency_keys')
-      .values({ owner, key, request_hash: requestHash, status, response: JSON.stringify(response) })
+      .values({ owner, key, request_hash: hash, status, response: JSON.stringify(response) })
       .onConflict((oc) => oc.columns(['owner', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
@@ -87,7 +98,7 @@ export async function withIdempotency<T extends object>(
   const prior = async (q: Kysely<DB> | Transaction<DB>, found?: Awaited<ReturnType<typeof find>>) => {
     const row = found ?? (await find(q));
     if (!row) throw new Error(`idempotency key ${key} vanished`);
-    if (row.request_hash !== requestHash) {
+    if (row.request_hash !== hash) {
       throw new Invalid(
         'idempotency_key_reused',
         'This Idempotency-Key was used for a different request; use a new key.',
@@ -109,7 +120,7 @@ export async function withIdempotency<T extends object>(
       if (err instanceof KeyTaken) return prior(db);
       // A concurrent resend may have failed only because the first request's work got there first.
       const stored = await find(db);
-      if (stored?.request_hash === requestHash) return prior(db, stored);
+      if (stored?.request_hash === hash) return prior(db, stored);
       throw err;
     }
   }
@@ -124,4 +135,31 @@ export async function withIdempotency<T extends object>(
       .execute();
     return { result, replayed: false };
   });
+}
+
+/**
+ * Stores the answers of work done in `trx` under their keys, in one statement; throws `KeyTaken` (the
+ * caller's transaction then rolls back) when any key was taken already, by another request or by an
+ * earlier item of the same batch.
+ */
+export async function storeAnswers(
+  trx: Transaction<DB>,
+  answers: readonly { owner: string; key: string; request: string; response: object }[],
+): Promise<void> {
+  if (!answers.length) return;
+  const stored = await trx
+    .insertInto('idempotency_keys')
+    .values(
+      answers.map((a) => ({
+        owner: a.owner,
+        key: a.key,
+        request_hash: requestHash(a.request),
+        status: 200,
+        response: JSON.stringify(a.response),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['owner', 'key']).doNothing())
+    .returning('key')
+    .execute();
+  if (stored.length !== answers.length) throw new KeyTaken();
 }
