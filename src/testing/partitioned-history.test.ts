@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyEverything } from '../cli/verify.js';
-import { CasesStore } from '../modules/cases/cases.store.js';
+import { ChannelReadsStore } from '../modules/cases/channel-reads.store.js';
 import { CaseFactsStore } from '../modules/cases/facts.store.js';
 import { notify } from '../modules/notifications/notifications.service.js';
 import { NotificationsStore } from '../modules/notifications/notifications.store.js';
@@ -197,12 +197,12 @@ describeApi('partitioned history', (ctx, kind) => {
       }
       expect(await counts(db)).toEqual(before);
 
-      // The Open311 updates feed for ten days of last month, as CasesStore issues it, reads that month's
+      // The Open311 updates feed for ten days of last month, as ChannelReadsStore issues it, reads that month's
       // partition and no other.
       const from = new Date(chinaMonthStart(now, 1).getTime() + 3 * DAY);
       const to = new Date(from.getTime() + 10 * DAY);
       const [feed] = await plansOf(db, (spy) =>
-        new CasesStore(spy).publicEvents({
+        new ChannelReadsStore(spy).publicEvents({
           kinds: ['event', 'component', 'request'],
           areaPrefix: '',
           from,

@@ -22,22 +22,6 @@ select "id", "number"
   order by "created_at";
 -- params: "00000000-0000-4000-8000-000000000001"
 
--- CasesStore.caseWithCategoryByTrackingCode
-select "c"."id", "c"."number", "c"."state", "c"."rating", "c"."created_at", "c"."kind", "c"."tracking_code", "cat"."name"
-  from "cases" as "c"
-  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where "c"."tracking_code" = $1;
--- params: "ABCDEFGHJK"
-
--- CasesStore.casesByReporterPhone
-select "c"."id", "c"."number", "c"."title", "c"."state", "c"."created_at", "cat"."name" as "category_name"
-  from "cases" as "c"
-  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where c.reporter ->> 'phone' = $1 and "c"."area_code" like $2 and "c"."kind" != $3
-  order by "c"."created_at" desc
-  limit $4;
--- params: "13800000000", "120101%", "petition", 20
-
 -- CasesStore.countViews
 select count(*) as "n"
   from "saved_views"
@@ -66,10 +50,6 @@ with "c" as (insert into "cases" ("id", "tracking_code", "kind", "category_code"
 insert into "case_events" ("case_id", "seq", "type", "to_state", "at", "actor_id", "actor_name", "actor_role", "evidence", "payload", "prev_hash", "hash")
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 -- params: "00000000-0000-4000-8000-000000000001", 1, "report", "reported", Date, "00000000-0000-4000-8000-000000000001", "name", "inspector", [], "{}", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-
--- CasesStore.lastUpdate
-select max(updated_at)::text as "at"
-  from "cases";
 
 -- CasesStore.mergedInto
 select "id", "number", "title"
@@ -104,23 +84,6 @@ select *
   order by "created_at" for
   update;
 -- params: "closed", "rejected", "merged", "work_day", "work_hour"
-
--- CasesStore.publicCases
-
-    select coalesce(json_agg(t), '[]'::json) as rows
-  from ((select "c"."id", "c"."number", "c"."version", "c"."state", "c"."category_code", "c"."description", "c"."title", "c"."assigned_unit_id", "c"."created_at", "c"."updated_at", "c"."due_at", "c"."address", "c"."area_code", "c"."lon", "c"."lat", "c"."media_url", "c"."kind", "c"."source", "c"."closed_at" from "cases" as "c" where "c"."kind" in ($1) and c.category_code = any($2::text[]) and ("c"."source" <> $3 or c.category_code = any($4::text[])) and "c"."area_code" like $5 and "c"."created_at" >= $6 and "c"."created_at" <= $7 and "c"."updated_at" >= $8 and "c"."updated_at" <= $9 and "c"."media_url" = $10 and "c"."category_code" in ($11) and "c"."state" not in ($12) order by "c"."created_at" desc, "c"."number" limit $13 offset $14)) as t;
--- params: "component", ["component.0101"], "hotline", ["component.0101"], "120101%", Date, Date, Date, Date, "http://localhost/open311/v2/media/abc.jpg", "component.0101", "closed", 1000, 0
-
--- CasesStore.publicEvents
-select e.id::text as "id", "e"."seq", "e"."type", "e"."to_state", "e"."at", e.payload ->> 'publicReply' as "public_reply", "c"."number", "c"."kind", "c"."source", "c"."media_url", "cat"."publication", "cat"."publish_hotline"
-  from "case_events" as "e"
-  inner join "cases" as "c" on "c"."id" = "e"."case_id"
-  inner join "categories" as "cat" on "cat"."code" = "c"."category_code"
-  where "c"."kind" in ($1) and "cat"."publication" <> $2 and ("c"."source" <> $3 or "cat"."publish_hotline" = $4) and "e"."at" >= $5 and "e"."at" <= $6 and "c"."area_code" like $7 and "c"."number" in ($8)
-  order by "e"."at", "e"."id"
-  limit $9
-  offset $10;
--- params: "event", "none", "hotline", true, Date, Date, "120101%", "1", 50, 0
 
 -- CasesStore.saveView
 insert into "saved_views" ("user_id", "name", "filters")

@@ -139,7 +139,7 @@ describeEachStore('cases services over a database: intake then two transitions',
     expect((await counted()) - before).toBe(10);
   });
 
-  it('keyed intakes go together too; a resend in the same batch answers the first case, a changed one is refused', async () => {
+  it('keyed intakes go together too; a resend sent at the same time answers the first case, a changed one is refused', async () => {
     const db = store().db;
     const inspector = await as('inspector');
     const input = (i: number) => ({
@@ -165,15 +165,13 @@ describeEachStore('cases services over a database: intake then two transitions',
     // A resend of a stored key answers the stored case without writing.
     const resent = await cases.intake.file(inspector, input(0), { idempotencyKey: 'batch-key-0' });
     expect(resent).toMatchObject({ id: filed[0]?.id, number: filed[0]?.number, replayed: true });
-    // Two sends of one new key in the same batch: one case, both answers name it.
-    const retried = cases.intake.commits.stats.retriedAlone;
+    // Two sends of one new key at once (in one batch, or the second in the next): one case, both answers name it.
     const [a, b] = await Promise.all([
       cases.intake.file(inspector, input(100), { idempotencyKey: 'batch-key-100' }),
       cases.intake.file(inspector, input(100), { idempotencyKey: 'batch-key-100' }),
     ]);
     expect(a?.id).toBe(b?.id);
     expect([a?.replayed, b?.replayed].sort()).toEqual([false, true]);
-    expect(cases.intake.commits.stats.retriedAlone).toBeGreaterThan(retried);
     const titles = await db.selectFrom('cases').select('id').where('title', 'like', '成组幂等 %').execute();
     expect(titles).toHaveLength(9);
     // The same key for a different request is refused, and writes nothing.

@@ -91,7 +91,10 @@ export class CaseIntake {
     private readonly files: FileStore,
   ) {
     this.commits = new GroupCommit(engine.db, async (trx, items) => {
-      const filed = await this.write(trx, items.map((q) => q.prepared));
+      const filed = await this.write(
+        trx,
+        items.map((q) => q.prepared),
+      );
       // The keys and answers of the batch in one statement; a key taken already rolls the batch back,
       // and each intake is then written alone (group-commit.ts), the taken one answering the stored result.
       await storeAnswers(

@@ -18,7 +18,8 @@ import type { CaseEngine } from './case-engine.js';
 import { CaseListStore } from './case-list.store.js';
 import { snapshotOf, toHashed } from './case-rows.js';
 import { type CaseQueryT, storeFilter } from './cases.schemas.js';
-import { type CaseRow, CasesStore, type PublicCaseFilter, type Viewer } from './cases.store.js';
+import { type CaseRow, CasesStore, type Viewer } from './cases.store.js';
+import { ChannelReadsStore, type PublicCaseFilter } from './channel-reads.store.js';
 import { type DeadlineLevel, deadlineLevel } from './deadlines.js';
 import { metresBetween } from './distance.js';
 import { verifyChain } from './hash-chain.js';
@@ -37,12 +38,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CaseQueries {
   private readonly store: CasesStore;
+  private readonly channelReads: ChannelReadsStore;
 
   constructor(
     private readonly engine: CaseEngine,
     private readonly files: FileStore,
   ) {
     this.store = new CasesStore(engine.db);
+    this.channelReads = new ChannelReadsStore(engine.db);
   }
 
   /** The case if the viewer may see it; otherwise 404, exactly like a missing one. */
@@ -300,7 +303,7 @@ export class CaseQueries {
   }
 
   async callerHistory(scope: string, phone: string) {
-    const rows = await this.store.casesByReporterPhone(phone, scope);
+    const rows = await this.channelReads.casesByReporterPhone(phone, scope);
     return rows.map((r) => ({
       id: r.id,
       number: r.number,
@@ -313,7 +316,7 @@ export class CaseQueries {
 
   /** A case by its tracking code with its category name and its events' types, times and public replies, or null. */
   async byTrackingCode(code: string) {
-    const c = await this.store.caseWithCategoryByTrackingCode(code);
+    const c = await this.channelReads.caseWithCategoryByTrackingCode(code);
     if (!c) return null;
     const events = (await this.store.events(c.id)).map((e) => ({
       type: e.type,
@@ -336,7 +339,7 @@ export class CaseQueries {
 
   /** The full row by tracking code (for a citizen's rating), or undefined. */
   async rowByTrackingCode(code: string): Promise<CaseRow | undefined> {
-    const c = await this.store.caseWithCategoryByTrackingCode(code);
+    const c = await this.channelReads.caseWithCategoryByTrackingCode(code);
     return c && this.store.caseById(c.id);
   }
 
@@ -345,7 +348,7 @@ export class CaseQueries {
    * reloaded. Rendered lists are kept while it holds (one index probe instead of the page).
    */
   async publicStamp(): Promise<string> {
-    return `${this.engine.catalogueVersion}/${await this.store.lastUpdate()}`;
+    return `${this.engine.catalogueVersion}/${await this.channelReads.lastUpdate()}`;
   }
 
   /**
@@ -357,7 +360,7 @@ export class CaseQueries {
     const catalogue = await this.engine.categories();
     const listed = catalogue.filter((c) => c.publication !== 'none');
     const categories = new Map(listed.map((c) => [c.code, c]));
-    const rows = await this.store.publicCases({
+    const rows = await this.channelReads.publicCases({
       ...f,
       published: {
         codes: listed.map((c) => c.code),
@@ -406,8 +409,8 @@ export class CaseQueries {
   }
 
   /** The steps of public cases for Open311's updates feed (the channel applies the publication policy). */
-  publicEvents(f: Parameters<CasesStore['publicEvents']>[0]) {
-    return this.store.publicEvents(f);
+  publicEvents(f: Parameters<ChannelReadsStore['publicEvents']>[0]) {
+    return this.channelReads.publicEvents(f);
   }
 
   /** Of the given case ids (in the caller's order of preference), the first still open. */
