@@ -149,13 +149,25 @@ export async function pickOption(page: Page, testId: string, text: string, opts:
       ),
   );
   if (multiple) return option.click();
+  // What the closed select shows: the click may have closed the list without choosing (antd was animating).
+  const chosen = () =>
+    select.evaluate((el, want) => {
+      const root = el.closest('.ant-select') ?? el.querySelector('.ant-select') ?? el;
+      return (root.textContent ?? '').includes(want);
+    }, text);
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && !(await list.isVisible())) {
+      await select.click();
+      if (opts.type) await page.keyboard.type(text);
+    }
     await option.click();
     try {
       await list.waitFor({ state: 'hidden', timeout: 2_000 });
-      return;
+      if (await chosen()) return;
     } catch (e) {
       if (attempt >= 3) throw e;
+      continue;
     }
+    if (attempt >= 3) throw new Error(`${testId}: "${text}" was clicked but not chosen`);
   }
 }
