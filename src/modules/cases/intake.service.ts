@@ -112,8 +112,8 @@ export class CaseIntake {
     opts: FileOptions = {},
   ): Promise<FiledCase & { replayed: boolean }> {
     const owner = idempotencyOwner(opts.caller ?? { user: p.userId });
-    const request = canonicalJson(input);
-    const claim = opts.idempotencyKey ? { owner, key: opts.idempotencyKey, request } : null;
+    const key = opts.idempotencyKey;
+    const claim = key ? { owner, key, request: canonicalJson(input) } : null;
     // A resend after the first answer gets it, even if the case could not be made again now.
     const earlier = claim && (await earlierAnswer<FiledCase>(this.engine.db, claim));
     if (earlier) return { ...earlier, replayed: true };
@@ -132,7 +132,7 @@ export class CaseIntake {
     }
     const { result, replayed } = await withIdempotency(
       this.engine.db,
-      { owner, key: opts.idempotencyKey, request, order: 'last' },
+      { owner, key, request: claim?.request ?? '', order: 'last' },
       async (trx) => {
         if (opts.admit) await opts.admit(trx);
         const [created] = await this.write(trx, [prepared]);
