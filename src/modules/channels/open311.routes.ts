@@ -45,8 +45,11 @@ function send(reply: FastifyReply, format: Format, root: Root, body: object, sta
 
 /** A query as a cache key: its parameters in a fixed order. */
 function queryKey(q: Record<string, string | undefined>): string {
-  const kept = Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined);
-  return new URLSearchParams(kept).toString().split('&').sort().join('&');
+  const params = new URLSearchParams(
+    Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  params.sort();
+  return params.toString();
 }
 
 function sendError(reply: FastifyReply, format: Format, status: number, description: string) {

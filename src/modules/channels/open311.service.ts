@@ -24,30 +24,24 @@ import type { DB } from '../../platform/db/schema.js';
 import { DomainError } from '../../platform/errors.js';
 import { type FileStore, IMAGE_TYPES } from '../../platform/files/files.js';
 import { checkAttributes } from '../cases/attributes.js';
-import { type Cases, FINAL_STATES, type LocatedPlace } from '../cases/cases.service.js';
+import type { Cases, LocatedPlace } from '../cases/cases.service.js';
 import { findArea, gridByCodeOrName, type Places } from '../places/places.service.js';
-import { ChannelsStore, type SandboxFilter } from './channels.store.js';
+import { ChannelsStore } from './channels.store.js';
 import {
-  DEFAULT_DAYS,
   type Endpoint,
   type Form,
-  MAX_IDS,
   Open311Error,
-  paging,
   type Query,
   toCreated,
-  toExtended,
-  toRequest,
   toService,
   toServiceDefinition,
   validEmail,
   validPhone,
   validUrl,
-  w3cDate,
-  wantsExtensions,
 } from './open311.js';
+import { Open311Requests } from './open311-requests.service.js';
 import { Open311Updates } from './open311-updates.service.js';
-import { maskPersonalData, PUBLIC_KINDS, publicView } from './publication.js';
+import { PUBLIC_KINDS } from './publication.js';
 
 export { Open311Error } from './open311.js';
 
@@ -88,9 +82,11 @@ export class Open311Service {
     private readonly keys: ApiKeyCheck,
   ) {
     this.feed = new Open311Updates(db, cases, this);
+    this.lists = new Open311Requests(db, cases, places, this);
   }
 
   private readonly feed: Open311Updates;
+  private readonly lists: Open311Requests;
 
   discovery() {
     return {
@@ -143,139 +139,21 @@ export class Open311Service {
     return toServiceDefinition(c);
   }
 
-  /**
-   * GET requests: by id list, or filtered by service, dates, status and last change; the last 90 days by
-   * default, newest first (ties by number), a page of 50 unless `page_size` says otherwise.
-   */
-  async requests(endpoint: Endpoint, q: Query) {
-    const district = await this.jurisdiction(q.jurisdiction_id);
-    const { page, pageSize } = paging(q);
-    const extensions = wantsExtensions(q.extensions);
-    const ids = q.service_request_id
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const updatedFrom = w3cDate(q.updated_after, 'updated_after');
-    const updatedTo = w3cDate(q.updated_before, 'updated_before');
-    if (updatedFrom && updatedTo && updatedFrom > updatedTo)
-      throw new Open311Error(400, 'updated_after is after updated_before');
-    const window = { limit: pageSize, offset: (page - 1) * pageSize };
-    if (ids?.length) {
-      if (ids.length > MAX_IDS) throw new Open311Error(400, `ask for at most ${MAX_IDS} service_request_id`);
-      const numbers = { numbers: ids, ...window, limit: MAX_IDS, offset: 0 };
-      return endpoint === 'test'
-        ? this.sandbox({ jurisdiction: district, ...numbers }, extensions)
-        : this.found({ kinds: PUBLIC_KINDS, areaPrefix: district, ...numbers }, extensions);
-    }
-    const end = w3cDate(q.end_date, 'end_date') ?? (updatedFrom || updatedTo ? undefined : new Date());
-    const start =
-      w3cDate(q.start_date, 'start_date') ??
-      (end ? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000) : undefined);
-    if (start && end && start > end) throw new Open311Error(400, 'start_date is after end_date');
-    let states: { in: readonly string[] } | { notIn: readonly string[] } | undefined;
-    let status: 'open' | 'closed' | undefined;
-    if (q.status) {
-      const wanted = q.status.split(',');
-      if (!wanted.every((s) => s === 'open' || s === 'closed'))
-        throw new Open311Error(400, 'status is open or closed');
-      if (!(wanted.includes('open') && wanted.includes('closed'))) {
-        status = wanted.includes('closed') ? 'closed' : 'open';
-        states = status === 'closed' ? { in: FINAL_STATES } : { notIn: FINAL_STATES };
-      }
-    }
-    const codes = q.service_code ? q.service_code.split(',') : undefined;
-    const common = {
-      ...window,
-      ...(start && { from: start }),
-      ...(end && { to: end }),
-      ...(updatedFrom && { updatedFrom }),
-      ...(updatedTo && { updatedTo }),
-    };
-    if (endpoint === 'test')
-      return this.sandbox(
-        {
-          jurisdiction: district,
-          ...common,
-          ...(codes && { serviceCodes: codes }),
-          ...(status && { status }),
-        },
-        extensions,
-      );
-    return this.found(
-      {
-        kinds: PUBLIC_KINDS,
-        areaPrefix: district,
-        ...common,
-        ...(codes && { categoryCodes: codes }),
-        ...(states && { states }),
-      },
-      extensions,
-    );
+  /** GET requests (list, one, by token) and the list's stamp: open311-requests.service.ts. */
+  requests(endpoint: Endpoint, q: Query) {
+    return this.lists.requests(endpoint, q);
   }
 
-  /** Changes when anything the production list shows may have changed (a case, the catalogue). */
+  request(endpoint: Endpoint, id: string, q: Query) {
+    return this.lists.request(endpoint, id, q);
+  }
+
+  token(endpoint: Endpoint, token: string) {
+    return this.lists.token(endpoint, token);
+  }
+
   listStamp(): Promise<string> {
-    return this.cases.queries.publicStamp();
-  }
-
-  /** The requests the publication policy lets out, each with only what it lets out (publication.ts). */
-  private async found(f: Parameters<Cases['queries']['publicRequests']>[0], extensions = false) {
-    const rows = await this.cases.queries.publicRequests(f);
-    const centres = await this.places.gridCentres(
-      rows.filter((r) => r.pointPrecision === 'grid').map((r) => r.areaCode),
-    );
-    return rows.flatMap((r) => {
-      const view = publicView(r, centres.get(r.areaCode) ?? null);
-      if (!view) return [];
-      const row = { ...r, ...view };
-      const request = toRequest(row);
-      if (!extensions) return [request];
-      const notes = r.publicNotes.map((n) => ({ at: n.at, text: maskPersonalData(n.text) }));
-      return [{ ...request, extended_attributes: toExtended(row, notes) }];
-    });
-  }
-
-  /** The test endpoint's requests: what its clients sent, as they sent it (only test data is here). */
-  private async sandbox(f: SandboxFilter, extensions = false) {
-    const rows = await new ChannelsStore(this.db).sandboxRequests(f);
-    return rows.map((r) => {
-      const row = {
-        number: r.number,
-        state: r.status === 'closed' ? 'closed' : 'reported',
-        categoryCode: r.service_code,
-        categoryName: r.service_name,
-        description: r.description,
-        unitName: null,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        dueAt: null,
-        address: r.address,
-        areaCode: r.area_code,
-        lon: r.lon,
-        lat: r.lat,
-        mediaUrl: r.media_url,
-        publicReply: null,
-      };
-      const request = toRequest(row);
-      return extensions ? { ...request, extended_attributes: toExtended(row, []) } : request;
-    });
-  }
-
-  async request(endpoint: Endpoint, id: string, q: Query) {
-    const found = await this.requests(endpoint, { ...q, service_request_id: id, page: undefined });
-    if (found.length === 0) throw new Open311Error(404, `service_request_id ${id} not found`);
-    return found;
-  }
-
-  async token(endpoint: Endpoint, token: string) {
-    if (endpoint === 'test') {
-      const t = await new ChannelsStore(this.db).sandboxByToken(token);
-      if (!t) throw new Open311Error(404, `token ${token} not found`);
-      return [{ service_request_id: t.number, token: t.token }];
-    }
-    const c = await this.cases.queries.byTrackingCode(token);
-    if (!c || !PUBLIC_KINDS.includes(c.kind)) throw new Open311Error(404, `token ${token} not found`);
-    return [{ service_request_id: c.number, token: c.trackingCode }];
+    return this.lists.stamp();
   }
 
   /** The key's principal, refused (403) when missing, unknown, revoked, or made for the other endpoint. */
@@ -429,7 +307,7 @@ export class Open311Service {
     const hash = /^([0-9a-f]{64})\.(jpg|png|webp)$/.exec(file)?.[1];
     if (!hash) throw new Open311Error(404, `no media ${file}`);
     const url = `${this.publicUrl()}${OPEN311_BASE}/media/${file}`;
-    const shown = await this.found({
+    const shown = await this.lists.published({
       kinds: PUBLIC_KINDS,
       areaPrefix: '',
       mediaUrl: url,
