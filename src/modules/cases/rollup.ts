@@ -61,6 +61,8 @@ export const METRICS = [
   'wh_ontime', // … every summoned unit reported in on time
   'returned', // a return (退单) made on stamp
   'rework3', // the third failed check on stamp
+  'received', // every case, reported on stamp (the big screen's intake trend; no indicator; community only)
+  'closed', // closed (stands) on stamp, filed or not (the big screen's closing trend; no indicator; community only)
 ] as const;
 export type Metric = (typeof METRICS)[number];
 export const METRIC_ID = new Map<Metric, number>(METRICS.map((m, i) => [m, i]));
@@ -155,13 +157,17 @@ const GOOD = new Set(['satisfied', 'basically']);
 export function memberships(f: CaseFacts): Map<string, number> {
   const out = new Map<string, number>();
   const dims = `${f.areaCode.slice(0, 12)}|${f.unitId ?? ''}|${f.userId ?? ''}|${f.kind}`;
-  const add = (m: Metric, stamp: Date, due?: Date) => {
-    const k = `${METRIC_ID.get(m)}|${chinaDay(stamp)}|${due ? chinaDay(due) : -1}|${dims}`;
+  const add = (m: Metric, stamp: Date, due?: Date, d = dims) => {
+    const k = `${METRIC_ID.get(m)}|${chinaDay(stamp)}|${due ? chinaDay(due) : -1}|${d}`;
     out.set(k, (out.get(k) ?? 0) + 1);
   };
   const state = f.states[f.states.length - 1]?.state ?? null;
   const open = state !== null && !FINAL.has(state);
   const rep = f.reportedAt;
+  // The screen's trends need the community alone: one counter per community and day, whatever the unit.
+  const community = `${f.areaCode.slice(0, 12)}|||`;
+  add('received', rep, undefined, community);
+  if (state === 'closed' && f.closedAt) add('closed', f.closedAt, undefined, community);
   // Filing (立案) and, for petitions, acceptance.
   const decidedAt = f.filedAt ?? f.rejectedAt;
   if (decidedAt) {

@@ -39,6 +39,13 @@ select "r"."metric", "r"."kind", "r"."street", "r"."unit_id", "r"."user_id", sum
   having sum(r.n) <> $13;
 -- params: 24315, 24, 25, 24314, 24315, 24315, 24, 24315, 25, 24315, "120101%", "u1", 0
 
+-- RollupsStore.perDay
+select "r"."metric", "r"."stamp", sum(r.n) as "n"
+  from "case_rollups" as "r"
+  where "r"."metric" in (31, 32) and "r"."stamp" >= $1 and "r"."area_code" like $2
+  group by "r"."metric", "r"."stamp";
+-- params: 20500, "120101%"
+
 -- RollupsStore.rowCount
 select count(*) as "n"
   from "case_rollups";

@@ -173,6 +173,26 @@ export class RollupsStore {
       .execute();
   }
 
+  /**
+   * Per stamp day from `fromDay` on, inside an area-code prefix (district, street or community): the sums of
+   * the big screen's metrics ('received', 'closed'). The metric ids are literals so that the planner proves
+   * the partial index `case_rollups_screen_idx` (migration 0029) serves the query.
+   */
+  perDay(metrics: readonly ('received' | 'closed')[], areaPrefix: string, fromDay: number) {
+    return this.db
+      .selectFrom('case_rollups as r')
+      .select(['r.metric', 'r.stamp', sql<string>`sum(r.n)`.as('n')])
+      .where(
+        'r.metric',
+        'in',
+        ids(metrics).map((m) => sql.lit(m)),
+      )
+      .where('r.stamp', '>=', fromDay)
+      .where('r.area_code', 'like', `${areaPrefix.slice(0, 12)}%`)
+      .groupBy(['r.metric', 'r.stamp'])
+      .execute();
+  }
+
   /** How many counter rows there are, daily and monthly (for the benchmark's report). */
   async rowCount() {
     const [daily, monthly] = await Promise.all([
@@ -237,5 +257,6 @@ export const SQL_EXAMPLES: SqlExamples<RollupsStore> = {
   ],
   counts: [{ fromDay: 20_500, endDay: 20_531, areaPrefix: '120101', unitId: 'u1' }],
   countsMonthly: [{ fromDay: 20_514, endDay: 20_545, areaPrefix: '120101', unitId: 'u1' }],
+  perDay: [['received', 'closed'], '120101', 20_500],
   rowCount: [],
 };

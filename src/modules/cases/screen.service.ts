@@ -1,10 +1,18 @@
 /**
  * The aggregates the big screen (大屏, evaluation module) reads from cases: counted in SQL by
- * `screen.store.ts`, visible to the caller exactly as the case list is. Evaluation never names the tables.
+ * `screen.store.ts`, visible to the caller exactly as the case list is — except the trends of an area
+ * (district, street, community), which sum the roll-up counters ('received', 'closed'; rollup.ts) so that a
+ * refresh does not count a year of case rows: they count the area's cases, as the bulletin does.
+ * Evaluation never names the tables.
  */
 import type { Db } from '../../platform/db/store.js';
 import type { Viewer } from './cases.store.js';
+import { chinaDay, METRIC_ID } from './rollup.js';
+import { RollupsStore } from './rollups.store.js';
 import { CaseScreenStore } from './screen.store.js';
+
+/** YYYY-MM-DD of China day number `d`. */
+const dayLabel = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
 
 export interface AreaLoad {
   areaCode: string;
@@ -22,9 +30,11 @@ export interface StreetCategoryCount {
 
 export class CaseScreenReader {
   private readonly store: CaseScreenStore;
+  private readonly rollups: RollupsStore;
 
   constructor(db: Db) {
     this.store = new CaseScreenStore(db);
+    this.rollups = new RollupsStore(db);
   }
 
   async areaLoad(v: Viewer, area: string | null, now: Date): Promise<AreaLoad[]> {
@@ -34,6 +44,17 @@ export class CaseScreenReader {
 
   /** Received and closed per civil day (YYYY-MM-DD in China's time) from `from` on. */
   async daily(v: Viewer, area: string | null, from: Date) {
+    const prefix = area ?? v.scope;
+    if (prefix.length <= 12) {
+      const rows = await this.rollups.perDay(['received', 'closed'], prefix, chinaDay(from));
+      const received = new Map<string, number>();
+      const closed = new Map<string, number>();
+      for (const r of rows) {
+        const n = Number(r.n);
+        if (n !== 0) (r.metric === METRIC_ID.get('received') ? received : closed).set(dayLabel(r.stamp), n);
+      }
+      return { received, closed };
+    }
     const s = await this.store.daily(v, area, from);
     const toMap = (rows: { day: string; n: string | number }[]) =>
       new Map(rows.map((r) => [r.day, Number(r.n)]));
