@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { Dashboard } from '../src/modules/evaluation/dashboard.service.js';
 import { Evaluation } from '../src/modules/evaluation/evaluation.service.js';
 import { Screen } from '../src/modules/evaluation/screen.service.js';
 import type { Principal } from '../src/platform/auth/roles.js';
@@ -151,8 +152,16 @@ async function timeBulletins(store: Database, label: string) {
         `  screen: open ${s.today.open}, overdue ${s.today.overdue}, ${s.monthly.reduce((n, m) => n + m.received, 0)} received in 12 months, runs ${screenRuns.map(Math.round).join(' ')} ms`,
       );
   }
+  // The leader's home page (领导首页) on the data set's last day: this month and last month.
+  const home = new Dashboard(evaluation, server.cases.screen, () => NOW);
+  const h0 = performance.now();
+  const d = await home.dashboard(leader);
+  const dashboardMs = Math.round(performance.now() - h0);
   console.log(
-    `${label}: bulletin (monthly roll-ups) district-month ${month} ms, district-year ${year} ms, big screen refresh ${Math.round(Math.min(...screenRuns))} ms (best of 3), node rss ${mb(process.memoryUsage().rss)}`,
+    `  dashboard: ${d.month.label}, overdue ${d.overdue.count}, worst street ${d.worstStreets[0]?.name ?? '—'}, ${dashboardMs} ms`,
+  );
+  console.log(
+    `${label}: bulletin (monthly roll-ups) district-month ${month} ms, district-year ${year} ms, big screen refresh ${Math.round(Math.min(...screenRuns))} ms (best of 3), leader's dashboard ${dashboardMs} ms, node rss ${mb(process.memoryUsage().rss)}`,
   );
   await server.close();
   return year;

@@ -25,6 +25,7 @@ import { Plans } from './modules/emergency/plans.service.js';
 import { Resources } from './modules/emergency/resources.service.js';
 import { Roster } from './modules/emergency/roster.service.js';
 import { LoggingSmsSender, type SmsSender } from './modules/emergency/sms-sender.js';
+import { Dashboard } from './modules/evaluation/dashboard.service.js';
 import { registerEvaluationRoutes } from './modules/evaluation/evaluation.routes.js';
 import { Evaluation } from './modules/evaluation/evaluation.service.js';
 import { registerScreenRoutes } from './modules/evaluation/screen.routes.js';
@@ -151,7 +152,7 @@ export async function buildServer(
   registerCalendarRoutes(app, calendars);
   registerTargetsRoutes(app, targets, targetTasks, targetPlans);
   const evaluation = new Evaluation(db, cases.facts, cases.engine.now);
-  registerEvaluationRoutes(app, evaluation);
+  registerEvaluationRoutes(app, evaluation, new Dashboard(evaluation, cases.screen, cases.engine.now));
   // The big screen's emergency layer reads open incidents through a narrow interface (no store import);
   // `incidents` is made below and first asked at a request, long after start.
   const screenIncidents = {

@@ -9,7 +9,7 @@ import type { Db } from '../../platform/db/store.js';
 import type { Viewer } from './cases.store.js';
 import { chinaDay, METRIC_ID } from './rollup.js';
 import { RollupsStore } from './rollups.store.js';
-import { CaseScreenStore } from './screen.store.js';
+import { CaseScreenStore, type LiveFigure } from './screen.store.js';
 
 /** YYYY-MM-DD of China day number `d`. */
 const dayLabel = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
@@ -75,6 +75,30 @@ export class CaseScreenReader {
       now: Number(r.now),
       before: Number(r.before),
     }));
+  }
+
+  /**
+   * The leader's live figures as of `now` (领导首页): each a count and the ids of at most `limit` of its cases
+   * (the most urgent or newest), counted in SQL over the cases the viewer sees.
+   */
+  async live(v: Viewer, area: string | null, now: Date, today: Date, limit: number) {
+    const at = { now, today, soon: new Date(now.getTime() + 24 * 3_600_000) };
+    const figure = async (which: LiveFigure) => {
+      const rows = await this.store.liveCases(v, area, which, at, limit);
+      return {
+        count: Number(rows[0]?.total ?? 0),
+        caseIds: rows.map((r) => r.id),
+        unreported: Number(rows[0]?.unreported ?? 0),
+      };
+    };
+    const [intake, closed, overdue, nearly, whistles] = await Promise.all([
+      figure('intake'),
+      figure('closed'),
+      figure('overdue'),
+      figure('nearly'),
+      figure('whistles'),
+    ]);
+    return { intake, closed, overdue, nearly, whistles };
   }
 
   async overdueCases(v: Viewer, area: string | null, now: Date, limit: number) {

@@ -18,6 +18,9 @@ const OPEN = STATES.filter((x) => !FINAL_STATES.includes(x)) as CaseState[];
 const chinaDay = (col: string) =>
   sql<string>`to_char((${sql.ref(col)} at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD')`;
 
+/** The leader's live figures (`liveCases`). */
+export type LiveFigure = 'intake' | 'closed' | 'overdue' | 'nearly' | 'whistles';
+
 /** The cases the viewer sees, inside `area` when given. */
 function base(db: Db, v: Viewer, area: string | null) {
   const q = visible(db.selectFrom('cases as c'), v);
@@ -117,6 +120,46 @@ export class CaseScreenStore {
       .execute();
   }
 
+  /**
+   * The cases behind one of the leader's live figures (领导首页), as the case list shows them: at most `limit`
+   * ids (most urgent or newest first), each row carrying the total and, for whistles, the summoned units
+   * that have not reported in across all of them.
+   *   intake  — received since `today`;         closed — closed since `today` (it was updated since, too);
+   *   overdue — open past its deadline (the list's `overdue` filter); nearly — open, due within `soon`;
+   *   whistles — open, with a whistle (吹哨).
+   */
+  liveCases(
+    v: Viewer,
+    area: string | null,
+    which: LiveFigure,
+    at: { now: Date; today: Date; soon: Date },
+    limit: number,
+  ) {
+    let q = base(this.db, v, area);
+    if (which === 'intake') q = q.where('c.created_at', '>=', at.today);
+    else if (which === 'closed')
+      q = q
+        .where('c.state', '=', 'closed')
+        .where('c.updated_at', '>=', at.today)
+        .where('c.closed_at', '>=', at.today);
+    else if (which === 'overdue') q = q.where('c.state', 'in', OPEN).where('c.due_at', '<', at.now);
+    else if (which === 'nearly')
+      q = q.where('c.state', 'in', OPEN).where('c.due_at', '>=', at.now).where('c.due_at', '<', at.soon);
+    else q = q.where('c.state', 'in', OPEN).where('c.whistle', 'is not', null);
+    const urgent = which === 'overdue' || which === 'nearly';
+    return q
+      .select([
+        'c.id',
+        sql<string>`count(*) over ()`.as('total'),
+        sql<string>`sum((select count(*) from jsonb_array_elements(coalesce(c.whistle -> 'units', '[]'::jsonb)) u
+          where coalesce(u ->> 'reportedAt', '') = '')) over ()`.as('unreported'),
+      ])
+      .orderBy(urgent ? 'c.due_at' : 'c.created_at', urgent ? 'asc' : 'desc')
+      .orderBy('c.id')
+      .limit(limit)
+      .execute();
+  }
+
   /** Open whistles (吹哨) with their summoned units, newest first, each row carrying how many there are. */
   openWhistles(v: Viewer, area: string | null, limit: number) {
     return base(this.db, v, area)
@@ -158,5 +201,12 @@ export const SQL_EXAMPLES: SqlExamples<CaseScreenStore> = {
     },
   ],
   overdueCases: [VIEWER, null, AT, 20],
+  liveCases: [
+    VIEWER,
+    null,
+    'overdue',
+    { now: AT, today: new Date('2026-03-09T16:00:00Z'), soon: new Date('2026-03-11T02:00:00Z') },
+    300,
+  ],
   openWhistles: [VIEWER, null, 10],
 };

@@ -3,6 +3,7 @@ import type { Role } from '../../platform/auth/roles.js';
 import { ROLES } from '../../platform/auth/roles.js';
 import { type App, principalOf } from '../../platform/http/app.js';
 import { bulletinXlsx } from './bulletin-xlsx.js';
+import type { Dashboard } from './dashboard.service.js';
 import {
   BulletinOut,
   BulletinQuery,
@@ -30,7 +31,7 @@ export const OVERSEERS: readonly Role[] = ['leader', 'supervisor', 'shift_lead',
  */
 const STALENESS = { indicators: 60, monthly: 300, dashboard: 30 } as const;
 
-export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void {
+export function registerEvaluationRoutes(app: App, evaluation: Evaluation, dashboard: Dashboard): void {
   app.get(
     '/api/evaluation/indicators',
     {
@@ -127,6 +128,6 @@ export function registerEvaluationRoutes(app: App, evaluation: Evaluation): void
         response: { 200: DashboardOut },
       },
     },
-    async (req) => evaluation.dashboard(principalOf(req)),
+    async (req) => dashboard.dashboard(principalOf(req)),
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Evaluation (考核评价): indicators over the case facts of a period and an area or unit, the assessment scheme
- * a district edits, composite scores per street and department, the monthly bulletin and the leader's
- * dashboard. Reads cases only through `CaseFactsSource` (the cases module's facts reader).
+ * a district edits, composite scores per street and department and the monthly bulletin (the leader's
+ * dashboard is dashboard.service.ts). Reads cases only through `CaseFactsSource` (the cases module's facts
+ * reader).
  */
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
@@ -31,7 +32,7 @@ import {
   isOverdue,
   UNAVAILABLE,
 } from './indicators.js';
-import { type NamedPeriod, parsePeriod, previousPeriod, todayOf } from './period.js';
+import { type NamedPeriod, parsePeriod, previousPeriod } from './period.js';
 import { rank } from './ranking.js';
 import { addToBag, type CountBag, countsCounter, emptyBag, figuresFromCounts } from './rollup-figures.js';
 import {
@@ -153,6 +154,25 @@ export class Evaluation {
       unavailable: [...UNAVAILABLE],
       definitions: DEFINITIONS,
     };
+  }
+
+  /**
+   * Every indicator over the cases of the caller's scope (a handler: their unit's counters) for a period
+   * of whole days, from the roll-ups.
+   */
+  async scopeFigures(p: Principal, period: NamedPeriod): Promise<Record<IndicatorKey, Figure>> {
+    if (!countable(period)) throw new Error(`scopeFigures needs whole days, not ${period.label}`);
+    const byUnit = seesByUnitOnly(p.roles);
+    const bag = emptyBag();
+    if (byUnit && !p.unitId) return figuresFromCounts(bag);
+    const counts = await this.cases.counts({
+      fromDay: chinaDay(period.from),
+      endDay: chinaDay(period.end),
+      areaPrefix: byUnit ? '' : p.scope,
+      ...(byUnit && p.unitId ? { unitId: p.unitId } : {}),
+    });
+    for (const c of counts) addToBag(bag, c);
+    return figuresFromCounts(bag);
   }
 
   // ---------- schemes ----------
@@ -438,82 +458,6 @@ export class Evaluation {
       })),
       rankings,
       worstOverdue,
-    };
-  }
-
-  // ---------- the leader's dashboard ----------
-
-  async dashboard(p: Principal) {
-    const now = this.now();
-    const month = parsePeriod({}, now);
-    const last = previousPeriod(month);
-    const today = todayOf(now);
-    const [factsNow, factsLast] = await Promise.all([
-      this.facts(p, month, { area: null, unit: null }),
-      this.facts(p, last, { area: null, unit: null }),
-    ]);
-    const within = (t: Date | null) => !!t && t >= today.from && t < now;
-    const intake = factsNow.filter((f) => within(f.reportedAt));
-    const closed = factsNow.filter((f) => within(f.closedAt));
-    const figNow = computeAll(factsNow, month);
-    const figLast = computeAll(factsLast, last);
-    const threeKeys: IndicatorKey[] = [
-      'hotline_response_rate',
-      'hotline_solve_rate',
-      'hotline_satisfaction_rate',
-    ];
-    const overdue = factsNow.filter((f) => isOverdue(f, month));
-    const soon = new Date(now.getTime() + 24 * 3_600_000);
-    const nearly = factsNow.filter(
-      (f) => !isOverdue(f, month) && isOverdue(f, { ...month, end: soon }) && f.closedAt === null,
-    );
-    const whistles = factsNow.filter((f) => f.whistle && f.closedAt === null && f.rejectedAt === null);
-    // Streets and departments within the caller's own scope (a street user: their street).
-    const district = p.scope.length >= 6 && !seesByUnitOnly(p.roles) ? p.scope : null;
-    let composite = { current: null as number | null, previous: null as number | null };
-    let worstStreets: { id: string; name: string; score: number }[] = [];
-    let worstDepartments: { id: string; name: string; score: number }[] = [];
-    if (district) {
-      const [s, sl] = await Promise.all([
-        this.scoreUnits(p, district, month),
-        this.scoreUnits(p, district, last),
-      ]);
-      const avg = (xs: UnitScoreOut[]) =>
-        xs.length ? Math.round((xs.reduce((a, u) => a + u.score, 0) / xs.length) * 100) / 100 : null;
-      composite = { current: avg(s.streets), previous: avg(sl.streets) };
-      const pick = (u: UnitScoreOut) => ({ id: u.id, name: u.name, score: u.score });
-      worstStreets = [...s.streets].reverse().slice(0, 5).map(pick);
-      worstDepartments = [...s.departments].reverse().slice(0, 5).map(pick);
-    }
-    return {
-      today: {
-        intake: intake.length,
-        closed: closed.length,
-        intakeIds: intake.map((f) => f.id),
-        closedIds: closed.map((f) => f.id),
-      },
-      month: periodOut(month),
-      threeRates: threeKeys.map((k) => ({
-        ...figureOut(k, figNow[k]),
-        previous: figLast[k].rate,
-        change:
-          figNow[k].rate === null || figLast[k].rate === null
-            ? null
-            : Math.round((figNow[k].rate - figLast[k].rate) * 100) / 100,
-      })),
-      composite,
-      overdue: { count: overdue.length, caseIds: overdue.map((f) => f.id) },
-      nearlyOverdue: { count: nearly.length, caseIds: nearly.map((f) => f.id) },
-      worstStreets,
-      worstDepartments,
-      openWhistles: {
-        count: whistles.length,
-        caseIds: whistles.map((f) => f.id),
-        unreported: whistles.reduce(
-          (n, f) => n + (f.whistle?.units.filter((u) => !u.reportedAt).length ?? 0),
-          0,
-        ),
-      },
     };
   }
 }

@@ -124,6 +124,11 @@ export default function Dashboard() {
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('evaluation.dashboard')} · {data.month.label}
       </Typography.Title>
+      <Typography.Text type="secondary" data-testid="month-through">
+        {t('evaluation.throughDay', {
+          day: new Date(Date.parse(data.month.asOf) + 8 * 3_600_000 - 1).toISOString().slice(0, 10),
+        })}
+      </Typography.Text>
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6}>
           <Card>
@@ -141,7 +146,7 @@ export default function Dashboard() {
         </Col>
         <Col xs={12} md={6}>
           <Card>
-            <Link to={casesLink(data.overdue.caseIds)} data-testid="overdue-link">
+            <Link to="/cases?queue=&overdue=1" data-testid="overdue-link">
               <Statistic
                 title={t('evaluation.overdue')}
                 value={data.overdue.count}

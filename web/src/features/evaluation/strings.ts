@@ -3,6 +3,7 @@ import i18n from '../../app/i18n';
 
 const zh = {
   dashboard: '领导首页',
+  throughDay: '指标截至 {{day}} 日终',
   todayIntake: '今日受理',
   todayClosed: '今日办结',
   threeRates: '本月三率（较上月）',
@@ -40,6 +41,7 @@ const zh = {
 };
 const en: typeof zh = {
   dashboard: 'Dashboard',
+  throughDay: 'figures to the end of {{day}}',
   todayIntake: 'Received today',
   todayClosed: 'Closed today',
   threeRates: 'The three rates this month (vs last month)',
