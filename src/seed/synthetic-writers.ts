@@ -5,7 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import { eventRow } from '../modules/cases/case-rows.js';
 import type { HashedEvent } from '../modules/cases/hash-chain.js';
-import { monthlyDeltas, type RollupDelta } from '../modules/cases/rollup.js';
+import type { Counter } from '../modules/cases/rollup.js';
 import { RollupsStore } from '../modules/cases/rollups.store.js';
 import type { DB } from '../platform/db/schema.js';
 
@@ -20,13 +20,16 @@ export interface BuiltRows {
 }
 
 export interface BatchWriter {
-  /** Writes a batch's cases, the events of every `every`-th case (by index from `first`), and settled roll-ups. */
+  /**
+   * Writes a batch's cases, the events of every `every`-th case (by index from `first`), the daily counters
+   * that are final (each key once) and the batch's monthly counters (added to).
+   */
   write(
     built: BuiltRows[],
     every: number,
     first: number,
-    rollups: RollupDelta[],
-  ): Promise<{ events: number; monthly: number }>;
+    counters: { daily: Counter[]; monthly: Counter[] },
+  ): Promise<{ events: number }>;
   /** Fresh planner statistics: without them a bulk-loaded roll-up table's sums are planned for a few rows. */
   finish(): Promise<void>;
   close(): Promise<void>;
@@ -38,9 +41,8 @@ const withEvents = (built: BuiltRows[], every: number, first: number) =>
 /** Multi-row INSERTs through Kysely, one transaction per batch (PGlite, or a server without `copyUrl`). */
 export function insertWriter(db: Kysely<DB>): BatchWriter {
   return {
-    async write(built, every, first, rollups) {
+    async write(built, every, first, counters) {
       let events = 0;
-      let monthly = 0;
       await db.transaction().execute(async (trx) => {
         // About 30 parameters a case row: stay under PostgreSQL's 65,535 bound parameters a statement.
         for (let j = 0; j < built.length; j += CASE_ROWS)
@@ -64,10 +66,11 @@ export function insertWriter(db: Kysely<DB>): BatchWriter {
             .insertInto('case_events')
             .values(rows.slice(j, j + EVENT_BATCH))
             .execute();
-        monthly = await new RollupsStore(trx).add(rollups);
+        await new RollupsStore(trx).addDaily(counters.daily);
+        await new RollupsStore(trx).addMonthly(counters.monthly);
         events = rows.length;
       });
-      return { events, monthly };
+      return { events };
     },
     async finish() {
       await sql`analyze cases, case_events, case_rollups, case_rollups_monthly`.execute(db);
@@ -76,8 +79,9 @@ export function insertWriter(db: Kysely<DB>): BatchWriter {
   };
 }
 
-const DAILY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'area_code', 'unit_id', 'user_id', 'kind', 'n'];
-const MONTHLY_COLUMNS = ['metric', 'known', 'stamp', 'due', 'street', 'unit_id', 'user_id', 'kind', 'n'];
+const DAILY_COLUMNS = ['metric', 'settled', 'stamp', 'area_code', 'unit_id', 'user_id', 'kind', 'n'];
+const MONTHLY_COLUMNS = ['metric', 'settled', 'stamp', 'street', 'unit_id', 'user_id', 'kind', 'n'];
+const counterLine = (c: Counter) => [c.metric, c.settled, c.stamp, c.area, c.unit, c.user, c.kind, c.n];
 
 /**
  * COPY over a connection of its own, one transaction per batch: the case rows (numbers drawn from the
@@ -97,7 +101,7 @@ export async function copyWriter(url: string): Promise<BatchWriter> {
   let caseColumns: string[] | null = null;
   let eventColumns: string[] | null = null;
   return {
-    async write(built, every, first, rollups) {
+    async write(built, every, first, counters) {
       await client.query('begin');
       try {
         const seq = await client.query<{ v: string }>(
@@ -131,31 +135,26 @@ export async function copyWriter(url: string): Promise<BatchWriter> {
           client,
           direct ? 'case_rollups' : 'synthetic_daily',
           DAILY_COLUMNS,
-          rollups.map((d) =>
-            copyLine([d.metric, d.known, d.stamp, d.due, d.area, d.unit, d.user, d.kind, d.n]),
-          ),
+          counters.daily.map((c) => copyLine(counterLine(c))),
         );
         if (!direct)
           await client.query(
             `insert into case_rollups (${DAILY_COLUMNS.join(', ')}) select ${DAILY_COLUMNS.join(', ')} from synthetic_daily
-             on conflict (area_code, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
+             on conflict (area_code, metric, settled, stamp, unit_id, user_id, kind) do update set n = case_rollups.n + excluded.n`,
           );
-        const monthly = monthlyDeltas(rollups);
         await copyFrom(
           client,
           'synthetic_monthly',
           MONTHLY_COLUMNS,
-          monthly.map((d) =>
-            copyLine([d.metric, d.known, d.stamp, d.due, d.street, d.unit, d.user, d.kind, d.n]),
-          ),
+          counters.monthly.map((c) => copyLine(counterLine(c))),
         );
         await client.query(
           `insert into case_rollups_monthly (${MONTHLY_COLUMNS.join(', ')}) select ${MONTHLY_COLUMNS.join(', ')} from synthetic_monthly
-           on conflict (street, metric, known, stamp, due, unit_id, user_id, kind) do update set n = case_rollups_monthly.n + excluded.n`,
+           on conflict (street, metric, settled, stamp, unit_id, user_id, kind) do update set n = case_rollups_monthly.n + excluded.n`,
         );
         await client.query('truncate synthetic_daily, synthetic_monthly');
         await client.query('commit');
-        return { events: evs.length, monthly: monthly.length };
+        return { events: evs.length };
       } catch (e) {
         await client.query('rollback');
         throw e;

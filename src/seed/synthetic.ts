@@ -13,9 +13,9 @@
  *
  * Writing: one transaction per batch. On PGlite (or a server without `copyUrl`) multi-row INSERTs; on a
  * PostgreSQL server with `copyUrl` (`wangge seed synthetic --bulk`) `COPY … FROM STDIN` (pg-copy.ts) over a
- * connection of its own. Either way the daily roll-up deltas of all cases are folded in memory and written
- * once their key is final (no later case can be known before its own report day; arrivals are in order),
- * with the monthly counters mapped from the same deltas (rollup.ts `monthlyDeltas`) in the same transaction;
+ * connection of its own. Either way the daily roll-up counters of all cases are folded in memory and written
+ * once their key is final (no later case's counter settles before its own report day; arrivals are in order),
+ * with the monthly counters mapped from the same deltas (rollup.ts `monthlyCounters`) in the same transaction;
  * an interrupted run leaves the last days' counters unwritten (rebuild the set). Each case's facts are
  * replayed once per day it moves (deltas are keyed by day), not once per event. No deadline jobs are
  * queued: the history is past, and open cases show as overdue in the figures as they should.
@@ -38,7 +38,13 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { CaseEngine } from '../modules/cases/case-engine.js';
 import type { CategoryT } from '../modules/cases/cases.schemas.js';
-import { chinaDay, type RollupDelta } from '../modules/cases/rollup.js';
+import {
+  type Counter,
+  chinaDay,
+  counterKey,
+  dailyCounters,
+  monthlyCounters,
+} from '../modules/cases/rollup.js';
 import type { DB } from '../platform/db/schema.js';
 import { seededRandom } from '../platform/random.js';
 import { type Built, buildCase, copyCase, HOUR, OFFSET_MS, type World } from './synthetic-history.js';
@@ -236,9 +242,9 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
   let rollupRows = 0;
   let monthlyRows = 0;
   let buildMs = 0;
-  // Daily deltas wait here until no later case can add to their key: a case's deltas are known on or
-  // after its report day, and arrivals are in order, so keys known before the next case's day are final.
-  const pending = new Map<string, RollupDelta>();
+  // Daily counters wait here until no later case can add to their key: a case's counters settle on or after
+  // its report day, and arrivals are in order, so keys settled before the next case's day are final.
+  const pending = new Map<string, Counter>();
   try {
     for (let i = 0; i < times.length; i += batch) {
       const b0 = Date.now();
@@ -251,26 +257,27 @@ export async function seedSynthetic(db: Kysely<DB>, opts: SyntheticOptions): Pro
         for (let c = 1; c < copies && j + c < slice.length; c++)
           built.push(copyCase(b, street[Math.floor(rand() * street.length)] ?? String(b.row.area_code)));
       }
-      for (const b of built)
-        for (const d of b.deltas) {
-          const k = `${d.metric}|${d.known}|${d.stamp}|${d.due}|${d.area}|${d.unit}|${d.user}|${d.kind}`;
-          const had = pending.get(k);
-          if (had) had.n += d.n;
-          else pending.set(k, { ...d });
-        }
+      const deltas = built.flatMap((b) => b.deltas);
+      for (const c of dailyCounters(deltas)) {
+        const k = counterKey(c);
+        const had = pending.get(k);
+        if (had) had.n += c.n;
+        else pending.set(k, c);
+      }
+      const monthly = monthlyCounters(deltas);
       const next = times[i + batch];
       const settledBefore = next === undefined ? Number.POSITIVE_INFINITY : chinaDay(new Date(next));
-      const settled: RollupDelta[] = [];
-      for (const [k, d] of pending)
-        if (d.known < settledBefore) {
-          if (d.n !== 0) settled.push(d);
+      const settled: Counter[] = [];
+      for (const [k, c] of pending)
+        if (c.settled < settledBefore) {
+          if (c.n !== 0) settled.push(c);
           pending.delete(k);
         }
       buildMs += Date.now() - b0;
-      const w = await writer.write(built, every, i, settled);
+      const w = await writer.write(built, every, i, { daily: settled, monthly });
       events += w.events;
       rollupRows += settled.length;
-      monthlyRows += w.monthly;
+      monthlyRows += monthly.length;
       opts.onProgress?.(Math.min(i + batch, times.length), times.length);
     }
     await writer.finish();

@@ -214,7 +214,7 @@ export class CaseEngine {
     await new RollupsStore(trx).add(this.rollupDeltas(fc, category, past, e));
   }
 
-  /** The roll-up deltas of event `e` (not folded with other cases'; `foldDeltas` before writing many). */
+  /** The roll-up deltas of event `e` (`RollupsStore.add` folds them with other cases' into counters). */
   rollupDeltas(fc: FactCase, category: CategoryT, past: FactEvent[], e: HashedEvent): RollupDelta[] {
     const { addLimit } = this.decideContext(fc.areaCode, category, e.at);
     const rules = rulesOf(category);

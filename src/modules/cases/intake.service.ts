@@ -26,7 +26,6 @@ import { eventRow } from './case-rows.js';
 import type { CaseCreateT, CategoryT } from './cases.schemas.js';
 import { CasesStore } from './cases.store.js';
 import { canonicalJson, eventHash, GENESIS_HASH, type HashedEvent } from './hash-chain.js';
-import { foldDeltas } from './rollup.js';
 import { RollupsStore } from './rollups.store.js';
 import { type ActorRole, startClock } from './workflow.js';
 
@@ -213,7 +212,7 @@ export class CaseIntake {
         event,
       ),
     );
-    await new RollupsStore(trx).add(foldDeltas(deltas));
+    await new RollupsStore(trx).add(deltas);
     await this.engine.scheduleClocks(
       trx,
       made.map((m) => ({ caseId: m.event.caseId, areaCode: m.prepared.place.grid, clock: m.clock })),

@@ -14,9 +14,10 @@
  *   backlog: stamp < end − 60 days                (积案: open at the end and reported more than 60 days before)
  * which is exactly what the indicators over facts replayed up to the end count (the recount test checks it).
  *
- * Each counter row stores: metric, known day, stamp day, due day (−1: none), the case's community
- * (12-digit area code), its unit (the unit it was last dispatched to), its person (承办人), its kind, and a
- * count. Categories are not kept (no indicator needs them), nor case ids (drill-downs read the case list).
+ * A change is stored as a `Counter`: its three days folded into one, `settled` (see there), with the case's
+ * community (12-digit area code), its unit (the unit it was last dispatched to), its person (承办人), its kind,
+ * and a count. Categories are not kept (no indicator needs them), nor case ids (drill-downs read the case
+ * list).
  *
  * Monthly counters (case_rollups_monthly) fold the same deltas to month numbers and the street (9 digits):
  * for a period whose from and end are month starts, "day < end" ⇔ "month(day) < month(end)" and
@@ -24,7 +25,7 @@
  * by its month. 积案's "stamp < end − 60 days" is not month-aligned: its monthly stamp is the first month
  * whose start is ≥ stamp + 61 days, and it counts when that month ≤ month(end) — the same condition for any
  * month-start end (`monthlyOf`). The row count is bounded by months × streets × units × people × kinds ×
- * metrics (and a few due months), not by the number of cases.
+ * metrics (and a few settled months), not by the number of cases.
  */
 import type { CaseFacts } from './case-facts.js';
 
@@ -105,17 +106,20 @@ export const monthStartDay = (m: number): number => Date.UTC(Math.floor(m / 12),
 /** Whether day `d` starts a month (a period from/end the monthly counters can answer). */
 export const isMonthStart = (d: number): boolean => monthStartDay(monthOfDay(d)) === d;
 
-/** A monthly counter change (case_rollups_monthly): months instead of days, the street instead of the community. */
+/** A monthly counter change: months instead of days, the street instead of the community (`monthlyOf`). */
 export interface MonthlyDelta extends Omit<RollupDelta, 'area'> {
   street: string;
 }
 
-const BACKLOG_IDS = new Set<number>();
-/** A daily delta mapped to its monthly counter (see the header: exact for month-aligned periods). */
+const classOf = (metric: number): 'stock' | 'backlog' | 'range' => {
+  const m = METRICS[metric] as Metric;
+  return STOCK_METRICS.includes(m) ? 'stock' : BACKLOG_METRICS.includes(m) ? 'backlog' : 'range';
+};
+
+/** A daily delta mapped to its monthly change (see the header: exact for month-aligned periods). */
 export function monthlyOf(d: RollupDelta): MonthlyDelta {
-  if (!BACKLOG_IDS.size) for (const m of BACKLOG_METRICS) BACKLOG_IDS.add(METRIC_ID.get(m) as number);
   let stamp: number;
-  if (BACKLOG_IDS.has(d.metric)) {
+  if (classOf(d.metric) === 'backlog') {
     // The first month start ≥ stamp + 61: "stamp < end − 60" ⇔ "end ≥ that start" for month-start ends.
     const first = d.stamp + BACKLOG_DAYS + 1;
     const m = monthOfDay(first);
@@ -134,20 +138,85 @@ export function monthlyOf(d: RollupDelta): MonthlyDelta {
   };
 }
 
-/** Daily deltas folded to monthly counters, one per key, sorted by key (upserts in one order never deadlock). */
-export function monthlyDeltas(deltas: Iterable<RollupDelta>): MonthlyDelta[] {
-  const m = new Map<string, MonthlyDelta>();
-  for (const d of deltas) {
-    const x = monthlyOf(d);
-    const k = `${x.street}|${x.metric}|${x.known}|${x.stamp}|${x.due}|${x.unit}|${x.user}|${x.kind}`;
+/**
+ * A stored counter (case_rollups by day and community, case_rollups_monthly by month and street). Of a
+ * change's three days only what a period asks is kept: every condition on `known`, `due` and the stamp's
+ * upper bound is "before the period's end", so they fold into one day, `settled` — the last of them — and
+ * the counter counts for a period [from, end) exactly when
+ *   settled < end, and (range metrics only) stamp ≥ from.
+ *   range:   settled = max(known, stamp, due)
+ *   stock:   settled = max(known, stamp)                 stamp not kept (0)
+ *   backlog: settled = max(known, stamp + 60)            (monthly: max(known, first month − 1)); stamp 0
+ * So a +1 and its later −1 land on the same counter and cancel whenever the change came before the deadline
+ * the counter waited for (a report filed on time, a case closed before its deadline …): most of the open,
+ * pending and overdue bookkeeping of a closed case leaves no row behind.
+ */
+export interface Counter {
+  metric: number;
+  settled: number;
+  stamp: number;
+  /** Community (daily) or street (monthly). */
+  area: string;
+  unit: string;
+  user: string;
+  kind: string;
+  n: number;
+}
+
+function counterOf(d: Omit<RollupDelta, 'area'>, area: string, backlogLag: number): Counter {
+  const c = classOf(d.metric);
+  const settled =
+    c === 'stock'
+      ? Math.max(d.known, d.stamp)
+      : c === 'backlog'
+        ? Math.max(d.known, d.stamp + backlogLag)
+        : Math.max(d.known, d.stamp, d.due);
+  return {
+    metric: d.metric,
+    settled,
+    stamp: c === 'range' ? d.stamp : 0,
+    area,
+    unit: d.unit,
+    user: d.user,
+    kind: d.kind,
+    n: d.n,
+  };
+}
+
+/** The key of a stored counter (what the tables' primary keys hold). */
+export const counterKey = (c: Counter): string =>
+  `${c.area}|${c.metric}|${c.settled}|${c.stamp}|${c.unit}|${c.user}|${c.kind}`;
+
+/** Counters folded by key, zeros dropped, sorted by key (upserts in one order never deadlock). */
+function fold(counters: Iterable<Counter>): Counter[] {
+  const m = new Map<string, Counter>();
+  for (const c of counters) {
+    const k = counterKey(c);
     const had = m.get(k);
-    if (had) had.n += x.n;
-    else m.set(k, x);
+    if (had) had.n += c.n;
+    else m.set(k, { ...c });
   }
   return [...m.entries()]
-    .filter(([, x]) => x.n !== 0)
+    .filter(([, c]) => c.n !== 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, x]) => x);
+    .map(([, c]) => c);
+}
+
+/** The daily counters (case_rollups) of some deltas. */
+export function dailyCounters(deltas: Iterable<RollupDelta>): Counter[] {
+  const out: Counter[] = [];
+  for (const d of deltas) out.push(counterOf(d, d.area, BACKLOG_DAYS));
+  return fold(out);
+}
+
+/** The monthly counters (case_rollups_monthly) of some daily deltas. */
+export function monthlyCounters(deltas: Iterable<RollupDelta>): Counter[] {
+  const out: Counter[] = [];
+  for (const d of deltas) {
+    const m = monthlyOf(d);
+    out.push(counterOf(m, m.street, -1));
+  }
+  return fold(out);
 }
 
 const FINAL = new Set(['closed', 'rejected', 'merged']);
@@ -272,16 +341,4 @@ export function rollupDeltas(
     });
   }
   return out;
-}
-
-/** Sums deltas with the same key (a bulk writer folds a whole batch before it writes). */
-export function foldDeltas(deltas: Iterable<RollupDelta>): RollupDelta[] {
-  const m = new Map<string, RollupDelta>();
-  for (const d of deltas) {
-    const k = `${d.metric}|${d.known}|${d.stamp}|${d.due}|${d.area}|${d.unit}|${d.user}|${d.kind}`;
-    const had = m.get(k);
-    if (had) had.n += d.n;
-    else m.set(k, { ...d });
-  }
-  return [...m.values()].filter((d) => d.n !== 0);
 }

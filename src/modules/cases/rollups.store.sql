@@ -2,42 +2,42 @@
 -- Every query each RollupsStore method issues for its SQL_EXAMPLES arguments ($n are parameters).
 
 -- RollupsStore.add
-insert into "case_rollups" ("metric", "known", "stamp", "due", "area_code", "unit_id", "user_id", "kind", "n")
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-  on conflict ("area_code", "metric", "known", "stamp", "due", "unit_id", "user_id", "kind") do update set "n" = case_rollups.n + excluded.n;
--- params: 0, 20500, 20500, -1, "120101001001", "", "", "event", 1
-insert into "case_rollups_monthly" ("metric", "known", "stamp", "due", "street", "unit_id", "user_id", "kind", "n")
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-  on conflict ("street", "metric", "known", "stamp", "due", "unit_id", "user_id", "kind") do update set "n" = case_rollups_monthly.n + excluded.n;
--- params: 0, 24313, 24313, -1, "120101001", "", "", "event", 1
+insert into "case_rollups" ("metric", "settled", "stamp", "area_code", "unit_id", "user_id", "kind", "n")
+  values ($1, $2, $3, $4, $5, $6, $7, $8)
+  on conflict ("area_code", "metric", "settled", "stamp", "unit_id", "user_id", "kind") do update set "n" = case_rollups.n + excluded.n;
+-- params: 0, 20500, 20500, "120101001001", "", "", "event", 1
+insert into "case_rollups_monthly" ("metric", "settled", "stamp", "street", "unit_id", "user_id", "kind", "n")
+  values ($1, $2, $3, $4, $5, $6, $7, $8)
+  on conflict ("street", "metric", "settled", "stamp", "unit_id", "user_id", "kind") do update set "n" = case_rollups_monthly.n + excluded.n;
+-- params: 0, 24313, 24313, "120101001", "", "", "event", 1
 
 -- RollupsStore.addDaily
-insert into "case_rollups" ("metric", "known", "stamp", "due", "area_code", "unit_id", "user_id", "kind", "n")
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-  on conflict ("area_code", "metric", "known", "stamp", "due", "unit_id", "user_id", "kind") do update set "n" = case_rollups.n + excluded.n;
--- params: 0, 20500, 20500, -1, "120101001001", "", "", "event", 1
+insert into "case_rollups" ("metric", "settled", "stamp", "area_code", "unit_id", "user_id", "kind", "n")
+  values ($1, $2, $3, $4, $5, $6, $7, $8)
+  on conflict ("area_code", "metric", "settled", "stamp", "unit_id", "user_id", "kind") do update set "n" = case_rollups.n + excluded.n;
+-- params: 0, 20500, 20500, "120101001001", "", "", "event", 1
 
 -- RollupsStore.addMonthly
-insert into "case_rollups_monthly" ("metric", "known", "stamp", "due", "street", "unit_id", "user_id", "kind", "n")
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-  on conflict ("street", "metric", "known", "stamp", "due", "unit_id", "user_id", "kind") do update set "n" = case_rollups_monthly.n + excluded.n;
--- params: 0, 24315, 24315, -1, "120101001", "", "", "event", 1
+insert into "case_rollups_monthly" ("metric", "settled", "stamp", "street", "unit_id", "user_id", "kind", "n")
+  values ($1, $2, $3, $4, $5, $6, $7, $8)
+  on conflict ("street", "metric", "settled", "stamp", "unit_id", "user_id", "kind") do update set "n" = case_rollups_monthly.n + excluded.n;
+-- params: 0, 24315, 24315, "120101001", "", "", "event", 1
 
 -- RollupsStore.counts
 select "r"."metric", "r"."kind", substr(r.area_code, 1, 9) as "street", "r"."unit_id", "r"."user_id", sum(r.n) as "n"
   from "case_rollups" as "r"
-  where "r"."area_code" like $1 and "r"."known" < $2 and (("r"."metric" not in ($3, $4) and "r"."stamp" >= $5 and "r"."stamp" < $6 and "r"."due" < $7) or ("r"."metric" in ($8) and "r"."stamp" < $9) or ("r"."metric" in ($10) and "r"."stamp" < $11)) and "r"."unit_id" = $12
+  where "r"."area_code" like $1 and "r"."settled" < $2 and ("r"."metric" in ($3, $4) or "r"."stamp" >= $5) and "r"."unit_id" = $6
   group by "r"."metric", "r"."kind", substr(r.area_code, 1, 9), "r"."unit_id", "r"."user_id"
-  having sum(r.n) <> $13;
--- params: "120101%", 20531, 24, 25, 20500, 20531, 20531, 24, 20531, 25, 20471, "u1", 0
+  having sum(r.n) <> $7;
+-- params: "120101%", 20531, 24, 25, 20500, "u1", 0
 
 -- RollupsStore.countsMonthly
 select "r"."metric", "r"."kind", "r"."street", "r"."unit_id", "r"."user_id", sum(r.n) as "n"
   from "case_rollups_monthly" as "r"
-  where "r"."known" < $1 and (("r"."metric" not in ($2, $3) and "r"."stamp" >= $4 and "r"."stamp" < $5 and "r"."due" < $6) or ("r"."metric" in ($7) and "r"."stamp" < $8) or ("r"."metric" in ($9) and "r"."stamp" <= $10)) and "r"."street" like $11 and "r"."unit_id" = $12
+  where "r"."settled" < $1 and ("r"."metric" in ($2, $3) or "r"."stamp" >= $4) and "r"."street" like $5 and "r"."unit_id" = $6
   group by "r"."metric", "r"."kind", "r"."street", "r"."unit_id", "r"."user_id"
-  having sum(r.n) <> $13;
--- params: 24315, 24, 25, 24314, 24315, 24315, 24, 24315, 25, 24315, "120101%", "u1", 0
+  having sum(r.n) <> $7;
+-- params: 24315, 24, 25, 24314, "120101%", "u1", 0
 
 -- RollupsStore.perDay
 select "r"."metric", "r"."stamp", sum(r.n) as "n"

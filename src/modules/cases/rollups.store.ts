@@ -6,11 +6,11 @@
 import { sql } from 'kysely';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 import {
-  BACKLOG_DAYS,
   BACKLOG_METRICS,
+  type Counter,
+  dailyCounters,
   METRIC_ID,
-  type MonthlyDelta,
-  monthlyDeltas,
+  monthlyCounters,
   monthOfDay,
   type RollupDelta,
   STOCK_METRICS,
@@ -27,70 +27,71 @@ export interface RollupFilter {
   unitId?: string;
 }
 
-/** Rows per statement: 9 parameters a row, under PostgreSQL's 65,535 bound parameters. */
+/** Rows per statement: 8 parameters a row, under PostgreSQL's 65,535 bound parameters. */
 export const ROLLUP_BATCH = 5_000;
 
 const ids = (ms: readonly string[]) => ms.map((m) => METRIC_ID.get(m as never) as number);
+/** Metrics counted whatever their stamp (rollup.ts `Counter`: stock and backlog). */
+const UNSTAMPED = () => ids([...STOCK_METRICS, ...BACKLOG_METRICS]);
 
 export class RollupsStore {
   constructor(private readonly db: Db) {}
 
   /**
-   * Adds the deltas (upsert: n = n + delta) to the daily counters and, mapped, to the monthly ones; folded
-   * deltas, one row per key. Answers how many monthly rows it touched.
+   * Adds the deltas (upsert: n = n + delta) to the daily counters and, mapped, to the monthly ones (rollup.ts
+   * `dailyCounters`, `monthlyCounters`: folded, one row per key). Answers how many monthly rows it touched.
    */
   async add(deltas: readonly RollupDelta[]): Promise<number> {
-    await this.addDaily(deltas);
-    const monthly = monthlyDeltas(deltas);
+    await this.addDaily(dailyCounters(deltas));
+    const monthly = monthlyCounters(deltas);
     await this.addMonthly(monthly);
     return monthly.length;
   }
 
-  async addDaily(deltas: readonly RollupDelta[]): Promise<void> {
-    for (let i = 0; i < deltas.length; i += ROLLUP_BATCH) {
-      const rows = deltas.slice(i, i + ROLLUP_BATCH).map((d) => ({
-        metric: d.metric,
-        known: d.known,
-        stamp: d.stamp,
-        due: d.due,
-        area_code: d.area,
-        unit_id: d.unit,
-        user_id: d.user,
-        kind: d.kind,
-        n: d.n,
+  /** Adds daily counters (folded and sorted, so concurrent writers lock rows in one order). */
+  async addDaily(counters: readonly Counter[]): Promise<void> {
+    for (let i = 0; i < counters.length; i += ROLLUP_BATCH) {
+      const rows = counters.slice(i, i + ROLLUP_BATCH).map((c) => ({
+        metric: c.metric,
+        settled: c.settled,
+        stamp: c.stamp,
+        area_code: c.area,
+        unit_id: c.unit,
+        user_id: c.user,
+        kind: c.kind,
+        n: c.n,
       }));
       await this.db
         .insertInto('case_rollups')
         .values(rows)
         .onConflict((oc) =>
           oc
-            .columns(['area_code', 'metric', 'known', 'stamp', 'due', 'unit_id', 'user_id', 'kind'])
+            .columns(['area_code', 'metric', 'settled', 'stamp', 'unit_id', 'user_id', 'kind'])
             .doUpdateSet({ n: sql<number>`case_rollups.n + excluded.n` }),
         )
         .execute();
     }
   }
 
-  /** Adds monthly deltas (rollup.ts `monthlyDeltas`: folded and sorted, so concurrent writers lock rows in one order). */
-  async addMonthly(deltas: readonly MonthlyDelta[]): Promise<void> {
-    for (let i = 0; i < deltas.length; i += ROLLUP_BATCH) {
-      const rows = deltas.slice(i, i + ROLLUP_BATCH).map((d) => ({
-        metric: d.metric,
-        known: d.known,
-        stamp: d.stamp,
-        due: d.due,
-        street: d.street,
-        unit_id: d.unit,
-        user_id: d.user,
-        kind: d.kind,
-        n: d.n,
+  /** Adds monthly counters (folded and sorted, so concurrent writers lock rows in one order). */
+  async addMonthly(counters: readonly Counter[]): Promise<void> {
+    for (let i = 0; i < counters.length; i += ROLLUP_BATCH) {
+      const rows = counters.slice(i, i + ROLLUP_BATCH).map((c) => ({
+        metric: c.metric,
+        settled: c.settled,
+        stamp: c.stamp,
+        street: c.area,
+        unit_id: c.unit,
+        user_id: c.user,
+        kind: c.kind,
+        n: c.n,
       }));
       await this.db
         .insertInto('case_rollups_monthly')
         .values(rows)
         .onConflict((oc) =>
           oc
-            .columns(['street', 'metric', 'known', 'stamp', 'due', 'unit_id', 'user_id', 'kind'])
+            .columns(['street', 'metric', 'settled', 'stamp', 'unit_id', 'user_id', 'kind'])
             .doUpdateSet({ n: sql<number>`case_rollups_monthly.n + excluded.n` }),
         )
         .execute();
@@ -103,26 +104,13 @@ export class RollupsStore {
    * street, unit and person, from a few rows per month instead of every day's.
    */
   countsMonthly(f: RollupFilter) {
-    const stock = ids(STOCK_METRICS);
-    const backlog = ids(BACKLOG_METRICS);
     const from = monthOfDay(f.fromDay);
     const end = monthOfDay(f.endDay);
     let q = this.db
       .selectFrom('case_rollups_monthly as r')
       .select(['r.metric', 'r.kind', 'r.street', 'r.unit_id', 'r.user_id', sql<string>`sum(r.n)`.as('n')])
-      .where('r.known', '<', end)
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('r.metric', 'not in', [...stock, ...backlog]),
-            eb('r.stamp', '>=', from),
-            eb('r.stamp', '<', end),
-            eb('r.due', '<', end),
-          ]),
-          eb.and([eb('r.metric', 'in', stock), eb('r.stamp', '<', end)]),
-          eb.and([eb('r.metric', 'in', backlog), eb('r.stamp', '<=', end)]),
-        ]),
-      );
+      .where('r.settled', '<', end)
+      .where((eb) => eb.or([eb('r.metric', 'in', UNSTAMPED()), eb('r.stamp', '>=', from)]));
     // The key starts with the street: a street reads its own range of the index, a district a prefix.
     q =
       f.areaPrefix.length >= 9
@@ -137,11 +125,9 @@ export class RollupsStore {
 
   /**
    * The counts of a period per metric, kind, street (9 digits), unit and person: the sum of the counters
-   * known before the period's end whose stamp falls as the metric's class asks (rollup.ts).
+   * settled before the period's end whose stamp (range metrics) is in it (rollup.ts `Counter`).
    */
   counts(f: RollupFilter) {
-    const stock = ids(STOCK_METRICS);
-    const backlog = ids(BACKLOG_METRICS);
     let q = this.db
       .selectFrom('case_rollups as r')
       .select([
@@ -153,19 +139,8 @@ export class RollupsStore {
         sql<string>`sum(r.n)`.as('n'),
       ])
       .where('r.area_code', 'like', `${f.areaPrefix.slice(0, 12)}%`)
-      .where('r.known', '<', f.endDay)
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('r.metric', 'not in', [...stock, ...backlog]),
-            eb('r.stamp', '>=', f.fromDay),
-            eb('r.stamp', '<', f.endDay),
-            eb('r.due', '<', f.endDay),
-          ]),
-          eb.and([eb('r.metric', 'in', stock), eb('r.stamp', '<', f.endDay)]),
-          eb.and([eb('r.metric', 'in', backlog), eb('r.stamp', '<', f.endDay - BACKLOG_DAYS)]),
-        ]),
-      );
+      .where('r.settled', '<', f.endDay)
+      .where((eb) => eb.or([eb('r.metric', 'in', UNSTAMPED()), eb('r.stamp', '>=', f.fromDay)]));
     if (f.unitId) q = q.where('r.unit_id', '=', f.unitId);
     return q
       .groupBy(['r.metric', 'r.kind', sql`substr(r.area_code, 1, 9)`, 'r.unit_id', 'r.user_id'])
@@ -209,6 +184,16 @@ export class RollupsStore {
   }
 }
 
+const COUNTER: Counter = {
+  metric: 0,
+  settled: 20_500,
+  stamp: 20_500,
+  area: '120101001001',
+  unit: '',
+  user: '',
+  kind: 'event',
+  n: 1,
+};
 export const SQL_EXAMPLES: SqlExamples<RollupsStore> = {
   add: [
     [
@@ -225,36 +210,8 @@ export const SQL_EXAMPLES: SqlExamples<RollupsStore> = {
       },
     ],
   ],
-  addDaily: [
-    [
-      {
-        metric: 0,
-        known: 20_500,
-        stamp: 20_500,
-        due: -1,
-        area: '120101001001',
-        unit: '',
-        user: '',
-        kind: 'event',
-        n: 1,
-      },
-    ],
-  ],
-  addMonthly: [
-    [
-      {
-        metric: 0,
-        known: 24_315,
-        stamp: 24_315,
-        due: -1,
-        street: '120101001',
-        unit: '',
-        user: '',
-        kind: 'event',
-        n: 1,
-      },
-    ],
-  ],
+  addDaily: [[COUNTER]],
+  addMonthly: [[{ ...COUNTER, settled: 24_315, stamp: 24_315, area: '120101001' }]],
   counts: [{ fromDay: 20_500, endDay: 20_531, areaPrefix: '120101', unitId: 'u1' }],
   countsMonthly: [{ fromDay: 20_514, endDay: 20_545, areaPrefix: '120101', unitId: 'u1' }],
   perDay: [['received', 'closed'], '120101', 20_500],

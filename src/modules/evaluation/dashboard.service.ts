@@ -37,17 +37,19 @@ export class Dashboard {
     const last = previousPeriod(month);
     // Streets and departments within the caller's own scope (a street user: their street).
     const district = p.scope.length >= 6 && !seesByUnitOnly(p.roles) ? p.scope : null;
-    const [live, figNow, figLast, scores] = await Promise.all([
-      this.cases.live(p, null, now, today, LIVE_IDS),
-      this.evaluation.scopeFigures(p, month),
-      this.evaluation.scopeFigures(p, last),
+    // The scores' totals are the scope's figures; without scores (a handler, a city-wide login) they are
+    // read alone.
+    const figures = (period: NamedPeriod) =>
       district
-        ? Promise.all([
-            this.evaluation.scoreUnits(p, district, month),
-            this.evaluation.scoreUnits(p, district, last),
-          ])
-        : null,
+        ? this.evaluation.scoreUnits(p, district, period).then((s) => ({ s, all: s.totals }))
+        : this.evaluation.scopeFigures(p, period).then((all) => ({ s: null, all }));
+    const [live, thisMonth, lastMonth] = await Promise.all([
+      this.cases.live(p, null, now, today, LIVE_IDS),
+      figures(month),
+      figures(last),
     ]);
+    const [figNow, figLast] = [thisMonth.all, lastMonth.all];
+    const scores = thisMonth.s && lastMonth.s ? ([thisMonth.s, lastMonth.s] as const) : null;
     let composite = { current: null as number | null, previous: null as number | null };
     let worstStreets: { id: string; name: string; score: number }[] = [];
     let worstDepartments: { id: string; name: string; score: number }[] = [];

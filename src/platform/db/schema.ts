@@ -229,9 +229,8 @@ export interface CasesTable {
 /** Per-day counters of what the indicators count (0020_cases.sql, cases/rollup.ts). */
 export interface CaseRollupsTable {
   metric: number;
-  known: number;
+  settled: number;
   stamp: number;
-  due: Generated<number>;
   area_code: string;
   unit_id: Generated<string>;
   user_id: Generated<string>;
@@ -241,9 +240,8 @@ export interface CaseRollupsTable {
 
 export interface CaseRollupsMonthlyTable {
   metric: number;
-  known: number;
+  settled: number;
   stamp: number;
-  due: Generated<number>;
   street: string;
   unit_id: Generated<string>;
   user_id: Generated<string>;
