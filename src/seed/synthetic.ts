@@ -27,8 +27,9 @@
  *   - its events (the hash-chained history) for 1 case in 100 only.
  * That is enough for the bulletin, the scores and the rankings, which read only the roll-ups (exact: the
  * recount test checks roll-ups against the events where all events are kept), for the case list and its
- * filters, the big screen (grid load, daily intake and closures, categories: counted on case rows), and
- * the worst-overdue lists (open case rows past due_at). A drill-down opens the full list of cases behind a
+ * filters, the big screen (trends from the roll-ups; grid load and categories counted on case rows), the
+ * leader's dashboard (its month from the roll-ups, its live figures from case rows) and the worst-overdue
+ * lists (open case rows past due_at). A drill-down opens the full list of cases behind a
  * figure; opening one of the 99 in 100 cases without events shows its row (state, unit, deadline, times) with
  * an empty timeline, and an export's per-state timestamps (taken from events) stay empty for it. Keeping
  * every event would cost ≈ 7 events × ≈ 450 bytes a case: ≈ 65 GB for 21.4 million cases.
