@@ -21,8 +21,7 @@ select to_char(("c"."closed_at" at time zone 'UTC') + interval '8 hours', 'YYYY-
 -- params: "120101%", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "closed", Date
 
 -- CaseScreenStore.liveCases
-select "c"."id", count(*) over () as "total", sum((select count(*) from jsonb_array_elements(coalesce(c.whistle -> 'units', '[]'::jsonb)) u
-          where coalesce(u ->> 'reportedAt', '') = '')) over () as "unreported"
+select "c"."id", count(*) over () as "total", 0 as "unreported"
   from "cases" as "c"
   where ("c"."area_code" like $1 or "c"."assigned_unit_id" = $2 or c.whistle -> 'units' @> $3::jsonb) and "c"."state" in ($4, $5, $6, $7, $8, $9, $10) and "c"."due_at" < $11
   order by "c"."due_at" asc, "c"."id"

@@ -151,8 +151,11 @@ export class CaseScreenStore {
       .select([
         'c.id',
         sql<string>`count(*) over ()`.as('total'),
-        sql<string>`sum((select count(*) from jsonb_array_elements(coalesce(c.whistle -> 'units', '[]'::jsonb)) u
-          where coalesce(u ->> 'reportedAt', '') = '')) over ()`.as('unreported'),
+        (which === 'whistles'
+          ? sql<string>`sum((select count(*) from jsonb_array_elements(c.whistle -> 'units') u
+              where coalesce(u ->> 'reportedAt', '') = '')) over ()`
+          : sql<string>`0`
+        ).as('unreported'),
       ])
       .orderBy(urgent ? 'c.due_at' : 'c.created_at', urgent ? 'asc' : 'desc')
       .orderBy('c.id')

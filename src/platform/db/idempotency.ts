@@ -27,10 +27,10 @@ import { Invalid } from '../errors.js';
 import type { DB } from './schema.js';
 
 /** A key already has a stored answer (or is being stored by a concurrent request). */
-export class KeyTaken extends Error {}
+class KeyTaken extends Error {}
 
 /** What a key's stored answer is checked against: a hash of the request it answered. */
-export function requestHash(request: string): string {
+function requestHash(request: string): string {
   return createHash('sha256').update(request).digest('hex');
 }
 
