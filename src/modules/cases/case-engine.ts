@@ -8,7 +8,7 @@ import { addTimeLimit, type TimeUnit, type WorkingCalendar } from '../../platfor
 import type { DB } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/store.js';
 import { NotFound } from '../../platform/errors.js';
-import { enqueueJobs } from '../../platform/jobs/jobs.js';
+import { enqueueJobs, type NewJob } from '../../platform/jobs/jobs.js';
 import { readSetting } from '../../platform/settings.js';
 import { deriveFacts, type FactCase, type FactEvent } from './case-facts.js';
 import { eventRow } from './case-rows.js';
@@ -148,29 +148,23 @@ export class CaseEngine {
    * at intake and a step that ends early leaves at most one stale job (which then does nothing).
    */
   async scheduleClock(trx: Db, caseId: string, areaCode: string, clock: StepClock): Promise<void> {
-    await this.scheduleClocks(trx, [{ caseId, areaCode, clock }]);
+    await enqueueJobs(trx, this.clockJobs([{ caseId, areaCode, clock }]));
   }
 
-  /** The first deadline mark of each case's step clock, as jobs, in one statement. */
-  async scheduleClocks(
-    trx: Db,
-    clocks: readonly { caseId: string; areaCode: string; clock: StepClock }[],
-  ): Promise<void> {
-    await enqueueJobs(
-      trx,
-      clocks.flatMap(({ caseId, areaCode, clock }) => {
-        const mark = this.nextMark(areaCode, clock, null);
-        return mark && clock.stepStartedAt
-          ? [
-              {
-                type: 'deadline',
-                runAt: mark.at,
-                payload: { caseId, stepStartedAt: clock.stepStartedAt.toISOString(), mark: mark.mark },
-              },
-            ]
-          : [];
-      }),
-    );
+  /** The jobs of the first deadline mark of each case's step clock. */
+  clockJobs(clocks: readonly { caseId: string; areaCode: string; clock: StepClock }[]): NewJob[] {
+    return clocks.flatMap(({ caseId, areaCode, clock }) => {
+      const mark = this.nextMark(areaCode, clock, null);
+      return mark && clock.stepStartedAt
+        ? [
+            {
+              type: 'deadline',
+              runAt: mark.at,
+              payload: { caseId, stepStartedAt: clock.stepStartedAt.toISOString(), mark: mark.mark },
+            },
+          ]
+        : [];
+    });
   }
 
   /**

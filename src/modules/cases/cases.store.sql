@@ -70,12 +70,14 @@ select "id"
   where "id" in ($1) and "state" not in ($2, $3, $4);
 -- params: "00000000-0000-4000-8000-000000000001", "closed", "rejected", "merged"
 
--- CasesStore.openCasePointsIn
-select "c"."lon", "c"."lat"
-  from "cases" as "c"
-  where "c"."category_code" = $1 and "c"."state" not in ($2, $3, $4) and "c"."lon" >= $5 and "c"."lon" <= $6 and "c"."lat" >= $7 and "c"."lat" <= $8 and ("c"."assigned_unit_id" = $9 or c.whistle -> 'units' @> $10::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $11))
-  limit $12;
--- params: "component.0101", "closed", "rejected", "merged", 117, 118, 39, 40, "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", 20
+-- CasesStore.openCasePointsInBoxes
+select "q"."i", "p"."lon", "p"."lat"
+  from (
+      select * from unnest($1::int[], $2::text[],
+        $3::float8[], $4::float8[], $5::float8[], $6::float8[])
+        as t(i, cat, min_lon, max_lon, min_lat, max_lat)) as "q"
+  inner join lateral (select "c"."lon", "c"."lat" from "cases" as "c" where "c"."category_code" = "q"."cat" and "c"."state" not in ($7, $8, $9) and "c"."lon" >= "q"."min_lon" and "c"."lon" <= "q"."max_lon" and "c"."lat" >= "q"."min_lat" and "c"."lat" <= "q"."max_lat" and ("c"."assigned_unit_id" = $10 or c.whistle -> 'units' @> $11::jsonb or exists (select 1 from case_history e where e.case_id = c.id and e.type = 'dispatch' and e.payload ->> 'unitId' = $12)) limit $13) as "p" on true;
+-- params: [0], ["component.0101"], [117], [118], [39], [40], "closed", "rejected", "merged", "00000000-0000-4000-8000-000000000001", "[{\"unitId\":\"00000000-0000-4000-8000-000000000001\"}]", "00000000-0000-4000-8000-000000000001", 20
 
 -- CasesStore.openWorkingClockCases
 select *

@@ -6,9 +6,16 @@
  * Bound to a `Db` — the database or a transaction — so a service writes a case row and its event through
  * the same `trx`.
  */
-import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import {
+  type Insertable,
+  type InsertQueryBuilder,
+  type QueryCreator,
+  type Selectable,
+  sql,
+  type Updateable,
+} from 'kysely';
 import { type Principal, seesByUnitOnly } from '../../platform/auth/roles.js';
-import type { CaseEventsTable, CasesTable } from '../../platform/db/schema.js';
+import type { CaseEventsTable, CasesTable, DB } from '../../platform/db/schema.js';
 import type { Db, SqlExamples } from '../../platform/db/store.js';
 import { type CaseState, FINAL_STATES } from './workflow.js';
 
@@ -92,12 +99,21 @@ export class CasesStore {
   /**
    * New cases with their first events, in one statement (one round trip, atomic): each case's number is
    * its prefix and the next of `case_number_seq`. Answers each case's number and tracking code by id.
+   * `alsoWrite`: other inserts (not executed) sent in the same statement, each a data-modifying WITH that
+   * PostgreSQL runs to completion whether or not it is read (intake's roll-up counters and deadline jobs).
    */
   insertCasesWithEvents(
     cases: readonly { values: Omit<Insertable<CasesTable>, 'number'>; numberPrefix: string }[],
     events: readonly Insertable<CaseEventsTable>[],
+    // biome-ignore lint/suspicious/noExplicitAny: any insert, whatever its table
+    alsoWrite: readonly InsertQueryBuilder<DB, any, any>[] = [],
   ) {
-    return this.db
+    const written = alsoWrite.reduce<QueryCreator<DB>>(
+      // The CTEs' names are never read, so the query's tables stay DB's.
+      (q, insert, i) => q.with(`w${i}`, () => insert) as unknown as QueryCreator<DB>,
+      this.db,
+    );
+    return written
       .with('c', (db) =>
         db
           .insertInto('cases')
@@ -156,9 +172,46 @@ export class CasesStore {
       .execute();
   }
 
-  /** Points of open cases of a category inside a box (a few: whether one is near, not which are). */
-  openCasePointsIn(v: Viewer, q: { category: string; box: Box }) {
-    return openInBox(this.db, v, q.category, q.box).select(['c.lon', 'c.lat']).limit(20).execute();
+  /**
+   * For each box, points of open cases of its category inside it (a few, at most 20 a box: whether one is
+   * near, not which are), tagged with the box's index: many boxes in one statement, each read through the
+   * partial index on category, lon, lat.
+   */
+  openCasePointsInBoxes(v: Viewer, boxes: readonly { category: string; box: Box }[]) {
+    const col = (k: keyof Box) => boxes.map((b) => b.box[k]);
+    const q = sql<{
+      i: number;
+      cat: string;
+      min_lon: number;
+      max_lon: number;
+      min_lat: number;
+      max_lat: number;
+    }>`(
+      select * from unnest(${boxes.map((_, i) => i)}::int[], ${boxes.map((b) => b.category)}::text[],
+        ${col('minLon')}::float8[], ${col('maxLon')}::float8[], ${col('minLat')}::float8[], ${col('maxLat')}::float8[])
+        as t(i, cat, min_lon, max_lon, min_lat, max_lat))`;
+    return this.db
+      .selectFrom(q.as('q'))
+      .innerJoinLateral(
+        (eb) =>
+          visible(
+            eb
+              .selectFrom('cases as c')
+              .select(['c.lon', 'c.lat'])
+              .whereRef('c.category_code', '=', 'q.cat')
+              .where('c.state', 'not in', OPEN)
+              .whereRef('c.lon', '>=', 'q.min_lon')
+              .whereRef('c.lon', '<=', 'q.max_lon')
+              .whereRef('c.lat', '>=', 'q.min_lat')
+              .whereRef('c.lat', '<=', 'q.max_lat'),
+            v,
+          )
+            .limit(20)
+            .as('p'),
+        (join) => join.onTrue(),
+      )
+      .select(['q.i', 'p.lon', 'p.lat'])
+      .execute();
   }
 
   /** Of the given cases, the ids that are still open. */
@@ -320,9 +373,9 @@ export const SQL_EXAMPLES: SqlExamples<CasesStore> = {
     VIEWER,
     { category: 'component.0101', text: 'text', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },
   ],
-  openCasePointsIn: [
+  openCasePointsInBoxes: [
     VIEWER,
-    { category: 'component.0101', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } },
+    [{ category: 'component.0101', box: { minLon: 117, maxLon: 118, minLat: 39, maxLat: 40 } }],
   ],
   openCaseIds: [[ID]],
   openWorkingClockCases: [],

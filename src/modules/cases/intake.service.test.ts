@@ -139,6 +139,47 @@ describeEachStore('cases services over a database: intake then two transitions',
     expect((await counted()) - before).toBe(10);
   });
 
+  it('duplicate checks asked together share one statement per viewer, each answered as if asked alone', async () => {
+    const db = store().db;
+    const inspector = await as('inspector');
+    const handler = await as('handler'); // sees by unit only: not an unassigned case
+    const filed = await cases.intake.file(inspector, {
+      categoryCode: 'event.0502',
+      title: '重复检查',
+      description: '同一地点',
+      areaCode: grid,
+      crs: 'wgs84',
+      address: '',
+      evidence: [],
+      attributes: {},
+    });
+    const at = await new CasesStore(db).caseById(filed.id);
+    const lon = at?.lon as number;
+    const lat = at?.lat as number;
+    let selects = 0;
+    const counting = db.withPlugin({
+      transformQuery: (args) => {
+        if (args.node.kind === 'SelectQueryNode') selects++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const queries = new Cases(counting, new Places(counting), new FileStore(counting, os.tmpdir())).queries;
+    const near = { category: 'event.0502', lon, lat, radius: 50 };
+    const asked = [
+      [inspector, near, true],
+      [inspector, { ...near, lat: lat + 40 / 111_320 }, true], // 40 m north
+      [inspector, { ...near, lat: lat + 60 / 111_320 }, false], // 60 m north
+      [inspector, { ...near, category: 'event.0503' }, false],
+      [handler, near, false],
+      [inspector, near, true],
+    ] as const;
+    const answers = await Promise.all(asked.map(([p, q]) => queries.openCaseWithin(p, q)));
+    expect(answers).toEqual(asked.map(([, , expected]) => expected));
+    expect(selects).toBe(2); // one per viewer
+    for (const [p, q, expected] of asked) expect(await queries.openCaseWithin(p, q)).toBe(expected);
+  });
+
   it('keyed intakes go together too; a resend sent at the same time answers the first case, a changed one is refused', async () => {
     const db = store().db;
     const inspector = await as('inspector');

@@ -1,7 +1,8 @@
 /**
  * Intake (上报): one way in for every channel — console, hotline, inspector app, portal, Open311,
  * devices. Reads and checks first (category, extra fields, place, scope, evidence, suggested unit),
- * then writes the case row and its first event in one transaction, with the first deadline job.
+ * then writes the case row, its first event, its roll-up counters and its first deadline job in one
+ * statement (intakes arriving together share it: group-commit.ts).
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -18,6 +19,7 @@ import {
 import type { DB } from '../../platform/db/schema.js';
 import { Forbidden, Invalid } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/files.js';
+import { jobsInsert } from '../../platform/jobs/jobs.js';
 import { responsibleUnit, unitOfType } from '../org/org.service.js';
 import { findArea, type Places } from '../places/places.service.js';
 import { checkAttributes } from './attributes.js';
@@ -73,10 +75,11 @@ export interface LocatedPlace {
 }
 
 type Prepared = Awaited<ReturnType<CaseIntake['prepare']>>;
+type Made = ReturnType<CaseIntake['make']>;
 
 /** An intake waiting for its group commit, with the idempotency key its answer is stored under. */
 interface Queued {
-  prepared: Prepared;
+  made: Made;
   claim: { owner: string; key: string; request: string } | null;
 }
 
@@ -92,7 +95,7 @@ export class CaseIntake {
     this.commits = new GroupCommit(engine.db, async (trx, items) => {
       const filed = await this.write(
         trx,
-        items.map((q) => q.prepared),
+        items.map((q) => q.made),
       );
       // The keys and answers of the batch in one statement; a key taken already rolls the batch back,
       // and each intake is then written alone (group-commit.ts), the taken one answering the stored result.
@@ -117,10 +120,10 @@ export class CaseIntake {
     const earlier = claim && (await earlierAnswer<FiledCase>(this.engine.db, claim));
     if (earlier) return { ...earlier, replayed: true };
     // Read before writing: the embedded store has a single connection.
-    const prepared = await this.prepare(p, input, opts.located);
+    const made = this.make(await this.prepare(p, input, opts.located));
     if (!opts.admit && !opts.onCreated) {
       try {
-        return { ...(await this.commits.submit({ prepared, claim })), replayed: false };
+        return { ...(await this.commits.submit({ made, claim })), replayed: false };
       } catch (err) {
         // A concurrent resend stored its answer first (this key was taken), or this one failed where the
         // first succeeded: the stored answer.
@@ -134,7 +137,7 @@ export class CaseIntake {
       { owner, key, request: claim?.request ?? '', order: 'last' },
       async (trx) => {
         if (opts.admit) await opts.admit(trx);
-        const [created] = await this.write(trx, [prepared]);
+        const [created] = await this.write(trx, [made]);
         if (!created) throw new Error('intake wrote no case');
         if (opts.onCreated) await opts.onCreated(trx, created);
         return created;
@@ -170,54 +173,67 @@ export class CaseIntake {
   }
 
   /**
-   * Writes prepared cases in the caller's transaction: each case row with its first event (hash-chained
-   * from the genesis), in one statement for all of them; their roll-up counters, folded; their first
-   * deadline jobs. Answers one FiledCase per case, in order.
+   * Writes made cases in the caller's transaction, in one statement for all of them (one round trip for a
+   * batch): each case row with its first event, their roll-up counters folded, their first deadline jobs.
+   * Answers one FiledCase per case, in order.
    */
-  private async write(trx: Transaction<DB>, items: readonly Prepared[]): Promise<FiledCase[]> {
-    const made = items.map((x) => this.firstEvent(x));
+  private async write(trx: Transaction<DB>, made: readonly Made[]): Promise<FiledCase[]> {
+    const deltas = made.flatMap((m) => m.deltas);
+    const rollups = new RollupsStore(trx);
+    const counters = rollups.upserts(deltas);
+    if (!counters) await rollups.add(deltas);
+    const jobs = made.flatMap((m) => m.jobs);
     const rows = await new CasesStore(trx).insertCasesWithEvents(
       made.map((m) => m.caseRow),
-      made.map((m) => eventRow(m.event, GENESIS_HASH, m.caseRow.values.last_hash)),
+      made.map((m) => m.eventRow),
+      [...(counters ?? []), ...(jobs.length ? [jobsInsert(trx, jobs)] : [])],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const filed = made.map(({ prepared, event, clock }): FiledCase => {
-      const row = byId.get(event.caseId);
-      if (!row) throw new Error(`case ${event.caseId} was not written`);
-      return {
-        id: event.caseId,
-        number: row.number,
-        trackingCode: row.tracking_code,
-        state: 'reported',
-        version: 1,
-        areaCode: prepared.place.grid,
-        suggestedUnitId: prepared.suggested,
-        dueAt: clock.dueAt?.toISOString() ?? null,
-      };
+    return made.map(({ filed }): FiledCase => {
+      const row = byId.get(filed.id);
+      if (!row) throw new Error(`case ${filed.id} was not written`);
+      return { ...filed, number: row.number, trackingCode: row.tracking_code };
     });
-    const deltas = made.flatMap(({ prepared, event }, i) =>
-      this.engine.rollupDeltas(
-        {
-          id: event.caseId,
-          number: filed[i]?.number ?? '',
-          kind: prepared.category.kind,
-          categoryCode: prepared.category.code,
-          areaCode: prepared.place.grid,
-          title: prepared.input.title,
-          assignedUnitId: null,
-          createdAt: event.at,
-        },
-        prepared.category,
-        [],
-        event,
-      ),
+  }
+
+  /**
+   * Everything a prepared case writes, made before it queues for its batch (so a batch's transaction runs
+   * no per-case work): its row, its first event (上报) hash-chained from the genesis at the engine's now,
+   * its roll-up deltas and its first deadline job.
+   */
+  private make(prepared: Prepared) {
+    const { event, clock, caseRow } = this.firstEvent(prepared);
+    const { category, place, input } = prepared;
+    const deltas = this.engine.rollupDeltas(
+      {
+        id: event.caseId,
+        number: '',
+        kind: category.kind,
+        categoryCode: category.code,
+        areaCode: place.grid,
+        title: input.title,
+        assignedUnitId: null,
+        createdAt: event.at,
+      },
+      category,
+      [],
+      event,
     );
-    await new RollupsStore(trx).add(deltas);
-    await this.engine.scheduleClocks(
-      trx,
-      made.map((m) => ({ caseId: m.event.caseId, areaCode: m.prepared.place.grid, clock: m.clock })),
-    );
-    return filed;
+    const filed = {
+      id: event.caseId,
+      state: 'reported' as const,
+      version: 1,
+      areaCode: place.grid,
+      suggestedUnitId: prepared.suggested,
+      dueAt: clock.dueAt?.toISOString() ?? null,
+    };
+    return {
+      caseRow,
+      eventRow: eventRow(event, GENESIS_HASH, caseRow.values.last_hash),
+      deltas,
+      jobs: this.engine.clockJobs([{ caseId: event.caseId, areaCode: place.grid, clock }]),
+      filed,
+    };
   }
 
   /** A prepared case's row, its first event (上报) and its step clock, at the engine's now. */

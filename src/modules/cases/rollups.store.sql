@@ -51,3 +51,6 @@ select count(*) as "n"
   from "case_rollups";
 select count(*) as "n"
   from "case_rollups_monthly";
+
+-- RollupsStore.upserts
+-- (no query)

@@ -34,6 +34,52 @@ const ids = (ms: readonly string[]) => ms.map((m) => METRIC_ID.get(m as never) a
 /** Metrics counted whatever their stamp (rollup.ts `Counter`: stock and backlog). */
 const UNSTAMPED = () => ids([...STOCK_METRICS, ...BACKLOG_METRICS]);
 
+/** The upsert adding `counters` to the daily table (one statement). */
+function dailyUpsert(db: Db, counters: readonly Counter[]) {
+  return db
+    .insertInto('case_rollups')
+    .values(
+      counters.map((c) => ({
+        metric: c.metric,
+        settled: c.settled,
+        stamp: c.stamp,
+        area_code: c.area,
+        unit_id: c.unit,
+        user_id: c.user,
+        kind: c.kind,
+        n: c.n,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['area_code', 'metric', 'settled', 'stamp', 'unit_id', 'user_id', 'kind'])
+        .doUpdateSet({ n: sql<number>`case_rollups.n + excluded.n` }),
+    );
+}
+
+/** The upsert adding `counters` to the monthly table (one statement). */
+function monthlyUpsert(db: Db, counters: readonly Counter[]) {
+  return db
+    .insertInto('case_rollups_monthly')
+    .values(
+      counters.map((c) => ({
+        metric: c.metric,
+        settled: c.settled,
+        stamp: c.stamp,
+        street: c.area,
+        unit_id: c.unit,
+        user_id: c.user,
+        kind: c.kind,
+        n: c.n,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['street', 'metric', 'settled', 'stamp', 'unit_id', 'user_id', 'kind'])
+        .doUpdateSet({ n: sql<number>`case_rollups_monthly.n + excluded.n` }),
+    );
+}
+
 export class RollupsStore {
   constructor(private readonly db: Db) {}
 
@@ -50,52 +96,29 @@ export class RollupsStore {
 
   /** Adds daily counters (folded and sorted, so concurrent writers lock rows in one order). */
   async addDaily(counters: readonly Counter[]): Promise<void> {
-    for (let i = 0; i < counters.length; i += ROLLUP_BATCH) {
-      const rows = counters.slice(i, i + ROLLUP_BATCH).map((c) => ({
-        metric: c.metric,
-        settled: c.settled,
-        stamp: c.stamp,
-        area_code: c.area,
-        unit_id: c.unit,
-        user_id: c.user,
-        kind: c.kind,
-        n: c.n,
-      }));
-      await this.db
-        .insertInto('case_rollups')
-        .values(rows)
-        .onConflict((oc) =>
-          oc
-            .columns(['area_code', 'metric', 'settled', 'stamp', 'unit_id', 'user_id', 'kind'])
-            .doUpdateSet({ n: sql<number>`case_rollups.n + excluded.n` }),
-        )
-        .execute();
-    }
+    for (let i = 0; i < counters.length; i += ROLLUP_BATCH)
+      await dailyUpsert(this.db, counters.slice(i, i + ROLLUP_BATCH)).execute();
   }
 
   /** Adds monthly counters (folded and sorted, so concurrent writers lock rows in one order). */
   async addMonthly(counters: readonly Counter[]): Promise<void> {
-    for (let i = 0; i < counters.length; i += ROLLUP_BATCH) {
-      const rows = counters.slice(i, i + ROLLUP_BATCH).map((c) => ({
-        metric: c.metric,
-        settled: c.settled,
-        stamp: c.stamp,
-        street: c.area,
-        unit_id: c.unit,
-        user_id: c.user,
-        kind: c.kind,
-        n: c.n,
-      }));
-      await this.db
-        .insertInto('case_rollups_monthly')
-        .values(rows)
-        .onConflict((oc) =>
-          oc
-            .columns(['street', 'metric', 'settled', 'stamp', 'unit_id', 'user_id', 'kind'])
-            .doUpdateSet({ n: sql<number>`case_rollups_monthly.n + excluded.n` }),
-        )
-        .execute();
-    }
+    for (let i = 0; i < counters.length; i += ROLLUP_BATCH)
+      await monthlyUpsert(this.db, counters.slice(i, i + ROLLUP_BATCH)).execute();
+  }
+
+  /**
+   * The upserts that `add` would run for `deltas`, not executed, for a caller that sends them inside a
+   * statement of its own (a data-modifying WITH: intake writes a batch of cases in one round trip). Null
+   * when the counters need more than one statement per table.
+   */
+  upserts(deltas: readonly RollupDelta[]) {
+    const daily = dailyCounters(deltas);
+    const monthly = monthlyCounters(deltas);
+    if (daily.length > ROLLUP_BATCH || monthly.length > ROLLUP_BATCH) return null;
+    return [
+      ...(daily.length ? [dailyUpsert(this.db, daily)] : []),
+      ...(monthly.length ? [monthlyUpsert(this.db, monthly)] : []),
+    ];
   }
 
   /**
@@ -211,6 +234,7 @@ export const SQL_EXAMPLES: SqlExamples<RollupsStore> = {
     ],
   ],
   addDaily: [[COUNTER]],
+  upserts: [[]],
   addMonthly: [[{ ...COUNTER, settled: 24_315, stamp: 24_315, area: '120101001' }]],
   counts: [{ fromDay: 20_500, endDay: 20_531, areaPrefix: '120101', unitId: 'u1' }],
   countsMonthly: [{ fromDay: 20_514, endDay: 20_545, areaPrefix: '120101', unitId: 'u1' }],

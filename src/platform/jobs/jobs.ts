@@ -30,10 +30,17 @@ export interface NewJob {
 /** Adds jobs in one statement, inside the caller's transaction. */
 export async function enqueueJobs(db: Db, jobs: readonly NewJob[]): Promise<void> {
   if (jobs.length === 0) return;
-  await db
+  await jobsInsert(db, jobs).execute();
+}
+
+/**
+ * The insert of `jobs` (at least one), not executed: for a caller that sends it inside a statement of its
+ * own (a data-modifying WITH), so that the jobs cost no round trip of their own.
+ */
+export function jobsInsert(db: Db, jobs: readonly NewJob[]) {
+  return db
     .insertInto('jobs')
-    .values(jobs.map((j) => ({ type: j.type, run_at: j.runAt, payload: JSON.stringify(j.payload) })))
-    .execute();
+    .values(jobs.map((j) => ({ type: j.type, run_at: j.runAt, payload: JSON.stringify(j.payload) })));
 }
 
 /** Pending jobs of a type whose payload contains `match` (e.g. `{ caseId }`), in the caller's transaction. */
