@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -15,6 +14,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { Access, Principal, Role } from '../auth/roles.js';
 import { DomainError, Forbidden, Unauthorized } from '../errors.js';
 import { localize, pickLocale } from '../i18n/messages.js';
@@ -130,7 +130,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await app.register(multipart, {
     limits: { fileSize: opts.maxUploadBytes ?? 10 * 1024 * 1024, files: 1, fields: 10 },
   });
-  await app.register(helmet, {
+  // Helmet's middleware built once (@fastify/helmet builds it again for every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -147,6 +148,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // HSTS only when the public address is https; over plain http it would lock browsers out.
     hsts: opts.hsts ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
   });
+  app.addHook('onRequest', (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (err) => done(err as Error | undefined)),
+  );
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
