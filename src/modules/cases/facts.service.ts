@@ -7,7 +7,7 @@ import { type CaseFacts, deriveFacts, type FactEvent } from './case-facts.js';
 import type { Viewer } from './cases.store.js';
 import { rulesOf } from './catalogue.js';
 import { CaseFactsStore, type FactFilter } from './facts.store.js';
-import { isMonthStart } from './rollup.js';
+import { isMonthStart, monthOfDay, monthStartDay } from './rollup.js';
 import { type RollupFilter, RollupsStore } from './rollups.store.js';
 import type { CaseKind } from './workflow.js';
 
@@ -37,8 +37,11 @@ export interface RollupCount {
   n: number;
 }
 
-/** Which counters a figure reads: chosen by the period ('auto'), or forced. */
-export type RollupGrain = 'auto' | 'day' | 'month';
+/**
+ * Which counters a figure reads: chosen by the period ('auto'), or forced — 'split' reads 超期 and 积案
+ * through the monthly counters up to the start of the end's month and everything else from the daily ones.
+ */
+export type RollupGrain = 'auto' | 'day' | 'month' | 'split';
 
 /** Whether the monthly counters answer a filter exactly: month-start from and end, a district or street. */
 export const monthlyAnswers = (f: RollupFilter): boolean =>
@@ -55,22 +58,41 @@ export class CaseFactsReader {
    * The roll-up counts of a period inside an area (district, street or community) — the caller has checked
    * the area is in the viewer's scope; per metric, kind, street, unit and person (rollup.ts). `grain`
    * 'auto' reads the monthly counters when the period is month-aligned and the area a district or street,
-   * else the daily ones; 'day' and 'month' force one (the recount test compares both with the events).
+   * 'split' for other periods of a district or street (超期 and 积案 count every counter settled before
+   * the end, all history: the monthly counters hold it in a few rows), else the daily ones; the recount
+   * test compares each with the events.
    */
   async counts(f: RollupFilter, grain: RollupGrain = 'auto'): Promise<RollupCount[]> {
     const store = new RollupsStore(this.engine.db);
+    const chosen =
+      grain !== 'auto' ? grain : monthlyAnswers(f) ? 'month' : f.areaPrefix.length <= 9 ? 'split' : 'day';
+    const monthStart = monthStartDay(monthOfDay(f.endDay));
     const rows =
-      grain === 'month' || (grain === 'auto' && monthlyAnswers(f))
+      chosen === 'month'
         ? await store.countsMonthly(f)
-        : await store.counts(f);
-    return rows.map((r) => ({
-      metric: r.metric,
-      kind: r.kind,
-      street: r.street,
-      unitId: r.unit_id,
-      userId: r.user_id,
-      n: Number(r.n),
-    }));
+        : chosen === 'day'
+          ? await store.counts(f)
+          : [
+              ...(await store.countsMonthly({ ...f, endDay: monthStart }, true)),
+              ...(await store.counts(f, monthStart)),
+            ];
+    // The two halves of 'split' may each hold a share of one key.
+    const byKey = new Map<string, RollupCount>();
+    for (const r of rows) {
+      const key = `${r.metric}|${r.kind}|${r.street}|${r.unit_id}|${r.user_id}`;
+      const had = byKey.get(key);
+      if (had) had.n += Number(r.n);
+      else
+        byKey.set(key, {
+          metric: r.metric,
+          kind: r.kind,
+          street: r.street,
+          unitId: r.unit_id,
+          userId: r.user_id,
+          n: Number(r.n),
+        });
+    }
+    return [...byKey.values()].filter((c) => c.n !== 0);
   }
 
   /** The open cases of an area whose running deadline fell before `before`: the longest overdue `perGroup`

@@ -26,18 +26,18 @@ insert into "case_rollups_monthly" ("metric", "settled", "stamp", "street", "uni
 -- RollupsStore.counts
 select "r"."metric", "r"."kind", substr(r.area_code, 1, 9) as "street", "r"."unit_id", "r"."user_id", sum(r.n) as "n"
   from "case_rollups" as "r"
-  where "r"."area_code" like $1 and "r"."settled" < $2 and ("r"."metric" in ($3, $4) or "r"."stamp" >= $5) and "r"."unit_id" = $6
+  where "r"."area_code" like $1 and "r"."settled" < $2 and "r"."settled" >= $3 and (("r"."metric" in ($4, $5) and "r"."settled" >= $6) or ("r"."stamp" >= $7 and "r"."settled" >= $8)) and "r"."unit_id" = $9
   group by "r"."metric", "r"."kind", substr(r.area_code, 1, 9), "r"."unit_id", "r"."user_id"
-  having sum(r.n) <> $7;
--- params: "120101%", 20531, 24, 25, 20500, "u1", 0
+  having sum(r.n) <> $10;
+-- params: "120101%", 20531, 20500, 24, 25, 20513, 20500, 20500, "u1", 0
 
 -- RollupsStore.countsMonthly
 select "r"."metric", "r"."kind", "r"."street", "r"."unit_id", "r"."user_id", sum(r.n) as "n"
   from "case_rollups_monthly" as "r"
-  where "r"."settled" < $1 and ("r"."metric" in ($2, $3) or "r"."stamp" >= $4) and "r"."street" like $5 and "r"."unit_id" = $6
+  where "r"."settled" < $1 and "r"."metric" in ($2, $3) and "r"."street" like $4 and "r"."unit_id" = $5
   group by "r"."metric", "r"."kind", "r"."street", "r"."unit_id", "r"."user_id"
-  having sum(r.n) <> $7;
--- params: 24315, 24, 25, 24314, "120101%", "u1", 0
+  having sum(r.n) <> $6;
+-- params: 24315, 24, 25, "120101%", "u1", 0
 
 -- RollupsStore.perDay
 select "r"."metric", "r"."stamp", sum(r.n) as "n"

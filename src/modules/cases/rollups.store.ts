@@ -124,16 +124,21 @@ export class RollupsStore {
   /**
    * The counts of a month-aligned period (fromDay and endDay start months) inside a district or street, from
    * the monthly counters: the same answer as `counts` (rollup.ts says why it is exact), per metric, kind,
-   * street, unit and person, from a few rows per month instead of every day's.
+   * street, unit and person, from a few rows per month instead of every day's. `stockOnly`: only 超期 and
+   * 积案 (the metrics counted whatever their stamp), for `counts`' other half.
    */
-  countsMonthly(f: RollupFilter) {
+  countsMonthly(f: RollupFilter, stockOnly = false) {
     const from = monthOfDay(f.fromDay);
     const end = monthOfDay(f.endDay);
     let q = this.db
       .selectFrom('case_rollups_monthly as r')
       .select(['r.metric', 'r.kind', 'r.street', 'r.unit_id', 'r.user_id', sql<string>`sum(r.n)`.as('n')])
       .where('r.settled', '<', end)
-      .where((eb) => eb.or([eb('r.metric', 'in', UNSTAMPED()), eb('r.stamp', '>=', from)]));
+      .where((eb) =>
+        stockOnly
+          ? eb('r.metric', 'in', UNSTAMPED())
+          : eb.or([eb('r.metric', 'in', UNSTAMPED()), eb('r.stamp', '>=', from)]),
+      );
     // The key starts with the street: a street reads its own range of the index, a district a prefix.
     q =
       f.areaPrefix.length >= 9
@@ -149,8 +154,12 @@ export class RollupsStore {
   /**
    * The counts of a period per metric, kind, street (9 digits), unit and person: the sum of the counters
    * settled before the period's end whose stamp (range metrics) is in it (rollup.ts `Counter`).
+   * `stockSince` (a day): only the 超期 and 积案 counters settled from that day on — the caller has the
+   * earlier ones from the monthly counters — so that the read covers the days since then and the period
+   * (a range metric's settled day is never before its stamp), through `case_rollups_settled_idx`, instead
+   * of all history.
    */
-  counts(f: RollupFilter) {
+  counts(f: RollupFilter, stockSince = 0) {
     let q = this.db
       .selectFrom('case_rollups as r')
       .select([
@@ -163,7 +172,13 @@ export class RollupsStore {
       ])
       .where('r.area_code', 'like', `${f.areaPrefix.slice(0, 12)}%`)
       .where('r.settled', '<', f.endDay)
-      .where((eb) => eb.or([eb('r.metric', 'in', UNSTAMPED()), eb('r.stamp', '>=', f.fromDay)]));
+      .where('r.settled', '>=', Math.min(f.fromDay, stockSince))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('r.metric', 'in', UNSTAMPED()), eb('r.settled', '>=', stockSince)]),
+          eb.and([eb('r.stamp', '>=', f.fromDay), eb('r.settled', '>=', f.fromDay)]),
+        ]),
+      );
     if (f.unitId) q = q.where('r.unit_id', '=', f.unitId);
     return q
       .groupBy(['r.metric', 'r.kind', sql`substr(r.area_code, 1, 9)`, 'r.unit_id', 'r.user_id'])
@@ -236,8 +251,8 @@ export const SQL_EXAMPLES: SqlExamples<RollupsStore> = {
   addDaily: [[COUNTER]],
   upserts: [[]],
   addMonthly: [[{ ...COUNTER, settled: 24_315, stamp: 24_315, area: '120101001' }]],
-  counts: [{ fromDay: 20_500, endDay: 20_531, areaPrefix: '120101', unitId: 'u1' }],
-  countsMonthly: [{ fromDay: 20_514, endDay: 20_545, areaPrefix: '120101', unitId: 'u1' }],
+  counts: [{ fromDay: 20_500, endDay: 20_531, areaPrefix: '120101', unitId: 'u1' }, 20_513],
+  countsMonthly: [{ fromDay: 20_514, endDay: 20_545, areaPrefix: '120101', unitId: 'u1' }, true],
   perDay: [['received', 'closed'], '120101', 20_500],
   rowCount: [],
 };
