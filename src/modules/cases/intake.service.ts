@@ -300,7 +300,7 @@ export class CaseIntake {
         last_hash: eventHash(GENESIS_HASH, event),
       },
     };
-    return { prepared, event, clock, caseRow };
+    return { event, clock, caseRow };
   }
 
   private async placeOf(input: CaseCreateT): Promise<LocatedPlace> {

@@ -271,7 +271,9 @@ export class CaseQueries {
     const byViewer = new Map<string, { q: NearQuery; at: number }[]>();
     for (const [at, q] of qs.entries()) {
       const key = `${q.v.scope}|${q.v.unitId}|${q.v.roles?.join(',')}`;
-      byViewer.set(key, [...(byViewer.get(key) ?? []), { q, at }]);
+      const group = byViewer.get(key) ?? [];
+      group.push({ q, at });
+      byViewer.set(key, group);
     }
     await Promise.all(
       [...byViewer.values()].map(async (group) => {
