@@ -4,7 +4,7 @@
  * and the version guard.
  */
 import os from 'node:os';
-import { sql } from 'kysely';
+import { type RootOperationNode, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/roles.js';
 import { describeEachStore } from '../../platform/db/testing.js';
@@ -178,6 +178,44 @@ describeEachStore('cases services over a database: intake then two transitions',
     expect(answers).toEqual(asked.map(([, , expected]) => expected));
     expect(selects).toBe(2); // one per viewer
     for (const [p, q, expected] of asked) expect(await queries.openCaseWithin(p, q)).toBe(expected);
+  });
+
+  it('a batch locks its daily counter rows before its monthly ones, as every writer does (no deadlock)', async () => {
+    const db = store().db;
+    const nodes = new Map<unknown, RootOperationNode>();
+    const executed: string[] = [];
+    const spy = db.withPlugin({
+      transformQuery: (args) => {
+        nodes.set(args.queryId, args.node);
+        return args.node;
+      },
+      transformResult: async (args) => {
+        const node = nodes.get(args.queryId);
+        if (node) executed.push(db.getExecutor().compileQuery(node, args.queryId).sql);
+        return args.result;
+      },
+    });
+    const batch = new Cases(spy, new Places(spy), new FileStore(spy, os.tmpdir())).intake;
+    const inspector = await as('inspector');
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        batch.file(inspector, {
+          categoryCode: 'event.0501',
+          title: `计数顺序 ${i}`,
+          description: '',
+          areaCode: grid,
+          crs: 'wgs84',
+          address: '',
+          evidence: [],
+          attributes: {},
+        }),
+      ),
+    );
+    const daily = executed.findIndex((q) => q.includes('insert into "case_rollups" '));
+    const monthly = executed.findIndex((q) => q.includes('insert into "case_rollups_monthly"'));
+    expect(daily).toBeGreaterThanOrEqual(0);
+    // A later statement: PostgreSQL runs a statement's unread WITHs in an order of its own.
+    expect(monthly).toBeGreaterThan(daily);
   });
 
   it('keyed intakes go together too; a resend sent at the same time answers the first case, a changed one is refused', async () => {

@@ -1,8 +1,8 @@
 /**
  * Intake (上报): one way in for every channel — console, hotline, inspector app, portal, Open311,
  * devices. Reads and checks first (category, extra fields, place, scope, evidence, suggested unit),
- * then writes the case row, its first event, its roll-up counters and its first deadline job in one
- * statement (intakes arriving together share it: group-commit.ts).
+ * then writes the case row, its first event, its daily roll-up counters and its first deadline job in one
+ * statement and its monthly counters in a second (intakes arriving together share both: group-commit.ts).
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -173,21 +173,20 @@ export class CaseIntake {
   }
 
   /**
-   * Writes made cases in the caller's transaction, in one statement for all of them (one round trip for a
-   * batch): each case row with its first event, their roll-up counters folded, their first deadline jobs.
-   * Answers one FiledCase per case, in order.
+   * Writes made cases in the caller's transaction, in one statement for all of them: each case row with its
+   * first event, their daily roll-up counters folded, their first deadline jobs; then their monthly counters
+   * (after the daily ones, see `RollupsStore.halves`). Answers one FiledCase per case, in order.
    */
   private async write(trx: Transaction<DB>, made: readonly Made[]): Promise<FiledCase[]> {
     const deltas = made.flatMap((m) => m.deltas);
-    const rollups = new RollupsStore(trx);
-    const counters = rollups.upserts(deltas);
-    if (!counters) await rollups.add(deltas);
+    const counters = await new RollupsStore(trx).halves(deltas);
     const jobs = made.flatMap((m) => m.jobs);
     const rows = await new CasesStore(trx).insertCasesWithEvents(
       made.map((m) => m.caseRow),
       made.map((m) => m.eventRow),
-      [...(counters ?? []), ...(jobs.length ? [jobsInsert(trx, jobs)] : [])],
+      [...(counters.daily ? [counters.daily] : []), ...(jobs.length ? [jobsInsert(trx, jobs)] : [])],
     );
+    await counters.addMonthly();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return made.map(({ filed }): FiledCase => {
       const row = byId.get(filed.id);

@@ -39,6 +39,9 @@ select "r"."metric", "r"."kind", "r"."street", "r"."unit_id", "r"."user_id", sum
   having sum(r.n) <> $6;
 -- params: 24315, 24, 25, "120101%", "u1", 0
 
+-- RollupsStore.halves
+-- (no query)
+
 -- RollupsStore.perDay
 select "r"."metric", "r"."stamp", sum(r.n) as "n"
   from "case_rollups" as "r"
@@ -51,6 +54,3 @@ select count(*) as "n"
   from "case_rollups";
 select count(*) as "n"
   from "case_rollups_monthly";
-
--- RollupsStore.upserts
--- (no query)

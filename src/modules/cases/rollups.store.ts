@@ -107,18 +107,21 @@ export class RollupsStore {
   }
 
   /**
-   * The upserts that `add` would run for `deltas`, not executed, for a caller that sends them inside a
-   * statement of its own (a data-modifying WITH: intake writes a batch of cases in one round trip). Null
-   * when the counters need more than one statement per table.
+   * `add` in two halves, for a caller that sends the daily one inside a statement of its own (a
+   * data-modifying WITH: intake's batch): `daily` is that upsert, not executed (null when the counters
+   * need more than one statement; then it adds them itself), and `addMonthly` must run after the statement.
+   * The monthly upsert cannot go in the same statement: PostgreSQL runs the unread WITHs of a statement in
+   * an order of its own (the last first), and every writer must lock daily rows before monthly ones, as
+   * `add` does, or two transactions can each wait for the other (a deadlock the crash test met).
    */
-  upserts(deltas: readonly RollupDelta[]) {
+  async halves(deltas: readonly RollupDelta[]) {
     const daily = dailyCounters(deltas);
-    const monthly = monthlyCounters(deltas);
-    if (daily.length > ROLLUP_BATCH || monthly.length > ROLLUP_BATCH) return null;
-    return [
-      ...(daily.length ? [dailyUpsert(this.db, daily)] : []),
-      ...(monthly.length ? [monthlyUpsert(this.db, monthly)] : []),
-    ];
+    const inline = daily.length > 0 && daily.length <= ROLLUP_BATCH;
+    if (!inline) await this.addDaily(daily);
+    return {
+      daily: inline ? dailyUpsert(this.db, daily) : null,
+      addMonthly: () => this.addMonthly(monthlyCounters(deltas)),
+    };
   }
 
   /**
@@ -249,7 +252,7 @@ export const SQL_EXAMPLES: SqlExamples<RollupsStore> = {
     ],
   ],
   addDaily: [[COUNTER]],
-  upserts: [[]],
+  halves: [[]],
   addMonthly: [[{ ...COUNTER, settled: 24_315, stamp: 24_315, area: '120101001' }]],
   counts: [{ fromDay: 20_500, endDay: 20_531, areaPrefix: '120101', unitId: 'u1' }, 20_513],
   countsMonthly: [{ fromDay: 20_514, endDay: 20_545, areaPrefix: '120101', unitId: 'u1' }, true],
